@@ -1,0 +1,57 @@
+import type { Expression, RawBuilder } from 'kysely'
+import type { JsonMatch } from './json-match.ts'
+import type { TimeFormat } from './time-format.ts'
+
+/** Where a slice starts: an index (negative counts from the end) or the first matching element. */
+export type SliceStart = { readonly index: number } | { readonly firstMatch: JsonMatch }
+
+/** Where a slice ends: before an index (negative counts from the end) or just after the first match. */
+export type SliceEnd = { readonly index: number } | { readonly throughFirstMatch: JsonMatch }
+
+/**
+ * Everything whose SQL differs between databases. Models and operators build SQL only through
+ * an engine, so one model compiles for every engine; each engine has the same signatures.
+ *
+ * JSON arrays follow one rule everywhere: a NULL array behaves as an empty array (slices give
+ * `[]`, lengths 0, `some` false), and element access out of range gives NULL.
+ */
+export interface Engine {
+  readonly name: string
+
+  /**
+   * The one audited way a string becomes SQL text: a complete, quoted string literal. Rejects
+   * text no engine can store (NUL, lone surrogates). Used where SQL needs a literal rather than
+   * a parameter, so equal expressions stay equal (GROUP BY) and JSON keys can be paths.
+   */
+  quoteString(value: string): string
+
+  /** Element `index` of a JSON array (negative counts from the end), as JSON; NULL when out of range. */
+  jsonElement<T>(array: Expression<unknown>, index: number): RawBuilder<T | null>
+  /** Number of elements of a JSON array; 0 for NULL. */
+  jsonLength(array: Expression<unknown>): RawBuilder<number>
+  /** Elements from `start` (inclusive) to `end`, in order; `[]` when none or for NULL. */
+  jsonSlice<T>(array: Expression<unknown>, bounds: { start?: SliceStart; end?: SliceEnd }): RawBuilder<T[]>
+  /** The elements matching, in order; `[]` when none. */
+  jsonFilter<T>(array: Expression<unknown>, match: JsonMatch): RawBuilder<T[]>
+  /** Whether any element matches; false for NULL or `[]`. */
+  jsonSome(array: Expression<unknown>, match: JsonMatch): RawBuilder<boolean>
+  /** Each object reduced to the given keys (missing ones as JSON null), in order; `[]` for NULL. */
+  jsonPick<T>(array: Expression<unknown>, keys: readonly string[]): RawBuilder<T[]>
+  /** Whether a JSON array of strings holds `value`; false for NULL. */
+  jsonIncludesString(array: Expression<unknown>, value: string): RawBuilder<boolean>
+  /** A member of a JSON object as text (strings unquoted, JSON escapes decoded); NULL when missing. */
+  jsonFieldText(object: Expression<unknown>, key: string): RawBuilder<string | null>
+  /** A member of a JSON object as JSON; NULL when missing. */
+  jsonField<T>(object: Expression<unknown>, key: string): RawBuilder<T | null>
+
+  /**
+   * The readable name of a location stack: `'Link: docs located at Web Document: #document =>
+   * Section: main'`. NULL for an empty or NULL stack.
+   */
+  niceName(stack: Expression<unknown>): RawBuilder<string | null>
+
+  /** A UTC timestamp formatted with a parsed strftime format. */
+  timeFormat(timestamp: Expression<unknown>, format: TimeFormat): RawBuilder<string>
+  /** Seconds from `start` to `end` (negative when end is earlier), with sub-second precision. */
+  epochSecondsBetween(start: Expression<unknown>, end: Expression<unknown>): RawBuilder<number>
+}

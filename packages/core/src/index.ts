@@ -1,0 +1,15 @@
+export type { Engine, SliceEnd, SliceStart } from './engine.ts'
+export { invalid, ModelHubInputError } from './errors.ts'
+export { type GlobalContext, GlobalContexts, globalContexts } from './global-contexts.ts'
+export { JsonArrayExpression } from './json-array.ts'
+export { assertText, type JsonMatch, type JsonScalar, matchEntries, matchesJs } from './json-match.ts'
+export { type FeatureContext, type LocationContext, LocationStack, locationStack } from './location-stack.ts'
+export {
+  formatTimeJs,
+  parseTimeFormat,
+  STRFTIME_CODES,
+  type StrftimeCode,
+  type TimeFormat,
+  type TimeFormatPart,
+} from './time-format.ts'
+export { type FrameBound, type WindowFrame, type WindowOrder, type WindowSpec, windowed } from './window.ts'

@@ -1,0 +1,100 @@
+import type { Engine, JsonMatch, SliceEnd, SliceStart } from '@kysely-modelhub/core'
+import { matchEntries } from '@kysely-modelhub/core'
+import { type Expression, type RawBuilder, sql } from 'kysely'
+import { quotePostgresString } from './quote.ts'
+import { toCharPieces } from './time-format.ts'
+
+const lit = (value: string): RawBuilder<string> => sql.raw(quotePostgresString(value))
+
+/** `element -> 'key' = '<json>'::jsonb` for every key: present with an equal JSON value. */
+function matchSql(element: RawBuilder<unknown>, match: JsonMatch): RawBuilder<boolean> {
+  const tests = matchEntries(match).map(
+    ([key, value]) => sql`(${element} -> ${lit(key)}) = ${lit(JSON.stringify(value))}::jsonb`,
+  )
+  return sql<boolean>`(${sql.join(tests, sql` and `)})`
+}
+
+const elements = (array: Expression<unknown>) => sql`jsonb_array_elements(${array}) with ordinality as e(value, i)`
+const value = sql.ref('e.value')
+
+/**
+ * Slices in one pass over the elements: the window columns say whether the start match has been
+ * seen and whether the end match came before this element, so the array is read only once.
+ */
+function sliceSql(array: Expression<unknown>, start?: SliceStart, end?: SliceEnd): RawBuilder<unknown[]> {
+  const columns: RawBuilder<unknown>[] = [sql`e.value`, sql`e.i`, sql`count(*) over () as n`]
+  const where: RawBuilder<unknown>[] = [sql`true`]
+  if (start && 'index' in start) {
+    where.push(start.index >= 0 ? sql`s.i > ${sql.lit(start.index)}` : sql`s.i > s.n + (${sql.lit(start.index)})`)
+  } else if (start) {
+    columns.push(sql`bool_or(${matchSql(value, start.firstMatch)}) over (order by e.i) as started`)
+    where.push(sql`s.started`)
+  }
+  if (end && 'index' in end) {
+    where.push(end.index >= 0 ? sql`s.i <= ${sql.lit(end.index)}` : sql`s.i <= s.n + (${sql.lit(end.index)})`)
+  } else if (end) {
+    const m = matchSql(value, end.throughFirstMatch)
+    columns.push(sql`bool_or(${m}) over () as has_end`)
+    columns.push(sql`bool_or(${m}) over (order by e.i rows between unbounded preceding and 1 preceding) as ended`)
+    where.push(sql`s.has_end and not coalesce(s.ended, false)`)
+  }
+  return sql<
+    unknown[]
+  >`coalesce((select jsonb_agg(s.value order by s.i) from (select ${sql.join(columns)} from ${elements(array)}) as s where ${sql.join(where, sql` and `)}), '[]'::jsonb)`
+}
+
+/** Postgres (and PGlite): JSON as jsonb, time buckets with to_char, all timestamps read as UTC. */
+export const postgres: Engine = {
+  name: 'postgres',
+
+  quoteString: quotePostgresString,
+
+  jsonElement: <T>(array: Expression<unknown>, index: number) => sql<T | null>`(${array} -> (${sql.lit(index)}))`,
+
+  jsonLength: (array) => sql<number>`coalesce(jsonb_array_length(${array}), 0)`,
+
+  jsonSlice: <T>(array: Expression<unknown>, bounds: { start?: SliceStart; end?: SliceEnd }) =>
+    sliceSql(array, bounds.start, bounds.end) as RawBuilder<T[]>,
+
+  jsonFilter: <T>(array: Expression<unknown>, match: JsonMatch) =>
+    sql<
+      T[]
+    >`coalesce((select jsonb_agg(e.value order by e.i) from ${elements(array)} where ${matchSql(value, match)}), '[]'::jsonb)`,
+
+  jsonSome: (array, match) =>
+    sql<boolean>`exists (select from jsonb_array_elements(${array}) as e(value) where ${matchSql(value, match)})`,
+
+  jsonPick: <T>(array: Expression<unknown>, keys: readonly string[]) => {
+    const fields = keys.map((key) => sql`${lit(key)}, e.value -> ${lit(key)}`)
+    return sql<
+      T[]
+    >`coalesce((select jsonb_agg(jsonb_build_object(${sql.join(fields)}) order by e.i) from ${elements(array)}), '[]'::jsonb)`
+  },
+
+  jsonIncludesString: (array, text) =>
+    sql<boolean>`exists (select from jsonb_array_elements(${array}) as e(value) where e.value = to_jsonb(${lit(text)}::text))`,
+
+  jsonFieldText: (object, key) => sql<string | null>`(${object} ->> ${lit(key)})`,
+
+  jsonField: <T>(object: Expression<unknown>, key: string) => sql<T | null>`(${object} -> ${lit(key)})`,
+
+  niceName: (stack) => {
+    // 'WebDocumentContext' → 'Web Document'; an element without id is named by its type alone.
+    const type = sql`regexp_replace(regexp_replace(coalesce(e.value ->> '_type', ''), '([a-z])([A-Z])', ${lit('\\1 \\2')}, 'g'), ' Context$', '')`
+    const label = sql`${type} || coalesce(': ' || (e.value ->> 'id'), '')`
+    return sql<
+      string | null
+    >`(select max(s.label) filter (where s.i = s.n) || coalesce(' located at ' || string_agg(s.label, ' => ' order by s.i) filter (where s.i < s.n), '') from (select e.i, count(*) over () as n, ${label} as label from ${elements(stack)}) as s)`
+  },
+
+  timeFormat: (timestamp, format) => {
+    const pieces = toCharPieces(format).map((piece) =>
+      'pattern' in piece
+        ? sql`to_char(${timestamp}, ${lit(piece.pattern)})`
+        : sql`extract(dow from ${timestamp})::int::text`,
+    )
+    return pieces.length === 1 ? (pieces[0] as RawBuilder<string>) : sql<string>`(${sql.join(pieces, sql` || `)})`
+  },
+
+  epochSecondsBetween: (start, end) => sql<number>`extract(epoch from (${end}) - (${start}))::float8`,
+}
