@@ -18,7 +18,9 @@ export async function createPgliteDb<DB>(options: PgliteDbOptions = {}): Promise
   const pglite = await PGlite.create({
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     parsers: resultParsers,
-    serializers: { [PG_TYPE.timestamp]: (value: unknown) => (value instanceof Date ? value.toISOString() : String(value)) },
+    serializers: {
+      [PG_TYPE.timestamp]: (value: unknown) => (value instanceof Date ? value.toISOString() : String(value)),
+    },
   })
   await pglite.exec(`set time zone 'UTC'; set datestyle = 'ISO'`)
   return new Kysely<DB>({ dialect: new PGliteDialect(pglite) })
