@@ -50,6 +50,15 @@ export interface Engine {
    */
   niceName(stack: Expression<unknown>): RawBuilder<string | null>
 
+  /** A text or JSON column parsed as JSON once, for reading several fields (a no-op on parsed JSON). */
+  parseJson(value: Expression<unknown>): RawBuilder<unknown>
+  /** The array, or an empty array where it is NULL. */
+  jsonArrayOrEmpty<T>(array: Expression<unknown>): RawBuilder<T[]>
+  /** A 'YYYY-MM-DD' day as a date value (bound as a parameter). */
+  date(day: string): RawBuilder<string>
+  /** Any scalar (uuid, number, …) as text. */
+  toText(value: Expression<unknown>): RawBuilder<string>
+
   /** A UTC timestamp formatted with a parsed strftime format. */
   timeFormat(timestamp: Expression<unknown>, format: TimeFormat): RawBuilder<string>
   /** Seconds from `start` to `end` (negative when end is earlier), with sub-second precision. */

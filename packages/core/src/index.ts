@@ -13,3 +13,4 @@ export {
   type TimeFormatPart,
 } from './time-format.ts'
 export { type FrameBound, type WindowFrame, type WindowOrder, type WindowSpec, windowed } from './window.ts'
+export { engineOf, rememberEngine } from './engine-registry.ts'

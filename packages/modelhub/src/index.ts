@@ -1,2 +1,20 @@
-// ModelHub lands with the pipeline issue; the operators it wraps live in @kysely-modelhub/core.
 export { globalContexts, locationStack } from '@kysely-modelhub/core'
+export { checkDay, checkDayWindow } from './dates.ts'
+export { globalContextType } from './global-context-name.ts'
+export { type EventsQuery, ModelHub } from './model-hub.ts'
+export { type EventRow, type ObjectivEvent, SESSION_COLUMNS } from './objectiv-event.ts'
+export { ModelHubOptionError, type ModelHubOptionsInput, type ModelHubSettings } from './options.ts'
+export {
+  type GlobalContextJson,
+  generateSampleEvents,
+  globalContextSchema,
+  type KnownGlobalContextJson,
+  type LocationContextJson,
+  locationContextSchema,
+  type ObjectivEventJson,
+  type OtherGlobalContextJson,
+  objectivEventSchema,
+  type SampleDataOptions,
+  type SampleEventRow,
+  validateEvent,
+} from './sample-data/index.ts'

@@ -87,6 +87,14 @@ export const postgres: Engine = {
     >`(select max(s.label) filter (where s.i = s.n) || coalesce(' located at ' || string_agg(s.label, ' => ' order by s.i) filter (where s.i < s.n), '') from (select e.i, count(*) over () as n, ${label} as label from ${elements(stack)}) as s)`
   },
 
+  parseJson: (value) => sql`(${value})::jsonb`,
+
+  jsonArrayOrEmpty: <T>(array: Expression<unknown>) => sql<T[]>`coalesce(${array}, '[]'::jsonb)`,
+
+  date: (day) => sql<string>`${day}::date`,
+
+  toText: (value) => sql<string>`(${value})::text`,
+
   timeFormat: (timestamp, format) => {
     const pieces = toCharPieces(format).map((piece) =>
       'pattern' in piece

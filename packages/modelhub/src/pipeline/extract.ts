@@ -1,0 +1,55 @@
+import type { Engine } from '@kysely-modelhub/core'
+import { type Kysely, type SelectQueryBuilder, sql } from 'kysely'
+import { globalContextType } from '../global-context-name.ts'
+
+export interface ExtractOptions {
+  readonly table: string
+  readonly globalContexts: readonly string[]
+  readonly identityResolution?: string
+  readonly startDate?: string
+  readonly endDate?: string
+}
+
+/**
+ * The raw `data` rows as typed event columns. `value` is parsed once per row (`engine.parseJson`, a
+ * no-op on jsonb), and the date window filters on `day` so its index is used. Columns a query
+ * does not read are dropped by the planner, so unread JSON is never parsed.
+ *
+ * Shape: select event_id, day, moment, cookie_id as user_id, v->'location_stack', … from
+ *        (select *, parse_json(value) as v from data where day between …) as raw
+ */
+export function extractEvents(
+  db: Kysely<any>,
+  engine: Engine,
+  options: ExtractOptions,
+): SelectQueryBuilder<any, any, any> {
+  let raw = db
+    .selectFrom(sql.table(options.table).as('data'))
+    .selectAll('data')
+    .select((eb) => engine.parseJson(eb.ref('data.value')).as('v'))
+  if (options.startDate) raw = raw.where('day', '>=', engine.date(options.startDate))
+  if (options.endDate) raw = raw.where('day', '<=', engine.date(options.endDate))
+  return db.selectFrom(raw.as('raw')).select((eb) => {
+    const v = eb.ref('raw.v')
+    const contexts = engine.jsonField(v, 'global_contexts')
+    return [
+      'raw.event_id',
+      'raw.day',
+      'raw.moment',
+      eb.ref('raw.cookie_id').as('user_id'),
+      engine.jsonFieldText(v, '_type').as('event_type'),
+      engine.jsonArrayOrEmpty(engine.jsonField(v, '_types')).as('stack_event_types'),
+      engine.jsonField(v, 'location_stack').as('location_stack'),
+      ...options.globalContexts.map((name) => engine.jsonFilter(contexts, { _type: globalContextType(name) }).as(name)),
+      ...(options.identityResolution === undefined
+        ? []
+        : [identityOf(engine, contexts, options.identityResolution).as('identity')]),
+    ]
+  })
+}
+
+/** `value|id` of the first IdentityContext with the given id in an event's global contexts. */
+function identityOf(engine: Engine, contexts: ReturnType<Engine['jsonField']>, id: string) {
+  const first = engine.jsonElement(engine.jsonFilter(contexts, { _type: 'IdentityContext', id }), 0)
+  return sql<string | null>`(${engine.jsonFieldText(first, 'value')} || '|' || ${engine.jsonFieldText(first, 'id')})`
+}

@@ -1,0 +1,34 @@
+import { type Engine, windowed } from '@kysely-modelhub/core'
+import { type Kysely, type SelectQueryBuilder, sql } from 'kysely'
+
+/**
+ * Identity resolution, before sessionization: every event of a cookie takes the latest identity
+ * seen on that cookie — latest by moment, then by event_id, the order sessions use — so cookies
+ * sharing an identity merge into one user. `identity` keeps the resolved identity (NULL for a
+ * cookie that never had one) for anonymization after sessionization.
+ *
+ * Shape: coalesce(first_value(identity) over (partition by user_id
+ *          order by identity is null, moment desc, event_id desc), user_id::text) as user_id
+ */
+export function resolveIdentity(
+  db: Kysely<any>,
+  engine: Engine,
+  extracted: SelectQueryBuilder<any, any, any>,
+  columns: readonly string[],
+): SelectQueryBuilder<any, any, any> {
+  return db.selectFrom(extracted.as('extracted')).select((eb) => {
+    const latestIdentity = windowed(eb, sql<string | null>`first_value(${eb.ref('extracted.identity')})`, {
+      partitionBy: ['extracted.user_id'],
+      orderBy: [
+        sql`${eb.ref('extracted.identity')} is null`,
+        { by: 'extracted.moment', direction: 'desc' },
+        { by: 'extracted.event_id', direction: 'desc' },
+      ],
+    })
+    return [
+      ...columns.map((c) => eb.ref(`extracted.${c}`).as(c)),
+      sql<string>`coalesce(${latestIdentity}, ${engine.toText(eb.ref('extracted.user_id'))})`.as('user_id'),
+      latestIdentity.as('identity'),
+    ]
+  })
+}

@@ -1,0 +1,74 @@
+import { type Engine, windowed } from '@kysely-modelhub/core'
+import { type Kysely, type SelectQueryBuilder, sql } from 'kysely'
+
+export interface SessionizeOptions {
+  /** Columns passed through unchanged (besides user_id). */
+  readonly columns: readonly string[]
+  readonly sessionGapSeconds: number
+  /** Set user_id to NULL, after sessionization, where the `identity` column is NULL. */
+  readonly anonymize: boolean
+}
+
+const byUser = ['user_id'] as const
+const chronological = ['moment', 'event_id'] as const
+const runningRows = { kind: 'rows', start: 'unbounded preceding' } as const
+
+/**
+ * Objectiv's sessions in three window passes. An event starts a session when it is the user's
+ * first or comes more than `sessionGapSeconds` after the user's previous event (a gap equal to
+ * it stays in the session); events are ordered by (moment, event_id) everywhere.
+ *
+ * 1. per user: is_start (from lag(moment)) and user_hit (row_number)
+ * 2. over all events chronologically: start_number, the running count of session starts
+ * 3. per user: session_id = latest start_number so far (so sessions are numbered by their first
+ *    event's (moment, event_id), from 1), session_hit_number = user_hit - the start's user_hit + 1
+ *
+ * The planner drops these windows, and the sorts behind them, from any query that reads neither
+ * session column.
+ */
+export function sessionize(
+  db: Kysely<any>,
+  engine: Engine,
+  events: SelectQueryBuilder<any, any, any>,
+  options: SessionizeOptions,
+): SelectQueryBuilder<any, any, any> {
+  const carried = [...options.columns, 'user_id', ...(options.anonymize ? ['identity'] : [])]
+  const starts = db.selectFrom(events.as('events')).select((eb) => {
+    const previous = windowed(eb, sql`lag(${eb.ref('moment')})`, {
+      partitionBy: [...byUser],
+      orderBy: [...chronological],
+    })
+    const gap = engine.epochSecondsBetween(previous, eb.ref('moment'))
+    return [
+      ...carried.map((c) => eb.ref(c).as(c)),
+      sql<boolean>`case when ${gap} <= ${sql.lit(options.sessionGapSeconds)} then false else true end`.as('is_start'),
+      windowed(eb, sql<number>`row_number()`, { partitionBy: [...byUser], orderBy: [...chronological] }).as('user_hit'),
+    ]
+  })
+  const numbered = db
+    .selectFrom(starts.as('starts'))
+    .select((eb) => [
+      ...[...carried, 'is_start', 'user_hit'].map((c) => eb.ref(c).as(c)),
+      sql<number>`case when ${eb.ref('is_start')} then ${windowed(eb, sql`sum(case when ${eb.ref('is_start')} then 1 else 0 end)`, { orderBy: [...chronological], frame: runningRows })} end`.as(
+        'start_number',
+      ),
+    ])
+  return db.selectFrom(numbered.as('numbered')).select((eb) => {
+    const perUser = { partitionBy: [...byUser], orderBy: [...chronological], frame: runningRows }
+    const startHit = windowed(
+      eb,
+      sql<number>`max(case when ${eb.ref('is_start')} then ${eb.ref('user_hit')} end)`,
+      perUser,
+    )
+    return [
+      ...options.columns.map((c) => eb.ref(c).as(c)),
+      options.anonymize
+        ? sql<string | null>`case when ${eb.ref('identity')} is null then null else ${eb.ref('user_id')} end`.as(
+            'user_id',
+          )
+        : eb.ref('user_id').as('user_id'),
+      windowed(eb, sql<number>`max(${eb.ref('start_number')})`, perUser).as('session_id'),
+      sql<number>`${eb.ref('user_hit')} - ${startHit} + 1`.as('session_hit_number'),
+    ]
+  })
+}

@@ -1,0 +1,45 @@
+import { ModelHub } from '@kysely-modelhub/modelhub'
+import { expect, it } from 'vitest'
+import { createDataTable, OBJECTIV_DATA } from '../fixtures/objectiv-data.ts'
+import { describeEachEngine } from '../support/engines.ts'
+import { planNodeCounts } from '../support/plan.ts'
+
+describeEachEngine(
+  'events() query plans',
+  (ctx) => {
+    const hub = (options: ConstructorParameters<typeof ModelHub>[1] = {}) =>
+      new ModelHub(ctx.db, { engine: ctx.engine, globalContexts: ['application'], ...options })
+
+    it('contains no self-join', () => {
+      const { sql } = hub({ identityResolution: 'email' }).events({ startDate: '2021-11-01' }).compile()
+      expect(sql).not.toMatch(/\bjoin\b/i)
+    })
+
+    it('does not sort or window the events for a query that reads no session column', async () => {
+      const q = hub().events({ startDate: '2021-11-29' })
+      for (const columns of [['event_id', 'moment', 'event_type'], ['user_id', 'location_stack', 'application']] as const) {
+        const counts = await planNodeCounts(ctx.db, q.clearSelect().select(columns))
+        expect(counts.WindowAgg ?? 0).toBe(0)
+        expect(counts.Sort ?? 0).toBe(0)
+      }
+    })
+
+    it('keeps only the identity pass, not the session passes, when identities are resolved', async () => {
+      const q = hub({ identityResolution: 'email' }).events().clearSelect().select(['event_id', 'day'])
+      expect(await planNodeCounts(ctx.db, q)).toMatchObject({ WindowAgg: 1, Sort: 1 })
+    })
+
+    it('sessionizes in three window passes when a session column is read', async () => {
+      const counts = await planNodeCounts(ctx.db, hub().events().clearSelect().select(['event_id', 'session_id']))
+      expect(counts.WindowAgg).toBe(3)
+      expect(counts.Sort).toBe(3)
+    })
+
+    it('resolves identity in one more window pass, only when user_id is read', async () => {
+      const resolved = hub({ identityResolution: 'email', anonymizeUnidentifiedUsers: false }).events()
+      expect((await planNodeCounts(ctx.db, resolved.clearSelect().select(['user_id']))).WindowAgg).toBe(1)
+      expect((await planNodeCounts(ctx.db, resolved.clearSelect().select(['user_id', 'session_id']))).WindowAgg).toBe(4)
+    })
+  },
+  (db) => createDataTable(db, OBJECTIV_DATA),
+)
