@@ -56,7 +56,8 @@ describeEachEngine(
   (ctx) => {
     const hub = (options: ConstructorParameters<typeof ModelHub>[1] = {}) =>
       new ModelHub(ctx.db, { engine: ctx.engine, ...options })
-    const byEvent = <R extends { event_id: string }>(rows: R[]) => [...rows].sort((a, b) => a.event_id.localeCompare(b.event_id))
+    const byEvent = <R extends { event_id: string }>(rows: R[]) =>
+      [...rows].sort((a, b) => a.event_id.localeCompare(b.event_id))
 
     it("sessionizes Objectiv's 12 events exactly as Objectiv does (gap 1800 and 180)", async () => {
       for (const sessionGapSeconds of [1800, 180]) {
@@ -116,7 +117,20 @@ describeEachEngine(
         await hub({ identityResolution: 'email', anonymizeUnidentifiedUsers: false }).events().execute(),
       )
       const [f2, f3] = ['fake2@objectiv.io|email', 'fake3@objectiv.io|email']
-      expect(rows.map((r) => r.user_id)).toEqual([f2, f2, f2, userId(1), userId(1), userId(1), f3, f3, f3, userId(4), f2, f2])
+      expect(rows.map((r) => r.user_id)).toEqual([
+        f2,
+        f2,
+        f2,
+        userId(1),
+        userId(1),
+        userId(1),
+        f3,
+        f3,
+        f3,
+        userId(4),
+        f2,
+        f2,
+      ])
     })
 
     it('resolves on phone and anonymizes the rest after merging sessions (§4.3)', async () => {
@@ -141,8 +155,14 @@ describeEachEngine(
     })
 
     it('keeps a gap equal to the threshold in the session, across midnight and a month end', async () => {
-      const rows = byEvent(await hub({ table: 'edges', globalContexts: ['application'] }).events().execute())
-      expect(rows.map((r) => [r.event_id.slice(-1), r.user_id?.slice(-3), r.day, r.session_id, r.session_hit_number])).toEqual([
+      const rows = byEvent(
+        await hub({ table: 'edges', globalContexts: ['application'] })
+          .events()
+          .execute(),
+      )
+      expect(
+        rows.map((r) => [r.event_id.slice(-1), r.user_id?.slice(-3), r.day, r.session_id, r.session_hit_number]),
+      ).toEqual([
         ['1', '901', '2022-01-31', 1, 1],
         ['2', '901', '2022-02-01', 1, 2],
         ['3', '901', '2022-02-01', 2, 1],
@@ -150,8 +170,15 @@ describeEachEngine(
         ['5', '902', '2022-02-01', 4, 1],
         ['6', '903', '2022-02-01', 3, 2],
       ])
-      expect(rows.map((r) => r.location_stack)).toEqual([[], [{ _type: 'RootLocationContext', id: 'home' }], [], [], [], []])
-      expect(rows.map((r) => r.application.length)).toEqual([1, 1, 1, 1, 0, 1])
+      expect(rows.map((r) => r.location_stack)).toEqual([
+        [],
+        [{ _type: 'RootLocationContext', id: 'home' }],
+        [],
+        [],
+        [],
+        [],
+      ])
+      expect(rows.map((r) => r.application?.length)).toEqual([1, 1, 1, 1, 0, 1])
     })
 
     it('starts sessions anew when the date window cuts one', async () => {

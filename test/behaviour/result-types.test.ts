@@ -248,3 +248,27 @@ describeEachEngine(
       .execute()
   },
 )
+
+describeEachEngine('result types inside arrays, and array parameters', (ctx) => {
+  it('parses arrays element by element, like single values', async () => {
+    const { rows } = await sql<Record<string, unknown>>`select
+        array[timestamp '2021-11-30 10:23:36.287', null] as moments,
+        array[date '2021-11-30'] as days,
+        array[1::bigint, 9007199254740991::bigint] as counts,
+        array[1.5::numeric] as ratios,
+        interval '1 day 02:03:04' as span`.execute(ctx.db)
+    expect(rows[0]).toEqual({
+      moments: [new Date('2021-11-30T10:23:36.287Z'), null],
+      days: ['2021-11-30'],
+      counts: [1, 9007199254740991],
+      ratios: [1.5],
+      span: '1 day 02:03:04',
+    })
+  })
+
+  it('sends Dates inside array parameters as their UTC instant', async () => {
+    const moment = new Date('2021-11-30T10:23:36.287Z')
+    const { rows } = await sql<{ text: string }>`select (${[moment]}::timestamp[])[1]::text as text`.execute(ctx.db)
+    expect(rows[0]?.text).toBe('2021-11-30 10:23:36.287')
+  })
+})

@@ -384,3 +384,29 @@ describe('windowed SQL (no database)', () => {
     )
   })
 })
+
+describe('window frames from untyped callers', () => {
+  const eb = expressionBuilder<{ t: { a: number } }, 't'>()
+  const frame = (f: unknown) => () => windowed(eb, sql`count(*)`, { frame: f as WindowFrame })
+  it('rejects kinds and bounds that are not frames, naming what is valid', () => {
+    expect(frame({ kind: 'toString', start: 'current row' })).toThrow(
+      'window frame kind: got "toString"; expected "rows", "range" or "groups"',
+    )
+    expect(frame({ kind: 'rows', start: 'current' })).toThrow(
+      /window frame start: got "current"; expected "unbounded preceding"/,
+    )
+    expect(frame({ kind: 'rows', start: null })).toThrow(ModelHubInputError)
+    expect(frame({ kind: 'rows', start: { preceding: Number.NaN } })).toThrow(
+      'window frame preceding offset: got NaN; expected a non-negative integer',
+    )
+  })
+  it('rejects offsets whose start lies after the end', () => {
+    expect(frame({ kind: 'rows', start: { preceding: 1 }, end: { preceding: 3 } })).toThrow(
+      /start must not come after the end/,
+    )
+    expect(frame({ kind: 'rows', start: { following: 3 }, end: { following: 1 } })).toThrow(
+      /start must not come after the end/,
+    )
+    expect(frame({ kind: 'rows', start: { preceding: 3 }, end: { preceding: 1 } })).not.toThrow()
+  })
+})

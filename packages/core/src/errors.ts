@@ -11,6 +11,7 @@ export function invalid(what: string, got: unknown, valid: string): never {
 function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value)
   if (typeof value === 'bigint') return `${value}n`
+  if (typeof value === 'number' || typeof value === 'function' || typeof value === 'symbol') return String(value)
   try {
     return JSON.stringify(value) ?? String(value)
   } catch {

@@ -1,4 +1,5 @@
 export type { Engine, SliceEnd, SliceStart } from './engine.ts'
+export { engineOf, rememberEngine } from './engine-registry.ts'
 export { invalid, ModelHubInputError } from './errors.ts'
 export { type GlobalContext, GlobalContexts, globalContexts } from './global-contexts.ts'
 export { JsonArrayExpression } from './json-array.ts'
@@ -13,4 +14,3 @@ export {
   type TimeFormatPart,
 } from './time-format.ts'
 export { type FrameBound, type WindowFrame, type WindowOrder, type WindowSpec, windowed } from './window.ts'
-export { engineOf, rememberEngine } from './engine-registry.ts'

@@ -45,13 +45,14 @@ export function parseTimeFormat(format: string): TimeFormat {
   if (format.length === 0) invalid('time format', format, 'expected a strftime format such as "%Y-%m-%d"')
   const parts: TimeFormatPart[] = []
   let text = ''
-  for (let i = 0; i < format.length; i++) {
-    const char = format[i] as string
+  const chars = [...format] // by code point, so '%😀' names the whole character
+  for (let i = 0; i < chars.length; i++) {
+    const char = chars[i] as string
     if (char !== '%') {
       text += char
       continue
     }
-    const code = format[i + 1]
+    const code = chars[i + 1]
     i++
     if (code === '%') {
       text += '%'
@@ -92,20 +93,27 @@ const MONTHS = [
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday']
 const pad = (n: number, width: number): string => String(n).padStart(width, '0')
 
+/** Midnight UTC of a day; unlike Date.UTC, years 0-99 are not taken as 1900-1999. */
+function utcDay(year: number, month: number, day: number): number {
+  const date = new Date(0)
+  date.setUTCFullYear(year, month, day)
+  return date.getTime()
+}
+
 /**
  * Formats a UTC instant in plain TypeScript: the reference the engines' SQL is tested against.
  * `micros` (0-999) adds precision below the Date's milliseconds.
  */
 export function formatTimeJs(date: Date, format: TimeFormat, micros = 0): string {
   const dayMs = 86_400_000
-  const startOfYear = Date.UTC(date.getUTCFullYear(), 0, 1)
-  const midnight = Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate())
+  const startOfYear = utcDay(date.getUTCFullYear(), 0, 1)
+  const midnight = utcDay(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate())
   const weekday = date.getUTCDay()
   const isoWeekday = weekday === 0 ? 7 : weekday
   // The ISO week belongs to the year holding its Thursday.
   const thursday = new Date(midnight + (4 - isoWeekday) * dayMs)
   const isoYear = thursday.getUTCFullYear()
-  const isoWeek = Math.floor((thursday.getTime() - Date.UTC(isoYear, 0, 1)) / dayMs / 7) + 1
+  const isoWeek = Math.floor((thursday.getTime() - utcDay(isoYear, 0, 1)) / dayMs / 7) + 1
   const render: Record<StrftimeCode, () => string> = {
     Y: () => pad(date.getUTCFullYear(), 4),
     m: () => pad(date.getUTCMonth() + 1, 2),

@@ -62,30 +62,55 @@ export function windowed<DB, TB extends keyof DB, T>(
   return sql<T>`${call} over (${sql.join(clauses, sql` `)})`
 }
 
-const BOUND_ORDER = { 'unbounded preceding': 0, preceding: 1, 'current row': 2, following: 3, 'unbounded following': 4 }
+const FRAME_KINDS: readonly string[] = ['rows', 'range', 'groups']
+/** Bounds in the order SQL requires: a frame may not start at a later kind than it ends. */
+const NAMED_BOUNDS: Readonly<Record<string, number>> = {
+  'unbounded preceding': 0,
+  'current row': 2,
+  'unbounded following': 4,
+}
+const OFFSET_RANK = { preceding: 1, following: 3 } as const
+
+/** A bound checked: its SQL, its kind's rank and, among bounds of one kind, where it lies. */
+interface CheckedBound {
+  readonly sql: string
+  readonly rank: number
+  readonly position: number
+}
 
 function frameSql(frame: WindowFrame): RawBuilder<unknown> {
-  const kinds = { rows: 'rows', range: 'range', groups: 'groups' } as const
-  const kind = kinds[frame.kind]
-  if (!kind) invalid('window frame kind', frame.kind, 'expected "rows", "range" or "groups"')
+  if (!FRAME_KINDS.includes(frame.kind))
+    invalid('window frame kind', frame.kind, 'expected "rows", "range" or "groups"')
   const end = frame.end ?? 'current row'
-  if (frame.start === 'unbounded following')
+  if (frame.start === 'unbounded following') {
     invalid('window frame start', frame.start, 'a frame cannot start at "unbounded following"')
+  }
   if (end === 'unbounded preceding') invalid('window frame end', end, 'a frame cannot end at "unbounded preceding"')
-  if (rank(frame.start) > rank(end)) invalid('window frame', frame, 'the start must not come after the end')
-  return sql.raw(`${kind} between ${boundSql(frame.start)} and ${boundSql(end)}`)
+  const [start, stop] = [checkBound('start', frame.start), checkBound('end', end)]
+  if (start.rank > stop.rank || (start.rank === stop.rank && start.position > stop.position))
+    invalid('window frame', frame, 'the start must not come after the end')
+  return sql.raw(`${frame.kind} between ${start.sql} and ${stop.sql}`)
 }
 
-function rank(bound: FrameBound): number {
-  if (typeof bound === 'string') return BOUND_ORDER[bound]
-  return 'preceding' in bound ? BOUND_ORDER.preceding : BOUND_ORDER.following
-}
-
-function boundSql(bound: FrameBound): string {
-  if (bound === 'unbounded preceding' || bound === 'current row' || bound === 'unbounded following') return bound
-  const [direction, offset] = 'preceding' in bound ? ['preceding', bound.preceding] : ['following', bound.following]
+function checkBound(which: string, bound: FrameBound): CheckedBound {
+  if (typeof bound === 'string' && Object.hasOwn(NAMED_BOUNDS, bound)) {
+    return { sql: bound, rank: NAMED_BOUNDS[bound] as number, position: 0 }
+  }
+  const isObject = typeof bound === 'object' && bound !== null
+  const direction =
+    isObject && 'preceding' in bound ? 'preceding' : isObject && 'following' in bound ? 'following' : undefined
+  if (!direction) {
+    return invalid(
+      `window frame ${which}`,
+      bound,
+      'expected "unbounded preceding", "current row", "unbounded following", { preceding: n } or { following: n }',
+    )
+  }
+  const offset = (bound as Record<string, unknown>)[direction]
   // Validated to a non-negative integer, so printing it is safe (engines want a literal here).
-  if (!Number.isSafeInteger(offset) || offset < 0)
+  if (typeof offset !== 'number' || !Number.isSafeInteger(offset) || offset < 0) {
     invalid(`window frame ${direction} offset`, offset, 'expected a non-negative integer')
-  return `${offset} ${direction}`
+  }
+  const position = direction === 'preceding' ? -(offset as number) : (offset as number)
+  return { sql: `${offset} ${direction}`, rank: OFFSET_RANK[direction], position }
 }

@@ -143,3 +143,19 @@ describe('formatTimeJs (the reference the engines are tested against)', () => {
     )
   })
 })
+
+describe('time formats at the edges', () => {
+  it('formats years 0-99 as those years, not 1900-1999', () => {
+    const at = (iso: string, format: string) => {
+      const date = new Date(0)
+      const [y, m, d] = iso.split('-').map(Number) as [number, number, number]
+      date.setUTCFullYear(y, m - 1, d)
+      return formatTimeJs(date, parseTimeFormat(format))
+    }
+    expect(at('0050-01-01', '%G-W%V-%u %Y %j')).toBe('0049-W52-6 0050 001')
+    expect(at('0000-03-01', '%j')).toBe('061')
+  })
+  it('names a whole emoji in an unsupported code', () => {
+    expect(() => parseTimeFormat('%😀')).toThrow(/the code %😀 is not supported/)
+  })
+})

@@ -1,9 +1,21 @@
+import { parse as parseArray } from 'postgres-array'
+
 /**
  * How Postgres values become JS values, the same for pg and PGlite: timestamps without time zone
  * hold UTC and become the Date of that instant whatever the process time zone; dates stay
  * 'YYYY-MM-DD' strings; bigint and numeric become numbers (counts, sums and ratios).
  */
-export const PG_TYPE = { int8: 20, numeric: 1700, date: 1082, timestamp: 1114 } as const
+export const PG_TYPE = {
+  int8: 20,
+  numeric: 1700,
+  date: 1082,
+  timestamp: 1114,
+  interval: 1186,
+  int8Array: 1016,
+  numericArray: 1231,
+  dateArray: 1182,
+  timestampArray: 1115,
+} as const
 
 const TIMESTAMP = /^(\d{4,})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))?( BC)?$/
 
@@ -22,15 +34,33 @@ export function parseUtcTimestamp(text: string): Date | string {
 /** Text of a number column as a JS number. */
 export const parseNumber = (text: string): number => Number(text)
 
-/** Parsers by type OID, shared by the pg and PGlite connections. */
+const asText = (text: string): string => text
+const arrayOf =
+  (parse: (text: string) => unknown) =>
+  (text: string): unknown[] =>
+    parseArray(text, parse)
+
+/** Parsers by type OID, shared by the pg and PGlite connections (arrays too, element by element). */
 export const resultParsers: Readonly<Record<number, (text: string) => unknown>> = {
   [PG_TYPE.int8]: parseNumber,
   [PG_TYPE.numeric]: parseNumber,
-  [PG_TYPE.date]: (text) => text,
+  [PG_TYPE.date]: asText,
   [PG_TYPE.timestamp]: parseUtcTimestamp,
+  // pg makes an object of an interval and PGlite keeps its text: keep the text on both.
+  [PG_TYPE.interval]: asText,
+  [PG_TYPE.int8Array]: arrayOf(parseNumber),
+  [PG_TYPE.numericArray]: arrayOf(parseNumber),
+  [PG_TYPE.dateArray]: arrayOf(asText),
+  [PG_TYPE.timestampArray]: arrayOf(parseUtcTimestamp),
 }
 
-/** Query parameters as Postgres reads them: a Date as its UTC ISO text, right for both timestamp types. */
+/** A parameter as Postgres should read it: Dates (also inside arrays) as UTC ISO text, right for both timestamp types. */
+function serializeParameter(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString()
+  if (Array.isArray(value)) return value.map(serializeParameter)
+  return value
+}
+
 export function serializeParameters(values: readonly unknown[] | undefined): unknown[] | undefined {
-  return values?.map((value) => (value instanceof Date ? value.toISOString() : value))
+  return values?.map(serializeParameter)
 }
