@@ -2,7 +2,7 @@ export { globalContexts, locationStack } from '@kysely-modelhub/core'
 export { checkDay, checkDayWindow } from './dates.ts'
 export { globalContextType } from './global-context-name.ts'
 export { type EventsQuery, ModelHub } from './model-hub.ts'
-export { type EventRow, type ObjectivEvent, SESSION_COLUMNS } from './objectiv-event.ts'
+export { type EventRow, type Flatten, type ObjectivEvent, SESSION_COLUMNS } from './objectiv-event.ts'
 export { ModelHubOptionError, type ModelHubOptionsInput, type ModelHubSettings } from './options.ts'
 export {
   type GlobalContextJson,

@@ -2,24 +2,27 @@ import type { GlobalContext, LocationContext } from '@kysely-modelhub/core'
 
 /** One event of the events() source: the columns every model reads. */
 export interface ObjectivEvent {
-  readonly event_id: string
+  event_id: string
   /** UTC day, 'YYYY-MM-DD'. */
-  readonly day: string
+  day: string
   /** UTC instant. */
-  readonly moment: Date
+  moment: Date
   /** Cookie id, or the resolved identity `value|id`; null when anonymized. */
-  readonly user_id: string | null
-  readonly event_type: string
-  readonly stack_event_types: string[]
-  readonly location_stack: LocationContext[]
+  user_id: string | null
+  event_type: string
+  stack_event_types: string[]
+  location_stack: LocationContext[]
   /** Chronological over the selection, from 1. */
-  readonly session_id: number
+  session_id: number
   /** From 1 within the session. */
-  readonly session_hit_number: number
+  session_hit_number: number
 }
 
 /** An event plus one column per requested global context: all contexts of that type, in order. */
-export type EventRow<G extends string> = ObjectivEvent & { readonly [K in G]: GlobalContext[] }
+export type EventRow<G extends string> = Flatten<ObjectivEvent & { [K in G]: GlobalContext[] }>
+
+/** One plain object type instead of an intersection, as Kysely shows rows. */
+export type Flatten<T> = { [K in keyof T]: T[K] } & {}
 
 /** The columns of the events() source that describe sessions; reading neither skips sessionization. */
 export const SESSION_COLUMNS = ['session_id', 'session_hit_number'] as const
