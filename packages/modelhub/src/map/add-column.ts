@@ -1,0 +1,59 @@
+import type { Expression, ExpressionBuilder, SelectQueryBuilder } from 'kysely'
+import { requireColumnsOf } from '../columns-of.ts'
+import type { HubContext } from '../hub-context.ts'
+import type { Flatten } from '../objectiv-event.ts'
+
+/** Any query over events whose rows have at least the columns `O`. */
+export type EventsLike<O> = SelectQueryBuilder<any, any, O>
+
+/** Rows of `O` with column `A` of type `T` added (or replaced). */
+export type WithColumn<O, A extends string, T> = Flatten<Omit<O, A> & { [K in A]: T }>
+
+/** The query a map helper returns: the same rows, one more column, still called `events`. */
+export type MappedQuery<Q, A extends string, T> =
+  Q extends SelectQueryBuilder<infer DB, any, infer O>
+    ? SelectQueryBuilder<Omit<DB, 'events'> & { events: WithColumn<O, A, T> }, 'events', WithColumn<O, A, T>>
+    : never
+
+/**
+ * Adds one column computed over the rows of `q`, keeping every row. The column is computed in a
+ * subquery and selected again outside it, so `.where(name, …)` works on the result at once.
+ *
+ * Shape: select * from (select events.*, <column> as name from (<q>) as events) as events
+ */
+export function addColumn<Q extends EventsLike<any>, A extends string, T>(
+  hub: HubContext,
+  q: Q,
+  name: A,
+  column: (eb: ExpressionBuilder<any, 'events'>) => Expression<T>,
+): MappedQuery<Q, A, T> {
+  const inner = hub.db
+    .selectFrom(q.as('events'))
+    .selectAll('events')
+    .select((eb) => eb.parens(column(eb)).as(name))
+  return hub.db.selectFrom(inner.as('events')).selectAll('events') as unknown as MappedQuery<Q, A, T>
+}
+
+/**
+ * {@link addColumn} for a column that needs window results of its own first: `helpers` are
+ * computed in one pass, `column` in the next, and only the input's columns plus `name` leave.
+ *
+ * Shape: select <q columns>, <column> as name from (select events.*, <helpers> from (<q>) as events) as events
+ */
+export function addColumnWithHelpers<Q extends EventsLike<any>, A extends string, T>(
+  hub: HubContext,
+  q: Q,
+  name: A,
+  helpers: Record<string, (eb: ExpressionBuilder<any, 'events'>) => Expression<unknown>>,
+  column: (eb: ExpressionBuilder<any, 'events'>) => Expression<T>,
+): MappedQuery<Q, A, T> {
+  const columns = requireColumnsOf(q, `the "${name}" column`).filter((c) => c !== name)
+  const first = hub.db
+    .selectFrom(q.as('events'))
+    .selectAll('events')
+    .select((eb) => Object.entries(helpers).map(([helper, build]) => eb.parens(build(eb)).as(helper)))
+  const second = hub.db
+    .selectFrom(first.as('events'))
+    .select((eb) => [...columns.map((c) => eb.ref(`events.${c}`).as(c)), eb.parens(column(eb)).as(name)])
+  return hub.db.selectFrom(second.as('events')).selectAll('events') as unknown as MappedQuery<Q, A, T>
+}

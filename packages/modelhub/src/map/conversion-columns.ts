@@ -1,0 +1,57 @@
+import { windowed } from '@kysely-modelhub/core'
+import { type Expression, type ExpressionBuilder, type RawBuilder, sql } from 'kysely'
+import type { ConversionEvent } from '../conversions.ts'
+
+/** 1 for a conversion event, else 0. */
+const conversionCount = (conversion: ConversionEvent, eb: ExpressionBuilder<any, any>) =>
+  sql<number>`case when ${conversion.isConversion(eb)} then 1 else 0 end`
+
+/**
+ * Conversions so far within the partition, in order of moment. The frame is RANGE, so events at
+ * the same moment are peers and share the count (Objectiv's rule, kept on purpose).
+ *
+ * Shape: sum(case when <conversion> then 1 else 0 end) over (partition by p order by moment range between unbounded preceding and current row)
+ */
+export function conversionsInTimeColumn(
+  conversion: ConversionEvent,
+  eb: ExpressionBuilder<any, 'events'>,
+  partition: string,
+): RawBuilder<number> {
+  return windowed(eb, sql<number>`sum(${conversionCount(conversion, eb)})`, {
+    partitionBy: [partition],
+    orderBy: ['moment'],
+    frame: { kind: 'range', start: 'unbounded preceding' },
+  })
+}
+
+/** All conversions in the partition. Shape: sum(case when <conversion> then 1 else 0 end) over (partition by p) */
+export function conversionsCounterColumn(
+  conversion: ConversionEvent,
+  eb: ExpressionBuilder<any, 'events'>,
+  partition: string,
+): RawBuilder<number> {
+  return windowed(eb, sql<number>`sum(${conversionCount(conversion, eb)})`, { partitionBy: [partition] })
+}
+
+/**
+ * Hits before the partition's first conversion, counted back from it: the hit just before is 1.
+ * NULL for the conversion, later hits, peers of the conversion's moment, and partitions that
+ * never convert. Always ordered by (session_id, session_hit_number), as Objectiv does.
+ */
+export function preConversionHitNumberColumn(
+  eb: ExpressionBuilder<any, 'events'>,
+  partition: string,
+): RawBuilder<number | null> {
+  const before = sql<boolean>`(${eb.ref('__converted')} > 0 and ${eb.ref('__conversions_in_time')} = 0)`
+  const countBack = windowed(eb, sql<number>`sum(case when ${before} then 1 end)`, {
+    partitionBy: [partition],
+    orderBy: [
+      { by: 'session_id', direction: 'desc' },
+      { by: 'session_hit_number', direction: 'desc' },
+    ],
+    frame: { kind: 'rows', start: 'unbounded preceding' },
+  })
+  return sql<number | null>`case when ${before} then ${countBack} end`
+}
+
+export type ColumnBuilder = (eb: ExpressionBuilder<any, 'events'>) => Expression<unknown>

@@ -1,0 +1,142 @@
+import { invalid, parseTimeFormat } from '@kysely-modelhub/core'
+import { sql } from 'kysely'
+import { conversionNamed } from '../conversions.ts'
+import type { HubContext } from '../hub-context.ts'
+import type { ObjectivEvent } from '../objectiv-event.ts'
+import { addColumn, addColumnWithHelpers, type EventsLike, type MappedQuery } from './add-column.ts'
+import {
+  conversionsCounterColumn,
+  conversionsInTimeColumn,
+  preConversionHitNumberColumn,
+} from './conversion-columns.ts'
+import { isFirstSessionColumn, isNewUserColumn } from './is-new-user.ts'
+import { timeBucket } from './time-agg.ts'
+
+/** A query whose rows have (at least) these event columns. */
+type Needs<K extends keyof ObjectivEvent> = EventsLike<Pick<ObjectivEvent, K>>
+/** Column names of a query's rows. */
+type ColumnOf<Q> = Q extends EventsLike<infer O> ? keyof O & string : never
+
+interface As<A extends string> {
+  /** The name of the new column (default: the helper's own). */
+  readonly as?: A
+}
+interface Partitioned<Q, A extends string> extends As<A> {
+  /** Count within this column's groups: 'session_id' (default), 'user_id' or another column. */
+  readonly partition?: ColumnOf<Q>
+}
+
+/**
+ * Map helpers: each adds one column to a query over events and keeps every row, so the result
+ * can be filtered on it at once: `hub.map.isNewUser(q).where('is_new_user', '=', true)`.
+ */
+export class MapModels<C extends string> {
+  readonly #hub: HubContext
+
+  constructor(hub: HubContext) {
+    this.#hub = hub
+  }
+
+  /** `is_first_session`: TRUE for every hit of the user's first session in the data. */
+  isFirstSession<Q extends Needs<'user_id' | 'session_id'>, const A extends string = 'is_first_session'>(
+    q: Q,
+    options: As<A> = {},
+  ): MappedQuery<Q, A, boolean> {
+    return addColumn(this.#hub, q, columnName(options.as, 'is_first_session' as A), isFirstSessionColumn)
+  }
+
+  /** `is_new_user`: TRUE for every hit in the time bucket holding the user's first session. */
+  isNewUser<Q extends Needs<'user_id' | 'session_id' | 'moment'>, const A extends string = 'is_new_user'>(
+    q: Q,
+    options: As<A> & { readonly timeAggregation?: string } = {},
+  ): MappedQuery<Q, A, boolean> {
+    if (options.timeAggregation !== undefined) parseTimeFormat(options.timeAggregation)
+    return addColumn(this.#hub, q, columnName(options.as, 'is_new_user' as A), (eb) =>
+      isNewUserColumn(this.#hub, eb, options.timeAggregation),
+    )
+  }
+
+  /** `is_conversion_event`: whether the event is the named conversion. */
+  isConversionEvent<Q extends Needs<'event_type' | 'location_stack'>, const A extends string = 'is_conversion_event'>(
+    q: Q,
+    name: C,
+    options: As<A> = {},
+  ): MappedQuery<Q, A, boolean> {
+    const conversion = conversionNamed(this.#hub.conversions, name)
+    return addColumn(this.#hub, q, columnName(options.as, 'is_conversion_event' as A), (eb) =>
+      conversion.isConversion(eb),
+    )
+  }
+
+  /** `conversions_in_time`: conversions so far in the partition (events at one moment share it). */
+  conversionsInTime<
+    Q extends Needs<'event_type' | 'location_stack' | 'moment'>,
+    const A extends string = 'conversions_in_time',
+  >(q: Q, name: C, options: Partitioned<Q, A> = {}): MappedQuery<Q, A, number> {
+    const conversion = conversionNamed(this.#hub.conversions, name)
+    const partition = partitionOf(options.partition)
+    return addColumn(this.#hub, q, columnName(options.as, 'conversions_in_time' as A), (eb) =>
+      conversionsInTimeColumn(conversion, eb, partition),
+    )
+  }
+
+  /** `converted`: how many conversions the partition has in all (0 when none). */
+  conversionsCounter<Q extends Needs<'event_type' | 'location_stack'>, const A extends string = 'converted'>(
+    q: Q,
+    name: C,
+    options: Partitioned<Q, A> = {},
+  ): MappedQuery<Q, A, number> {
+    const conversion = conversionNamed(this.#hub.conversions, name)
+    const partition = partitionOf(options.partition)
+    return addColumn(this.#hub, q, columnName(options.as, 'converted' as A), (eb) =>
+      conversionsCounterColumn(conversion, eb, partition),
+    )
+  }
+
+  /** `pre_conversion_hit_number`: hits before the first conversion, counted back from it. */
+  preConversionHitNumber<
+    Q extends Needs<'event_type' | 'location_stack' | 'moment' | 'session_id' | 'session_hit_number'>,
+    const A extends string = 'pre_conversion_hit_number',
+  >(q: Q, name: C, options: Partitioned<Q, A> = {}): MappedQuery<Q, A, number | null> {
+    const conversion = conversionNamed(this.#hub.conversions, name)
+    const partition = partitionOf(options.partition)
+    return addColumnWithHelpers(
+      this.#hub,
+      q,
+      columnName(options.as, 'pre_conversion_hit_number' as A),
+      {
+        __conversions_in_time: (eb) => conversionsInTimeColumn(conversion, eb, partition),
+        __converted: (eb) => conversionsCounterColumn(conversion, eb, partition),
+      },
+      (eb) => preConversionHitNumberColumn(eb, partition),
+    )
+  }
+
+  /** `time_aggregation`: the event's moment formatted with the hub's (or the given) strftime format. */
+  timeAgg<Q extends Needs<'moment'>, const A extends string = 'time_aggregation'>(
+    q: Q,
+    options: As<A> & { readonly timeAggregation?: string } = {},
+  ): MappedQuery<Q, A, string> {
+    if (options.timeAggregation !== undefined) parseTimeFormat(options.timeAggregation)
+    return addColumn(
+      this.#hub,
+      q,
+      columnName(options.as, 'time_aggregation' as A),
+      (eb) => sql<string>`${timeBucket(this.#hub, eb, options.timeAggregation)}`,
+    )
+  }
+}
+
+function columnName<A extends string>(given: A | undefined, fallback: A): A {
+  if (given === undefined) return fallback
+  if (typeof given !== 'string' || given.length === 0) invalid('as', given, 'expected a column name')
+  return given
+}
+
+function partitionOf(partition: string | undefined): string {
+  if (partition === undefined) return 'session_id'
+  if (typeof partition !== 'string' || partition.length === 0) {
+    invalid('partition', partition, 'expected a column name such as "session_id" or "user_id"')
+  }
+  return partition
+}
