@@ -9,6 +9,7 @@ import {
   locationStack,
 } from '@kysely-modelhub/core'
 import type { Expression, Kysely, SelectQueryBuilder } from 'kysely'
+import { AggModels } from './agg/agg-models.ts'
 import { type ConversionEvent, type ConversionEventDefinition, defineConversion } from './conversions.ts'
 import { checkDayWindow } from './dates.ts'
 import type { HubContext } from './hub-context.ts'
@@ -37,6 +38,8 @@ export class ModelHub<DB, const G extends readonly string[] = readonly [], C ext
   readonly engine: Engine
   /** Map helpers: each adds one column to a query over events. */
   readonly map: MapModels<C>
+  /** Aggregation models: each turns a query over events into a query over its results. */
+  readonly agg: AggModels<C>
   readonly #conversions: ReadonlyMap<string, ConversionEvent>
   readonly settings: Readonly<Omit<ModelHubSettings, 'table' | 'globalContexts'>> & {
     readonly table: string
@@ -65,6 +68,7 @@ export class ModelHub<DB, const G extends readonly string[] = readonly [], C ext
     this.#options = options
     this.#conversions = conversions ?? new Map()
     this.map = new MapModels<C>(this.context)
+    this.agg = new AggModels<C>(this.context)
   }
 
   readonly #options: ModelHubOptionsInput<G>

@@ -1,0 +1,34 @@
+import type { Expression, ExpressionBuilder, SelectQueryBuilder } from 'kysely'
+import type { HubContext } from '../hub-context.ts'
+import type { Flatten } from '../objectiv-event.ts'
+import { type GroupBy, groupKeys } from './group-by.ts'
+
+/** What an aggregation model returns: a query over its result rows, filterable and sortable by column. */
+export type AggregateQuery<R> = SelectQueryBuilder<{ result: Flatten<R> }, 'result', Flatten<R>>
+
+/**
+ * Groups the rows of `q` by the resolved keys and computes `values`, then selects the result
+ * again so its columns can be used in where/orderBy.
+ *
+ * Shape: select * from (select <keys>, <values> from (<q>) as events group by <keys>) as result
+ */
+export function aggregate<R>(
+  hub: HubContext,
+  q: SelectQueryBuilder<any, any, any>,
+  groupBy: GroupBy<any>,
+  aggregated: readonly string[],
+  values: (eb: ExpressionBuilder<any, 'events'>) => Record<string, Expression<unknown>>,
+): AggregateQuery<R> {
+  const grouped = hub.db.selectFrom(q.as('events')).select((eb) => {
+    const keys = groupKeys(hub, eb, groupBy, aggregated)
+    return [
+      ...keys.map((key) => eb.parens(key.expression).as(key.name)),
+      ...Object.entries(values(eb)).map(([name, value]) => eb.parens(value).as(name)),
+    ]
+  })
+  const withGroups = grouped.groupBy((eb) => groupKeys(hub, eb, groupBy, aggregated).map((key) => key.expression))
+  const keyless = groupBy === null
+  return hub.db
+    .selectFrom((keyless ? grouped : withGroups).as('result'))
+    .selectAll('result') as unknown as AggregateQuery<R>
+}

@@ -1,0 +1,72 @@
+import { invalid, parseTimeFormat } from '@kysely-modelhub/core'
+import type { Expression, ExpressionBuilder } from 'kysely'
+import type { HubContext } from '../hub-context.ts'
+import { timeBucket } from '../map/time-agg.ts'
+
+/** One grouping key: a column of the rows, or a time bucket of `moment` in its own format. */
+export type GroupByItem<O> = (keyof O & string) | { readonly timeAggregation: string }
+
+/**
+ * How an aggregation model groups: omitted → the hub's time bucket (`time_aggregation`);
+ * `null` → one row; a column, a `{ timeAggregation }` bucket, or an array of them.
+ */
+export type GroupBy<O> = GroupByItem<O> | readonly GroupByItem<O>[] | null | undefined
+
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never
+type KeyColumn<O, I> = I extends keyof O & string
+  ? { [K in I]: O[K] }
+  : I extends { readonly timeAggregation: string }
+    ? { time_aggregation: string }
+    : never
+
+/** The key columns a grouping gives each result row. */
+export type GroupKeys<O, G> = [G] extends [undefined]
+  ? { time_aggregation: string }
+  : [G] extends [null]
+    ? {}
+    : G extends readonly (infer I)[]
+      ? UnionToIntersection<KeyColumn<O, I>> & {}
+      : KeyColumn<O, G>
+
+/** A resolved grouping key: its output name and the expression it groups on. */
+export interface GroupKey {
+  readonly name: string
+  readonly expression: Expression<unknown>
+}
+
+/**
+ * Turns a groupBy option into key expressions. Grouping on a column the model aggregates
+ * (`user_id` for unique users) would make every count 1, so it is an error.
+ */
+export function groupKeys(
+  hub: HubContext,
+  eb: ExpressionBuilder<any, any>,
+  groupBy: GroupBy<any>,
+  aggregated: readonly string[],
+): GroupKey[] {
+  if (groupBy === null) return []
+  const items =
+    groupBy === undefined ? [{ timeAggregation: hub.timeAggregation }] : Array.isArray(groupBy) ? groupBy : [groupBy]
+  const keys = items.map((item: unknown): GroupKey => {
+    if (typeof item === 'string' && item.length > 0) {
+      if (aggregated.includes(item)) {
+        invalid('groupBy', item, `"${item}" is in groupBy but is needed for aggregation: not allowed to group on that`)
+      }
+      return { name: item, expression: eb.ref(item) }
+    }
+    if (
+      item &&
+      typeof item === 'object' &&
+      typeof (item as { timeAggregation?: unknown }).timeAggregation === 'string'
+    ) {
+      const format = (item as { timeAggregation: string }).timeAggregation
+      parseTimeFormat(format)
+      return { name: 'time_aggregation', expression: timeBucket(hub, eb, format) }
+    }
+    return invalid('groupBy', item, 'expected a column name, { timeAggregation: "%Y-%m" }, an array of them, or null')
+  })
+  const names = keys.map((k) => k.name)
+  const repeated = names.find((name, i) => names.indexOf(name) !== i)
+  if (repeated) invalid('groupBy', groupBy, `the key "${repeated}" appears twice`)
+  return keys
+}
