@@ -8,6 +8,12 @@ export type SliceStart = { readonly index: number } | { readonly firstMatch: Jso
 /** Where a slice ends: before an index (negative counts from the end) or just after the first match. */
 export type SliceEnd = { readonly index: number } | { readonly throughFirstMatch: JsonMatch }
 
+/** A UTC calendar unit for periods and truncation; weeks start on Monday. */
+export type CalendarUnit = 'day' | 'week' | 'month' | 'year'
+
+/** The calendar units every engine supports, for validating input. */
+export const CALENDAR_UNITS: readonly CalendarUnit[] = ['day', 'week', 'month', 'year']
+
 /**
  * Everything whose SQL differs between databases. Models and operators build SQL only through
  * an engine, so one model compiles for every engine; each engine has the same signatures.
@@ -63,4 +69,12 @@ export interface Engine {
   timeFormat(timestamp: Expression<unknown>, format: TimeFormat): RawBuilder<string>
   /** Seconds from `start` to `end` (negative when end is earlier), with sub-second precision. */
   epochSecondsBetween(start: Expression<unknown>, end: Expression<unknown>): RawBuilder<number>
+  /** The start (00:00 UTC) of the day, Monday-start week, month or year holding `timestamp`. */
+  truncateTime(timestamp: Expression<unknown>, unit: CalendarUnit): RawBuilder<Date>
+  /**
+   * Whole calendar units from `start` to `end` in UTC: how many day, week (Monday-start), month or
+   * year boundaries lie between them, negative when end is earlier. 23:00 → 01:00 the next day is
+   * 1 day; Sunday → Monday is 1 week; Dec 31 → Jan 1 is 1 month and 1 year.
+   */
+  calendarUnitsBetween(start: Expression<unknown>, end: Expression<unknown>, unit: CalendarUnit): RawBuilder<number>
 }

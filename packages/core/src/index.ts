@@ -1,4 +1,4 @@
-export type { Engine, SliceEnd, SliceStart } from './engine.ts'
+export { CALENDAR_UNITS, type CalendarUnit, type Engine, type SliceEnd, type SliceStart } from './engine.ts'
 export { engineOf, rememberEngine } from './engine-registry.ts'
 export { invalid, ModelHubInputError } from './errors.ts'
 export { type GlobalContext, GlobalContexts, globalContexts } from './global-contexts.ts'

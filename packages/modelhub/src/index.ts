@@ -1,4 +1,8 @@
 export { globalContexts, locationStack } from '@kysely-modelhub/core'
+export type { FrequencyRow } from './agg/frequency.ts'
+export type { RetentionMatrixOptions, RetentionRow, RetentionTimePeriod } from './agg/retention-matrix.ts'
+export { type RetentionMatrixRow, toMatrix } from './agg/retention-to-matrix.ts'
+export type { SessionDurationMethod } from './agg/session-duration.ts'
 export { checkDay, checkDayWindow } from './dates.ts'
 export { globalContextType } from './global-context-name.ts'
 export { type EventsQuery, ModelHub } from './model-hub.ts'

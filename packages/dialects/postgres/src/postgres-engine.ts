@@ -1,10 +1,17 @@
-import type { Engine, JsonMatch, SliceEnd, SliceStart } from '@kysely-modelhub/core'
-import { matchEntries } from '@kysely-modelhub/core'
+import type { CalendarUnit, Engine, JsonMatch, SliceEnd, SliceStart } from '@kysely-modelhub/core'
+import { CALENDAR_UNITS, invalid, matchEntries } from '@kysely-modelhub/core'
 import { type Expression, type RawBuilder, sql } from 'kysely'
 import { quotePostgresString } from './quote.ts'
 import { toCharPieces } from './time-format.ts'
 
 const lit = (value: string): RawBuilder<string> => sql.raw(quotePostgresString(value))
+
+/** A calendar unit checked at run time too: it becomes SQL text. */
+function calendarUnit(unit: CalendarUnit): CalendarUnit {
+  return CALENDAR_UNITS.includes(unit)
+    ? unit
+    : invalid('calendar unit', unit, `expected one of ${CALENDAR_UNITS.join(', ')}`)
+}
 
 /** `element -> 'key' = '<json>'::jsonb` for every key: present with an equal JSON value. */
 function matchSql(element: RawBuilder<unknown>, match: JsonMatch): RawBuilder<boolean> {
@@ -105,4 +112,21 @@ export const postgres: Engine = {
   },
 
   epochSecondsBetween: (start, end) => sql<number>`extract(epoch from (${end}) - (${start}))::float8`,
+
+  truncateTime: (timestamp, unit) => sql<Date>`date_trunc(${lit(calendarUnit(unit))}, ${timestamp})`,
+
+  calendarUnitsBetween: (start, end, unit) => {
+    const year = (t: Expression<unknown>) => sql`extract(year from ${t})`
+    const month = (t: Expression<unknown>) => sql`extract(month from ${t})`
+    switch (calendarUnit(unit)) {
+      case 'day':
+        return sql<number>`((${end})::date - (${start})::date)`
+      case 'week': // whole days between the two Mondays, always a multiple of 7
+        return sql<number>`((date_trunc('week', ${end})::date - date_trunc('week', ${start})::date) / 7)`
+      case 'month':
+        return sql<number>`(((${year(end)} - ${year(start)}) * 12 + ${month(end)} - ${month(start)})::int)`
+      case 'year':
+        return sql<number>`((${year(end)} - ${year(start)})::int)`
+    }
+  },
 }

@@ -1,0 +1,41 @@
+import { type SelectQueryBuilder, sql } from 'kysely'
+import type { HubContext } from '../hub-context.ts'
+import type { AggregateQuery } from './aggregate-query.ts'
+
+/** A row of {@link frequency}: how many users had this many sessions. */
+export interface FrequencyRow {
+  session_id_nunique: number
+  user_id_nunique: number
+}
+
+/**
+ * How many users have N sessions: one row per number of sessions. Anonymous events (user_id
+ * NULL) are left out: they are not one user (Objectiv grouped them as one and reported a row
+ * with 0 users).
+ *
+ * @example hub.agg.frequency(hub.events()).orderBy('session_id_nunique')
+ * // → [{ session_id_nunique: 1, user_id_nunique: 1 }, { session_id_nunique: 2, user_id_nunique: 3 }]
+ *
+ * Shape: select session_id_nunique, count(*) as user_id_nunique from (
+ *          select user_id, count(distinct session_id) as session_id_nunique from events
+ *          where user_id is not null group by user_id) as users
+ *        group by session_id_nunique
+ */
+export function frequency(hub: HubContext, q: SelectQueryBuilder<any, any, any>): AggregateQuery<FrequencyRow> {
+  const users = hub.db
+    .selectFrom(q.as('events'))
+    .select((eb) => [
+      eb.ref('user_id').as('user_id'),
+      sql<number>`count(distinct ${eb.ref('session_id')})`.as('session_id_nunique'),
+    ])
+    .where('user_id', 'is not', null)
+    .groupBy('user_id')
+  const counted = hub.db
+    .selectFrom(users.as('users'))
+    .select((eb) => [
+      eb.ref('session_id_nunique').as('session_id_nunique'),
+      sql<number>`count(*)`.as('user_id_nunique'),
+    ])
+    .groupBy('session_id_nunique')
+  return hub.db.selectFrom(counted.as('result')).selectAll('result') as unknown as AggregateQuery<FrequencyRow>
+}
