@@ -55,6 +55,11 @@ export interface Engine {
    * Section: main'`. NULL for an empty or NULL stack.
    */
   niceName(stack: Expression<unknown>): RawBuilder<string | null>
+  /**
+   * Text compared by Unicode code point (UTF-8 byte order) whatever the database's collation, for
+   * tie-breaks and sort orders that must give the same answer on every engine and locale.
+   */
+  codePointOrder(text: Expression<string | null>): RawBuilder<string | null>
 
   /** A text or JSON column parsed as JSON once, for reading several fields (a no-op on parsed JSON). */
   parseJson(value: Expression<unknown>): RawBuilder<unknown>

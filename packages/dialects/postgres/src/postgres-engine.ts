@@ -94,6 +94,8 @@ export const postgres: Engine = {
     >`(select max(s.label) filter (where s.i = s.n) || coalesce(' located at ' || string_agg(s.label, ' => ' order by s.i) filter (where s.i < s.n), '') from (select e.i, count(*) over () as n, ${label} as label from ${elements(stack)}) as s)`
   },
 
+  codePointOrder: (text) => sql<string | null>`((${text}) collate "C")`,
+
   parseJson: (value) => sql`(${value})::jsonb`,
 
   jsonArrayOrEmpty: <T>(array: Expression<unknown>) => sql<T[]>`coalesce(${array}, '[]'::jsonb)`,

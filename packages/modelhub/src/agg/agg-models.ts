@@ -2,10 +2,27 @@ import type { HubContext } from '../hub-context.ts'
 import type { EventsLike } from '../map/add-column.ts'
 import type { ObjectivEvent } from '../objectiv-event.ts'
 import type { AggregateQuery } from './aggregate-query.ts'
+import { type DropOffLocationsOptions, type DropOffLocationsRow, dropOffLocations } from './drop-off-locations.ts'
 import { type FrequencyRow, frequency } from './frequency.ts'
+import {
+  type FunnelConversionOptions,
+  type FunnelConversionRow,
+  type FunnelKeys,
+  funnelConversion,
+} from './funnel-conversion.ts'
 import type { GroupBy, GroupKeys } from './group-by.ts'
 import { type RetentionMatrixOptions, type RetentionRow, retentionMatrix } from './retention-matrix.ts'
 import { type SessionDurationMethod, sessionDuration } from './session-duration.ts'
+import {
+  type TopProductFeaturesOptions,
+  type TopProductFeaturesRow,
+  topProductFeatures,
+  type WithApplication,
+} from './top-product-features.ts'
+import {
+  type TopProductFeaturesBeforeConversionRow,
+  topProductFeaturesBeforeConversion,
+} from './top-product-features-before-conversion.ts'
 import { uniqueSessions } from './unique-sessions.ts'
 import { uniqueUsers } from './unique-users.ts'
 
@@ -82,6 +99,62 @@ export class AggModels<C extends string> {
       : Omit<RetentionMatrixOptions, 'eventType'> & { readonly eventType?: never } = {},
   ): AggregateQuery<RetentionRow> {
     return retentionMatrix(this.hub, q, options)
+  }
+
+  /**
+   * The features used most: distinct users per application, feature nice name and event type,
+   * for events whose type stack holds `eventType` (default 'InteractiveEvent'). Needs the
+   * `application` column (`globalContexts: ['application']`). Largest count first, ties by key.
+   */
+  topProductFeatures<Q extends WithApplication<'user_id' | 'event_type' | 'stack_event_types' | 'location_stack'>>(
+    q: Q,
+    options: TopProductFeaturesOptions<RowOf<Q>> = {},
+  ): AggregateQuery<TopProductFeaturesRow> {
+    return topProductFeatures(this.#hub, q, options)
+  }
+
+  /**
+   * {@link topProductFeatures} over the hits of converting sessions strictly before their first
+   * conversion (hits at the conversion's moment excluded); the count is `unique_users`.
+   */
+  topProductFeaturesBeforeConversion<
+    Q extends WithApplication<
+      'user_id' | 'event_type' | 'stack_event_types' | 'location_stack' | 'moment' | 'session_id'
+    >,
+  >(
+    q: Q,
+    name: C,
+    options: TopProductFeaturesOptions<RowOf<Q>> = {},
+  ): AggregateQuery<TopProductFeaturesBeforeConversionRow> {
+    return topProductFeaturesBeforeConversion(this.#hub, q, name, options)
+  }
+
+  /**
+   * The last location of each user (or `groupBy` group), counted: `value_counts`, or with
+   * `percentage: true` the share of groups ×100 as `percentage`. Ties on the last moment go to
+   * the greater event_id.
+   */
+  dropOffLocations<
+    Q extends Needs<'user_id' | 'moment' | 'event_id' | 'location_stack'>,
+    const G extends GroupBy<RowOf<Q>> = undefined,
+    const P extends boolean | undefined = undefined,
+  >(q: Q, options: DropOffLocationsOptions<RowOf<Q>, G, P> = {}): AggregateQuery<DropOffLocationsRow<P>> {
+    return dropOffLocations(this.#hub, q, options)
+  }
+
+  /**
+   * Objectiv's funnel conversion: per location (and `groupBy` keys; none by default) the users
+   * who reached it, those who went on to another location, and the step and full conversion
+   * rates and drop-off share (3 decimals).
+   */
+  funnelConversion<
+    Q extends Needs<'user_id' | 'moment' | 'event_id' | 'location_stack'>,
+    const G extends GroupBy<Omit<RowOf<Q>, 'user_id'>> = undefined,
+  >(
+    q: Q,
+    options: FunnelConversionOptions<RowOf<Q>, G> = {},
+  ): AggregateQuery<FunnelKeys<RowOf<Q>, G> & FunnelConversionRow> {
+    return funnelConversion(this.#hub, q, options)
   }
 
   /** @internal keeps C in use until the conversion models land. */

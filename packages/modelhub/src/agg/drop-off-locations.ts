@@ -1,0 +1,98 @@
+import { invalid, windowed } from '@kysely-modelhub/core'
+import { expressionBuilder, type SelectQueryBuilder, sql } from 'kysely'
+import type { HubContext } from '../hub-context.ts'
+import type { AggregateQuery } from './aggregate-query.ts'
+import { type GroupBy, groupKeys } from './group-by.ts'
+import { type LocationOption, locationName } from './location-option.ts'
+
+export interface DropOffLocationsOptions<O, G, P> {
+  /** Where the location name comes from (default: the nice name of the whole location stack). */
+  readonly locationStack?: LocationOption<O>
+  /** Whose last location is counted: 'user_id' (default), a column, a time bucket, an array of them, or null (all events). */
+  readonly groupBy?: G
+  /** Give each location's share of the groups, ×100, as `percentage` instead of the count `value_counts`. */
+  readonly percentage?: P
+}
+
+/** A result row: `percentage: true` gives the share, otherwise the count. */
+export type DropOffLocationsRow<P> = P extends true
+  ? { location: string; percentage: number }
+  : { location: string; value_counts: number }
+
+/**
+ * Where users leave: the last location of each group (by default each user), counted per
+ * location. "Last" is by `moment`; ties on the last moment go to the greater `event_id`, the
+ * order sessionization numbers hits in, so the answer never depends on the plan. Events with
+ * a NULL location, and groups with a NULL key (anonymous users), are left out. Sorted by the
+ * count, largest first, then by location (code-point order).
+ *
+ * The location is computed once per event: first each group's last visit to each location
+ * (the location a window partition key), then the last of those per group.
+ *
+ * @example hub.agg.dropOffLocations(hub.events(), { percentage: true })
+ *
+ * Shape: select * from (select location, count(*) as value_counts from
+ *          (select location, row_number() over (partition by <keys> order by moment desc, event_id desc) as __from_end from
+ *            (select <keys>, <location> as location, moment, event_id,
+ *                    row_number() over (partition by <keys>, <location> order by moment desc, event_id desc) as __last_visit
+ *             from (<q>) as events where <keys not null>) as visits
+ *           where case when location is null then 0 else __last_visit end = 1) as ends
+ *        where __from_end = 1 group by location) as result order by value_counts desc, location
+ */
+export function dropOffLocations<R>(
+  hub: HubContext,
+  q: SelectQueryBuilder<any, any, any>,
+  options: DropOffLocationsOptions<any, GroupBy<any>, boolean | undefined>,
+): AggregateQuery<R> {
+  const { percentage = false } = options
+  if (typeof percentage !== 'boolean') invalid('percentage', percentage, 'expected true or false')
+  const groupBy = options.groupBy === undefined ? 'user_id' : options.groupBy
+  const keys = groupKeys(hub, expressionBuilder<any, 'events'>(), groupBy, [])
+  const keyColumns = keys.map((_, i) => `__key_${i}`)
+  const lastFirst = [
+    { by: 'moment', direction: 'desc' },
+    { by: 'event_id', direction: 'desc' },
+  ] as const
+  const located = hub.db
+    .selectFrom(q.as('events'))
+    .selectAll('events')
+    .select((eb) => eb.parens(locationName(hub, eb, options.locationStack)).as('__location'))
+  const visits = hub.db
+    .selectFrom(located.as('events'))
+    .where((eb) => eb.and(keys.map((key) => eb(key.expression, 'is not', null))))
+    .select((eb) => [
+      ...keys.map((key, i) => eb.parens(key.expression).as(keyColumns[i]!)),
+      eb.ref('__location').as('location'),
+      eb.ref('moment').as('moment'),
+      eb.ref('event_id').as('event_id'),
+      windowed(eb, sql<number>`row_number()`, {
+        partitionBy: [...keys.map((key) => key.expression), '__location'],
+        orderBy: lastFirst,
+      }).as('__last_visit'),
+    ])
+  const ends = hub.db
+    .selectFrom(visits.as('visits'))
+    // One condition on a window result: the planner cannot push it below the window, where it
+    // would compute the location a second time.
+    .where(sql<boolean>`case when ${sql.ref('location')} is null then 0 else ${sql.ref('__last_visit')} end = 1`)
+    .select((eb) => [
+      eb.ref('location').as('location'),
+      windowed(eb, sql<number>`row_number()`, { partitionBy: keyColumns, orderBy: lastFirst }).as('__from_end'),
+    ])
+  const value = percentage ? 'percentage' : 'value_counts'
+  const counted = hub.db
+    .selectFrom(ends.as('ends'))
+    .where('__from_end', '=', 1)
+    .groupBy('location')
+    .select((eb) => [
+      eb.ref('location').as('location'),
+      (percentage ? sql<number>`100.0 * count(*) / ${windowed(eb, sql`sum(count(*))`, {})}` : sql<number>`count(*)`).as(
+        value,
+      ),
+    ])
+  return hub.db
+    .selectFrom(counted.as('result'))
+    .selectAll('result')
+    .orderBy(value, 'desc')
+    .orderBy((eb) => hub.engine.codePointOrder(eb.ref('location'))) as unknown as AggregateQuery<R>
+}

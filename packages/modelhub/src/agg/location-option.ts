@@ -1,0 +1,51 @@
+import { invalid, type LocationContext, LocationStack, locationStack } from '@kysely-modelhub/core'
+import type { Expression, ExpressionBuilder } from 'kysely'
+import type { HubContext } from '../hub-context.ts'
+
+/** The columns of rows `O` that hold text (possibly NULL). */
+export type TextColumnOf<O> = { [K in keyof O & string]: O[K] extends string | null ? K : never }[keyof O & string]
+
+/**
+ * Where a model reads an event's location (feature) name from:
+ * - omitted: the nice name of the whole `location_stack`;
+ * - a function of the stack returning a part of it, e.g. `(ls) => ls.from({ _type: 'LinkContext' })`:
+ *   the nice name of that part (NULL, so left out, where the part is empty);
+ * - a function returning a text expression, e.g. `(ls) => ls.get('LinkContext', 'id')`: that text;
+ * - the name of a text column of the query (Objectiv's `location_stack='link_id'`): its value.
+ */
+export type LocationOption<O> =
+  | ((ls: LocationStack<LocationContext>) => LocationStack<any> | Expression<string | null>)
+  | TextColumnOf<O>
+
+/** The location name expression an option stands for, over the query's `events` rows. */
+export function locationName(
+  hub: HubContext,
+  eb: ExpressionBuilder<any, any>,
+  option: LocationOption<any> | undefined,
+): Expression<string | null> {
+  if (option === undefined) return locationStack(eb.ref('location_stack'), hub.engine).niceName()
+  if (typeof option === 'string' && option.length > 0) return eb.ref(option)
+  if (typeof option === 'function') {
+    const located = option(locationStack(eb.ref('location_stack'), hub.engine))
+    if (located instanceof LocationStack) return located.niceName()
+    if (isExpression(located)) return located
+    return invalid(
+      'locationStack',
+      located,
+      'the function must return a part of the stack (e.g. ls.from({ _type: "LinkContext" })) or a text expression',
+    )
+  }
+  return invalid(
+    'locationStack',
+    option,
+    'expected a function such as (ls) => ls.from({ _type: "LinkContext" }), or the name of a text column',
+  )
+}
+
+function isExpression(value: unknown): value is Expression<string | null> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { toOperationNode?: unknown }).toOperationNode === 'function'
+  )
+}

@@ -1,0 +1,47 @@
+import type { SelectQueryBuilder } from 'kysely'
+import { conversionNamed } from '../conversions.ts'
+import type { HubContext } from '../hub-context.ts'
+import { conversionsCounterColumn, conversionsInTimeColumn } from '../map/conversion-columns.ts'
+import type { AggregateQuery } from './aggregate-query.ts'
+import {
+  countFeatures,
+  featureEvents,
+  type ProductFeature,
+  type TopProductFeaturesOptions,
+} from './top-product-features.ts'
+
+export type TopProductFeaturesBeforeConversionRow = ProductFeature & { unique_users: number }
+
+/**
+ * The features used before converting: {@link topProductFeatures} over the hits of sessions that
+ * reach the conversion, strictly before the session's first conversion. Hits at the same moment
+ * as that conversion are its peers (RANGE frame) and are left out too, as in Objectiv.
+ *
+ * Conversions are counted over every hit of `q`; only then are the hits filtered on `eventType`.
+ * The window columns are computed in a subquery and filtered outside it (no join back).
+ *
+ * @example hub.agg.topProductFeaturesBeforeConversion(hub.events(), 'quickstart_presses')
+ *
+ * Shape: … from (select events.*, sum(<conv>) over (partition by session_id order by moment range …) as __conversions_in_time,
+ *        sum(<conv>) over (partition by session_id) as __converted from (<q>) as events) as events
+ *        where __converted >= 1 and __conversions_in_time = 0 and <types hold eventType> … (as topProductFeatures)
+ */
+export function topProductFeaturesBeforeConversion(
+  hub: HubContext,
+  q: SelectQueryBuilder<any, any, any>,
+  name: string,
+  options: TopProductFeaturesOptions<any>,
+): AggregateQuery<TopProductFeaturesBeforeConversionRow> {
+  const conversion = conversionNamed(hub.conversions, name)
+  const marked = hub.db
+    .selectFrom(q.as('events'))
+    .selectAll('events')
+    .select((eb) => [
+      conversionsInTimeColumn(conversion, eb, 'session_id').as('__conversions_in_time'),
+      conversionsCounterColumn(conversion, eb, 'session_id').as('__converted'),
+    ])
+  const before = featureEvents(hub, marked, options, 'topProductFeaturesBeforeConversion')
+    .where('events.__converted' as any, '>=', 1)
+    .where('events.__conversions_in_time' as any, '=', 0)
+  return countFeatures<TopProductFeaturesBeforeConversionRow>(hub, before, 'unique_users')
+}

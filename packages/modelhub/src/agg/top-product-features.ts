@@ -1,0 +1,110 @@
+import { type GlobalContext, globalContexts, invalid } from '@kysely-modelhub/core'
+import { type ExpressionBuilder, type SelectQueryBuilder, sql } from 'kysely'
+import { columnsOf } from '../columns-of.ts'
+import type { HubContext } from '../hub-context.ts'
+import type { EventsLike } from '../map/add-column.ts'
+import type { ObjectivEvent } from '../objectiv-event.ts'
+import { type AggregateQuery, aggregate } from './aggregate-query.ts'
+import { type LocationOption, locationName } from './location-option.ts'
+
+/** A query over events with these columns and the `application` global-context column. */
+export type WithApplication<K extends keyof ObjectivEvent> = EventsLike<
+  Pick<ObjectivEvent, K> & { application: readonly GlobalContext[] }
+>
+
+export interface TopProductFeaturesOptions<O> {
+  /** Where the feature name comes from (default: the nice name of the whole location stack). */
+  readonly locationStack?: LocationOption<O>
+  /** Count only events whose `stack_event_types` hold this type (default 'InteractiveEvent'). */
+  readonly eventType?: string
+}
+
+/** The keys a feature is counted by. */
+export interface ProductFeature {
+  /** The id of the event's first ApplicationContext. */
+  application: string
+  feature_nice_name: string
+  event_type: string
+}
+
+export type TopProductFeaturesRow = ProductFeature & { user_id_nunique: number }
+
+/** The key columns of a feature, in the order results are sorted by after the count. */
+export const FEATURE_KEYS = ['application', 'feature_nice_name', 'event_type'] as const
+
+/**
+ * The features used most, by distinct users: per application, feature (the location's nice
+ * name) and event type, for events whose type stack holds `eventType`. Rows with a NULL key
+ * (no application, an empty location) are left out. Sorted by the count, largest first, then
+ * by application, feature and event type in code-point order, so equal counts come in the same
+ * order on every engine and database locale.
+ *
+ * @example hub.agg.topProductFeatures(hub.events(), { locationStack: (ls) => ls.from({ _type: 'LinkContext' }) })
+ *
+ * Shape: select * from (select application, feature_nice_name, event_type, count(distinct user_id) as user_id_nunique
+ *        from (select <app id>, <nice name>, event_type, user_id from (<q>) as events where <types hold eventType>) as events
+ *        group by …) as result where <keys not null> order by user_id_nunique desc, application, feature_nice_name, event_type
+ */
+export function topProductFeatures(
+  hub: HubContext,
+  q: SelectQueryBuilder<any, any, any>,
+  options: TopProductFeaturesOptions<any>,
+): AggregateQuery<TopProductFeaturesRow> {
+  return countFeatures<TopProductFeaturesRow>(
+    hub,
+    featureEvents(hub, q, options, 'topProductFeatures'),
+    'user_id_nunique',
+  )
+}
+
+/**
+ * The rows of `q` whose type stack holds the event type, reduced to the feature keys and the
+ * user. Rows of `q` may be filtered further by the caller on `events.<column>`.
+ */
+export function featureEvents(
+  hub: HubContext,
+  q: SelectQueryBuilder<any, any, any>,
+  options: TopProductFeaturesOptions<any>,
+  model: string,
+): SelectQueryBuilder<any, 'events', ProductFeature & { user_id: string | null }> {
+  const eventType = options.eventType ?? 'InteractiveEvent'
+  if (typeof eventType !== 'string' || eventType.length === 0) {
+    invalid('eventType', eventType, 'expected an event type such as "InteractiveEvent" or "PressEvent"')
+  }
+  const columns = columnsOf(q)
+  if (columns && !columns.includes('application')) {
+    invalid(
+      `${model} input columns`,
+      columns,
+      'an "application" column is needed: open the hub with { globalContexts: ["application"] }',
+    )
+  }
+  return hub.db
+    .selectFrom(q.as('events'))
+    .where((eb) => hub.engine.jsonIncludesString(eb.ref('events.stack_event_types'), eventType))
+    .select((eb: ExpressionBuilder<any, 'events'>) => [
+      globalContexts(eb.ref('events.application'), hub.engine).get('id').as('application'),
+      eb.parens(locationName(hub, eb, options.locationStack)).as('feature_nice_name'),
+      eb.ref('events.event_type').as('event_type'),
+      eb.ref('events.user_id').as('user_id'),
+    ]) as unknown as SelectQueryBuilder<any, 'events', ProductFeature & { user_id: string | null }>
+}
+
+/**
+ * Distinct users per feature, largest count first, then by the keys (code-point order). Groups
+ * with a NULL key are dropped after counting (Objectiv's dropna): a filter on the events would
+ * make the database compute the feature name twice per event, once to filter and once to group.
+ */
+export function countFeatures<R>(
+  hub: HubContext,
+  features: SelectQueryBuilder<any, any, any>,
+  value: string,
+): AggregateQuery<R> {
+  const counted = aggregate<any>(hub, features, FEATURE_KEYS, ['user_id'], (eb) => ({
+    [value]: sql<number>`count(distinct ${eb.ref('user_id')})`,
+  })).where((eb) => eb.and(FEATURE_KEYS.map((key) => eb(key, 'is not', null))))
+  return FEATURE_KEYS.reduce(
+    (sorted, key) => sorted.orderBy((eb) => hub.engine.codePointOrder(eb.ref(key))),
+    counted.orderBy(value, 'desc'),
+  ) as AggregateQuery<R>
+}
