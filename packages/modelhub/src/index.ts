@@ -3,8 +3,11 @@ export type { FrequencyRow } from './agg/frequency.ts'
 export type { RetentionMatrixOptions, RetentionRow, RetentionTimePeriod } from './agg/retention-matrix.ts'
 export { type RetentionMatrixRow, toMatrix } from './agg/retention-to-matrix.ts'
 export type { SessionDurationMethod } from './agg/session-duration.ts'
+export { ConnectionReleasedError, type HubConnection } from './connection-scope.ts'
 export { checkDay, checkDayWindow } from './dates.ts'
+export type { DivideCheck, DivideValue, Quotient } from './divide.ts'
 export { globalContextType } from './global-context-name.ts'
+export type { MaterializedQuery, MaterializeKind, MaterializeOptions } from './materialize.ts'
 export { type EventsQuery, ModelHub } from './model-hub.ts'
 export { type EventRow, type Flatten, type ObjectivEvent, SESSION_COLUMNS } from './objectiv-event.ts'
 export { ModelHubOptionError, type ModelHubOptionsInput, type ModelHubSettings } from './options.ts'
@@ -22,3 +25,4 @@ export {
   type SampleEventRow,
   validateEvent,
 } from './sample-data/index.ts'
+export { displaySqlAsMarkdown, type SqlExportable, type ToSqlOptions } from './sql-export.ts'

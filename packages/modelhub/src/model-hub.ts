@@ -10,10 +10,14 @@ import {
 } from '@kysely-modelhub/core'
 import type { Expression, Kysely, SelectQueryBuilder } from 'kysely'
 import { AggModels } from './agg/agg-models.ts'
+import type { AggregateQuery } from './agg/aggregate-query.ts'
+import { connectHub, type HubConnection, withHeldConnection } from './connection-scope.ts'
 import { type ConversionEvent, type ConversionEventDefinition, defineConversion } from './conversions.ts'
 import { checkDayWindow } from './dates.ts'
+import { type DivideCheck, divide, type Quotient } from './divide.ts'
 import type { HubContext } from './hub-context.ts'
 import { MapModels } from './map/map-models.ts'
+import { type MaterializedQuery, type MaterializeOptions, materialize } from './materialize.ts'
 import type { EventRow } from './objectiv-event.ts'
 import {
   ModelHubOptionError,
@@ -22,6 +26,7 @@ import {
   parseModelHubOptions,
 } from './options.ts'
 import { eventsPipeline } from './pipeline/events.ts'
+import { type SqlExportable, type ToSqlOptions, toSql } from './sql-export.ts'
 
 /** What `hub.events()` returns: an ordinary Kysely query over the `events` source. */
 export type EventsQuery<DB, G extends string> = SelectQueryBuilder<DB & { events: EventRow<G> }, 'events', EventRow<G>>
@@ -122,5 +127,65 @@ export class ModelHub<DB, const G extends readonly string[] = readonly [], C ext
       ...checkDayWindow(window),
     })
     return db.selectFrom(pipeline.as('events')).selectAll('events') as unknown as EventsQuery<DB, G[number]>
+  }
+
+  // ── composition, SQL, materialization (divide.ts, sql-export.ts, materialize.ts, connection-scope.ts) ──
+
+  /**
+   * `a / b` for two aggregates aligned on their shared key columns (one FULL OUTER JOIN): the value
+   * column of `a` divided by that of `b`, NULL where either side is missing or `b` is 0.
+   *
+   * @example hub.divide(hub.agg.uniqueUsers(newUsers), hub.agg.uniqueUsers(hub.events())) // new-user share
+   */
+  divide<RA, RB>(
+    a: SelectQueryBuilder<any, any, RA>,
+    b: SelectQueryBuilder<any, any, RB> & DivideCheck<RA, RB>,
+  ): AggregateQuery<Quotient<RA, RB>> {
+    return divide(this.context, a, b)
+  }
+
+  /** The SQL of a query: formatted for this hub's engine, optionally with its parameters inlined. */
+  toSql(q: SqlExportable, options: ToSqlOptions = {}): string {
+    return toSql(this.engine, q, options)
+  }
+
+  /**
+   * Keeps the rows of `q` in a CTE, table, view or temporary table and returns a query over them
+   * with the same row type. Temporary tables need one connection: use the hub given by
+   * {@link withConnection} or {@link connect}.
+   */
+  materialize<O, const N extends string = 'materialized'>(
+    q: SelectQueryBuilder<any, any, O>,
+    options: MaterializeOptions<N>,
+  ): Promise<MaterializedQuery<O, N>> {
+    return materialize(this.context, q, options)
+  }
+
+  /**
+   * Runs `fn` with a copy of this hub bound to one connection of the pool, and gives the
+   * connection back when `fn` settles, after dropping the temporary tables made through the copy.
+   * Use the copy (not this hub) inside: on a single-connection driver such as PGlite a query
+   * through this hub waits for the connection the copy holds.
+   *
+   * @example
+   * const share = await hub.withConnection(async (h) => {
+   *   const events = await h.materialize(h.events(), { kind: 'temp_table' })
+   *   return h.divide(h.agg.uniqueUsers(h.map.isNewUser(events).where('is_new_user', '=', true)), h.agg.uniqueUsers(events)).execute()
+   * })
+   */
+  withConnection<T>(fn: (hub: ModelHub<DB, G, C>) => Promise<T> | T): Promise<T> {
+    return withHeldConnection(this.db, (db) => this.#boundTo(db), fn)
+  }
+
+  /** {@link withConnection} as a handle, for notebooks: `const c = await hub.connect(); …; await c.release()`. */
+  connect(): Promise<HubConnection<ModelHub<DB, G, C>>> {
+    return connectHub(this.db, (db) => this.#boundTo(db))
+  }
+
+  /** This hub on another Kysely (the same database): same options, conversions and engine. */
+  #boundTo(db: Kysely<DB>): ModelHub<DB, G, C> {
+    return db === this.db
+      ? this
+      : new ModelHub<DB, G, C>(db, { ...this.#options, engine: this.engine }, this.#conversions)
   }
 }

@@ -1,0 +1,147 @@
+import { ModelHubInputError } from '@kysely-modelhub/core'
+import { ModelHub } from '@kysely-modelhub/modelhub'
+import { expect, it } from 'vitest'
+import { createDataTable, OBJECTIV_DATA } from '../fixtures/objectiv-data.ts'
+import { describeEachEngine } from '../support/engines.ts'
+
+describeEachEngine(
+  'hub.divide',
+  (ctx) => {
+    const hub = () => new ModelHub(ctx.db, { engine: ctx.engine, timeAggregation: '%Y-%m-%d' })
+    const newUsers = (h: ReturnType<typeof hub>) => h.map.isNewUser(h.events()).where('is_new_user', '=', true)
+
+    it("gives the notebook's new-user share, NULL where the numerator has no row (§4.6)", async () => {
+      const h = hub()
+      const share = h.divide(h.agg.uniqueUsers(newUsers(h)), h.agg.uniqueUsers(h.events()))
+      expect(await share.orderBy('time_aggregation').execute()).toEqual([
+        { time_aggregation: '2021-11-29', unique_users: 1 },
+        { time_aggregation: '2021-11-30', unique_users: 0.5 },
+        { time_aggregation: '2021-12-01', unique_users: null },
+        { time_aggregation: '2021-12-02', unique_users: 1 },
+        { time_aggregation: '2021-12-03', unique_users: 1 },
+      ])
+    })
+
+    it('is NULL where the denominator has no row, and filters and sorts like any aggregate', async () => {
+      const h = hub()
+      const inverse = h.divide(h.agg.uniqueUsers(h.events()), h.agg.uniqueUsers(newUsers(h)))
+      expect(await inverse.orderBy('time_aggregation', 'desc').execute()).toEqual([
+        { time_aggregation: '2021-12-03', unique_users: 1 },
+        { time_aggregation: '2021-12-02', unique_users: 1 },
+        { time_aggregation: '2021-12-01', unique_users: null },
+        { time_aggregation: '2021-11-30', unique_users: 2 },
+        { time_aggregation: '2021-11-29', unique_users: 1 },
+      ])
+      expect(await inverse.where('unique_users', '>', 1).orderBy('time_aggregation').execute()).toEqual([
+        { time_aggregation: '2021-11-30', unique_users: 2 },
+      ])
+    })
+
+    it('is NULL where the denominator is 0 (division by zero does not fail the query)', async () => {
+      const h = hub()
+      // With phone identities and anonymization, the users of 12-02 and 12-03 are NULL: 0 unique users.
+      const phone = new ModelHub(ctx.db, { engine: ctx.engine, identityResolution: 'phone' })
+      const denominator = phone.agg.uniqueUsers(phone.events())
+      expect(await denominator.orderBy('time_aggregation').execute()).toEqual([
+        { time_aggregation: '2021-11-29', unique_users: 1 },
+        { time_aggregation: '2021-11-30', unique_users: 1 },
+        { time_aggregation: '2021-12-01', unique_users: 1 },
+        { time_aggregation: '2021-12-02', unique_users: 0 },
+        { time_aggregation: '2021-12-03', unique_users: 0 },
+      ])
+      expect(await h.divide(h.agg.uniqueUsers(h.events()), denominator).orderBy('time_aggregation').execute()).toEqual([
+        { time_aggregation: '2021-11-29', unique_users: 1 },
+        { time_aggregation: '2021-11-30', unique_users: 2 },
+        { time_aggregation: '2021-12-01', unique_users: 1 },
+        { time_aggregation: '2021-12-02', unique_users: null },
+        { time_aggregation: '2021-12-03', unique_users: null },
+      ])
+      // 0 / n is 0, not NULL.
+      const none = h.agg.uniqueUsers(h.events().where('session_id', '>', 100), { groupBy: null })
+      expect(await h.divide(h.agg.uniqueUsers(h.events(), { groupBy: null }), none).execute()).toEqual([
+        { unique_users: null },
+      ])
+      expect(await h.divide(none, h.agg.uniqueUsers(h.events(), { groupBy: null })).execute()).toEqual([
+        { unique_users: 0 },
+      ])
+    })
+
+    it('aligns on several key columns, in the order of the numerator', async () => {
+      const h = hub()
+      const groupBy = [{ timeAggregation: '%Y-%m' }, 'day'] as const
+      const share = h.divide(h.agg.uniqueUsers(newUsers(h), { groupBy }), h.agg.uniqueUsers(h.events(), { groupBy }))
+      const rows = await share.orderBy('day').execute()
+      expect(rows).toEqual([
+        { time_aggregation: '2021-11', day: '2021-11-29', unique_users: 1 },
+        { time_aggregation: '2021-11', day: '2021-11-30', unique_users: 0.5 },
+        { time_aggregation: '2021-12', day: '2021-12-01', unique_users: null },
+        { time_aggregation: '2021-12', day: '2021-12-02', unique_users: 1 },
+        { time_aggregation: '2021-12', day: '2021-12-03', unique_users: 1 },
+      ])
+      expect(rows.map((row) => Object.keys(row))).toEqual(rows.map(() => ['time_aggregation', 'day', 'unique_users']))
+      // Keys listed in another order are the same keys.
+      const reversed = h.agg.uniqueUsers(h.events(), { groupBy: ['day', { timeAggregation: '%Y-%m' }] })
+      expect(
+        await h
+          .divide(h.agg.uniqueUsers(newUsers(h), { groupBy }), reversed)
+          .where('day', '=', '2021-11-30')
+          .execute(),
+      ).toEqual([{ time_aggregation: '2021-11', day: '2021-11-30', unique_users: 0.5 }])
+    })
+
+    it('divides single rows (groupBy: null on both), and value columns of different names', async () => {
+      const h = hub()
+      const early = h.agg.uniqueUsers(h.events().where('session_id', '<=', 3), { groupBy: null })
+      const all = h.agg.uniqueUsers(h.events(), { groupBy: null })
+      expect(await h.divide(early, all).execute()).toEqual([{ unique_users: 0.5 }])
+      // An aggregate of your own: the value is the last column, the others are its keys.
+      const events = h.db.selectFrom(h.events().as('e')).select((eb) => [eb.fn.countAll<number>().as('n_events')])
+      expect(await h.divide(events, all).execute()).toEqual([{ n_events: 3 }])
+      const perDay = h.db
+        .selectFrom(h.events().as('e'))
+        .select((eb) => [
+          eb.cast<string>('e.day', 'text').as('time_aggregation'),
+          eb.fn.countAll<number>().as('n_events'),
+        ])
+        .groupBy('e.day')
+      expect(await h.divide(perDay, h.agg.uniqueUsers(h.events())).orderBy('time_aggregation').execute()).toEqual([
+        { time_aggregation: '2021-11-29', n_events: 2 },
+        { time_aggregation: '2021-11-30', n_events: 2 },
+        { time_aggregation: '2021-12-01', n_events: 2 },
+        { time_aggregation: '2021-12-02', n_events: 3 },
+        { time_aggregation: '2021-12-03', n_events: 1 },
+      ])
+    })
+
+    it('is one query with a FULL OUTER JOIN', () => {
+      const h = hub()
+      const { sql, parameters } = h.divide(h.agg.uniqueUsers(newUsers(h)), h.agg.uniqueUsers(h.events())).compile()
+      expect(sql).toMatch(
+        /full join \(.*\) as "denominator" on "numerator"\."time_aggregation" = "denominator"\."time_aggregation"/,
+      )
+      expect(sql).toContain('nullif("denominator"."unique_users", 0)')
+      expect(parameters).toEqual([true])
+    })
+
+    it('names the key columns that are not shared', () => {
+      const h = hub()
+      const byDay = h.agg.uniqueUsers(h.events())
+      const byType = h.agg.uniqueUsers(h.events(), { groupBy: 'event_type' })
+      const message =
+        'divide: the key columns differ: only in the numerator: "time_aggregation"; only in the denominator: "event_type".'
+      expect(() => h.divide(byDay, byType as never)).toThrow(ModelHubInputError)
+      expect(() => h.divide(byDay, byType as never)).toThrow(message)
+      const bySessionToo = h.agg.uniqueUsers(h.events(), { groupBy: [{ timeAggregation: '%Y-%m-%d' }, 'session_id'] })
+      expect(() => h.divide(bySessionToo, byDay as never)).toThrow(
+        'only in the numerator: "session_id"; only in the denominator: none.',
+      )
+      expect(() => h.divide(byDay, h.agg.uniqueUsers(h.events(), { groupBy: null }) as never)).toThrow(
+        'only in the numerator: "time_aggregation"; only in the denominator: none.',
+      )
+      expect(() => h.divide(h.db.selectFrom('data').selectAll() as never, byDay as never)).toThrow(
+        /divide numerator input: .*its columns must be known/,
+      )
+    })
+  },
+  (db) => createDataTable(db, OBJECTIV_DATA),
+)
