@@ -35,6 +35,15 @@ const postgresServer = (url: string): TestEngine => ({
       db,
       async close() {
         await db.destroy()
+        // pg's pool.end() resolves before its clients' backends have exited; a forced drop would kill
+        // them, and the pool reports that as an unhandled 'error'. Wait (up to ~5 s) for them to go.
+        for (let wait = 0; wait < 250; wait++) {
+          const { rows } = await sql<{
+            n: number
+          }>`select count(*) as n from pg_stat_activity where datname = ${name}`.execute(admin)
+          if (rows[0]?.n === 0) break
+          await new Promise((resolve) => setTimeout(resolve, 20))
+        }
         await sql`drop database ${sql.id(name)} with (force)`.execute(admin)
         await admin.destroy()
       },
