@@ -3,6 +3,7 @@ import { expect, it } from 'vitest'
 import { createDataTable, OBJECTIV_DATA } from '../fixtures/objectiv-data.ts'
 import { describeEachEngine } from '../support/engines.ts'
 import { planNodeCounts } from '../support/plan.ts'
+import { verbosePlan } from '../support/verbose-plan.ts'
 
 describeEachEngine(
   'events() query plans',
@@ -17,7 +18,10 @@ describeEachEngine(
 
     it('does not sort or window the events for a query that reads no session column', async () => {
       const q = hub().events({ startDate: '2021-11-29' })
-      for (const columns of [['event_id', 'moment', 'event_type'], ['user_id', 'location_stack', 'application']] as const) {
+      for (const columns of [
+        ['event_id', 'moment', 'event_type'],
+        ['user_id', 'location_stack', 'application'],
+      ] as const) {
         const counts = await planNodeCounts(ctx.db, q.clearSelect().select(columns))
         expect(counts.WindowAgg ?? 0).toBe(0)
         expect(counts.Sort ?? 0).toBe(0)
@@ -27,6 +31,21 @@ describeEachEngine(
     it('keeps only the identity pass, not the session passes, when identities are resolved', async () => {
       const q = hub({ identityResolution: 'email' }).events().clearSelect().select(['event_id', 'day'])
       expect(await planNodeCounts(ctx.db, q)).toMatchObject({ WindowAgg: 1, Sort: 1 })
+    })
+
+    it('parses value once per row however many fields are read, and not at all when none are', async () => {
+      const parses = async (columns: readonly string[]) => {
+        const plan = await verbosePlan(
+          ctx.db,
+          hub()
+            .events()
+            .clearSelect()
+            .select(columns as never),
+        )
+        return plan.match(/\(data\.value\)::jsonb/g)?.length ?? 0
+      }
+      expect(await parses(['event_type', 'location_stack', 'stack_event_types', 'application'])).toBe(1)
+      expect(await parses(['event_id', 'moment', 'user_id'])).toBe(0)
     })
 
     it('sessionizes in three window passes when a session column is read', async () => {

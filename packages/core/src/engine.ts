@@ -1,4 +1,4 @@
-import type { Expression, RawBuilder } from 'kysely'
+import type { Expression, RawBuilder, SelectQueryBuilder } from 'kysely'
 import type { JsonMatch } from './json-match.ts'
 import type { TimeFormat } from './time-format.ts'
 
@@ -63,6 +63,12 @@ export interface Engine {
 
   /** A text or JSON column parsed as JSON once, for reading several fields (a no-op on parsed JSON). */
   parseJson(value: Expression<unknown>): RawBuilder<unknown>
+  /**
+   * Keeps a subquery from being merged into the query around it, so the expressions it selects
+   * are computed once per row however often they are read (Postgres re-evaluates them per use
+   * once it flattens a subquery). Unread columns are still dropped.
+   */
+  computedOnce<Q extends SelectQueryBuilder<any, any, any>>(query: Q): Q
   /** The array, or an empty array where it is NULL. */
   jsonArrayOrEmpty<T>(array: Expression<unknown>): RawBuilder<T[]>
   /** A 'YYYY-MM-DD' day as a date value (bound as a parameter). */

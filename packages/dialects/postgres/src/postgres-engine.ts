@@ -1,6 +1,6 @@
 import type { CalendarUnit, Engine, JsonMatch, SliceEnd, SliceStart } from '@kysely-modelhub/core'
 import { CALENDAR_UNITS, invalid, matchEntries } from '@kysely-modelhub/core'
-import { type Expression, type RawBuilder, sql } from 'kysely'
+import { type Expression, type RawBuilder, type SelectQueryBuilder, sql } from 'kysely'
 import { quotePostgresString } from './quote.ts'
 import { toCharPieces } from './time-format.ts'
 
@@ -95,6 +95,9 @@ export const postgres: Engine = {
   },
 
   codePointOrder: (text) => sql<string | null>`((${text}) collate "C")`,
+
+  // OFFSET 0 is Postgres' documented way to stop a subquery from being pulled up.
+  computedOnce: <Q extends SelectQueryBuilder<any, any, any>>(query: Q): Q => query.offset(0) as Q,
 
   parseJson: (value) => sql`(${value})::jsonb`,
 

@@ -29,7 +29,7 @@ export function extractEvents(
     .select((eb) => engine.parseJson(eb.ref('data.value')).as('v'))
   if (options.startDate) raw = raw.where('day', '>=', engine.date(options.startDate))
   if (options.endDate) raw = raw.where('day', '<=', engine.date(options.endDate))
-  return db.selectFrom(raw.as('raw')).select((eb) => {
+  return db.selectFrom(engine.computedOnce(raw).as('raw')).select((eb) => {
     const v = eb.ref('raw.v')
     const contexts = engine.jsonField(v, 'global_contexts')
     return [
