@@ -115,12 +115,15 @@ describeEachEngine(
 
     it('is one query with a FULL OUTER JOIN', () => {
       const h = hub()
-      const { sql, parameters } = h.divide(h.agg.uniqueUsers(newUsers(h)), h.agg.uniqueUsers(h.events())).compile()
+      const a = h.agg.uniqueUsers(newUsers(h))
+      const b = h.agg.uniqueUsers(h.events())
+      const { sql, parameters } = h.divide(a, b).compile()
       expect(sql).toMatch(
         /full join \(.*\) as "denominator" on "numerator"\."time_aggregation" = "denominator"\."time_aggregation"/,
       )
       expect(sql).toContain('nullif("denominator"."unique_users", 0)')
-      expect(parameters).toEqual([true])
+      expect(parameters).toEqual([...a.compile().parameters, ...b.compile().parameters])
+      expect(parameters).toContain(true)
     })
 
     it('names the key columns that are not shared', () => {

@@ -1,6 +1,7 @@
 import { PGlite } from '@electric-sql/pglite'
 import { Kysely } from 'kysely'
 import { PGliteDialect } from 'kysely-pglite-dialect'
+import { rememberConnection } from './connections.ts'
 import { PG_TYPE, resultParsers } from './result-types.ts'
 
 export interface PgliteDbOptions {
@@ -23,5 +24,5 @@ export async function createPgliteDb<DB>(options: PgliteDbOptions = {}): Promise
     },
   })
   await pglite.exec(`set time zone 'UTC'; set datestyle = 'ISO'`)
-  return new Kysely<DB>({ dialect: new PGliteDialect(pglite) })
+  return rememberConnection(new Kysely<DB>({ dialect: new PGliteDialect(pglite) }), { pglite })
 }

@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient } from 'kysely'
 import pg from 'pg'
 import Cursor from 'pg-cursor'
+import { rememberConnection } from './connections.ts'
 import { resultParsers, serializeParameters } from './result-types.ts'
 
 export type PostgresDbOptions =
@@ -50,5 +51,8 @@ export function createPostgresDb<DB>(options: PostgresDbOptions): Kysely<DB> {
       max: options.max ?? 10,
       options: '-c TimeZone=UTC -c DateStyle=ISO',
     })
-  return new Kysely<DB>({ dialect: new PostgresDialect({ pool: typedPool(pool), cursor: ModelHubCursor }) })
+  return rememberConnection(
+    new Kysely<DB>({ dialect: new PostgresDialect({ pool: typedPool(pool), cursor: ModelHubCursor }) }),
+    { pool },
+  )
 }
