@@ -97,7 +97,7 @@ export const postgres: Engine = {
   codePointOrder: (text) => sql<string | null>`((${text}) collate "C")`,
 
   // OFFSET 0 is Postgres' documented way to stop a subquery from being pulled up.
-  computedOnce: <Q extends SelectQueryBuilder<any, any, any>>(query: Q): Q => query.offset(0) as Q,
+  computedOnce: <Q extends SelectQueryBuilder<any, any, any>>(query: Q): Q => query.offset(sql.lit(0)) as Q,
 
   parseJson: (value) => sql`(${value})::jsonb`,
 
