@@ -7,22 +7,45 @@ import { createPgliteDb, postgres } from '@kysely-modelhub/postgres'
 import { sql } from 'kysely'
 
 interface Database {
-  events: { event_id: string; moment: Date; event_type: string; location_stack: LocationContext[]; global_contexts: GlobalContext[] }
+  events: {
+    event_id: string
+    moment: Date
+    event_type: string
+    location_stack: LocationContext[]
+    global_contexts: GlobalContext[]
+  }
 }
 
 const ctx = (type: string, id: string): LocationContext => ({ _type: type, id })
 const home = [ctx('RootLocationContext', 'home'), ctx('NavigationContext', 'navbar-top')]
 const events: [string, string, LocationContext[], string][] = [
   ['2022-03-01 09:00:00', 'PressEvent', [...home, ctx('LinkContext', 'Docs')], 'website'],
-  ['2022-03-01 09:00:05', 'PressEvent', [ctx('RootLocationContext', 'home'), ctx('ContentContext', 'hero'), ctx('LinkContext', 'Quickstart Guide')], 'website'],
-  ['2022-03-01 09:03:10', 'PressEvent', [ctx('RootLocationContext', 'docs'), ctx('ExpandableContext', 'Modeling'), ctx('LinkContext', 'Open Model Hub')], 'docs'],
+  [
+    '2022-03-01 09:00:05',
+    'PressEvent',
+    [ctx('RootLocationContext', 'home'), ctx('ContentContext', 'hero'), ctx('LinkContext', 'Quickstart Guide')],
+    'website',
+  ],
+  [
+    '2022-03-01 09:03:10',
+    'PressEvent',
+    [ctx('RootLocationContext', 'docs'), ctx('ExpandableContext', 'Modeling'), ctx('LinkContext', 'Open Model Hub')],
+    'docs',
+  ],
   ['2022-03-02 14:12:00', 'PressEvent', [...home, ctx('LinkContext', 'Docs')], 'website'],
-  ['2022-03-02 14:12:30', 'VisibleEvent', [ctx('RootLocationContext', 'home'), ctx('OverlayContext', 'cookie-banner')], 'website'],
+  [
+    '2022-03-02 14:12:30',
+    'VisibleEvent',
+    [ctx('RootLocationContext', 'home'), ctx('OverlayContext', 'cookie-banner')],
+    'website',
+  ],
 ]
 
 console.log('Starting embedded PGlite…')
 const db = await createPgliteDb<Database>()
-await sql`create table events (event_id text, moment timestamp, event_type text, location_stack jsonb, global_contexts jsonb)`.execute(db)
+await sql`create table events (event_id text, moment timestamp, event_type text, location_stack jsonb, global_contexts jsonb)`.execute(
+  db,
+)
 await db
   .insertInto('events')
   .values(

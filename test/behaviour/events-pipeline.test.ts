@@ -192,6 +192,12 @@ describeEachEngine(
       ])
     })
 
+    it('knows the engine of a Kysely made by createPgliteDb or createPostgresDb', async () => {
+      const inferred = new ModelHub(ctx.db)
+      expect(inferred.engine).toBe(ctx.engine)
+      expect((await inferred.events().execute()).length).toBe(12)
+    })
+
     it('returns no rows for an empty table, and a NULL stack as NULL', async () => {
       expect(await hub({ table: 'empty' }).events().execute()).toEqual([])
       const [row] = await hub({ table: 'null_stack' }).events().execute()

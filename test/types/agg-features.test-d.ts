@@ -3,7 +3,7 @@ import { createPostgresDb, postgres } from '@kysely-modelhub/postgres'
 import { sql } from 'kysely'
 import { describe, expectTypeOf, it } from 'vitest'
 
-const db = createPostgresDb<{}>({ connectionString: 'postgresql://localhost/never-connected' })
+const db = createPostgresDb<Record<string, never>>({ connectionString: 'postgresql://localhost/never-connected' })
 const hub = new ModelHub(db, { engine: postgres, globalContexts: ['application'] }).addConversionEvent({
   name: 'quickstart_presses',
   locationStack: (ls) => ls.from({ id: 'Quickstart Guide', _type: 'LinkContext' }),

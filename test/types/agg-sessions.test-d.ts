@@ -3,7 +3,7 @@ import { ModelHub, toMatrix } from '@kysely-modelhub/modelhub'
 import { createPostgresDb, postgres } from '@kysely-modelhub/postgres'
 import { describe, expectTypeOf, it } from 'vitest'
 
-const db = createPostgresDb<{}>({ connectionString: 'postgresql://localhost/never-connected' })
+const db = createPostgresDb<Record<string, never>>({ connectionString: 'postgresql://localhost/never-connected' })
 const hub = new ModelHub(db, { engine: postgres, globalContexts: ['application'] })
 type Row<Q extends { execute(): Promise<unknown[]> }> = Awaited<ReturnType<Q['execute']>>[number]
 

@@ -1,7 +1,9 @@
 import { PGlite } from '@electric-sql/pglite'
+import { rememberEngine } from '@kysely-modelhub/core'
 import { Kysely } from 'kysely'
 import { PGliteDialect } from 'kysely-pglite-dialect'
 import { rememberConnection } from './connections.ts'
+import { postgres } from './postgres-engine.ts'
 import { PG_TYPE, resultParsers } from './result-types.ts'
 
 export interface PgliteDbOptions {
@@ -24,5 +26,8 @@ export async function createPgliteDb<DB>(options: PgliteDbOptions = {}): Promise
     },
   })
   await pglite.exec(`set time zone 'UTC'; set datestyle = 'ISO'`)
-  return rememberConnection(new Kysely<DB>({ dialect: new PGliteDialect(pglite) }), { pglite })
+  return rememberEngine(
+    rememberConnection(new Kysely<DB>({ dialect: new PGliteDialect(pglite) }), { pglite }),
+    postgres,
+  )
 }

@@ -1,7 +1,9 @@
+import { rememberEngine } from '@kysely-modelhub/core'
 import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient } from 'kysely'
 import pg from 'pg'
 import Cursor from 'pg-cursor'
 import { rememberConnection } from './connections.ts'
+import { postgres } from './postgres-engine.ts'
 import { resultParsers, serializeParameters } from './result-types.ts'
 
 export type PostgresDbOptions =
@@ -44,15 +46,14 @@ function typedPool(pool: pg.Pool): PostgresPool {
  * @example const db = createPostgresDb<Database>({ connectionString: process.env.DATABASE_URL! })
  */
 export function createPostgresDb<DB>(options: PostgresDbOptions): Kysely<DB> {
-  const pool =
-    options.pool ??
-    new pg.Pool({
-      connectionString: options.connectionString,
-      max: options.max ?? 10,
-      options: '-c TimeZone=UTC -c DateStyle=ISO',
-    })
-  return rememberConnection(
-    new Kysely<DB>({ dialect: new PostgresDialect({ pool: typedPool(pool), cursor: ModelHubCursor }) }),
-    { pool },
-  )
+  const pool = options.pool ?? ownPool(options.connectionString, options.max)
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: typedPool(pool), cursor: ModelHubCursor }) })
+  return rememberEngine(rememberConnection(db, { pool }), postgres)
+}
+
+function ownPool(connectionString: string, max = 10): pg.Pool {
+  const pool = new pg.Pool({ connectionString, max, options: '-c TimeZone=UTC -c DateStyle=ISO' })
+  // An idle connection the server closes must not crash the process; the next query reconnects.
+  pool.on('error', () => {})
+  return pool
 }

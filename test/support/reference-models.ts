@@ -1,0 +1,104 @@
+import { formatTimeJs, type JsonMatch, matchesJs, parseTimeFormat } from '@kysely-modelhub/core'
+
+/**
+ * The notebook's definitions in plain TypeScript over raw event rows: what the SQL models must
+ * return on the same data. Deliberately naive (sorts and loops) so it is easy to trust.
+ */
+export interface RawEvent {
+  event_id: string
+  moment: Date
+  user_id: string
+  event_type: string
+  location_stack: Record<string, unknown>[]
+}
+
+export interface RefEvent extends RawEvent {
+  session_id: number
+  session_hit_number: number
+}
+
+const chronological = (a: RawEvent, b: RawEvent) =>
+  a.moment.getTime() - b.moment.getTime() || (a.event_id < b.event_id ? -1 : a.event_id > b.event_id ? 1 : 0)
+
+/** Objectiv's sessions: a gap over `gapSeconds` starts one; numbered by their first event. */
+export function sessionize(events: RawEvent[], gapSeconds = 1800): RefEvent[] {
+  const starts = new Map<RawEvent, boolean>()
+  const byUser = groupBy(events, (e) => e.user_id)
+  for (const userEvents of byUser.values()) {
+    userEvents.sort(chronological)
+    userEvents.forEach((e, i) => {
+      const previous = userEvents[i - 1]
+      starts.set(e, !previous || (e.moment.getTime() - previous.moment.getTime()) / 1000 > gapSeconds)
+    })
+  }
+  const sessionOfStart = new Map<RawEvent, number>()
+  ;[...events]
+    .sort(chronological)
+    .filter((e) => starts.get(e))
+    .forEach((e, i) => {
+      sessionOfStart.set(e, i + 1)
+    })
+  const result: RefEvent[] = []
+  for (const userEvents of byUser.values()) {
+    let session = 0
+    let hit = 0
+    for (const e of userEvents) {
+      if (starts.get(e)) {
+        session = sessionOfStart.get(e) as number
+        hit = 0
+      }
+      hit++
+      result.push({ ...e, session_id: session, session_hit_number: hit })
+    }
+  }
+  return result.sort(chronological)
+}
+
+export const bucket = (e: { moment: Date }, format: string): string => formatTimeJs(e.moment, parseTimeFormat(format))
+
+/** TRUE for every hit in the bucket that holds the user's first session. */
+export function isNewUser(events: RefEvent[], format: string): Map<string, boolean> {
+  const firstSession = new Map<string, number>()
+  for (const e of events) firstSession.set(e.user_id, Math.min(firstSession.get(e.user_id) ?? Infinity, e.session_id))
+  const bucketsOfFirst = new Set(
+    events.filter((e) => e.session_id === firstSession.get(e.user_id)).map((e) => `${e.user_id} ${bucket(e, format)}`),
+  )
+  return new Map(events.map((e) => [e.event_id, bucketsOfFirst.has(`${e.user_id} ${bucket(e, format)}`)]))
+}
+
+/** A conversion: the location stack has an element matching, and the event type is equal. */
+export function isConversion(e: RawEvent, match: JsonMatch, eventType: string): boolean {
+  return e.event_type === eventType && e.location_stack.some((c) => matchesJs(c, match))
+}
+
+/** Conversions so far in the session, events at the same moment sharing the count. */
+export function conversionsInTime(events: RefEvent[], converts: (e: RefEvent) => boolean): Map<string, number> {
+  const result = new Map<string, number>()
+  for (const sessionEvents of groupBy(events, (e) => e.session_id).values()) {
+    for (const e of sessionEvents) {
+      const count = sessionEvents.filter((o) => o.moment.getTime() <= e.moment.getTime() && converts(o)).length
+      result.set(e.event_id, count)
+    }
+  }
+  return result
+}
+
+/** Distinct users per bucket, as sorted [bucket, count] pairs. */
+export function uniqueUsers(events: RefEvent[], format: string): [string, number][] {
+  const users = new Map<string, Set<string>>()
+  for (const e of events) {
+    const key = bucket(e, format)
+    users.set(key, (users.get(key) ?? new Set()).add(e.user_id))
+  }
+  return [...users].map(([key, set]): [string, number] => [key, set.size]).sort(([a], [b]) => (a < b ? -1 : 1))
+}
+
+export function groupBy<T, K>(items: T[], key: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>()
+  for (const item of items) {
+    const group = groups.get(key(item))
+    if (group) group.push(item)
+    else groups.set(key(item), [item])
+  }
+  return groups
+}
