@@ -102,3 +102,71 @@ export function groupBy<T, K>(items: T[], key: (item: T) => K): Map<K, T[]> {
   }
   return groups
 }
+
+/** Mean (or total) session length in seconds per bucket of each session's first event, bounces excluded. */
+export function sessionDuration(
+  events: RefEvent[],
+  format: string,
+  method: 'mean' | 'sum' = 'mean',
+): [string, number][] {
+  const perBucket = new Map<string, number[]>()
+  for (const hits of groupBy(events, (e) => e.session_id).values()) {
+    const times = hits.map((e) => e.moment.getTime())
+    const seconds = (Math.max(...times) - Math.min(...times)) / 1000
+    if (seconds === 0) continue
+    const first = hits.reduce((a, b) => (chronological(a, b) <= 0 ? a : b))
+    const key = bucket(first, format)
+    perBucket.set(key, [...(perBucket.get(key) ?? []), seconds])
+  }
+  return [...perBucket]
+    .map(([key, values]): [string, number] => {
+      const total = values.reduce((a, b) => a + b, 0)
+      return [key, method === 'sum' ? total : total / values.length]
+    })
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+}
+
+type Unit = 'day' | 'week' | 'month' | 'year'
+const DAY_MS = 86_400_000
+const mondayOf = (d: Date) => {
+  const midnight = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate())
+  return new Date(midnight - ((d.getUTCDay() + 6) % 7) * DAY_MS)
+}
+
+/** Whole calendar periods (UTC; weeks start on Monday) from `a` to `b`. */
+export function calendarUnitsBetween(a: Date, b: Date, unit: Unit): number {
+  if (unit === 'year') return b.getUTCFullYear() - a.getUTCFullYear()
+  if (unit === 'month') return (b.getUTCFullYear() - a.getUTCFullYear()) * 12 + b.getUTCMonth() - a.getUTCMonth()
+  if (unit === 'week') return Math.round((mondayOf(b).getTime() - mondayOf(a).getTime()) / DAY_MS / 7)
+  const day = (d: Date) => Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate())
+  return Math.round((day(b) - day(a)) / DAY_MS)
+}
+
+/** Retention in long form: distinct users per (cohort of their first event, whole periods since it). */
+export function retentionMatrix(
+  events: RefEvent[],
+  timePeriod: 'daily' | 'weekly' | 'monthly' | 'yearly',
+): { first_cohort: string; period: number; value: number }[] {
+  const unit = ({ daily: 'day', weekly: 'week', monthly: 'month', yearly: 'year' } as const)[timePeriod]
+  const label = (d: Date) =>
+    timePeriod === 'weekly'
+      ? bucket({ moment: mondayOf(d) }, '%Y-%m-%d')
+      : bucket({ moment: d }, { daily: '%Y-%m-%d', monthly: '%Y-%m', yearly: '%Y' }[timePeriod])
+  const first = new Map<string, Date>()
+  for (const e of events) {
+    const seen = first.get(e.user_id)
+    if (!seen || e.moment < seen) first.set(e.user_id, e.moment)
+  }
+  const cells = new Map<string, Set<string>>()
+  for (const e of events) {
+    const start = first.get(e.user_id) as Date
+    const key = `${label(start)}|${calendarUnitsBetween(start, e.moment, unit)}`
+    cells.set(key, (cells.get(key) ?? new Set()).add(e.user_id))
+  }
+  return [...cells]
+    .map(([key, users]) => {
+      const [first_cohort, period] = key.split('|') as [string, string]
+      return { first_cohort, period: Number(period), value: users.size }
+    })
+    .sort((a, b) => (a.first_cohort < b.first_cohort ? -1 : a.first_cohort > b.first_cohort ? 1 : a.period - b.period))
+}
