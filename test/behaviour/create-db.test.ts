@@ -1,0 +1,47 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { engineOf } from '@kysely-modelhub/core'
+import { createPgliteDb, createPostgresDb, postgres } from '@kysely-modelhub/postgres'
+import { sql } from 'kysely'
+import pg from 'pg'
+import { describe, expect, inject, it } from 'vitest'
+
+describe('createPgliteDb', () => {
+  it('keeps its data in dataDir across instances, with the same result types', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'modelhub-pglite-'))
+    try {
+      const first = await createPgliteDb<any>({ dataDir })
+      await sql`create table t (m timestamp, n bigint, d date)`.execute(first)
+      await sql`insert into t values ('2021-11-30 10:23:36.287', 9007199254740991, '2021-11-30')`.execute(first)
+      await first.destroy()
+      const second = await createPgliteDb<any>({ dataDir })
+      expect(engineOf(second)).toBe(postgres)
+      expect(await second.selectFrom('t').selectAll().execute()).toEqual([
+        { m: new Date('2021-11-30T10:23:36.287Z'), n: 9007199254740991, d: '2021-11-30' },
+      ])
+      await second.destroy()
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true })
+    }
+  })
+})
+
+const url = inject('postgresUrl')
+if (url) {
+  describe('createPostgresDb with a pool of your own', () => {
+    it('gives the documented types without changing pg for the pool’s other users', async () => {
+      const pool = new pg.Pool({ connectionString: url, max: 2 })
+      const db = createPostgresDb<any>({ pool })
+      expect(engineOf(db)).toBe(postgres)
+      const { rows } = await sql<{
+        m: Date
+        n: number
+      }>`select timestamp '2021-11-30 10:23:36.287' as m, count(*) as n`.execute(db)
+      expect(rows).toEqual([{ m: new Date('2021-11-30T10:23:36.287Z'), n: 1 }])
+      // pg's own parsers are untouched: the same pool, used directly, still returns bigint as text.
+      expect((await pool.query('select count(*) as n')).rows).toEqual([{ n: '1' }])
+      await db.destroy()
+    })
+  })
+}
