@@ -1,0 +1,39 @@
+import { ModelHub } from '@kysely-modelhub/modelhub'
+import { expect, it } from 'vitest'
+import { createDataTable, OBJECTIV_DATA } from '../fixtures/objectiv-data.ts'
+import { describeEachEngine } from '../support/engines.ts'
+import { planNodeCounts } from '../support/plan.ts'
+
+const JOINS = ['Hash Join', 'Merge Join', 'Nested Loop']
+
+describeEachEngine(
+  'map helper query plans',
+  (ctx) => {
+    const hub = () => new ModelHub(ctx.db).addConversionEvent({ name: 'clicks', eventType: 'ClickEvent' })
+    const shape = async (q: Parameters<typeof planNodeCounts>[1]) => {
+      const counts = await planNodeCounts(ctx.db, q)
+      return {
+        windows: counts.WindowAgg ?? 0,
+        sorts: (counts.Sort ?? 0) + (counts['Incremental Sort'] ?? 0),
+        joins: JOINS.reduce((n, join) => n + (counts[join] ?? 0), 0),
+      }
+    }
+
+    it('adds one window pass per helper and never joins back', async () => {
+      const h = hub()
+      expect(await shape(h.map.conversionsInTime(h.events(), 'clicks'))).toEqual({ windows: 4, sorts: 4, joins: 0 })
+      expect(await shape(h.map.preConversionHitNumber(h.events(), 'clicks'))).toEqual({
+        windows: 6,
+        sorts: 5,
+        joins: 0,
+      })
+    })
+
+    it('reuses the sort of a helper over the same partition and order', async () => {
+      const h = hub()
+      const stacked = h.map.conversionsCounter(h.map.conversionsInTime(h.events(), 'clicks'), 'clicks')
+      expect(await shape(stacked)).toEqual({ windows: 5, sorts: 4, joins: 0 })
+    })
+  },
+  (db) => createDataTable(db, OBJECTIV_DATA),
+)
