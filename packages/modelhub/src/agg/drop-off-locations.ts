@@ -3,7 +3,7 @@ import { expressionBuilder, type SelectQueryBuilder, sql } from 'kysely'
 import type { HubContext } from '../hub-context.ts'
 import type { AggregateQuery } from './aggregate-query.ts'
 import { type GroupBy, groupKeys } from './group-by.ts'
-import { type LocationOption, locationName } from './location-option.ts'
+import { type LocationOption, withLocation } from './location-option.ts'
 
 export interface DropOffLocationsOptions<O, G, P> {
   /** Where the location name comes from (default: the nice name of the whole location stack). */
@@ -53,10 +53,7 @@ export function dropOffLocations<R>(
     { by: 'moment', direction: 'desc' },
     { by: 'event_id', direction: 'desc' },
   ] as const
-  const located = hub.db
-    .selectFrom(q.as('events'))
-    .selectAll('events')
-    .select((eb) => eb.parens(locationName(hub, eb, options.locationStack)).as('__location'))
+  const located = withLocation(hub, q, options.locationStack)
   const visits = hub.db
     .selectFrom(located.as('events'))
     .where((eb) => eb.and(keys.map((key) => eb(key.expression, 'is not', null))))

@@ -3,7 +3,7 @@ import { type Expression, expressionBuilder, type SelectQueryBuilder, sql } from
 import type { HubContext } from '../hub-context.ts'
 import type { AggregateQuery } from './aggregate-query.ts'
 import { type GroupBy, type GroupKeys, groupKeys } from './group-by.ts'
-import { type LocationOption, locationName } from './location-option.ts'
+import { type LocationOption, withLocation } from './location-option.ts'
 
 export interface FunnelConversionOptions<O, G> {
   /** Where the step (location) name comes from (default: the nice name of the whole location stack). */
@@ -57,10 +57,7 @@ export function funnelConversion<R>(
 ): AggregateQuery<R> {
   const keys = groupKeys(hub, expressionBuilder<any, 'events'>(), options.groupBy ?? null, ['user_id', 'location'])
   const names = keys.map((key) => key.name)
-  const located = hub.db
-    .selectFrom(q.as('events'))
-    .selectAll('events')
-    .select((eb) => eb.parens(locationName(hub, eb, options.locationStack)).as('__location'))
+  const located = withLocation(hub, q, options.locationStack)
   const visits = hub.db
     .selectFrom(located.as('events'))
     .where((eb) => eb.and([eb('user_id', 'is not', null), ...keys.map((key) => eb(key.expression, 'is not', null))]))

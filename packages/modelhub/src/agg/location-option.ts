@@ -1,5 +1,5 @@
 import { invalid, type LocationContext, LocationStack, locationStack } from '@kysely-modelhub/core'
-import type { Expression, ExpressionBuilder } from 'kysely'
+import type { Expression, ExpressionBuilder, SelectQueryBuilder } from 'kysely'
 import type { HubContext } from '../hub-context.ts'
 
 /** The columns of rows `O` that hold text (possibly NULL). */
@@ -48,4 +48,19 @@ function isExpression(value: unknown): value is Expression<string | null> {
     value !== null &&
     typeof (value as { toOperationNode?: unknown }).toOperationNode === 'function'
   )
+}
+
+/**
+ * The rows of `q` with their location's name as `__location`, computed once per event in its own
+ * subquery so the models that filter and window on it do not compute it again.
+ */
+export function withLocation(
+  hub: HubContext,
+  q: SelectQueryBuilder<any, any, any>,
+  option: LocationOption<any> | undefined,
+): SelectQueryBuilder<any, 'events', any> {
+  return hub.db
+    .selectFrom(q.as('events'))
+    .selectAll('events')
+    .select((eb) => eb.parens(locationName(hub, eb, option)).as('__location'))
 }
