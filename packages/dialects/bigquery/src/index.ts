@@ -1,2 +1,8 @@
-// The bigquery engine and BigQueryDialect land with the BigQuery issue; this package reserves the name.
-export {}
+export { BigQueryAdapter } from './bigquery-adapter.ts'
+export { BigQueryDialect } from './bigquery-dialect.ts'
+export { BigQueryConnection, type BigQueryDialectConfig, BigQueryDriver, toJsValue } from './bigquery-driver.ts'
+export { bigquery } from './bigquery-engine.ts'
+export { BigQueryQueryCompiler, BigQueryUnsupportedError } from './bigquery-query-compiler.ts'
+export { type BigQueryDbOptions, createBigQueryDb } from './create-bigquery-db.ts'
+export { type BigQueryType, bigQueryParameters, inferType, type TypedParameter, typed } from './parameters.ts'
+export { escapeBigQueryIdentifier, quoteBigQueryString } from './quote.ts'

@@ -1,0 +1,136 @@
+import {
+  BigQuery,
+  BigQueryDate,
+  BigQueryDatetime,
+  BigQueryTime,
+  BigQueryTimestamp,
+  type Query,
+} from '@google-cloud/bigquery'
+import type { CompiledQuery, DatabaseConnection, Driver, QueryResult, TransactionSettings } from 'kysely'
+import { bigQueryParameters } from './parameters.ts'
+
+export interface BigQueryDialectConfig {
+  /** The client to run queries on (creating one makes no network call). */
+  readonly client: BigQuery
+  /** The dataset that unqualified table names belong to. */
+  readonly dataset?: string
+  /** Where the jobs run, e.g. 'EU' or 'us-central1'. */
+  readonly location?: string
+  /** Fails a query that would bill more bytes than this, instead of running it. */
+  readonly maximumBytesBilled?: number
+  /** Rows per chunk when streaming (`.stream(n)` overrides it). */
+  readonly chunkSize?: number
+}
+
+/** Values as the rest of the model hub expects them: Date for TIMESTAMP, 'YYYY-MM-DD' for DATE, numbers. */
+export function toJsValue(value: unknown): unknown {
+  if (value === null || value === undefined) return null
+  if (value instanceof BigQueryTimestamp) return new Date(value.value)
+  if (value instanceof BigQueryDate || value instanceof BigQueryDatetime || value instanceof BigQueryTime) {
+    return value.value
+  }
+  if (Array.isArray(value)) return value.map(toJsValue)
+  if (typeof value === 'object' && value.constructor?.name === 'Big') return Number(value)
+  if (
+    typeof value === 'object' &&
+    !(value instanceof Uint8Array) &&
+    Object.getPrototypeOf(value) === Object.prototype
+  ) {
+    // STRUCT values; parsed JSON is a plain object too and has nothing to convert.
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toJsValue(v)]))
+  }
+  return value
+}
+
+const toJsRow = (row: Record<string, unknown>): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(row).map(([k, v]) => [k, toJsValue(v)]))
+
+/** One "connection": BigQuery is stateless over HTTP, so connections only share the client. */
+export class BigQueryConnection implements DatabaseConnection {
+  readonly #config: BigQueryDialectConfig
+
+  constructor(config: BigQueryDialectConfig) {
+    this.#config = config
+  }
+
+  /** The request the client gets for a compiled query: named parameters with their types. */
+  request(compiledQuery: CompiledQuery): Query {
+    const { params, types } = bigQueryParameters(compiledQuery.parameters)
+    const { client, dataset, location, maximumBytesBilled } = this.#config
+    return {
+      query: compiledQuery.sql,
+      params,
+      types: types as Query['types'],
+      parseJSON: true,
+      wrapIntegers: false,
+      ...(location ? { location } : {}),
+      ...(dataset ? { defaultDataset: { projectId: client.projectId, datasetId: dataset } } : {}),
+      ...(maximumBytesBilled === undefined ? {} : { maximumBytesBilled: String(maximumBytesBilled) }),
+    }
+  }
+
+  async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
+    const [job] = await this.#config.client.createQueryJob(this.request(compiledQuery))
+    const [rows] = await job.getQueryResults({ wrapIntegers: false, parseJSON: true } as never)
+    const affected = job.metadata?.statistics?.query?.numDmlAffectedRows
+    return {
+      rows: (rows as Record<string, unknown>[]).map(toJsRow) as R[],
+      ...(affected === undefined || affected === null ? {} : { numAffectedRows: BigInt(affected) }),
+    }
+  }
+
+  async *streamQuery<R>(compiledQuery: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
+    const size = chunkSize ?? this.#config.chunkSize ?? 1000
+    let chunk: R[] = []
+    for await (const row of this.#config.client.createQueryStream(this.request(compiledQuery))) {
+      chunk.push(toJsRow(row as Record<string, unknown>) as R)
+      if (chunk.length >= size) {
+        yield { rows: chunk }
+        chunk = []
+      }
+    }
+    if (chunk.length > 0) yield { rows: chunk }
+  }
+
+  /** Bytes the query would process, from a dry run (no cost, no rows). */
+  async dryRun(compiledQuery: CompiledQuery): Promise<number> {
+    const [job] = await this.#config.client.createQueryJob({ ...this.request(compiledQuery), dryRun: true })
+    return Number(job.metadata?.statistics?.totalBytesProcessed ?? 0)
+  }
+}
+
+function noTransactions(): never {
+  throw new Error('BigQuery transactions are not supported by this dialect; run statements one by one')
+}
+
+export class BigQueryDriver implements Driver {
+  readonly #config: BigQueryDialectConfig
+
+  constructor(config: BigQueryDialectConfig) {
+    this.#config = config
+  }
+
+  async init(): Promise<void> {}
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    return new BigQueryConnection(this.#config)
+  }
+
+  async beginTransaction(_connection: DatabaseConnection, _settings: TransactionSettings): Promise<void> {
+    noTransactions()
+  }
+
+  async commitTransaction(): Promise<void> {
+    noTransactions()
+  }
+
+  async rollbackTransaction(): Promise<void> {
+    noTransactions()
+  }
+
+  async releaseConnection(): Promise<void> {}
+
+  async destroy(): Promise<void> {}
+}
+
+export { BigQuery }

@@ -1,0 +1,159 @@
+import type { CalendarUnit, Engine, JsonMatch, JsonScalar, SliceEnd, SliceStart } from '@kysely-modelhub/core'
+import { CALENDAR_UNITS, invalid, matchEntries } from '@kysely-modelhub/core'
+import { type Expression, type RawBuilder, type SelectQueryBuilder, sql } from 'kysely'
+import { quoteBigQueryString } from './quote.ts'
+import { formatTimestampPieces } from './time-format.ts'
+
+const lit = (value: string): RawBuilder<string> => sql.raw(quoteBigQueryString(value))
+
+/** A calendar unit checked at run time too: it becomes SQL text. */
+function calendarUnit(unit: CalendarUnit): CalendarUnit {
+  return CALENDAR_UNITS.includes(unit)
+    ? unit
+    : invalid('calendar unit', unit, `expected one of ${CALENDAR_UNITS.join(', ')}`)
+}
+
+/** Member `key` of a JSON value by subscript: any key text works, no JSONPath escaping. */
+const member = (object: Expression<unknown>, key: string) => sql`${object}[${lit(key)}]`
+
+/** Whether a JSON value (SQL NULL when missing) equals a scalar, as JSON values: 1 = 1.0, "1" ≠ 1. */
+function equalsScalar(json: RawBuilder<unknown>, value: JsonScalar): RawBuilder<boolean> {
+  if (value === null) return sql<boolean>`json_type(${json}) = 'null'`
+  if (typeof value === 'string')
+    return sql<boolean>`(json_type(${json}) = 'string' and json_value(${json}) = ${lit(value)})`
+  if (typeof value === 'boolean') {
+    return sql<boolean>`(json_type(${json}) = 'boolean' and json_value(${json}) = ${sql.raw(`'${value}'`)})`
+  }
+  // Compared as doubles, like every JSON reader in JavaScript; String(n) round-trips exactly.
+  return sql<boolean>`(json_type(${json}) = 'number' and safe_cast(json_value(${json}) as float64) = cast(${lit(String(value))} as float64))`
+}
+
+/** Every key present with an equal JSON value; never NULL. */
+function matchSql(element: RawBuilder<unknown>, match: JsonMatch): RawBuilder<boolean> {
+  const tests = matchEntries(match).map(([key, value]) => equalsScalar(member(element, key), value))
+  return sql<boolean>`coalesce(${sql.join(tests, sql` and `)}, false)`
+}
+
+/** The elements of a JSON array with their offsets; none for NULL or a non-array. */
+const elements = (array: Expression<unknown>) => sql`unnest(json_query_array(${array})) as e with offset as i`
+const value = sql.ref('e')
+
+/** An ARRAY<JSON> subquery as one JSON array value; `[]` when it has no rows. */
+const toJsonArray = <T>(subquery: RawBuilder<unknown>) => sql<T[]>`to_json(array(${subquery}))`
+
+/**
+ * Slices in one pass over the elements, like the postgres engine: window columns say whether the
+ * start match has been seen and whether the end match came before this element.
+ */
+function sliceSql(array: Expression<unknown>, start?: SliceStart, end?: SliceEnd): RawBuilder<unknown[]> {
+  const columns: RawBuilder<unknown>[] = [sql`e`, sql`i`, sql`count(*) over () as n`]
+  const where: RawBuilder<unknown>[] = [sql`true`]
+  if (start && 'index' in start) {
+    where.push(start.index >= 0 ? sql`s.i >= ${sql.lit(start.index)}` : sql`s.i >= s.n + (${sql.lit(start.index)})`)
+  } else if (start) {
+    columns.push(sql`logical_or(${matchSql(value, start.firstMatch)}) over (order by i) as started`)
+    where.push(sql`s.started`)
+  }
+  if (end && 'index' in end) {
+    where.push(end.index >= 0 ? sql`s.i < ${sql.lit(end.index)}` : sql`s.i < s.n + (${sql.lit(end.index)})`)
+  } else if (end) {
+    const m = matchSql(value, end.throughFirstMatch)
+    columns.push(sql`logical_or(${m}) over () as has_end`)
+    columns.push(sql`logical_or(${m}) over (order by i rows between unbounded preceding and 1 preceding) as ended`)
+    where.push(sql`s.has_end and not coalesce(s.ended, false)`)
+  }
+  return toJsonArray(
+    sql`select s.e from (select ${sql.join(columns)} from ${elements(array)}) as s where ${sql.join(where, sql` and `)} order by s.i`,
+  )
+}
+
+/** A JSON value as text the way Postgres' ->> gives it: strings unquoted, JSON null as NULL. */
+const jsonText = (json: Expression<unknown>) =>
+  sql<
+    string | null
+  >`(select if(json_type(x) = 'string', json_value(x), nullif(to_json_string(x), 'null')) from unnest([${json}]) as x)`
+
+/**
+ * BigQuery (GoogleSQL). JSON values are of the JSON type: operators take and return JSON, and
+ * `parseJson` turns JSON text (a STRING column, as Objectiv's BigQuery tables store it) into
+ * JSON. Members are read by subscript (`value['key']`), so keys need no JSONPath escaping;
+ * matches compare typed JSON values. Time buckets use FORMAT_TIMESTAMP in UTC.
+ */
+export const bigquery: Engine = {
+  name: 'bigquery',
+
+  quoteString: quoteBigQueryString,
+
+  jsonElement: <T>(array: Expression<unknown>, index: number) =>
+    index >= 0
+      ? sql<T | null>`json_query_array(${array})[safe_offset(${sql.lit(index)})]`
+      : sql<T | null>`array_reverse(json_query_array(${array}))[safe_offset(${sql.lit(-index - 1)})]`,
+
+  jsonLength: (array) => sql<number>`coalesce(array_length(json_query_array(${array})), 0)`,
+
+  jsonSlice: <T>(array: Expression<unknown>, bounds: { start?: SliceStart; end?: SliceEnd }) =>
+    sliceSql(array, bounds.start, bounds.end) as RawBuilder<T[]>,
+
+  jsonFilter: <T>(array: Expression<unknown>, match: JsonMatch) =>
+    toJsonArray<T>(sql`select e from ${elements(array)} where ${matchSql(value, match)} order by i`),
+
+  jsonSome: (array, match) => sql<boolean>`exists (select 1 from ${elements(array)} where ${matchSql(value, match)})`,
+
+  jsonPick: <T>(array: Expression<unknown>, keys: readonly string[]) => {
+    const unique = [...new Set(keys)]
+    const fields = unique.map((key) => sql`${lit(key)}, ${member(value, key)}`)
+    return toJsonArray<T>(sql`select json_object(${sql.join(fields)}) from ${elements(array)} order by i`)
+  },
+
+  jsonIncludesString: (array, text) =>
+    sql<boolean>`exists (select 1 from ${elements(array)} where ${equalsScalar(value, text)})`,
+
+  jsonFieldText: (object, key) => jsonText(member(object, key)),
+
+  jsonField: <T>(object: Expression<unknown>, key: string) => sql<T | null>`${member(object, key)}`,
+
+  niceName: (stack) => {
+    // 'WebDocumentContext' → 'Web Document'; an element without id is named by its type alone.
+    const text = (key: string) => sql`json_value(${member(value, key)})`
+    const type = sql`regexp_replace(regexp_replace(coalesce(${text('_type')}, ''), r'([a-z])([A-Z])', r'\\1 \\2'), r' Context$', '')`
+    const label = sql`concat(${type}, coalesce(concat(': ', ${text('id')}), ''))`
+    return sql<
+      string | null
+    >`(select concat(max(if(s.i = s.n - 1, s.label, null)), coalesce(concat(' located at ', string_agg(if(s.i < s.n - 1, s.label, null), ' => ' order by s.i)), '')) from (select i, count(*) over () as n, ${label} as label from ${elements(stack)}) as s)`
+  },
+
+  // GoogleSQL compares STRING by UTF-8 bytes, which is code point order.
+  codePointOrder: (text) => sql<string | null>`(${text})`,
+
+  // BigQuery evaluates each expression of a subquery once per row; nothing to prevent.
+  computedOnce: <Q extends SelectQueryBuilder<any, any, any>>(query: Q): Q => query,
+
+  parseJson: (text) => sql`parse_json(${text}, wide_number_mode => 'round')`,
+
+  jsonArrayOrEmpty: <T>(array: Expression<unknown>) => sql<T[]>`coalesce(${array}, json '[]')`,
+
+  date: (day) => sql<string>`cast(${day} as date)`,
+
+  toText: (scalar) => sql<string>`cast(${scalar} as string)`,
+
+  timeFormat: (timestamp, format) => {
+    const pieces = formatTimestampPieces(format).map((piece) =>
+      'format' in piece
+        ? sql`format_timestamp(${lit(piece.format)}, ${timestamp}, 'UTC')`
+        : sql`substr(format_timestamp('%E6S', ${timestamp}, 'UTC'), 4)`,
+    )
+    return pieces.length === 1 ? (pieces[0] as RawBuilder<string>) : sql<string>`concat(${sql.join(pieces)})`
+  },
+
+  epochSecondsBetween: (start, end) => sql<number>`(timestamp_diff(${end}, ${start}, microsecond) / 1000000)`,
+
+  truncateTime: (timestamp, unit) => {
+    const part = { day: 'day', week: 'isoweek', month: 'month', year: 'year' }[calendarUnit(unit)]
+    return sql<Date>`timestamp_trunc(${timestamp}, ${sql.raw(part)}, 'UTC')`
+  },
+
+  calendarUnitsBetween: (start, end, unit) => {
+    const part = { day: 'day', week: 'isoweek', month: 'month', year: 'year' }[calendarUnit(unit)]
+    return sql<number>`date_diff(date(${end}, 'UTC'), date(${start}, 'UTC'), ${sql.raw(part)})`
+  },
+}

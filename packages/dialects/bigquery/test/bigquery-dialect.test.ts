@@ -1,0 +1,237 @@
+import { BigQuery } from '@google-cloud/bigquery'
+import { engineOf } from '@kysely-modelhub/core'
+import fc from 'fast-check'
+import { Kysely, sql } from 'kysely'
+import { describe, expect, it } from 'vitest'
+import {
+  BigQueryConnection,
+  BigQueryDialect,
+  BigQueryUnsupportedError,
+  bigQueryParameters,
+  bigquery,
+  createBigQueryDb,
+  quoteBigQueryString,
+  typed,
+} from '../src/index.ts'
+
+interface Db {
+  events: { event_id: string; event_type: string; moment: Date; n: number | null }
+}
+
+const client = new BigQuery({ projectId: 'my-project' })
+const db = new Kysely<Db>({ dialect: new BigQueryDialect({ client, dataset: 'analytics' }) })
+
+/** Decodes a GoogleSQL quoted body the way the BigQuery lexer does (the escapes we emit). */
+function unquote(literal: string, quote: string): string {
+  expect(literal.startsWith(quote) && literal.endsWith(quote)).toBe(true)
+  const body = literal.slice(1, -1)
+  let out = ''
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i] as string
+    if (c === quote || c === '\n' || c === '\r') throw new Error(`unescaped ${JSON.stringify(c)} in ${literal}`)
+    if (c !== '\\') {
+      out += c
+      continue
+    }
+    const next = body[++i] as string
+    if (next === 'u') {
+      out += String.fromCharCode(Number.parseInt(body.slice(i + 1, i + 5), 16))
+      i += 4
+    } else out += { n: '\n', r: '\r', t: '\t' }[next] ?? next
+  }
+  return out
+}
+
+const HOSTILE = [
+  "it's",
+  'say "hi"',
+  'back\\slash',
+  'tick`tock',
+  '\\`',
+  "\\'",
+  'tab\tnew\nline\r',
+  '日本語 🚀',
+  '\u0001\u007f',
+  '@p0 ? $1 --',
+]
+
+describe('BigQuery query compiler', () => {
+  it('compiles backtick identifiers, named typed parameters and lowercase keywords', () => {
+    const q = db
+      .selectFrom('events')
+      .select(['event_id', 'event_type'])
+      .where('event_type', '=', 'ClickEvent')
+      .where('n', '>', 2)
+      .orderBy('moment')
+      .limit(10)
+      .compile()
+    expect(q.sql).toBe(
+      'select `event_id`, `event_type` from `events` where `event_type` = @p0 and `n` > @p1 order by `moment` limit @p2',
+    )
+    expect(q.parameters).toEqual(['ClickEvent', 2, 10])
+  })
+
+  it('keeps three-part table names as one backtick path', () => {
+    expect(db.withSchema('my-project.analytics').selectFrom('events').selectAll().compile().sql).toBe(
+      'select * from `my-project.analytics.events`',
+    )
+    expect(
+      db
+        .selectFrom('analytics.events' as 'events')
+        .selectAll()
+        .compile().sql,
+    ).toBe('select * from `analytics.events`')
+    expect(
+      db
+        .selectFrom(sql.id('my-project', 'analytics', 'events').as('e') as never)
+        .selectAll()
+        .compile().sql,
+    ).toBe('select * from `my-project`.`analytics`.`events` as `e`')
+  })
+
+  it('escapes identifiers with backslashes, never by doubling', () => {
+    for (const name of HOSTILE) {
+      const compiled = db
+        .selectFrom('events')
+        .select(sql.ref(name).as('x') as never)
+        .compile().sql
+      const quoted = /^select (`(?:[^`\\]|\\.)*`) as `x` from `events`$/s.exec(compiled)?.[1]
+      expect(quoted, compiled).toBeDefined()
+      expect(unquote(quoted as string, '`')).toBe(name)
+    }
+    expect(
+      db
+        .selectFrom('events')
+        .select(sql.ref('a`b').as('x') as never)
+        .compile().sql,
+    ).toBe('select `a\\`b` as `x` from `events`')
+  })
+
+  it('escapes string literals with backslashes: quotes, backslashes, newlines, controls, unicode', () => {
+    expect(quoteBigQueryString("it's")).toBe("'it\\'s'")
+    expect(quoteBigQueryString('a\\b')).toBe("'a\\\\b'")
+    expect(quoteBigQueryString('line\nnext\r\ttab')).toBe("'line\\nnext\\r\\ttab'")
+    expect(quoteBigQueryString('\u0001\u007f')).toBe("'\\u0001\\u007f'")
+    expect(quoteBigQueryString('日本語 🚀')).toBe("'日本語 🚀'")
+    expect(db.selectFrom('events').select(sql.lit("it's").as('x')).compile().sql).toBe(
+      "select 'it\\'s' as `x` from `events`",
+    )
+    expect(() => quoteBigQueryString('a\u0000b')).toThrow(/NUL/)
+    expect(() => quoteBigQueryString('\ud800')).toThrow(/well-formed/)
+  })
+
+  it('quotes any text as a literal that decodes back to it and never ends early', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (value) => {
+        fc.pre(!value.includes('\u0000') && value.isWellFormed())
+        const literal = quoteBigQueryString(value)
+        expect(unquote(literal, "'")).toBe(value)
+        // No unescaped quote inside: the literal is one token.
+        expect(/^'(?:[^'\\\n\r]|\\.)*'$/su.test(literal)).toBe(true)
+      }),
+      { seed: 20261128, numRuns: 500 },
+    )
+    for (const value of HOSTILE) expect(unquote(quoteBigQueryString(value), "'")).toBe(value)
+  })
+
+  it('rejects what BigQuery lacks: FILTER, RETURNING, ON CONFLICT, OFFSET without LIMIT', () => {
+    expect(() =>
+      db
+        .selectFrom('events')
+        .select((eb) => eb.fn.count('event_id').filterWhere('event_type', '=', 'x').as('n'))
+        .compile(),
+    ).toThrow(BigQueryUnsupportedError)
+    expect(() =>
+      db
+        .selectFrom('events')
+        .select((eb) => eb.fn.count('event_id').filterWhere('event_type', '=', 'x').as('n'))
+        .compile(),
+    ).toThrow(/no FILTER clause on count\(\); use count\(IF\(condition, value, NULL\)\)/)
+    expect(() =>
+      db
+        .insertInto('events')
+        .values({ event_id: 'a', event_type: 'b', moment: new Date(0), n: 1 })
+        .returningAll()
+        .compile(),
+    ).toThrow(/no RETURNING/)
+    expect(() =>
+      db
+        .insertInto('events')
+        .values({ event_id: 'a', event_type: 'b', moment: new Date(0), n: 1 })
+        .onConflict((oc) => oc.doNothing())
+        .compile(),
+    ).toThrow(/no ON CONFLICT/)
+    expect(() => db.selectFrom('events').selectAll().offset(5).compile()).toThrow(/needs LIMIT with OFFSET/)
+    expect(db.selectFrom('events').selectAll().limit(1).offset(5).compile().sql).toBe(
+      'select * from `events` limit @p0 offset @p1',
+    )
+  })
+
+  it('gives every parameter a BigQuery type, NULL included', () => {
+    const when = new Date('2021-01-01T00:00:00Z')
+    const q = db
+      .selectFrom('events')
+      .selectAll()
+      .where('event_id', '=', 'x')
+      .where('n', '=', 3)
+      .where('n', '=', 1.5 as never)
+      .where('moment', '>', when)
+      .where('n', 'is not', null)
+      .where('n', '=', typed(null, 'INT64') as never)
+      .where('event_id', 'in', ['a', 'b'])
+      .where(sql<boolean>`${true}`)
+      .compile()
+    expect(q.sql).toBe(
+      'select * from `events` where `event_id` = @p0 and `n` = @p1 and `n` = @p2 and `moment` > @p3 and `n` is not null and `n` = @p4 and `event_id` in (@p5, @p6) and @p7',
+    )
+    expect(bigQueryParameters(q.parameters)).toEqual({
+      params: { p0: 'x', p1: 3, p2: 1.5, p3: when, p4: null, p5: 'a', p6: 'b', p7: true },
+      types: {
+        p0: 'STRING',
+        p1: 'INT64',
+        p2: 'FLOAT64',
+        p3: 'TIMESTAMP',
+        p4: 'INT64',
+        p5: 'STRING',
+        p6: 'STRING',
+        p7: 'BOOL',
+      },
+    })
+    expect(bigQueryParameters([null, [1, 2], 10n, { a: 1 }])).toEqual({
+      params: { p0: null, p1: [1, 2], p2: '10', p3: '{"a":1}' },
+      types: { p0: 'STRING', p1: ['INT64'], p2: 'INT64', p3: 'JSON' },
+    })
+  })
+
+  it("builds the client's request: query, named params, types, default dataset, cost guard", () => {
+    const connection = new BigQueryConnection({ client, dataset: 'analytics', location: 'EU', maximumBytesBilled: 1e9 })
+    const compiled = db
+      .selectFrom('events')
+      .select('event_id')
+      .where('n', '=', null as never)
+      .compile()
+    expect(connection.request(compiled)).toEqual({
+      query: 'select `event_id` from `events` where `n` = @p0',
+      params: { p0: null },
+      types: { p0: 'STRING' },
+      parseJSON: true,
+      wrapIntegers: false,
+      location: 'EU',
+      defaultDataset: { projectId: 'my-project', datasetId: 'analytics' },
+      maximumBytesBilled: '1000000000',
+    })
+  })
+})
+
+describe('createBigQueryDb', () => {
+  it('compiles without credentials or network, and remembers the bigquery engine', () => {
+    const bq = createBigQueryDb<Db>({ projectId: 'p', dataset: 'd', location: 'EU', keyFilename: '/nonexistent.json' })
+    expect(engineOf(bq)).toBe(bigquery)
+    expect(bq.selectFrom('events').select('event_id').compile().sql).toBe('select `event_id` from `events`')
+  })
+
+  it('refuses transactions', async () => {
+    const bq = createBigQueryDb<Db>({ projectId: 'p', dataset: 'd' })
+    await expect(bq.transaction().execute(async () => 1)).rejects.toThrow(/transactions are not supported/)
+  })
+})
