@@ -1,0 +1,281 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { createServer } from 'node:net'
+import { dirname, join } from 'node:path'
+import zetasql from '@fivetrandevelopers/zetasql'
+import { BigQueryDialect, type BigQueryType, bigQueryParameters, bigquery } from '@kysely-modelhub/bigquery'
+import { rememberEngine } from '@kysely-modelhub/core'
+import {
+  type CompiledQuery,
+  type DatabaseConnection,
+  type Dialect,
+  type Driver,
+  Kysely,
+  type QueryResult,
+} from 'kysely'
+
+/**
+ * ZetaSQL's reference implementation (the semantics BigQuery implements) as a local gRPC server
+ * from @fivetrandevelopers/zetasql: the bigquery engine's SQL is executed on it with no network.
+ */
+
+const require = createRequire(import.meta.url)
+
+/** The server binary for this machine, or undefined where the package ships none. */
+export function zetaSqlBinary(): string | undefined {
+  if (process.platform !== 'linux' && process.platform !== 'darwin') return undefined
+  const lib = dirname(require.resolve('@fivetrandevelopers/zetasql'))
+  const arm = process.arch === 'arm64' ? '_arm' : ''
+  const file = join(lib, 'zetasql', `remote_server${arm}${process.platform === 'linux' ? '.so' : ''}`)
+  return existsSync(file) ? file : undefined
+}
+
+/** Whether the time zone database ZetaSQL needs for 'UTC' is installed. */
+export function hasTzdata(): boolean {
+  return existsSync('/usr/share/zoneinfo/UTC')
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      )
+    })
+  })
+}
+
+export interface ZetaSqlServer {
+  readonly port: number
+  stop(): void
+}
+
+/** Starts the server on a free loopback port and waits until it answers. */
+export async function startZetaSqlServer(binary: string): Promise<ZetaSqlServer> {
+  const port = await freePort()
+  const child: ChildProcess = spawn(binary, ['127.0.0.1', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] })
+  let log = ''
+  child.stderr?.on('data', (chunk: Buffer) => {
+    log = (log + chunk.toString()).slice(-4000)
+  })
+  zetasql.ZetaSQLClient.init(port)
+  const ok = await zetasql.ZetaSQLClient.getInstance().testConnection()
+  if (!ok) {
+    child.kill('SIGKILL')
+    throw new Error(`the ZetaSQL server did not start on 127.0.0.1:${port}:\n${log}`)
+  }
+  zetasql.ZetaSQLClient.API.close()
+  return {
+    port,
+    stop: () => {
+      child.kill('SIGKILL')
+    },
+  }
+}
+
+/** A column type of a test table, in BigQuery's names. */
+export type ColumnType = 'STRING' | 'INT64' | 'FLOAT64' | 'BOOL' | 'JSON' | 'TIMESTAMP' | 'DATE'
+
+/** A table's contents: column types in order, and rows of plain JS values (JSON columns as values). */
+export interface TableContents {
+  readonly columns: Readonly<Record<string, ColumnType>>
+  readonly rows: readonly Readonly<Record<string, unknown>>[]
+}
+
+const TYPE_KIND: Record<string, string> = {
+  STRING: 'TYPE_STRING',
+  INT64: 'TYPE_INT64',
+  FLOAT64: 'TYPE_DOUBLE',
+  BOOL: 'TYPE_BOOL',
+  JSON: 'TYPE_JSON',
+  TIMESTAMP: 'TYPE_TIMESTAMP',
+  DATE: 'TYPE_DATE',
+  BYTES: 'TYPE_BYTES',
+}
+
+function typeProto(type: BigQueryType): object {
+  if (typeof type !== 'string')
+    return { typeKind: 'TYPE_ARRAY', arrayType: { elementType: typeProto(type[0] ?? 'STRING') } }
+  const kind = TYPE_KIND[type]
+  if (!kind) throw new Error(`no ZetaSQL type for ${type}`)
+  return { typeKind: kind }
+}
+
+/** A timestamp as seconds and nanoseconds; text keeps microseconds that a Date cannot hold. */
+function timestampProto(value: unknown): object {
+  if (value instanceof Date) {
+    const ms = value.getTime()
+    return { seconds: String(Math.floor(ms / 1000)), nanos: (((ms % 1000) + 1000) % 1000) * 1_000_000 }
+  }
+  const match = /^(.*?)(?:\.(\d{1,6}))?Z?$/.exec(String(value).replace(' ', 'T'))
+  const whole = Date.parse(`${match?.[1]}Z`)
+  if (!match || Number.isNaN(whole)) throw new Error(`not a timestamp: ${String(value)}`)
+  return { seconds: String(Math.floor(whole / 1000)), nanos: Number((match[2] ?? '').padEnd(6, '0')) * 1000 }
+}
+
+function valueProto(value: unknown, type: BigQueryType): object {
+  if (value === null || value === undefined) return {}
+  if (typeof type !== 'string') {
+    return { arrayValue: { element: (value as unknown[]).map((v) => valueProto(v, type[0] ?? 'STRING')) } }
+  }
+  switch (type) {
+    case 'STRING':
+      return { stringValue: String(value) }
+    case 'INT64':
+      return { int64Value: String(value) }
+    case 'FLOAT64':
+      return { doubleValue: Number(value) }
+    case 'BOOL':
+      return { boolValue: Boolean(value) }
+    case 'JSON':
+      return { jsonValue: typeof value === 'string' ? value : JSON.stringify(value) }
+    case 'TIMESTAMP':
+      return { timestampValue: timestampProto(value) }
+    case 'DATE':
+      return { dateValue: Math.round(Date.parse(`${String(value)}T00:00:00Z`) / 86_400_000) }
+    default:
+      throw new Error(`no ZetaSQL value for ${type}`)
+  }
+}
+
+const long = (v: any): number =>
+  typeof v === 'object' && v !== null ? Number(BigInt(v.high) * 2n ** 32n + BigInt(v.low >>> 0)) : Number(v)
+
+/** A result cell as a JS value: Date for TIMESTAMP, 'YYYY-MM-DD' for DATE, parsed JSON, numbers. */
+function jsValue(cell: any): unknown {
+  switch (cell?.value) {
+    case undefined:
+    case null:
+      return null
+    case 'stringValue':
+      return cell.stringValue
+    case 'int64Value':
+      return long(cell.int64Value)
+    case 'doubleValue':
+      return cell.doubleValue
+    case 'boolValue':
+      return cell.boolValue
+    case 'jsonValue':
+      return JSON.parse(cell.jsonValue)
+    case 'timestampValue':
+      return new Date(long(cell.timestampValue.seconds) * 1000 + Math.floor(cell.timestampValue.nanos / 1_000_000))
+    case 'dateValue':
+      return new Date(cell.dateValue * 86_400_000).toISOString().slice(0, 10)
+    case 'arrayValue':
+      return (cell.arrayValue.element ?? []).map(jsValue)
+    default:
+      throw new Error(`unexpected ZetaSQL value ${JSON.stringify(cell)}`)
+  }
+}
+
+let language: Promise<object> | undefined
+
+/** The maximum language features in BigQuery's (external) product mode. */
+function languageOptions(): Promise<object> {
+  language ??= zetasql.LanguageOptions.getMaxFeatures().then((max) => ({ ...max, productMode: 'PRODUCT_EXTERNAL' }))
+  return language
+}
+
+let connectedPort: number | undefined
+
+/**
+ * Runs a compiled BigQuery query on the ZetaSQL server at `port` with the given tables, and
+ * returns its rows as objects. Parameters (`@p0`, …) get the types the dialect's driver gives them.
+ */
+export async function evaluateOnZetaSql(
+  port: number,
+  compiled: CompiledQuery,
+  tables: Readonly<Record<string, TableContents>> = {},
+): Promise<Record<string, unknown>[]> {
+  if (connectedPort !== port) {
+    zetasql.ZetaSQLClient.init(port)
+    connectedPort = port
+  }
+  const languageOptionsProto = await languageOptions()
+  const { params, types } = bigQueryParameters(compiled.parameters)
+  const parameters = Object.keys(params).map((name) => ({ name, value: params[name], type: types[name] ?? 'STRING' }))
+  const request = {
+    sql: compiled.sql,
+    options: {
+      languageOptions: languageOptionsProto,
+      defaultTimezone: 'UTC',
+      queryParameters: parameters.map(({ name, type }) => ({ name, type: typeProto(type) })),
+    },
+    simpleCatalog: {
+      name: 'test',
+      builtinFunctionOptions: { languageOptions: languageOptionsProto },
+      table: Object.entries(tables).map(([name, t]) => ({
+        name,
+        column: Object.entries(t.columns).map(([column, type]) => ({ name: column, type: typeProto(type) })),
+      })),
+    },
+    tableContent: Object.fromEntries(
+      Object.entries(tables).map(([name, t]) => [
+        name,
+        {
+          tableData: {
+            row: t.rows.map((row) => ({
+              cell: Object.entries(t.columns).map(([column, type]) => valueProto(row[column], type)),
+            })),
+          },
+        },
+      ]),
+    ),
+    params: parameters.map(({ name, value, type }) => ({
+      name,
+      value: valueProto(value, type),
+    })),
+  }
+  const response: any = await new Promise((resolve, reject) =>
+    zetasql.ZetaSQLClient.API.evaluateQuery(request as never, (error: any, result: unknown) =>
+      error ? reject(new Error(`ZetaSQL: ${error.details ?? error.message}\n${compiled.sql}`)) : resolve(result),
+    ),
+  )
+  const names: string[] = (response.prepared?.columns ?? []).map((c: { name: string }) => c.name)
+  return (response.content?.tableData?.row ?? []).map((row: { cell: unknown[] }) =>
+    Object.fromEntries(names.map((name, i) => [name, jsValue(row.cell[i])])),
+  )
+}
+
+/**
+ * A Kysely that compiles with the BigQuery dialect and runs on the ZetaSQL server, over fixed
+ * table contents (ZetaSQL evaluates queries, not writes): the bigquery engine's behavioural tests
+ * use it like any other database.
+ */
+export function createZetaSqlDb<DB = any>(
+  port: number,
+  tables: Readonly<Record<string, TableContents>> = {},
+): Kysely<DB> {
+  if (!port) throw new Error('no ZetaSQL server: the test setup starts one when its binary and tzdata are installed')
+  const connection: DatabaseConnection = {
+    async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+      return { rows: (await evaluateOnZetaSql(port, compiled, tables)) as R[] }
+    },
+    // biome-ignore lint/correctness/useYield: streaming is not offered on ZetaSQL
+    async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
+      throw new Error('streaming is not supported on ZetaSQL')
+    },
+  }
+  const bigQueryDialect = new BigQueryDialect({ client: undefined as never })
+  const dialect: Dialect = {
+    createAdapter: () => bigQueryDialect.createAdapter(),
+    createQueryCompiler: () => bigQueryDialect.createQueryCompiler(),
+    createIntrospector: (db) => bigQueryDialect.createIntrospector(db),
+    createDriver: (): Driver => ({
+      init: async () => {},
+      acquireConnection: async () => connection,
+      beginTransaction: async () => {
+        throw new Error('no transactions on ZetaSQL')
+      },
+      commitTransaction: async () => {},
+      rollbackTransaction: async () => {},
+      releaseConnection: async () => {},
+      destroy: async () => {},
+    }),
+  }
+  return rememberEngine(new Kysely<DB>({ dialect }), bigquery)
+}
