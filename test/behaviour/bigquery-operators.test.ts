@@ -1,5 +1,6 @@
 import { bigquery } from '@kysely-modelhub/bigquery'
 import {
+  type CalendarUnit,
   formatTimeJs,
   globalContexts,
   type JsonMatch,
@@ -352,6 +353,79 @@ describe('bigquery engine on ZetaSQL [bigquery(zetasql)]', () => {
       }),
       RUNS,
     )
+  })
+
+  it('truncates to and counts calendar units in UTC, as the postgres engine does', async () => {
+    const at = (text: string) => sql`timestamp(${text})`
+    const units: CalendarUnit[] = ['day', 'week', 'month', 'year']
+    const start = at('2021-12-31 23:00:00')
+    const end = at('2022-01-03 00:30:00') // a Monday
+    const {
+      rows: [result],
+    } = await sql<Record<string, unknown>>`select ${sql.join(
+      units.flatMap((unit) => [
+        sql`${bigquery.truncateTime(start, unit)} as ${sql.id(`trunc_${unit}`)}`,
+        sql`${bigquery.calendarUnitsBetween(start, end, unit)} as ${sql.id(`between_${unit}`)}`,
+        sql`${bigquery.calendarUnitsBetween(end, start, unit)} as ${sql.id(`back_${unit}`)}`,
+      ]),
+    )}, ${bigquery.epochSecondsBetween(start, end)} as seconds, ${bigquery.epochSecondsBetween(
+      end,
+      at('2022-01-03 00:29:59.000250'),
+    )} as back_seconds`.execute(db)
+    expect(result).toEqual({
+      trunc_day: new Date('2021-12-31T00:00:00Z'),
+      between_day: 3,
+      back_day: -3,
+      trunc_week: new Date('2021-12-27T00:00:00Z'),
+      between_week: 1,
+      back_week: -1,
+      trunc_month: new Date('2021-12-01T00:00:00Z'),
+      between_month: 1,
+      back_month: -1,
+      trunc_year: new Date('2021-01-01T00:00:00Z'),
+      between_year: 1,
+      back_year: -1,
+      seconds: 2 * 86400 + 5400,
+      back_seconds: -0.99975,
+    })
+    expect(() => bigquery.truncateTime(start, 'fortnight' as never)).toThrow(
+      'calendar unit: got "fortnight"; expected one of day, week, month, year',
+    )
+  })
+
+  it('finds strings in arrays, empties NULL arrays, reads dates and text', async () => {
+    const types = parsed(['AbstractEvent', 'ClickEvent', 1, null, "it's"])
+    const { rows } = await sql<Record<string, unknown>>`select
+      ${bigquery.jsonIncludesString(types, 'ClickEvent')} as click,
+      ${bigquery.jsonIncludesString(types, "it's")} as quoted,
+      ${bigquery.jsonIncludesString(types, '1')} as one,
+      ${bigquery.jsonIncludesString(sql`cast(null as json)`, 'x')} as of_null,
+      ${bigquery.jsonArrayOrEmpty(sql`cast(null as json)`)} as empty,
+      ${bigquery.jsonArrayOrEmpty(types)} as kept,
+      ${bigquery.date('2021-12-03')} as day,
+      ${bigquery.toText(sql`42`)} as text,
+      ${bigquery.codePointOrder(sql`'b'`)} < ${bigquery.codePointOrder(sql`'é'`)} as ordered,
+      ${bigquery.jsonFieldText(bigquery.parseJson(sql`${'{"n": 1.5, "o": {"a": [1]}, "z": null, "s": "\\u00e9\\""}'}`), 's')} as s,
+      ${bigquery.jsonFieldText(bigquery.parseJson(sql`${'{"n": 1.5, "o": {"a": [1]}, "z": null}'}`), 'n')} as n,
+      ${bigquery.jsonFieldText(bigquery.parseJson(sql`${'{"n": 1.5, "o": {"a": [1]}, "z": null}'}`), 'o')} as o,
+      ${bigquery.jsonFieldText(bigquery.parseJson(sql`${'{"n": 1.5, "o": {"a": [1]}, "z": null}'}`), 'z')} as z`.execute(
+      db,
+    )
+    expect(rows[0]).toEqual({
+      click: true,
+      quoted: true,
+      one: false,
+      of_null: false,
+      empty: [],
+      kept: ['AbstractEvent', 'ClickEvent', 1, null, "it's"],
+      day: '2021-12-03',
+      text: '42',
+      ordered: true,
+      s: 'é"',
+      n: '1.5',
+      o: '{"a":[1]}',
+      z: null,
+    })
   })
 
   describe('time formats', () => {
