@@ -1,7 +1,8 @@
 import { BigQuery } from '@google-cloud/bigquery'
 import { rememberEngine } from '@kysely-modelhub/core'
-import { Kysely } from 'kysely'
+import { type Compilable, Kysely } from 'kysely'
 import { BigQueryDialect } from './bigquery-dialect.ts'
+import { BigQueryConnection, type BigQueryDialectConfig } from './bigquery-driver.ts'
 import { bigquery } from './bigquery-engine.ts'
 
 export interface BigQueryDbOptions {
@@ -27,11 +28,26 @@ export function createBigQueryDb<DB>(options: BigQueryDbOptions): Kysely<DB> {
     ...(options.location ? { location: options.location } : {}),
     ...(options.keyFilename ? { keyFilename: options.keyFilename } : {}),
   })
-  const dialect = new BigQueryDialect({
+  const config: BigQueryDialectConfig = {
     client,
     dataset: options.dataset,
     ...(options.location ? { location: options.location } : {}),
     ...(options.maximumBytesBilled === undefined ? {} : { maximumBytesBilled: options.maximumBytesBilled }),
-  })
-  return rememberEngine(new Kysely<DB>({ dialect }), bigquery)
+  }
+  const db = new Kysely<DB>({ dialect: new BigQueryDialect(config) })
+  configs.set(db, config)
+  return rememberEngine(db, bigquery)
+}
+
+const configs = new WeakMap<Kysely<any>, BigQueryDialectConfig>()
+
+/**
+ * The bytes BigQuery would process for a query, from a free dry run (a cost check before running it).
+ *
+ * @example if ((await dryRunBytes(db, hub.agg.uniqueUsers(hub.events()))) > 10e9) throw new Error('too costly')
+ */
+export async function dryRunBytes(db: Kysely<any>, query: Compilable): Promise<number> {
+  const config = configs.get(db)
+  if (!config) throw new Error('dryRunBytes needs a Kysely made by createBigQueryDb')
+  return new BigQueryConnection(config).dryRun(query.compile())
 }
