@@ -1,7 +1,7 @@
 import { bigquery } from '@kysely-modelhub/bigquery'
 import { ModelHub } from '@kysely-modelhub/modelhub'
 import { createPgliteDb } from '@kysely-modelhub/postgres'
-import type { Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { createDataTable, OBJECTIV_DATA } from '../fixtures/objectiv-data.ts'
 import { createZetaSqlDb } from '../support/zetasql.ts'
@@ -63,6 +63,10 @@ describe('models on bigquery(zetasql) equal postgres on the 12-event fixture', (
     const expected = await build(p).execute()
     expect(expected.length).toBeGreaterThan(0)
     expect(normalized(await build(b).execute())).toEqual(normalized(expected))
+    // The exported SQL (formatted for BigQuery, parameters inlined) runs as is and gives the same rows.
+    const exported = b.toSql(build(b) as never, { inlineParameters: true })
+    const { rows } = await sql.raw(exported).execute(bq)
+    expect(normalized(rows as Record<string, unknown>[])).toEqual(normalized(expected))
   }
 
   it('events()', () => same((h) => h.events()))
