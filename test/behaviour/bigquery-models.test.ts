@@ -37,7 +37,10 @@ describe('models on bigquery(zetasql) equal postgres on the 12-event fixture', (
   beforeAll(async () => {
     pg = await createPgliteDb<any>()
     await createDataTable(pg, OBJECTIV_DATA)
-    bq = createZetaSqlDb(inject('zetasqlPort'), { data: DATA })
+    bq = createZetaSqlDb(inject('zetasqlPort'), {
+      data: DATA,
+      data_json: { columns: { ...DATA.columns, value: 'JSON' }, rows: DATA.rows },
+    })
   })
   afterAll(async () => {
     await pg?.destroy()
@@ -70,6 +73,12 @@ describe('models on bigquery(zetasql) equal postgres on the 12-event fixture', (
   }
 
   it('events()', () => same((h) => h.events()))
+  it('events() from a value column of the JSON type', async () => {
+    const [p, b] = hubs()
+    const [, fromJson] = hubs({ table: 'data_json' })
+    expect(normalized(await fromJson.events().execute())).toEqual(normalized(await p.events().execute()))
+    expect(normalized(await fromJson.events().execute())).toEqual(normalized(await b.events().execute()))
+  })
   it('events() with identity resolution, global contexts and a date window', () =>
     same((h) => h.events({ startDate: '2021-11-30', endDate: '2021-12-02' }), {
       identityResolution: 'email',

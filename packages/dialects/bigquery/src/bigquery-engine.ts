@@ -75,8 +75,9 @@ const jsonText = (json: Expression<unknown>) =>
 
 /**
  * BigQuery (GoogleSQL). JSON values are of the JSON type: operators take and return JSON, and
- * `parseJson` turns JSON text (a STRING column, as Objectiv's BigQuery tables store it) into
- * JSON. Members are read by subscript (`value['key']`), so keys need no JSONPath escaping;
+ * `parseJson` turns a `value` column holding JSON text (STRING, as Objectiv's BigQuery tables
+ * store it) or JSON into JSON. GoogleSQL cannot GROUP BY a JSON value or an expression holding a
+ * subquery: group by a selected column instead. Members are read by subscript (`value['key']`), so keys need no JSONPath escaping;
  * matches compare typed JSON values. Time buckets use FORMAT_TIMESTAMP in UTC.
  */
 export const bigquery: Engine = {
@@ -128,7 +129,10 @@ export const bigquery: Engine = {
   // BigQuery evaluates each expression of a subquery once per row; nothing to prevent.
   computedOnce: <Q extends SelectQueryBuilder<any, any, any>>(query: Q): Q => query,
 
-  parseJson: (text) => sql`parse_json(${text}, wide_number_mode => 'round')`,
+  // Takes JSON text (STRING) or JSON alike, without knowing which: to_json_string gives '"{…}"' for
+  // text (a JSON string, whose value is parsed) and '{…}' for an object or array (kept as it is).
+  parseJson: (value) =>
+    sql`(select coalesce(safe.parse_json(json_value(j), wide_number_mode => 'round'), j) from unnest([parse_json(to_json_string(${value}), wide_number_mode => 'round')]) as j)`,
 
   jsonArrayOrEmpty: <T>(array: Expression<unknown>) => sql<T[]>`coalesce(${array}, json '[]')`,
 
