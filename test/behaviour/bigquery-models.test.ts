@@ -3,18 +3,24 @@ import { ModelHub } from '@kysely-modelhub/modelhub'
 import { createPgliteDb } from '@kysely-modelhub/postgres'
 import { type Kysely, sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { createDataTable, OBJECTIV_DATA } from '../fixtures/objectiv-data.ts'
+import { EDGE_DATA } from '../fixtures/agg-edge-data.ts'
+import { createDataTable, type DataRow, OBJECTIV_DATA } from '../fixtures/objectiv-data.ts'
+import { CALENDAR_DATA, MIDNIGHT_DATA } from '../fixtures/session-calendar-data.ts'
 import { createZetaSqlDb } from '../support/zetasql.ts'
 
 /**
- * Every model on Objectiv's 12 test events, compiled by the bigquery engine and executed on
- * ZetaSQL, gives the rows the postgres engine gives on PGlite (after sorting).
+ * Every model on Objectiv's 12 test events and the edge and calendar fixtures, compiled by the
+ * bigquery engine and executed on ZetaSQL, gives the rows the postgres engine gives on PGlite
+ * (after sorting).
  */
 
-const DATA = {
-  columns: { event_id: 'STRING', day: 'DATE', moment: 'TIMESTAMP', cookie_id: 'STRING', value: 'STRING' },
-  rows: OBJECTIV_DATA.map((r) => ({ ...r, value: JSON.stringify(r.value) })),
-} as const
+const COLUMNS = { event_id: 'STRING', day: 'DATE', moment: 'TIMESTAMP', cookie_id: 'STRING', value: 'STRING' } as const
+const FIXTURES: [string, DataRow[]][] = [
+  ["Objectiv's 12 events", OBJECTIV_DATA],
+  ['the agg edge data', EDGE_DATA],
+  ['midnight sessions', MIDNIGHT_DATA],
+  ['calendar edges', CALENDAR_DATA],
+]
 
 /** Rows in one order whatever the engine returned, numbers rounded off float noise. */
 function normalized(rows: Record<string, unknown>[]): unknown[] {
@@ -31,99 +37,103 @@ function normalized(rows: Record<string, unknown>[]): unknown[] {
     .sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1))
 }
 
-describe('models on bigquery(zetasql) equal postgres on the 12-event fixture', () => {
-  let pg: Kysely<any>
-  let bq: Kysely<any>
-  beforeAll(async () => {
-    pg = await createPgliteDb<any>()
-    await createDataTable(pg, OBJECTIV_DATA)
-    bq = createZetaSqlDb(inject('zetasqlPort'), {
-      data: DATA,
-      data_json: { columns: { ...DATA.columns, value: 'JSON' }, rows: DATA.rows },
+for (const [fixture, data] of FIXTURES)
+  describe(`models on bigquery(zetasql) equal postgres on ${fixture}`, () => {
+    const rows = data.map((r) => ({ ...r, value: JSON.stringify(r.value) }))
+    let pg: Kysely<any>
+    let bq: Kysely<any>
+    beforeAll(async () => {
+      pg = await createPgliteDb<any>()
+      await createDataTable(pg, data)
+      bq = createZetaSqlDb(inject('zetasqlPort'), {
+        data: { columns: COLUMNS, rows },
+        data_json: { columns: { ...COLUMNS, value: 'JSON' }, rows },
+      })
     })
-  })
-  afterAll(async () => {
-    await pg?.destroy()
-  })
+    afterAll(async () => {
+      await pg?.destroy()
+    })
 
-  const hubs = (options: ConstructorParameters<typeof ModelHub>[1] = {}) => {
-    const setup = (h: ModelHub<any, any, any>) =>
-      h
-        .addConversionEvent({
-          name: 'github_clicks',
-          locationStack: (ls) => ls.from({ _type: 'LinkContext', id: 'cta-repo-button' }),
-          eventType: 'ClickEvent',
-        })
-        .addConversionEvent({ name: 'main', locationStack: (ls) => ls.from({ id: 'main' }) })
-    return [
-      setup(new ModelHub(pg, { table: 'data', globalContexts: ['application'], ...options })),
-      setup(new ModelHub(bq, { table: 'data', globalContexts: ['application'], ...options, engine: bigquery })),
-    ] as const
-  }
-
-  async function same(build: (h: any) => { execute(): Promise<any[]> }, options = {}) {
-    const [p, b] = hubs(options)
-    const expected = await build(p).execute()
-    expect(expected.length).toBeGreaterThan(0)
-    expect(normalized(await build(b).execute())).toEqual(normalized(expected))
-    // The exported SQL (formatted for BigQuery, parameters inlined) runs as is and gives the same rows.
-    const exported = b.toSql(build(b) as never, { inlineParameters: true })
-    const { rows } = await sql.raw(exported).execute(bq)
-    expect(normalized(rows as Record<string, unknown>[])).toEqual(normalized(expected))
-  }
-
-  it('events()', () => same((h) => h.events()))
-  it('events() from a value column of the JSON type', async () => {
-    const [p, b] = hubs()
-    const [, fromJson] = hubs({ table: 'data_json' })
-    expect(normalized(await fromJson.events().execute())).toEqual(normalized(await p.events().execute()))
-    expect(normalized(await fromJson.events().execute())).toEqual(normalized(await b.events().execute()))
-  })
-  it('events() with identity resolution, global contexts and a date window', () =>
-    same((h) => h.events({ startDate: '2021-11-30', endDate: '2021-12-02' }), {
-      identityResolution: 'email',
-      globalContexts: ['application', 'cookie_id', 'http', 'marketing'],
-      sessionGapSeconds: 180,
-    }))
-  it('map: isFirstSession, isNewUser, conversions, timeAgg', () =>
-    same((h) =>
-      h.map.timeAgg(
-        h.map.preConversionHitNumber(
-          h.map.conversionsCounter(
-            h.map.conversionsInTime(
-              h.map.isConversionEvent(h.map.isNewUser(h.map.isFirstSession(h.events())), 'github_clicks'),
-              'github_clicks',
-            ),
-            'main',
-          ),
-          'github_clicks',
-        ),
-        '%Y-%m-%d %H %a',
-      ),
-    ))
-  it('agg.uniqueUsers', async () => {
-    await same((h) => h.agg.uniqueUsers(h.events()))
-    // Not by 'application': GoogleSQL cannot GROUP BY a JSON value (see the engine's notes).
-    await same((h) => h.agg.uniqueUsers(h.events(), { groupBy: ['event_type', { timeAggregation: '%Y-W%V' }] }))
-  })
-  it('agg.uniqueSessions', () => same((h) => h.agg.uniqueSessions(h.events())))
-  it('agg.sessionDuration', () => same((h) => h.agg.sessionDuration(h.events())))
-  it('agg.frequency', () => same((h) => h.agg.frequency(h.events())))
-  it('agg.retentionMatrix', async () => {
-    for (const timePeriod of ['daily', 'weekly', 'monthly', 'yearly']) {
-      await same((h) => h.agg.retentionMatrix(h.events(), { timePeriod }))
+    const hubs = (options: ConstructorParameters<typeof ModelHub>[1] = {}) => {
+      const setup = (h: ModelHub<any, any, any>) =>
+        h
+          .addConversionEvent({
+            name: 'github_clicks',
+            locationStack: (ls) => ls.from({ _type: 'LinkContext', id: 'cta-repo-button' }),
+            eventType: 'ClickEvent',
+          })
+          .addConversionEvent({ name: 'main', locationStack: (ls) => ls.from({ id: 'main' }) })
+      return [
+        setup(new ModelHub(pg, { table: 'data', globalContexts: ['application'], ...options })),
+        setup(new ModelHub(bq, { table: 'data', globalContexts: ['application'], ...options, engine: bigquery })),
+      ] as const
     }
+
+    async function same(build: (h: any) => { execute(): Promise<any[]> }, options = {}) {
+      const [p, b] = hubs(options)
+      const expected = await build(p).execute()
+      if (data === OBJECTIV_DATA) expect(expected.length).toBeGreaterThan(0)
+      expect(normalized(await build(b).execute())).toEqual(normalized(expected))
+      // The exported SQL (formatted for BigQuery, parameters inlined) runs as is and gives the same rows.
+      const exported = b.toSql(build(b) as never, { inlineParameters: true })
+      const { rows } = await sql.raw(exported).execute(bq)
+      expect(normalized(rows as Record<string, unknown>[])).toEqual(normalized(expected))
+    }
+
+    it('events()', () => same((h) => h.events()))
+    it('events() from a value column of the JSON type', async () => {
+      const [p, b] = hubs()
+      const [, fromJson] = hubs({ table: 'data_json' })
+      expect(normalized(await fromJson.events().execute())).toEqual(normalized(await p.events().execute()))
+      expect(normalized(await fromJson.events().execute())).toEqual(normalized(await b.events().execute()))
+    })
+    it('events() with identity resolution, global contexts and a date window', () =>
+      same((h) => h.events({ startDate: '2021-11-30', endDate: '2021-12-02' }), {
+        identityResolution: 'email',
+        globalContexts: ['application', 'cookie_id', 'http', 'marketing'],
+        sessionGapSeconds: 180,
+      }))
+    it('map: isFirstSession, isNewUser, conversions, timeAgg', () =>
+      same((h) =>
+        h.map.timeAgg(
+          h.map.preConversionHitNumber(
+            h.map.conversionsCounter(
+              h.map.conversionsInTime(
+                h.map.isConversionEvent(h.map.isNewUser(h.map.isFirstSession(h.events())), 'github_clicks'),
+                'github_clicks',
+              ),
+              'main',
+            ),
+            'github_clicks',
+          ),
+          '%Y-%m-%d %H %a',
+        ),
+      ))
+    it('agg.uniqueUsers', async () => {
+      await same((h) => h.agg.uniqueUsers(h.events()))
+      // Not by 'application': GoogleSQL cannot GROUP BY a JSON value (see the engine's notes).
+      await same((h) => h.agg.uniqueUsers(h.events(), { groupBy: ['event_type', { timeAggregation: '%Y-W%V' }] }))
+    })
+    it('agg.uniqueSessions', () => same((h) => h.agg.uniqueSessions(h.events())))
+    it('agg.sessionDuration', () => same((h) => h.agg.sessionDuration(h.events())))
+    it('agg.frequency', () => same((h) => h.agg.frequency(h.events())))
+    it('agg.retentionMatrix', async () => {
+      for (const timePeriod of ['daily', 'weekly', 'monthly', 'yearly']) {
+        await same((h) => h.agg.retentionMatrix(h.events(), { timePeriod }))
+      }
+    })
+    it('agg.topProductFeatures', () => same((h) => h.agg.topProductFeatures(h.events())))
+    it('agg.topProductFeaturesBeforeConversion', () =>
+      Promise.all(
+        ['github_clicks', 'main'].map((name) =>
+          same((h) => h.agg.topProductFeaturesBeforeConversion(h.events(), name)),
+        ),
+      ))
+    it('agg.dropOffLocations', async () => {
+      await same((h) => h.agg.dropOffLocations(h.events()))
+      await same((h) =>
+        h.agg.dropOffLocations(h.events(), { groupBy: ['user_id', { timeAggregation: '%Y' }], percentage: true }),
+      )
+    })
+    it('agg.funnelConversion', () => same((h) => h.agg.funnelConversion(h.events())))
   })
-  it('agg.topProductFeatures', () => same((h) => h.agg.topProductFeatures(h.events())))
-  it('agg.topProductFeaturesBeforeConversion', () =>
-    Promise.all(
-      ['github_clicks', 'main'].map((name) => same((h) => h.agg.topProductFeaturesBeforeConversion(h.events(), name))),
-    ))
-  it('agg.dropOffLocations', async () => {
-    await same((h) => h.agg.dropOffLocations(h.events()))
-    await same((h) =>
-      h.agg.dropOffLocations(h.events(), { groupBy: ['user_id', { timeAggregation: '%Y' }], percentage: true }),
-    )
-  })
-  it('agg.funnelConversion', () => same((h) => h.agg.funnelConversion(h.events())))
-})
