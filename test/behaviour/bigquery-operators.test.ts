@@ -428,6 +428,19 @@ describe('bigquery engine on ZetaSQL [bigquery(zetasql)]', () => {
     })
   })
 
+  it('reads back hostile identifiers and string literals as compiled by the dialect', async () => {
+    // Output names starting with '$' are ZetaSQL's internal (anonymous) names, and blank ones are invalid.
+    const names = HOSTILE_IDS.filter((id) => id.trim() !== '' && !id.startsWith('$'))
+    const rows = await db
+      .selectFrom('json_rows')
+      .select(names.map((name, i) => sql.lit(`${i}:${name}`).as(name)))
+      .where('grp', '=', 'list')
+      .where('i', '=', 0)
+      .execute()
+    expect(Object.keys(rows[0] ?? {})).toEqual(names)
+    expect(rows).toEqual([Object.fromEntries(names.map((name, i) => [name, `${i}:${name}`]))])
+  })
+
   describe('time formats', () => {
     /** A timestamp text (UTC) as the Date and extra microseconds formatTimeJs takes. */
     function jsInstant(text: string): { date: Date; micros: number } {
