@@ -1,0 +1,111 @@
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { createPgliteDb, createPostgresDb, loadSampleData } from '@kysely-modelhub/postgres'
+import { type Kysely, sql } from 'kysely'
+
+/** How many sample events the demo and `run` load when nothing else is asked for. */
+export const DEFAULT_SAMPLE_EVENTS = 30_000
+
+/** The repository's `.cache/`, where the sample PGlite databases live. */
+export const CACHE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../.cache')
+
+export interface OpenDatabaseOptions {
+  /** A Postgres server; the embedded sample PGlite when omitted. */
+  readonly databaseUrl?: string | undefined
+  /** Sample events to load where the `data` table is missing. Default {@link DEFAULT_SAMPLE_EVENTS}. */
+  readonly sampleEvents?: number | undefined
+  /** Where the sample PGlite keeps its files. Default `.cache/pglite-sample-<events>`. */
+  readonly dataDir?: string | undefined
+  /** Called with a line of news (loading sample data, …). */
+  readonly log?: ((line: string) => void) | undefined
+}
+
+export interface OpenedDatabase {
+  readonly db: Kysely<any>
+  /** Where the data is, for people: 'PGlite at …' or the server URL without its password. */
+  readonly description: string
+  /** How many sample events were loaded now (0 when the data was already there). */
+  readonly loaded: number
+}
+
+/** A clear one-line error for the command line: no stack trace is printed for it. */
+export class CliError extends Error {
+  override readonly name = 'CliError'
+}
+
+/**
+ * A Kysely on the given Postgres server, or on the sample PGlite in `.cache/`. Where the `data`
+ * table is missing, sample events are generated and loaded first; afterwards they are reused. A
+ * PGlite directory is filled under another name and renamed when complete, so an interrupted
+ * first run leaves nothing half-loaded behind.
+ */
+export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<OpenedDatabase> {
+  const events = options.sampleEvents ?? DEFAULT_SAMPLE_EVENTS
+  const log = options.log ?? (() => {})
+  if (options.databaseUrl !== undefined) return openServer(options.databaseUrl, events, log)
+
+  const dataDir = resolve(options.dataDir ?? resolve(CACHE_DIR, `pglite-sample-${events}`))
+  const description = `embedded PGlite at ${dataDir}`
+  if (existsSync(dataDir)) {
+    const db = await createPgliteDb<any>({ dataDir })
+    // Asking also starts the driver, so that db.destroy() closes PGlite even if nothing else runs.
+    if (await hasDataTable(db)) return { db, description, loaded: 0 }
+    await db.destroy()
+    throw new CliError(`${dataDir} holds no data table; remove the directory to load the sample data again`)
+  }
+  let loaded = 0
+  {
+    const filling = `${dataDir}.loading-${process.pid}`
+    rmSync(filling, { recursive: true, force: true })
+    mkdirSync(dirname(dataDir), { recursive: true })
+    log(`First run: generating ${events} sample events into embedded PGlite at ${dataDir} …`)
+    const db = await createPgliteDb<any>({ dataDir: filling })
+    try {
+      loaded = await loadSampleData(db, { events })
+    } finally {
+      await db.destroy()
+    }
+    renameSync(filling, dataDir)
+  }
+  return { db: await createPgliteDb<any>({ dataDir }), description, loaded }
+}
+
+async function openServer(url: string, events: number, log: (line: string) => void): Promise<OpenedDatabase> {
+  let description: string
+  try {
+    const parsed = new URL(url)
+    if (parsed.password) parsed.password = '***'
+    description = `Postgres at ${parsed.toString()}`
+  } catch {
+    throw new CliError(
+      `invalid --database-url ${JSON.stringify(url)}: expected postgres://user:password@host:port/database`,
+    )
+  }
+  const db = createPostgresDb<any>({ connectionString: url, max: 2 })
+  try {
+    let loaded = 0
+    if (!(await hasDataTable(db))) {
+      log(`The data table is missing: loading ${events} sample events into ${description} …`)
+      loaded = await loadSampleData(db, { events })
+    }
+    return { db, description, loaded }
+  } catch (error) {
+    await db.destroy().catch(() => {})
+    throw new CliError(`cannot use the database at ${description.replace(/^Postgres at /, '')}: ${messageOf(error)}`)
+  }
+}
+
+async function hasDataTable(db: Kysely<any>): Promise<boolean> {
+  const { rows } = await sql<{ table: string | null }>`select to_regclass('data')::text as "table"`.execute(db)
+  return Boolean(rows[0]?.table)
+}
+
+/** The message of an error on one line (pg's AggregateError has none of its own). */
+export function messageOf(error: unknown): string {
+  if (error instanceof AggregateError && error.errors.length > 0) {
+    return [...new Set(error.errors.map(messageOf))].join('; ')
+  }
+  const text = error instanceof Error ? error.message || error.name : String(error)
+  return text.replace(/\s+/g, ' ').trim()
+}

@@ -1,0 +1,47 @@
+import type { Engine } from '@kysely-modelhub/core'
+import { postgres } from '@kysely-modelhub/postgres'
+import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler } from 'kysely'
+import { CliError } from './database.ts'
+
+export const ENGINE_NAMES = ['postgres', 'bigquery'] as const
+export type EngineName = (typeof ENGINE_NAMES)[number]
+
+/** A Kysely that compiles an engine's SQL and never connects, with the engine, for `sql`. */
+export interface OfflineEngine {
+  readonly db: Kysely<any>
+  readonly engine: Engine
+}
+
+/**
+ * The engine to print SQL for. Postgres compiles with Kysely's own Postgres compiler on a driver
+ * that never connects; BigQuery with the GoogleSQL compiler of @kysely-modelhub/bigquery, likewise.
+ */
+export async function offlineEngine(name: string): Promise<OfflineEngine> {
+  if (name === 'postgres') {
+    const db = new Kysely<any>({
+      dialect: {
+        createAdapter: () => new PostgresAdapter(),
+        createDriver: () => new DummyDriver(),
+        createIntrospector: (k) => new PostgresIntrospector(k),
+        createQueryCompiler: () => new PostgresQueryCompiler(),
+      },
+    })
+    return { db, engine: postgres }
+  }
+  if (name === 'bigquery') {
+    // Loaded only here: it brings the Google Cloud client along.
+    const { BigQueryAdapter, BigQueryDialect, BigQueryQueryCompiler, bigquery } = await import(
+      '@kysely-modelhub/bigquery'
+    )
+    const db = new Kysely<any>({
+      dialect: {
+        createAdapter: () => new BigQueryAdapter(),
+        createDriver: () => new DummyDriver(),
+        createIntrospector: (k) => new BigQueryDialect({} as never).createIntrospector(k),
+        createQueryCompiler: () => new BigQueryQueryCompiler(),
+      },
+    })
+    return { db, engine: bigquery }
+  }
+  throw new CliError(`invalid --engine ${JSON.stringify(name)}: expected one of ${ENGINE_NAMES.join(', ')}`)
+}

@@ -1,0 +1,13 @@
+export {
+  CACHE_DIR,
+  CliError,
+  DEFAULT_SAMPLE_EVENTS,
+  messageOf,
+  type OpenDatabaseOptions,
+  type OpenedDatabase,
+  openDatabase,
+} from './database.ts'
+export { ENGINE_NAMES, type EngineName, type OfflineEngine, offlineEngine } from './engines.ts'
+export { formatCell, formatDuration, formatTable } from './format.ts'
+export { FLAG_OF, MODELS, type ModelFlags, type ModelSpec, modelNamed } from './models.ts'
+export { type CliIo, createProgram, runCli } from './program.ts'

@@ -1,0 +1,252 @@
+import type { EventsQuery, ModelHub } from '@kysely-modelhub/modelhub'
+import type { SelectQueryBuilder } from 'kysely'
+import { CliError } from './database.ts'
+
+/** The model options the CLI takes, as parsed flags. */
+export interface ModelFlags {
+  readonly as?: string
+  readonly partition?: string
+  readonly modelTimeAggregation?: string
+  readonly groupBy?: string
+  readonly includeBounces?: boolean
+  readonly method?: string
+  readonly timePeriod?: string
+  readonly eventType?: string
+  readonly percentage?: boolean
+  readonly retentionStartDate?: string
+  readonly retentionEndDate?: string
+}
+
+type Hub = ModelHub<any, readonly string[], string>
+type Events = EventsQuery<any, string>
+
+export interface ModelSpec {
+  /** The CLI name, kebab-case: 'unique-users'. */
+  readonly name: string
+  /** The API call it stands for: 'hub.agg.uniqueUsers'. */
+  readonly call: string
+  readonly kind: 'map' | 'agg'
+  readonly summary: string
+  /** The model flags it takes (keys of {@link ModelFlags}). */
+  readonly flags: readonly (keyof ModelFlags)[]
+  readonly build: (hub: Hub, events: Events, flags: ModelFlags, conversion: string) => SelectQueryBuilder<any, any, any>
+}
+
+/** `--group-by a,b` → ['a', 'b']; `--group-by none` → null (one row); `%…` items are time buckets. */
+export function parseGroupBy(value: string | undefined): unknown {
+  if (value === undefined) return undefined
+  if (value === 'none') return null
+  const items = value.split(',').map((item) => item.trim())
+  if (items.some((item) => item.length === 0)) {
+    throw new CliError(
+      `invalid --group-by ${JSON.stringify(value)}: expected column names separated by commas, or none`,
+    )
+  }
+  const parsed = items.map((item) => (item.includes('%') ? { timeAggregation: item } : item))
+  return parsed.length === 1 ? parsed[0] : parsed
+}
+
+function oneOf<T extends string>(flag: string, value: string | undefined, valid: readonly T[]): T | undefined {
+  if (value === undefined) return undefined
+  if (!(valid as readonly string[]).includes(value)) {
+    throw new CliError(`invalid --${flag} ${JSON.stringify(value)}: expected one of ${valid.join(', ')}`)
+  }
+  return value as T
+}
+
+const defined = <T extends object>(o: T): T =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T
+
+const as = (f: ModelFlags) => defined({ as: f.as })
+const partitioned = (f: ModelFlags) => defined({ as: f.as, partition: f.partition })
+
+/** Every map helper and aggregation model, as the CLI names them. */
+export const MODELS: readonly ModelSpec[] = [
+  {
+    name: 'is-first-session',
+    call: 'hub.map.isFirstSession',
+    kind: 'map',
+    summary: "TRUE for every hit of the user's first session",
+    flags: ['as'],
+    build: (hub, q, f) => hub.map.isFirstSession(q, as(f)),
+  },
+  {
+    name: 'is-new-user',
+    call: 'hub.map.isNewUser',
+    kind: 'map',
+    summary: "TRUE for every hit in the time bucket of the user's first session",
+    flags: ['as', 'modelTimeAggregation'],
+    build: (hub, q, f) => hub.map.isNewUser(q, defined({ as: f.as, timeAggregation: f.modelTimeAggregation })),
+  },
+  {
+    name: 'is-conversion-event',
+    call: 'hub.map.isConversionEvent',
+    kind: 'map',
+    summary: 'whether the event is the conversion (--conversion-*)',
+    flags: ['as'],
+    build: (hub, q, f, c) => hub.map.isConversionEvent(q, c, as(f)),
+  },
+  {
+    name: 'conversions-in-time',
+    call: 'hub.map.conversionsInTime',
+    kind: 'map',
+    summary: 'conversions so far in the session (or --partition)',
+    flags: ['as', 'partition'],
+    build: (hub, q, f, c) => hub.map.conversionsInTime(q, c, partitioned(f)),
+  },
+  {
+    name: 'conversions-counter',
+    call: 'hub.map.conversionsCounter',
+    kind: 'map',
+    summary: 'conversions in the whole session (or --partition)',
+    flags: ['as', 'partition'],
+    build: (hub, q, f, c) => hub.map.conversionsCounter(q, c, partitioned(f)),
+  },
+  {
+    name: 'pre-conversion-hit-number',
+    call: 'hub.map.preConversionHitNumber',
+    kind: 'map',
+    summary: 'hits before the first conversion, counted back from it',
+    flags: ['as', 'partition'],
+    build: (hub, q, f, c) => hub.map.preConversionHitNumber(q, c, partitioned(f)),
+  },
+  {
+    name: 'time-agg',
+    call: 'hub.map.timeAgg',
+    kind: 'map',
+    summary: "the event's time bucket",
+    flags: ['as', 'modelTimeAggregation'],
+    build: (hub, q, f) => hub.map.timeAgg(q, defined({ as: f.as, timeAggregation: f.modelTimeAggregation })),
+  },
+  {
+    name: 'unique-users',
+    call: 'hub.agg.uniqueUsers',
+    kind: 'agg',
+    summary: 'distinct users per time bucket (or --group-by)',
+    flags: ['groupBy'],
+    build: (hub, q, f) => hub.agg.uniqueUsers(q, defined({ groupBy: parseGroupBy(f.groupBy) }) as never),
+  },
+  {
+    name: 'unique-sessions',
+    call: 'hub.agg.uniqueSessions',
+    kind: 'agg',
+    summary: 'distinct sessions per time bucket (or --group-by)',
+    flags: ['groupBy'],
+    build: (hub, q, f) => hub.agg.uniqueSessions(q, defined({ groupBy: parseGroupBy(f.groupBy) }) as never),
+  },
+  {
+    name: 'session-duration',
+    call: 'hub.agg.sessionDuration',
+    kind: 'agg',
+    summary: 'mean (or --method sum) session duration in seconds per time bucket',
+    flags: ['groupBy', 'includeBounces', 'method'],
+    build: (hub, q, f) =>
+      hub.agg.sessionDuration(
+        q,
+        defined({
+          groupBy: parseGroupBy(f.groupBy),
+          excludeBounces: f.includeBounces ? false : undefined,
+          method: oneOf('method', f.method, ['mean', 'sum'] as const),
+        }) as never,
+      ),
+  },
+  {
+    name: 'frequency',
+    call: 'hub.agg.frequency',
+    kind: 'agg',
+    summary: 'how many users have N sessions',
+    flags: [],
+    build: (hub, q) => hub.agg.frequency(q),
+  },
+  {
+    name: 'retention-matrix',
+    call: 'hub.agg.retentionMatrix',
+    kind: 'agg',
+    summary: 'users per cohort and period since (long form)',
+    flags: ['timePeriod', 'eventType', 'percentage', 'retentionStartDate', 'retentionEndDate'],
+    build: (hub, q, f) =>
+      hub.agg.retentionMatrix(
+        q,
+        defined({
+          timePeriod: oneOf('time-period', f.timePeriod, ['daily', 'weekly', 'monthly', 'yearly'] as const),
+          eventType: f.eventType,
+          percentage: f.percentage,
+          startDate: f.retentionStartDate,
+          endDate: f.retentionEndDate,
+        }),
+      ),
+  },
+  {
+    name: 'top-product-features',
+    call: 'hub.agg.topProductFeatures',
+    kind: 'agg',
+    summary: 'the features used most (needs --global-contexts application)',
+    flags: ['eventType'],
+    build: (hub, q, f) => hub.agg.topProductFeatures(q as never, defined({ eventType: f.eventType })),
+  },
+  {
+    name: 'top-product-features-before-conversion',
+    call: 'hub.agg.topProductFeaturesBeforeConversion',
+    kind: 'agg',
+    summary: 'the features used before converting (needs --global-contexts application)',
+    flags: ['eventType'],
+    build: (hub, q, f, c) =>
+      hub.agg.topProductFeaturesBeforeConversion(q as never, c, defined({ eventType: f.eventType })),
+  },
+  {
+    name: 'drop-off-locations',
+    call: 'hub.agg.dropOffLocations',
+    kind: 'agg',
+    summary: 'the last location of each user, counted',
+    flags: ['groupBy', 'percentage'],
+    build: (hub, q, f) =>
+      hub.agg.dropOffLocations(q, defined({ groupBy: parseGroupBy(f.groupBy), percentage: f.percentage }) as never),
+  },
+  {
+    name: 'funnel-conversion',
+    call: 'hub.agg.funnelConversion',
+    kind: 'agg',
+    summary: 'per location: users reaching it and going on',
+    flags: ['groupBy'],
+    build: (hub, q, f) => hub.agg.funnelConversion(q, defined({ groupBy: parseGroupBy(f.groupBy) }) as never),
+  },
+]
+
+/** The flag a model option is given with. */
+export const FLAG_OF: Readonly<Record<keyof ModelFlags, string>> = {
+  as: '--as',
+  partition: '--partition',
+  modelTimeAggregation: '--model-time-aggregation',
+  groupBy: '--group-by',
+  includeBounces: '--include-bounces',
+  method: '--method',
+  timePeriod: '--time-period',
+  eventType: '--event-type',
+  percentage: '--percentage',
+  retentionStartDate: '--retention-start-date',
+  retentionEndDate: '--retention-end-date',
+}
+
+/** The model of a CLI name ('unique-users'; 'uniqueUsers' and 'unique_users' are accepted too). */
+export function modelNamed(name: string): ModelSpec {
+  const kebab = name
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .replace(/_/g, '-')
+    .toLowerCase()
+  const spec = MODELS.find((model) => model.name === kebab)
+  if (!spec) {
+    throw new CliError(`unknown model ${JSON.stringify(name)}; expected one of ${MODELS.map((m) => m.name).join(', ')}`)
+  }
+  return spec
+}
+
+/** The model's options from the flags; a flag the model does not take is an error. */
+export function modelFlagsFor(spec: ModelSpec, flags: ModelFlags): ModelFlags {
+  for (const key of Object.keys(FLAG_OF) as (keyof ModelFlags)[]) {
+    if (flags[key] !== undefined && !spec.flags.includes(key)) {
+      const takes = spec.flags.map((k) => FLAG_OF[k]).join(', ') || 'no model options'
+      throw new CliError(`option ${FLAG_OF[key]} does not apply to model ${spec.name} (it takes ${takes})`)
+    }
+  }
+  return flags
+}
