@@ -6,9 +6,21 @@ export type { SessionDurationMethod } from './agg/session-duration.ts'
 export { type HistogramBin, type HistogramOptions, histogramBins, histogramSvg } from './charts/histogram.ts'
 export type { ChartSize } from './charts/render-svg.ts'
 export { type RetentionHeatmapOptions, retentionHeatmapSvg } from './charts/retention-heatmap.ts'
+export { type SankeyChartOptions, sankeyChartSvg } from './charts/sankey.ts'
 export { ConnectionReleasedError, type HubConnection } from './connection-scope.ts'
 export { checkDay, checkDayWindow } from './dates.ts'
 export type { DivideCheck, DivideValue, Quotient } from './divide.ts'
+export type { FunnelModels, OrderedStepKeys } from './funnel/funnel-models.ts'
+export type {
+  NavigationPathRow,
+  NavigationPathsOptions,
+  PathsBy,
+  StepValueFunction,
+  StepValueOption,
+} from './funnel/navigation-paths.ts'
+export type { FunnelStep, OrderedStepsOptions, OrderedStepsRow } from './funnel/ordered-steps.ts'
+export { type SankeyLink, type SankeyLinksOptions, sankeyLinks } from './funnel/sankey-links.ts'
+export type { StepColumns, StepNumber } from './funnel/step-columns.ts'
 export { globalContextType } from './global-context-name.ts'
 export type { MaterializedQuery, MaterializeKind, MaterializeOptions } from './materialize.ts'
 export { type EventsQuery, ModelHub } from './model-hub.ts'

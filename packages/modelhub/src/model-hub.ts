@@ -15,6 +15,7 @@ import { connectHub, type HubConnection, withHeldConnection } from './connection
 import { type ConversionEvent, type ConversionEventDefinition, defineConversion } from './conversions.ts'
 import { checkDayWindow } from './dates.ts'
 import { type DivideCheck, divide, type Quotient } from './divide.ts'
+import { FunnelModels } from './funnel/funnel-models.ts'
 import type { HubContext } from './hub-context.ts'
 import { MapModels } from './map/map-models.ts'
 import { type MaterializedQuery, type MaterializeOptions, materialize } from './materialize.ts'
@@ -45,6 +46,8 @@ export class ModelHub<DB, const G extends readonly string[] = readonly [], C ext
   readonly map: MapModels<C>
   /** Aggregation models: each turns a query over events into a query over its results. */
   readonly agg: AggModels<C>
+  /** Funnel discovery: navigation paths, ordered-step funnels and Sankey links. */
+  readonly funnel: FunnelModels<C>
   readonly #conversions: ReadonlyMap<string, ConversionEvent>
   readonly settings: Readonly<Omit<ModelHubSettings, 'table' | 'globalContexts'>> & {
     readonly table: string
@@ -74,6 +77,7 @@ export class ModelHub<DB, const G extends readonly string[] = readonly [], C ext
     this.#conversions = conversions ?? new Map()
     this.map = new MapModels<C>(this.context)
     this.agg = new AggModels<C>(this.context)
+    this.funnel = new FunnelModels<C>(this.context)
   }
 
   readonly #options: ModelHubOptionsInput<G>

@@ -1,0 +1,76 @@
+import type { AggregateQuery } from '../agg/aggregate-query.ts'
+import type { GroupBy, GroupKeys } from '../agg/group-by.ts'
+import type { HubContext } from '../hub-context.ts'
+import type { EventsLike } from '../map/add-column.ts'
+import type { ObjectivEvent } from '../objectiv-event.ts'
+import {
+  type NavigationPathRow,
+  type NavigationPathsOptions,
+  navigationPaths,
+  type PathsBy,
+} from './navigation-paths.ts'
+import { type OrderedStepsOptions, type OrderedStepsRow, orderedSteps } from './ordered-steps.ts'
+import { type SankeyLink, type SankeyLinksOptions, sankeyLinks } from './sankey-links.ts'
+
+/** A query whose rows have (at least) these event columns. */
+type Needs<K extends keyof ObjectivEvent> = EventsLike<Pick<ObjectivEvent, K>>
+/** The rows of a query. */
+type RowOf<Q> = Q extends EventsLike<infer O> ? O : never
+
+/**
+ * Funnel discovery: where users go (navigation paths, Sankey links) and how far they get through
+ * an ordered list of steps.
+ *
+ * @example
+ * const paths = await hub.funnel.navigationPaths(hub.events(), { steps: 3 }).execute()
+ * const links = hub.funnel.sankeyLinks(paths)
+ */
+export class FunnelModels<C extends string> {
+  readonly #hub: HubContext
+
+  constructor(hub: HubContext) {
+    this.#hub = hub
+  }
+
+  /**
+   * For each event, its location and those of the next `steps - 1` events of the same user (or
+   * `by` partition): columns `location_stack_step_1` … `location_stack_step_<steps>`, typed from
+   * the literal `steps`. Equal moments are ordered by the step value (Objectiv's rule), then event_id.
+   */
+  navigationPaths<
+    Q extends Needs<'moment'>,
+    const N extends number,
+    const L extends (keyof RowOf<Q> & string) | undefined = undefined,
+    const B extends PathsBy<RowOf<Q>> | undefined = undefined,
+    const A extends boolean | undefined = undefined,
+    const E extends boolean | undefined = undefined,
+  >(
+    q: Q,
+    options: NavigationPathsOptions<RowOf<Q>, N, L, B, C, A, E>,
+  ): AggregateQuery<NavigationPathRow<RowOf<Q>, N, L, B, A, E>> {
+    return navigationPaths(this.#hub, q, options as never)
+  }
+
+  /**
+   * An ordered funnel: per group, the users who did step 1, then step 2, … in that order (within
+   * `conversionWindowSeconds` of their step 1), one row per step with its conversion rates.
+   */
+  orderedSteps<
+    Q extends Needs<'moment'>,
+    const B extends (keyof RowOf<Q> & string) | undefined = undefined,
+    const G extends GroupBy<Omit<RowOf<Q>, B extends string ? B : 'user_id'>> = null,
+  >(q: Q, options: OrderedStepsOptions<B, G>): AggregateQuery<OrderedStepKeys<RowOf<Q>, G> & OrderedStepsRow> {
+    return orderedSteps(this.#hub, q, options as never)
+  }
+
+  /** The links of a Sankey diagram of navigation paths: consecutive steps counted over all (or the top n) paths. */
+  sankeyLinks(rows: readonly Record<string, unknown>[], options: SankeyLinksOptions = {}): SankeyLink[] {
+    return sankeyLinks(rows, options)
+  }
+
+  /** @internal keeps C in use for the conversion names `navigationPaths` accepts. */
+  declare protected readonly conversionNames?: C
+}
+
+/** The key columns of an ordered funnel: none unless `groupBy` is given. */
+export type OrderedStepKeys<O, G> = [G] extends [null] ? {} : [G] extends [undefined] ? {} : GroupKeys<O, G>
