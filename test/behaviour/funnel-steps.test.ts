@@ -198,7 +198,16 @@ describeEachEngine(
             })
           },
         ),
-        RUNS,
+        {
+          ...RUNS,
+          // Always also: a step repeated three times, repeats around another step on minute-rounded
+          // moments (many ties), and a zero-second window.
+          examples: [
+            [7, 400, [5, 5, 5], 600, 1000, false],
+            [11, 400, [0, 5, 0, 2], undefined, 60_000, true],
+            [3, 300, [6, 5, 6], 0, 1000, false],
+          ],
+        },
       )
     })
   },
