@@ -48,6 +48,12 @@ async function inProcess(...args: string[]): Promise<Run> {
 const dir = mkdtempSync(join(tmpdir(), 'cli-test-'))
 const dataDir = join(dir, 'pglite')
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
+// load-sample into a PGlite of this file's own, for run and chart (its first run is itself a test of load-sample).
+beforeAll(async () => {
+  const run = await cli('load-sample', '--events', '1500', '--data-dir', dataDir)
+  expect(run.stderr).toContain('generating 1500 sample events')
+  expect(run).toMatchObject({ code: 0, stdout: `Loaded 1500 sample events into embedded PGlite at ${dataDir}\n` })
+})
 
 describe('kysely-modelhub --help', () => {
   it('lists the commands', async () => {
@@ -82,7 +88,10 @@ describe('kysely-modelhub --help', () => {
       ['load-sample', '--help'],
       ['--events', '--database-url', '--seed'],
     ],
-    [['chart', '--help'], ['retention-matrix']],
+    [
+      ['chart', '--help'],
+      ['retention-matrix', 'sankey'],
+    ],
     [
       ['chart', 'retention-matrix', '--help'],
       ['--out', '--time-period', '--percentage', '--database-url'],
@@ -192,12 +201,6 @@ describe('kysely-modelhub sql', () => {
 })
 
 describe('kysely-modelhub load-sample and run on the embedded PGlite', () => {
-  beforeAll(async () => {
-    const run = await cli('load-sample', '--events', '1500', '--data-dir', dataDir)
-    expect(run.stderr).toContain('generating 1500 sample events')
-    expect(run).toMatchObject({ code: 0, stdout: `Loaded 1500 sample events into embedded PGlite at ${dataDir}\n` })
-  })
-
   it('keeps the loaded sample for the next run', async () => {
     const again = await cli('load-sample', '--events', '1500', '--data-dir', dataDir)
     expect(again).toEqual({
@@ -250,6 +253,50 @@ describe('kysely-modelhub load-sample and run on the embedded PGlite', () => {
     // Sample first visits fall in March 2022: the first cohort's period 0 is all of them.
     expect(svg).toContain('>2022-03</text>')
     expect(svg).toContain('>_0</text>')
+  })
+})
+
+describe('kysely-modelhub chart sankey', () => {
+  it('draws the most frequent navigation paths as a Sankey diagram', async () => {
+    const out = join(dir, 'charts', 'paths.svg')
+    const run = await cli(
+      'chart',
+      'sankey',
+      '--out',
+      out,
+      '--steps',
+      '2',
+      '--n-top-examples',
+      '5',
+      '--data-dir',
+      dataDir,
+      '--events',
+      '1500',
+    )
+    expect(run.stderr).toBe('')
+    expect(run.code).toBe(0)
+    const { db } = await openDatabase({ dataDir, sampleEvents: 1500 })
+    try {
+      const hub = new ModelHub(db)
+      const links = hub.funnel.sankeyLinks(await hub.funnel.navigationPaths(hub.events(), { steps: 2 }).execute(), {
+        nTopExamples: 5,
+      })
+      expect(links.length).toBeGreaterThan(0)
+      expect(run.stdout).toBe(`Wrote the Sankey diagram of ${links.length} links to ${out}\n`)
+    } finally {
+      await db.destroy()
+    }
+    const svg = readFileSync(out, 'utf8')
+    expect(svg.startsWith('<svg')).toBe(true)
+    expect(svg.trimEnd().endsWith('</svg>')).toBe(true)
+    expect(svg).toContain('Top 5 navigation paths of 2 steps')
+  })
+
+  it('explains its options', async () => {
+    const run = await cli('chart', 'sankey', '--help')
+    expect(run.code).toBe(0)
+    for (const word of ['--out', '--steps', '--n-top-examples', '--only-converted-paths'])
+      expect(run.stdout).toContain(word)
   })
 })
 

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
-import { retentionHeatmapSvg } from '@kysely-modelhub/modelhub'
+import { retentionHeatmapSvg, sankeyChartSvg } from '@kysely-modelhub/modelhub'
 import { loadSampleData } from '@kysely-modelhub/postgres'
 import { Command, CommanderError, Option } from 'commander'
 import { CliError, DEFAULT_SAMPLE_EVENTS, messageOf, openDatabase } from './database.ts'
@@ -227,6 +227,58 @@ export function createProgram(io: CliIo = PROCESS_IO): Command {
       await opened.db.destroy()
     }
   })
+
+  withDatabaseFlags(
+    withHubFlags(
+      chart
+        .command('sankey')
+        .description("users' navigation paths as a Sankey diagram (hub.funnel.navigationPaths → sankeyLinks)")
+        .requiredOption('--out <file.svg>', 'where to write the SVG')
+        .option('--steps <n>', 'steps per path (default 3)', positiveInteger('--steps'), 3)
+        .option(
+          '--n-top-examples <n>',
+          'only the n most frequent paths (default 15)',
+          positiveInteger('--n-top-examples'),
+          15,
+        )
+        .option('--only-converted-paths', 'only paths that reach the conversion (--conversion-*)'),
+    ),
+  ).action(
+    async (
+      flags: CommandFlags &
+        DatabaseFlags & { out: string; steps: number; nTopExamples: number; onlyConvertedPaths?: boolean },
+    ) => {
+      const opened = await openDatabase({
+        databaseUrl: flags.databaseUrl,
+        sampleEvents: flags.events,
+        dataDir: flags.dataDir,
+        log: io.err,
+      })
+      try {
+        const hub = hubFromFlags(opened.db, undefined, flags)
+        const paths = await hub.funnel
+          .navigationPaths(eventsFromFlags(hub, flags), {
+            steps: flags.steps,
+            ...(flags.onlyConvertedPaths ? { onlyConvertedPaths: true, conversionName: hub.conversionNames[0]! } : {}),
+          })
+          .execute()
+        const links = hub.funnel.sankeyLinks(paths as Record<string, unknown>[], { nTopExamples: flags.nTopExamples })
+        const out = resolve(flags.out)
+        mkdirSync(dirname(out), { recursive: true })
+        writeFileSync(
+          out,
+          sankeyChartSvg(links, { title: `Top ${flags.nTopExamples} navigation paths of ${flags.steps} steps` }),
+        )
+        io.out(`Wrote the Sankey diagram of ${links.length} links to ${out}`)
+      } catch (error) {
+        throw error instanceof CliError
+          ? error
+          : new CliError(`sankey failed on ${opened.description}: ${messageOf(error)}`)
+      } finally {
+        await opened.db.destroy()
+      }
+    },
+  )
   return program
 }
 
