@@ -77,8 +77,36 @@ export async function startZetaSqlServer(binary: string): Promise<ZetaSqlServer>
   }
 }
 
-/** A column type of a test table, in BigQuery's names. */
-export type ColumnType = 'STRING' | 'INT64' | 'FLOAT64' | 'BOOL' | 'JSON' | 'TIMESTAMP' | 'DATE'
+/** A column type of a test table, in BigQuery's names; REPEATED RECORDs as `{ records: { field: type } }`. */
+export type ColumnType =
+  | 'STRING'
+  | 'INT64'
+  | 'FLOAT64'
+  | 'BOOL'
+  | 'JSON'
+  | 'TIMESTAMP'
+  | 'DATE'
+  | { readonly records: Readonly<Record<string, ColumnType>> }
+
+/** A column's ZetaSQL type; a REPEATED RECORD is an ARRAY<STRUCT<…>>. */
+export function columnTypeProto(type: ColumnType): object {
+  if (typeof type === 'string') return typeProto(type)
+  const field = Object.entries(type.records).map(([fieldName, t]) => ({ fieldName, fieldType: columnTypeProto(t) }))
+  return { typeKind: 'TYPE_ARRAY', arrayType: { elementType: { typeKind: 'TYPE_STRUCT', structType: { field } } } }
+}
+
+/** A cell's ZetaSQL value; a REPEATED RECORD cell is an array of objects (missing fields NULL). */
+function columnValueProto(value: unknown, type: ColumnType): object {
+  if (typeof type === 'string') return valueProto(value, type)
+  if (value === null || value === undefined) return {}
+  return {
+    arrayValue: {
+      element: (value as Record<string, unknown>[]).map((record) => ({
+        structValue: { field: Object.entries(type.records).map(([name, t]) => columnValueProto(record[name], t)) },
+      })),
+    },
+  }
+}
 
 /** A table's contents: column types in order, and rows of plain JS values (JSON columns as values). */
 export interface TableContents {
@@ -210,7 +238,7 @@ export async function evaluateOnZetaSql(
       builtinFunctionOptions: { languageOptions: languageOptionsProto },
       table: Object.entries(tables).map(([name, t]) => ({
         name,
-        column: Object.entries(t.columns).map(([column, type]) => ({ name: column, type: typeProto(type) })),
+        column: Object.entries(t.columns).map(([column, type]) => ({ name: column, type: columnTypeProto(type) })),
       })),
     },
     tableContent: Object.fromEntries(
@@ -219,7 +247,7 @@ export async function evaluateOnZetaSql(
         {
           tableData: {
             row: t.rows.map((row) => ({
-              cell: Object.entries(t.columns).map(([column, type]) => valueProto(row[column], type)),
+              cell: Object.entries(t.columns).map(([column, type]) => columnValueProto(row[column], type)),
             })),
           },
         },

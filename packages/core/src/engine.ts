@@ -88,4 +88,31 @@ export interface Engine {
    * 1 day; Sunday → Monday is 1 week; Dec 31 → Jan 1 is 1 month and 1 year.
    */
   calendarUnitsBetween(start: Expression<unknown>, end: Expression<unknown>, unit: CalendarUnit): RawBuilder<number>
+
+  /** 00:00 UTC of a 'YYYY-MM-DD' day as a timestamp (bound as a parameter), for range predicates. */
+  dayStart(day: string): RawBuilder<Date>
+  /** The UTC calendar day holding a timestamp, as a date. */
+  dayOf(timestamp: Expression<unknown>): RawBuilder<string>
+  /**
+   * Field `field` of the first record of a REPEATED RECORD (`ARRAY<STRUCT>`) column, as Snowplow's
+   * BigQuery loader writes contexts; NULL when the array is empty or NULL. Engines without such
+   * columns throw a ModelHubInputError.
+   */
+  firstRecordField(records: Expression<unknown>, field: string): RawBuilder<unknown>
+  /**
+   * A REPEATED RECORD column as a JSON array of objects, in order, each object also holding the
+   * constant string members of `add` (e.g. `{ _type: 'ApplicationContext' }`); `[]` for NULL.
+   * Engines without such columns throw a ModelHubInputError.
+   */
+  recordsAsJson<T>(records: Expression<unknown>, add: Readonly<Record<string, string>>): RawBuilder<T[]>
+  /**
+   * A grouping key that works for any value type: what to GROUP BY and what to select for the
+   * key in the grouped query. Identity on Postgres; on BigQuery, which cannot group JSON values,
+   * the key's JSON text (and whether it is NULL) is grouped and the value itself selected by
+   * ANY_VALUE. Equal values, as the engine compares them, fall in one group.
+   */
+  groupKey(value: Expression<unknown>): {
+    readonly groupBy: readonly Expression<unknown>[]
+    readonly select: Expression<unknown>
+  }
 }

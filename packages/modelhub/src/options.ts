@@ -51,6 +51,12 @@ export const modelHubOptionsSchema = z
       .default(1800),
     identityResolution: z.string().min(1, 'expected the id of an IdentityContext, e.g. "email"').optional(),
     anonymizeUnidentifiedUsers: z.boolean().default(true),
+    layout: z
+      .enum(['objectiv', 'snowplow'], {
+        message:
+          'expected "objectiv" (the collector\'s data table: event_id, day, moment, cookie_id, value) or "snowplow" (the flattened Snowplow table on BigQuery)',
+      })
+      .default('objectiv'),
   })
   .strict()
 

@@ -160,4 +160,23 @@ export const bigquery: Engine = {
     const part = { day: 'day', week: 'isoweek', month: 'month', year: 'year' }[calendarUnit(unit)]
     return sql<number>`date_diff(date(${end}, 'UTC'), date(${start}, 'UTC'), ${sql.raw(part)})`
   },
+
+  dayStart: (day) => sql<Date>`timestamp(cast(${day} as date), 'UTC')`,
+
+  dayOf: (timestamp) => sql<string>`date(${timestamp}, 'UTC')`,
+
+  firstRecordField: (records, field) => sql`${records}[safe_offset(0)].${sql.id(field)}`,
+
+  recordsAsJson: <T>(records: Expression<unknown>, add: Readonly<Record<string, string>>) => {
+    const members = Object.entries(add).map(([key, text]) => sql`${lit(text)} as ${sql.id(key)}`)
+    return toJsonArray<T>(
+      sql`select as struct ${sql.join([...members, sql`r.*`])} from unnest(${records}) as r with offset as o order by o`,
+    )
+  },
+
+  // JSON cannot be grouped: group by its text (and NULL apart from JSON null), select any value of the group.
+  groupKey: (value) => ({
+    groupBy: [sql`(${value}) is null`, sql`to_json_string(${value})`],
+    select: sql`any_value(${value})`,
+  }),
 }

@@ -1,5 +1,5 @@
 import type { CalendarUnit, Engine, JsonMatch, SliceEnd, SliceStart } from '@kysely-modelhub/core'
-import { CALENDAR_UNITS, invalid, matchEntries } from '@kysely-modelhub/core'
+import { CALENDAR_UNITS, invalid, ModelHubInputError, matchEntries } from '@kysely-modelhub/core'
 import { type Expression, type RawBuilder, type SelectQueryBuilder, sql } from 'kysely'
 import { quotePostgresString } from './quote.ts'
 import { toCharPieces } from './time-format.ts'
@@ -134,4 +134,24 @@ export const postgres: Engine = {
         return sql<number>`((${year(end)} - ${year(start)})::int)`
     }
   },
+
+  dayStart: (day) => sql<Date>`${day}::date::timestamp`,
+
+  dayOf: (timestamp) => sql<string>`(${timestamp})::date`,
+
+  firstRecordField: () => {
+    throw noRecords()
+  },
+
+  recordsAsJson: () => {
+    throw noRecords()
+  },
+
+  groupKey: (value) => ({ groupBy: [value], select: value }),
 }
+
+/** Postgres has no REPEATED RECORD columns: the flattened Snowplow layout is BigQuery's. */
+const noRecords = () =>
+  new ModelHubInputError(
+    "the snowplow layout (REPEATED RECORD context columns) needs BigQuery; on Postgres use the objectiv layout (the collector's data table)",
+  )

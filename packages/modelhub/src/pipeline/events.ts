@@ -1,6 +1,7 @@
 import type { Engine } from '@kysely-modelhub/core'
 import type { Kysely, SelectQueryBuilder } from 'kysely'
 import { extractEvents } from './extract.ts'
+import { extractSnowplowEvents } from './extract-snowplow.ts'
 import { resolveIdentity } from './identity.ts'
 import { sessionize } from './sessionize.ts'
 
@@ -12,6 +13,8 @@ export interface PipelineOptions {
   readonly anonymizeUnidentifiedUsers: boolean
   readonly startDate?: string
   readonly endDate?: string
+  /** The input table's layout: Objectiv's `data` table, or the flattened Snowplow table (BigQuery). */
+  readonly layout?: 'objectiv' | 'snowplow'
 }
 
 /** Columns every stage passes through unchanged. */
@@ -27,7 +30,8 @@ export function eventsPipeline(
   options: PipelineOptions,
 ): SelectQueryBuilder<any, any, any> {
   const columns = [...EVENT_COLUMNS, ...options.globalContexts]
-  const extracted = extractEvents(db, engine, options)
+  const extracted =
+    options.layout === 'snowplow' ? extractSnowplowEvents(db, engine, options) : extractEvents(db, engine, options)
   const resolving = options.identityResolution !== undefined
   const identified = resolving ? resolveIdentity(db, engine, extracted, columns) : extracted
   return sessionize(db, engine, identified, {

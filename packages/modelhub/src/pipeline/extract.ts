@@ -1,5 +1,5 @@
 import type { Engine } from '@kysely-modelhub/core'
-import { type Kysely, type SelectQueryBuilder, sql } from 'kysely'
+import { type Expression, type Kysely, type SelectQueryBuilder, sql } from 'kysely'
 import { globalContextType } from '../global-context-name.ts'
 
 export interface ExtractOptions {
@@ -49,7 +49,7 @@ export function extractEvents(
 }
 
 /** `value|id` of the first IdentityContext with the given id in an event's global contexts. */
-function identityOf(engine: Engine, contexts: ReturnType<Engine['jsonField']>, id: string) {
+export function identityOf(engine: Engine, contexts: Expression<unknown>, id: string) {
   const first = engine.jsonElement(engine.jsonFilter(contexts, { _type: 'IdentityContext', id }), 0)
   return sql<string | null>`(${engine.jsonFieldText(first, 'value')} || '|' || ${engine.jsonFieldText(first, 'id')})`
 }
