@@ -14,8 +14,13 @@ import { CliError, formatDuration, formatTable, messageOf, openDatabase } from '
 import { type EventsQuery, histogramSvg, ModelHub } from '@kysely-modelhub/modelhub'
 import type { Kysely } from 'kysely'
 
-/** The notebook's time window. */
+/**
+ * The notebook's time window: March 2022, as in the SQL the notebook shows (Objectiv 0.0.27 docs,
+ * `end_date='2022-03-31'`). The sample's first visits fall in these four weeks; its later days
+ * hold only a few returning visitors, so the latest-10 tables would show them instead.
+ */
 export const START_DATE = '2022-03-01'
+export const END_DATE = '2022-03-31'
 
 /** Cell 1–2: the hub, daily buckets and the application context, with the quickstart conversion. */
 export function openHub(db: Kysely<any>) {
@@ -29,9 +34,9 @@ export function openHub(db: Kysely<any>) {
 export type Hub = ReturnType<typeof openHub>
 export type Events = EventsQuery<any, 'application'>
 
-/** Cell 3: events from the start date on. */
+/** Cell 3: `modelhub.get_objectiv_dataframe(start_date=…, end_date=…)`: the events of the window. */
 export function eventsOf(hub: Hub): Events {
-  return hub.events({ startDate: START_DATE })
+  return hub.events({ startDate: START_DATE, endDate: END_DATE })
 }
 
 /** Cell 4: `modelhub.aggregate.unique_users(df).sort_index(ascending=False).head(10)`. */

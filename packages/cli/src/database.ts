@@ -54,19 +54,27 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<O
     await db.destroy()
     throw new CliError(`${dataDir} holds no data table; remove the directory to load the sample data again`)
   }
-  let loaded = 0
-  {
-    const filling = `${dataDir}.loading-${process.pid}`
+  const filling = `${dataDir}.loading-${process.pid}`
+  rmSync(filling, { recursive: true, force: true })
+  mkdirSync(dirname(dataDir), { recursive: true })
+  log(`First run: generating ${events} sample events into embedded PGlite at ${dataDir} …`)
+  let loaded: number
+  const db = await createPgliteDb<any>({ dataDir: filling })
+  try {
+    loaded = await loadSampleData(db, { events })
+  } catch (error) {
+    await db.destroy()
     rmSync(filling, { recursive: true, force: true })
-    mkdirSync(dirname(dataDir), { recursive: true })
-    log(`First run: generating ${events} sample events into embedded PGlite at ${dataDir} …`)
-    const db = await createPgliteDb<any>({ dataDir: filling })
-    try {
-      loaded = await loadSampleData(db, { events })
-    } finally {
-      await db.destroy()
-    }
+    throw error
+  }
+  await db.destroy()
+  try {
     renameSync(filling, dataDir)
+  } catch (error) {
+    // Another process loaded the same sample first: use theirs.
+    rmSync(filling, { recursive: true, force: true })
+    if (!existsSync(dataDir)) throw error
+    loaded = 0
   }
   return { db: await createPgliteDb<any>({ dataDir }), description, loaded }
 }
