@@ -359,6 +359,41 @@ for (const url of [inject('postgresUrl')].filter((u) => u !== '')) {
       await admin.destroy()
     })
 
+    it('run loads sample data first where the data table is missing, once', async () => {
+      const other = new URL(target)
+      other.pathname = `/${name}_auto`
+      await sql`create database ${sql.id(`${name}_auto`)}`.execute(admin)
+      try {
+        const first = await cli(
+          'run',
+          'unique-sessions',
+          '--group-by',
+          'none',
+          '--events',
+          '300',
+          '--database-url',
+          other.toString(),
+        )
+        expect(first.code).toBe(0)
+        expect(first.stderr).toMatch(/^The data table is missing: loading 300 sample events into Postgres at /)
+        const again = await cli(
+          'run',
+          'unique-sessions',
+          '--group-by',
+          'none',
+          '--events',
+          '300',
+          '--database-url',
+          other.toString(),
+        )
+        expect(again.stderr).toBe('')
+        expect(again.stdout).toBe(first.stdout)
+        expect(first.stdout).toMatch(/^unique_sessions\n\s*[1-9]\d*\n$/)
+      } finally {
+        await sql`drop database if exists ${sql.id(`${name}_auto`)} with (force)`.execute(admin)
+      }
+    })
+
     it('load-sample fills the table; run reads it; a second load-sample says the table exists', async () => {
       const loaded = await cli('load-sample', '--events', '800', '--database-url', target.toString())
       expect(loaded).toEqual({ code: 0, stdout: 'Loaded 800 sample events into table data\n', stderr: '' })
