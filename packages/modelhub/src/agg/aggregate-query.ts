@@ -19,14 +19,18 @@ export function aggregate<R>(
   aggregated: readonly string[],
   values: (eb: ExpressionBuilder<any, 'events'>) => Record<string, Expression<unknown>>,
 ): AggregateQuery<R> {
+  // Keys go through engine.groupKey: BigQuery groups a JSON key (a global context, a location
+  // stack) by its text and selects the value itself; Postgres groups the value.
   const grouped = hub.db.selectFrom(q.as('events')).select((eb) => {
     const keys = groupKeys(hub, eb, groupBy, aggregated)
     return [
-      ...keys.map((key) => eb.parens(key.expression).as(key.name)),
+      ...keys.map((key) => eb.parens(hub.engine.groupKey(key.expression).select).as(key.name)),
       ...Object.entries(values(eb)).map(([name, value]) => eb.parens(value).as(name)),
     ]
   })
-  const withGroups = grouped.groupBy((eb) => groupKeys(hub, eb, groupBy, aggregated).map((key) => key.expression))
+  const withGroups = grouped.groupBy((eb) =>
+    groupKeys(hub, eb, groupBy, aggregated).flatMap((key) => hub.engine.groupKey(key.expression).groupBy),
+  )
   const keyless = groupBy === null
   return hub.db
     .selectFrom((keyless ? grouped : withGroups).as('result'))

@@ -63,7 +63,7 @@ export function dropOffLocations<R>(
       eb.ref('moment').as('moment'),
       eb.ref('event_id').as('event_id'),
       windowed(eb, sql<number>`row_number()`, {
-        partitionBy: [...keys.map((key) => key.expression), '__location'],
+        partitionBy: [...keys.flatMap((key) => hub.engine.groupKey(key.expression).groupBy), '__location'],
         orderBy: lastFirst,
       }).as('__last_visit'),
     ])
@@ -74,7 +74,10 @@ export function dropOffLocations<R>(
     .where(sql<boolean>`case when ${sql.ref('location')} is null then 0 else ${sql.ref('__last_visit')} end = 1`)
     .select((eb) => [
       eb.ref('location').as('location'),
-      windowed(eb, sql<number>`row_number()`, { partitionBy: keyColumns, orderBy: lastFirst }).as('__from_end'),
+      windowed(eb, sql<number>`row_number()`, {
+        partitionBy: keyColumns.flatMap((column) => hub.engine.groupKey(eb.ref(column)).groupBy),
+        orderBy: lastFirst,
+      }).as('__from_end'),
     ])
   const value = percentage ? 'percentage' : 'value_counts'
   const counted = hub.db
