@@ -49,6 +49,7 @@ const models = (h: any) => ({
     { groupBy: 'root' },
   ),
   dropOff: h.agg.dropOffLocations(h.events(), { groupBy: 'application' }),
+  funnel: h.agg.funnelConversion(h.events(), { groupBy: 'application' }),
 })
 
 function expectGroupValues(users: any[], roots: any[], snowplow = false) {
@@ -114,7 +115,7 @@ describe('agg grouped by JSON keys on bigquery(zetasql) equals postgres', () => 
     expect(sql).toContain('group by (`application`) is null, to_json_string(`application`)')
   })
 
-  for (const name of ['users', 'sessions', 'roots', 'dropOff'] as const)
+  for (const name of ['users', 'sessions', 'roots', 'dropOff', 'funnel'] as const)
     it(`${name}: the objectiv and snowplow layouts give postgres' rows`, async () => {
       const expected = await models(pgHub())[name].execute()
       expect(expected.length).toBeGreaterThan(1)

@@ -270,6 +270,85 @@ export async function evaluateOnZetaSql(
 }
 
 /**
+ * A resolved AST nests one message per SQL node, deeper than protobufjs' default limit of 100 (the
+ * client then fails with "maximum nesting depth exceeded"): raise the limit of the protobufjs the
+ * ZetaSQL client decodes with.
+ */
+function raiseProtobufRecursionLimit(): void {
+  const fromZetaSql = createRequire(require.resolve('@fivetrandevelopers/zetasql'))
+  const fromLoader = createRequire(fromZetaSql.resolve('@grpc/proto-loader'))
+  const protobuf = fromLoader('protobufjs')
+  protobuf.Reader.recursionLimit = Math.max(protobuf.Reader.recursionLimit ?? 100, 10_000)
+  protobuf.util.recursionLimit = Math.max(protobuf.util.recursionLimit ?? 100, 10_000)
+}
+
+/** ZetaSQL's TypeKind numbers, by BigQuery's names. */
+const TYPE_NAMES: Record<number, string> = {
+  2: 'INT64',
+  5: 'BOOL',
+  7: 'FLOAT64',
+  8: 'STRING',
+  9: 'BYTES',
+  10: 'DATE',
+  16: 'ARRAY',
+  17: 'STRUCT',
+  19: 'TIMESTAMP',
+  23: 'NUMERIC',
+  26: 'JSON',
+}
+
+/** An output column of an analyzed query: its name and BigQuery type ('JSON', 'INT64', …). */
+export interface AnalyzedColumn {
+  readonly name: string
+  readonly type: string
+}
+
+/**
+ * Analyzes (resolves and type-checks, without data) a compiled BigQuery query on the ZetaSQL server
+ * against a catalog of table layouts; returns the output columns, or rejects with ZetaSQL's error.
+ */
+export async function analyzeOnZetaSql(
+  port: number,
+  compiled: CompiledQuery,
+  tables: Readonly<Record<string, TableContents['columns']>>,
+): Promise<AnalyzedColumn[]> {
+  if (connectedPort !== port) {
+    zetasql.ZetaSQLClient.init(port)
+    connectedPort = port
+  }
+  raiseProtobufRecursionLimit()
+  const languageOptionsProto = await languageOptions()
+  const { types } = bigQueryParameters(compiled.parameters)
+  const request = {
+    sqlStatement: compiled.sql,
+    options: {
+      languageOptions: languageOptionsProto,
+      defaultTimezone: 'UTC',
+      queryParameters: Object.entries(types).map(([name, type]) => ({ name, type: typeProto(type) })),
+    },
+    simpleCatalog: {
+      name: 'layouts',
+      builtinFunctionOptions: { languageOptions: languageOptionsProto },
+      table: Object.entries(tables).map(([name, columns]) => ({
+        name,
+        column: Object.entries(columns).map(([column, type]) => ({ name: column, type: columnTypeProto(type) })),
+      })),
+    },
+  }
+  const response: any = await new Promise((resolve, reject) =>
+    zetasql.ZetaSQLClient.API.analyze(request as never, (error: any, result: unknown) =>
+      error ? reject(new Error(`ZetaSQL: ${error.details ?? error.message}\n${compiled.sql}`)) : resolve(result),
+    ),
+  )
+  const query = response.resolvedStatement?.resolvedQueryStmtNode
+  if (!query) throw new Error(`ZetaSQL analyzed no query: ${JSON.stringify(response).slice(0, 500)}`)
+  return (query.outputColumnList ?? []).map((c: any) => ({
+    name: c.name,
+    type: TYPE_NAMES[c.column?.type?.typeKind] ?? String(c.column?.type?.typeKind),
+  }))
+}
+
+/**
  * A Kysely that compiles with the BigQuery dialect and runs on the ZetaSQL server, over fixed
  * table contents (ZetaSQL evaluates queries, not writes): the bigquery engine's behavioural tests
  * use it like any other database.

@@ -81,15 +81,15 @@ export function funnelConversion<R>(
       eb.ref('user_id').as('user_id'),
       eb.ref('location').as('location'),
       windowed(eb, sql<string | null>`lead(${eb.ref('location')})`, {
-        partitionBy: [...names, 'user_id'],
+        partitionBy: [...names.flatMap((name) => hub.engine.groupKey(eb.ref(name)).groupBy), 'user_id'],
         orderBy: ['__moment', hub.engine.codePointOrder(eb.ref('location'))],
       }).as('__next'),
     ])
   const perLocation = hub.db
     .selectFrom(steps.as('steps'))
-    .groupBy([...names, 'location'])
+    .groupBy((eb) => [...names.flatMap((name) => hub.engine.groupKey(eb.ref(name)).groupBy), eb.ref('location')])
     .select((eb) => [
-      ...names.map((name) => eb.ref(name).as(name)),
+      ...names.map((name) => sql`${hub.engine.groupKey(eb.ref(name)).select}`.as(name)),
       eb.ref('location').as('location'),
       sql<number>`count(distinct ${eb.ref('user_id')})`.as('n_users'),
       sql<number>`count(${eb.ref('__next')})`.as('n_users_completed_step'),
@@ -97,7 +97,9 @@ export function funnelConversion<R>(
   const rates = hub.db.selectFrom(perLocation.as('steps')).select((eb) => {
     const users = eb.ref('n_users')
     const completed = eb.ref('n_users_completed_step')
-    const most = windowed(eb, sql<number>`max(${users})`, { partitionBy: names })
+    const most = windowed(eb, sql<number>`max(${users})`, {
+      partitionBy: names.flatMap((name) => hub.engine.groupKey(eb.ref(name)).groupBy),
+    })
     const rate = (numerator: Expression<number>, denominator: Expression<number>) =>
       sql<number>`round(1.0 * (${numerator}) / (${denominator}), 3)`
     return [
@@ -110,10 +112,13 @@ export function funnelConversion<R>(
       rate(sql<number>`${users} - ${completed}`, most).as('dropoff_share'),
     ]
   })
-  const sorted = names.reduce(
-    (query, name) => query.orderBy(name),
-    hub.db.selectFrom(rates.as('result')).selectAll('result'),
-  )
+  // Keys are JSON on BigQuery for a global context, which cannot be ordered either: order by the group key.
+  const sorted = names
+    .flatMap((name) => hub.engine.groupKey(sql.ref(name)).groupBy)
+    .reduce<SelectQueryBuilder<any, any, any>>(
+      (query, key) => query.orderBy(key),
+      hub.db.selectFrom(rates.as('result')).selectAll('result'),
+    )
   return sorted
     .orderBy('n_users', 'desc')
     .orderBy((eb) => hub.engine.codePointOrder(eb.ref('location'))) as unknown as AggregateQuery<R>
