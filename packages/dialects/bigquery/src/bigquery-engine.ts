@@ -76,8 +76,8 @@ const jsonText = (json: Expression<unknown>) =>
 /**
  * BigQuery (GoogleSQL). JSON values are of the JSON type: operators take and return JSON, and
  * `parseJson` turns a `value` column holding JSON text (STRING, as Objectiv's BigQuery tables
- * store it) or JSON into JSON. GoogleSQL cannot GROUP BY a JSON value or an expression holding a
- * subquery: group by a selected column instead. Members are read by subscript (`value['key']`), so keys need no JSONPath escaping;
+ * store it) or JSON into JSON. GoogleSQL cannot GROUP BY, PARTITION BY or ORDER BY a JSON value or
+ * GROUP BY an expression holding a subquery: models group keys through `groupKey`, by their text. Members are read by subscript (`value['key']`), so keys need no JSONPath escaping;
  * matches compare typed JSON values. Time buckets use FORMAT_TIMESTAMP in UTC.
  */
 export const bigquery: Engine = {
