@@ -4,8 +4,8 @@ import { sql } from 'kysely'
 import { expect, it } from 'vitest'
 import { EDGE_DATA, EDGE_NAMES, edgeUserId } from '../fixtures/agg-edge-data.ts'
 import { OBJECTIV_NICE_NAMES as NICE } from '../fixtures/location-stacks.ts'
-import { createDataTable, OBJECTIV_DATA } from '../fixtures/objectiv-data.ts'
-import { describeEachEngine } from '../support/engines.ts'
+import { dataTable, OBJECTIV_DATA } from '../fixtures/objectiv-data.ts'
+import { describeEachEngine, itOnPostgres } from '../support/engines.ts'
 import { planNodeCounts } from '../support/plan.ts'
 import { niceNamesPerEvent, verbosePlan } from '../support/verbose-plan.ts'
 
@@ -142,7 +142,7 @@ describeEachEngine(
       )
     })
 
-    it('adds no sessionization to the plan of the features and drop-off models', async () => {
+    itOnPostgres(ctx, 'adds no sessionization to the plan of the features and drop-off models', async () => {
       const h = hub()
       const windows = async (q: Parameters<typeof planNodeCounts>[1]) =>
         (await planNodeCounts(ctx.db, q)).WindowAgg ?? 0
@@ -155,7 +155,7 @@ describeEachEngine(
       expect(await windows(h.agg.dropOffLocations(h.events()))).toBe(await windows(h.agg.dropOffLocations(narrow)))
     })
 
-    it('computes each event location once, however often the models use it', async () => {
+    itOnPostgres(ctx, 'computes each event location once, however often the models use it', async () => {
       const h = hub().addConversionEvent({ name: 'clicks', eventType: 'ClickEvent' })
       const models = [
         h.agg.topProductFeatures(h.events()),
@@ -298,8 +298,5 @@ describeEachEngine(
       )
     })
   },
-  async (db) => {
-    await createDataTable(db, OBJECTIV_DATA)
-    await createDataTable(db, EDGE_DATA, 'edge')
-  },
+  { data: dataTable(OBJECTIV_DATA), edge: dataTable(EDGE_DATA) },
 )

@@ -3,7 +3,7 @@ import { ModelHub } from '@kysely-modelhub/modelhub'
 import { createPgliteDb } from '@kysely-modelhub/postgres'
 import type { Kysely } from 'kysely'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { createDataTable, OBJECTIV_DATA } from '../fixtures/objectiv-data.ts'
+import { createDataTable, dataTable, OBJECTIV_DATA } from '../fixtures/objectiv-data.ts'
 import { snowplowTable, withoutTypes } from '../fixtures/snowplow-data.ts'
 import { describeEachEngine } from '../support/engines.ts'
 import { createZetaSqlDb } from '../support/zetasql.ts'
@@ -81,7 +81,7 @@ describeEachEngine(
       ])
     })
   },
-  (db) => createDataTable(db, OBJECTIV_DATA),
+  { data: dataTable(OBJECTIV_DATA) },
 )
 
 describe('agg grouped by JSON keys on bigquery(zetasql) equals postgres', () => {

@@ -2,7 +2,7 @@ import { type CalendarUnit, ModelHubInputError } from '@kysely-modelhub/core'
 import { ModelHub, type RetentionRow, toMatrix } from '@kysely-modelhub/modelhub'
 import { sql } from 'kysely'
 import { describe, expect, it } from 'vitest'
-import { createDataTable, eventId, OBJECTIV_DATA } from '../fixtures/objectiv-data.ts'
+import { dataTable, eventId, OBJECTIV_DATA } from '../fixtures/objectiv-data.ts'
 import { CALENDAR_DATA } from '../fixtures/session-calendar-data.ts'
 import { describeEachEngine } from '../support/engines.ts'
 
@@ -222,7 +222,7 @@ describeEachEngine(
     })
 
     it('truncates to and counts calendar units through the engine', async () => {
-      const at = (text: string) => sql`${text}::timestamp`
+      const at = (text: string) => sql`cast(${text} as timestamp)`
       const units: CalendarUnit[] = ['day', 'week', 'month', 'year']
       const start = at('2021-12-31 23:00:00')
       const end = at('2022-01-03 00:30:00') // a Monday
@@ -254,10 +254,7 @@ describeEachEngine(
       expect(error.message).toBe('calendar unit: got "fortnight"; expected one of day, week, month, year')
     })
   },
-  async (db) => {
-    await createDataTable(db, OBJECTIV_DATA)
-    await createDataTable(db, CALENDAR_DATA, 'calendar')
-  },
+  { data: dataTable(OBJECTIV_DATA), calendar: dataTable(CALENDAR_DATA) },
 )
 
 describe('toMatrix', () => {

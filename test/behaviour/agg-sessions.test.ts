@@ -1,7 +1,7 @@
 import { ModelHubInputError } from '@kysely-modelhub/core'
 import { ModelHub } from '@kysely-modelhub/modelhub'
 import { expect, it } from 'vitest'
-import { createDataTable, OBJECTIV_DATA, userId } from '../fixtures/objectiv-data.ts'
+import { dataTable, OBJECTIV_DATA, userId } from '../fixtures/objectiv-data.ts'
 import { MIDNIGHT_DATA } from '../fixtures/session-calendar-data.ts'
 import { describeEachEngine } from '../support/engines.ts'
 
@@ -218,7 +218,9 @@ describeEachEngine(
       const h = new ModelHub(ctx.db, { engine: ctx.engine, identityResolution: 'email' })
       expect(await h.agg.frequency(h.events()).execute()).toEqual([{ session_id_nunique: 2, user_id_nunique: 2 }])
       expect(await h.agg.uniqueSessions(h.events(), { groupBy: null }).execute()).toEqual([{ unique_sessions: 7 }])
-      expect(await h.agg.uniqueSessions(h.events(), { groupBy: 'user_id' }).orderBy('user_id').execute()).toEqual([
+      // NULLs sort last on Postgres and first on BigQuery: say which.
+      const perUser = h.agg.uniqueSessions(h.events(), { groupBy: 'user_id' })
+      expect(await perUser.orderBy('user_id', (o) => o.asc().nullsLast()).execute()).toEqual([
         { user_id: 'fake2@objectiv.io|email', unique_sessions: 2 },
         { user_id: 'fake3@objectiv.io|email', unique_sessions: 2 },
         { user_id: null, unique_sessions: 3 },
@@ -226,7 +228,8 @@ describeEachEngine(
       expect(await h.agg.sessionDuration(h.events(), { groupBy: null }).execute()).toEqual([
         { session_duration: seconds(0.008 / 3) },
       ])
-      expect(await h.agg.sessionDuration(h.events(), { groupBy: 'user_id' }).orderBy('user_id').execute()).toEqual([
+      const durations = h.agg.sessionDuration(h.events(), { groupBy: 'user_id' })
+      expect(await durations.orderBy('user_id', (o) => o.asc().nullsLast()).execute()).toEqual([
         { user_id: 'fake2@objectiv.io|email', session_duration: seconds(0.0025) },
         { user_id: null, session_duration: seconds(0.003) },
       ])
@@ -278,8 +281,5 @@ describeEachEngine(
       }
     })
   },
-  async (db) => {
-    await createDataTable(db, OBJECTIV_DATA)
-    await createDataTable(db, MIDNIGHT_DATA, 'midnight')
-  },
+  { data: dataTable(OBJECTIV_DATA), midnight: dataTable(MIDNIGHT_DATA) },
 )

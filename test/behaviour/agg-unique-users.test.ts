@@ -1,7 +1,7 @@
 import { ModelHubInputError } from '@kysely-modelhub/core'
 import { ModelHub } from '@kysely-modelhub/modelhub'
 import { expect, it } from 'vitest'
-import { createDataTable, OBJECTIV_DATA, userId } from '../fixtures/objectiv-data.ts'
+import { dataTable, OBJECTIV_DATA, userId } from '../fixtures/objectiv-data.ts'
 import { describeEachEngine } from '../support/engines.ts'
 
 describeEachEngine(
@@ -81,5 +81,5 @@ describeEachEngine(
       expect(() => h.agg.uniqueUsers(h.events(), { groupBy: { timeAggregation: '%Q' } })).toThrow(/%Q is not supported/)
     })
   },
-  (db) => createDataTable(db, OBJECTIV_DATA),
+  { data: dataTable(OBJECTIV_DATA) },
 )

@@ -3,7 +3,7 @@ import { ModelHub } from '@kysely-modelhub/modelhub'
 import { sql } from 'kysely'
 import { expect, it } from 'vitest'
 import { OBJECTIV_NICE_NAMES as NICE } from '../fixtures/location-stacks.ts'
-import { createDataTable, OBJECTIV_DATA, userId } from '../fixtures/objectiv-data.ts'
+import { dataTable, OBJECTIV_DATA, userId } from '../fixtures/objectiv-data.ts'
 import { describeEachEngine } from '../support/engines.ts'
 
 /** §4.5: all 12 events by moment; 308 before 307 (same moment, "Expandable…" < "Link…"). */
@@ -219,7 +219,5 @@ describeEachEngine(
       )
     })
   },
-  async (db) => {
-    await createDataTable(db, OBJECTIV_DATA)
-  },
+  { data: dataTable(OBJECTIV_DATA) },
 )

@@ -1,10 +1,9 @@
 import { formatTimeJs, type JsonMatch, ModelHubInputError, matchesJs, parseTimeFormat } from '@kysely-modelhub/core'
 import { generateSampleEvents, ModelHub, type SampleEventRow } from '@kysely-modelhub/modelhub'
-import { createEventsTable, loadEvents } from '@kysely-modelhub/postgres'
 import fc from 'fast-check'
 import type { Expression, ExpressionBuilder, SqlBool } from 'kysely'
 import { expect, it } from 'vitest'
-import { createDataTable, OBJECTIV_DATA } from '../fixtures/objectiv-data.ts'
+import { dataTable, OBJECTIV_DATA } from '../fixtures/objectiv-data.ts'
 import { describeEachEngine } from '../support/engines.ts'
 import { type FunnelRefEvent, orderedStepsReference } from '../support/funnel-reference.ts'
 
@@ -161,12 +160,11 @@ describeEachEngine(
           fc.boolean(),
           async (seed, size, picks, windowSeconds, roundMs, daily) => {
             const table = `funnel_generated_${++tables}`
-            await createEventsTable(ctx.db, { table })
             const rows = [...generateSampleEvents({ events: size, seed })].map((r) => {
               const moment = new Date(Math.floor(r.moment.getTime() / roundMs) * roundMs)
               return { ...r, moment, value: { ...r.value, time: moment.getTime() } }
             })
-            await loadEvents(ctx.db, rows, { table })
+            await ctx.addTables({ [table]: dataTable(rows) })
             const h = new ModelHub(ctx.db, { engine: ctx.engine, table })
             const steps = picks.map((i) => POOL[i] as PoolStep)
             const got = await h.funnel
@@ -211,7 +209,5 @@ describeEachEngine(
       )
     })
   },
-  async (db) => {
-    await createDataTable(db, OBJECTIV_DATA)
-  },
+  { data: dataTable(OBJECTIV_DATA) },
 )

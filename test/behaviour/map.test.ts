@@ -1,7 +1,7 @@
 import { ModelHubInputError } from '@kysely-modelhub/core'
 import { ModelHub } from '@kysely-modelhub/modelhub'
 import { expect, it } from 'vitest'
-import { createDataTable, eventId, OBJECTIV_DATA } from '../fixtures/objectiv-data.ts'
+import { dataTable, eventId, OBJECTIV_DATA } from '../fixtures/objectiv-data.ts'
 import { describeEachEngine } from '../support/engines.ts'
 
 const ALL = [...Array(12).keys()].map((i) => 301 + i)
@@ -140,5 +140,5 @@ describeEachEngine(
       expect(rows.map((r) => r.event_id)).toEqual([eventId(303)])
     })
   },
-  (db) => createDataTable(db, OBJECTIV_DATA),
+  { data: dataTable(OBJECTIV_DATA) },
 )

@@ -3,7 +3,7 @@ import { ModelHub, sankeyChartSvg, sankeyLinks } from '@kysely-modelhub/modelhub
 import { sql } from 'kysely'
 import { describe, expect, it } from 'vitest'
 import { OBJECTIV_NICE_NAMES as NICE } from '../fixtures/location-stacks.ts'
-import { createDataTable, OBJECTIV_DATA } from '../fixtures/objectiv-data.ts'
+import { dataTable, OBJECTIV_DATA } from '../fixtures/objectiv-data.ts'
 import { describeEachEngine } from '../support/engines.ts'
 
 describeEachEngine(
@@ -45,9 +45,7 @@ describeEachEngine(
       ])
     })
   },
-  async (db) => {
-    await createDataTable(db, OBJECTIV_DATA)
-  },
+  { data: dataTable(OBJECTIV_DATA) },
 )
 
 describe('sankeyLinks (plain TypeScript)', () => {

@@ -1,22 +1,33 @@
 import { randomUUID } from 'node:crypto'
+import { bigquery } from '@kysely-modelhub/bigquery'
 import type { Engine } from '@kysely-modelhub/core'
 import { createPgliteDb, createPostgresDb, postgres } from '@kysely-modelhub/postgres'
 import { type Kysely, sql } from 'kysely'
-import { afterAll, beforeAll, describe, inject } from 'vitest'
+import { afterAll, beforeAll, describe, inject, it } from 'vitest'
+import { createPostgresTables, type TestTable, type TestTables } from './test-tables.ts'
+import { createZetaSqlDb } from './zetasql.ts'
 
 /** A database the behavioural suite runs on: its engine and a way to open a fresh, empty one. */
 export interface TestEngine {
   readonly name: string
   readonly engine: Engine
-  open(): Promise<{ db: Kysely<any>; close(): Promise<void> }>
+  /** Opens a fresh database holding `tables`; `addTables` adds more to it. */
+  open(tables: TestTables): Promise<OpenDatabase>
+}
+
+interface OpenDatabase {
+  readonly db: Kysely<any>
+  addTables(tables: TestTables): Promise<void>
+  close(): Promise<void>
 }
 
 const pglite: TestEngine = {
   name: 'pglite',
   engine: postgres,
-  async open() {
+  async open(tables) {
     const db = await createPgliteDb<any>()
-    return { db, close: () => db.destroy() }
+    await createPostgresTables(db, tables)
+    return { db, addTables: (more) => createPostgresTables(db, more), close: () => db.destroy() }
   },
 }
 
@@ -24,15 +35,17 @@ const pglite: TestEngine = {
 const postgresServer = (url: string): TestEngine => ({
   name: 'postgres',
   engine: postgres,
-  async open() {
+  async open(tables) {
     const admin = createPostgresDb<any>({ connectionString: url, max: 1 })
     const name = `test_${randomUUID().replaceAll('-', '')}`
     await sql`create database ${sql.id(name)}`.execute(admin)
     const target = new URL(url)
     target.pathname = `/${name}`
     const db = createPostgresDb<any>({ connectionString: target.toString() })
+    await createPostgresTables(db, tables)
     return {
       db,
+      addTables: (more) => createPostgresTables(db, more),
       async close() {
         await db.destroy()
         // pg's pool.end() resolves before its clients' backends have exited; a forced drop would kill
@@ -51,35 +64,72 @@ const postgresServer = (url: string): TestEngine => ({
   },
 })
 
+/** BigQuery's SQL executed by ZetaSQL's reference implementation over the tables' contents. */
+const zetaSql = (port: number): TestEngine => ({
+  name: 'bigquery(zetasql)',
+  engine: bigquery,
+  async open(tables) {
+    // A hub on BigQuery reads `events` unless told otherwise: the suites' `data` answers to both names.
+    const contents: Record<string, TestTable> = { ...(tables.data ? { events: tables.data } : {}), ...tables }
+    // The database reads `contents` at each query, so tables added later are there too.
+    const db = createZetaSqlDb<any>(port, contents)
+    return {
+      db,
+      addTables: async (more) => {
+        Object.assign(contents, more)
+      },
+      close: () => db.destroy(),
+    }
+  },
+})
+
 /** The engines this run has (see global-setup.ts). */
 export function testEngines(): TestEngine[] {
   const url = inject('postgresUrl')
-  return [pglite, ...(url ? [postgresServer(url)] : [])]
+  const port = inject('zetasqlPort')
+  return [pglite, ...(url ? [postgresServer(url)] : []), ...(port ? [zetaSql(port)] : [])]
+}
+
+/** What a suite runs on: its tables, on every engine; or a Postgres-only setup (plans, writes, COPY). */
+export type SuiteSetup = TestTables | ((db: Kysely<any>) => Promise<void>)
+
+export interface SuiteContext {
+  readonly db: Kysely<any>
+  readonly engine: Engine
+  readonly name: string
+  /** Whether the engine is a Postgres (PGlite or a server): for the tests only Postgres can run. */
+  readonly isPostgres: boolean
+  /** Adds tables to the suite's database (generated data inside a test). */
+  addTables(tables: TestTables): Promise<void>
 }
 
 /**
- * Declares the same tests once per engine, each with its own database:
- * `describeEachEngine('location stack', (ctx) => { it('…', async () => ctx.db …) })`.
+ * Declares the same tests once per engine, each with its own database holding the suite's tables:
+ * `describeEachEngine('location stack', (ctx) => { it('…', async () => ctx.db …) }, { json_rows })`.
+ * A suite whose setup is a function (Postgres DDL) runs on PGlite and Postgres only.
  */
-export function describeEachEngine(
-  title: string,
-  body: (ctx: { readonly db: Kysely<any>; readonly engine: Engine; readonly name: string }) => void,
-  setup?: (db: Kysely<any>) => Promise<void>,
-): void {
+export function describeEachEngine(title: string, body: (ctx: SuiteContext) => void, setup: SuiteSetup = {}): void {
+  const everyEngine = typeof setup !== 'function'
   for (const testEngine of testEngines()) {
+    if (!everyEngine && testEngine.engine !== postgres) continue
     describe(`${title} [${testEngine.name}]`, () => {
       let opened: Awaited<ReturnType<TestEngine['open']>> | undefined
-      const ctx = {
+      const ctx: SuiteContext = {
         get db(): Kysely<any> {
           if (!opened) throw new Error('database not open yet')
           return opened.db
         },
         engine: testEngine.engine,
         name: testEngine.name,
+        isPostgres: testEngine.engine === postgres,
+        addTables(tables) {
+          if (!opened) throw new Error('database not open yet')
+          return opened.addTables(tables)
+        },
       }
       beforeAll(async () => {
-        opened = await testEngine.open()
-        await setup?.(opened.db)
+        opened = await testEngine.open(everyEngine ? setup : {})
+        if (!everyEngine) await setup(opened.db)
       })
       afterAll(async () => {
         await opened?.close()
@@ -87,4 +137,9 @@ export function describeEachEngine(
       body(ctx)
     })
   }
+}
+
+/** A test of what only Postgres has (query plans, writes): declared on the Postgres engines alone. */
+export function itOnPostgres(ctx: SuiteContext, name: string, test: () => Promise<void>): void {
+  if (ctx.isPostgres) it(name, test)
 }

@@ -360,7 +360,9 @@ export function createZetaSqlDb<DB = any>(
   if (!port) throw new Error('no ZetaSQL server: the test setup starts one when its binary and tzdata are installed')
   const connection: DatabaseConnection = {
     async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
-      return { rows: (await evaluateOnZetaSql(port, compiled, tables)) as R[] }
+      // Only the tables the query names: every table's contents travel with each request.
+      const named = Object.entries(tables).filter(([name]) => compiled.sql.includes(`\`${name}\``))
+      return { rows: (await evaluateOnZetaSql(port, compiled, Object.fromEntries(named))) as R[] }
     },
     // biome-ignore lint/correctness/useYield: streaming is not offered on ZetaSQL
     async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {

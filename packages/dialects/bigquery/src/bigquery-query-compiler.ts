@@ -1,5 +1,6 @@
 import {
   type AggregateFunctionNode,
+  type DataTypeNode,
   DefaultQueryCompiler,
   type OnConflictNode,
   type OnDuplicateKeyNode,
@@ -7,12 +8,11 @@ import {
   type SchemableIdentifierNode,
   type SelectQueryNode,
 } from 'kysely'
+import { bigQueryDataType } from './data-types.ts'
 import { escapeBigQueryIdentifier, quoteBigQueryString } from './quote.ts'
+import { BigQueryUnsupportedError } from './unsupported.ts'
 
-/** Thrown when a query uses SQL that BigQuery does not have, naming what to use instead. */
-export class BigQueryUnsupportedError extends Error {
-  override readonly name = 'BigQueryUnsupportedError'
-}
+export { BigQueryUnsupportedError }
 
 /**
  * Compiles Kysely queries to GoogleSQL: backtick identifiers with backslash escapes, string
@@ -55,6 +55,10 @@ export class BigQueryQueryCompiler extends DefaultQueryCompiler {
     }
     const path = `${node.schema.name}.${node.identifier.name}`
     this.append(`\`${path.split('.').map(escapeBigQueryIdentifier).join('.')}\``)
+  }
+
+  protected override visitDataType(node: DataTypeNode): void {
+    this.append(bigQueryDataType(node.dataType))
   }
 
   protected override visitAggregateFunction(node: AggregateFunctionNode): void {

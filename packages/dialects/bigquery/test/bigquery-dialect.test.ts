@@ -167,6 +167,23 @@ describe('BigQuery query compiler', () => {
     )
   })
 
+  it("casts to Kysely's (Postgres-named) data types as GoogleSQL types, and names a type BigQuery lacks", () => {
+    const cast = (type: string) =>
+      db
+        .selectFrom('events')
+        .select((eb) => eb.cast('n', type as never).as('x'))
+        .compile().sql
+    expect(cast('text')).toBe('select cast(`n` as STRING) as `x` from `events`')
+    expect(cast('varchar(20)')).toBe('select cast(`n` as STRING) as `x` from `events`')
+    expect(cast('bigint')).toBe('select cast(`n` as INT64) as `x` from `events`')
+    expect(cast('double precision')).toBe('select cast(`n` as FLOAT64) as `x` from `events`')
+    expect(cast('numeric(10, 2)')).toBe('select cast(`n` as NUMERIC(10, 2)) as `x` from `events`')
+    expect(cast('timestamptz')).toBe('select cast(`n` as TIMESTAMP) as `x` from `events`')
+    expect(cast('jsonb')).toBe('select cast(`n` as JSON) as `x` from `events`')
+    expect(() => cast('int4range')).toThrow(BigQueryUnsupportedError)
+    expect(() => cast('timetz')).toThrow(/BigQuery has no timetz type; use one of STRING, INT64/)
+  })
+
   it('gives every parameter a BigQuery type, NULL included', () => {
     const when = new Date('2021-01-01T00:00:00Z')
     const q = db
