@@ -234,7 +234,10 @@ describeEachEngine(
           sql`${ctx.engine.calendarUnitsBetween(start, end, unit)} as ${sql.id(`between_${unit}`)}`,
           sql`${ctx.engine.calendarUnitsBetween(end, start, unit)} as ${sql.id(`back_${unit}`)}`,
         ]),
-      )}`.execute(ctx.db)
+      )}, ${ctx.engine.epochSecondsBetween(start, end)} as ${sql.id('seconds')}, ${ctx.engine.epochSecondsBetween(
+        end,
+        at('2022-01-03 00:29:59.000250'),
+      )} as ${sql.id('back_seconds')}`.execute(ctx.db)
       expect(result).toEqual({
         trunc_day: new Date('2021-12-31T00:00:00Z'),
         between_day: 3,
@@ -248,6 +251,8 @@ describeEachEngine(
         trunc_year: new Date('2021-01-01T00:00:00Z'),
         between_year: 1,
         back_year: -1,
+        seconds: 2 * 86400 + 5400,
+        back_seconds: -0.99975,
       })
       const error = thrown(() => ctx.engine.truncateTime(start, 'fortnight' as never))
       expect(error).toBeInstanceOf(ModelHubInputError)

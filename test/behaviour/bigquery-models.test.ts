@@ -111,8 +111,10 @@ for (const [fixture, data] of FIXTURES)
       ))
     it('agg.uniqueUsers', async () => {
       await same((h) => h.agg.uniqueUsers(h.events()))
-      // Not by 'application': GoogleSQL cannot GROUP BY a JSON value (see the engine's notes).
-      await same((h) => h.agg.uniqueUsers(h.events(), { groupBy: ['event_type', { timeAggregation: '%Y-W%V' }] }))
+      // By a global context too: a JSON column, which BigQuery groups through the engine's groupKey.
+      await same((h) =>
+        h.agg.uniqueUsers(h.events(), { groupBy: ['application', 'event_type', { timeAggregation: '%Y-W%V' }] }),
+      )
     })
     it('agg.uniqueSessions', () => same((h) => h.agg.uniqueSessions(h.events())))
     it('agg.sessionDuration', () => same((h) => h.agg.sessionDuration(h.events())))
@@ -136,4 +138,7 @@ for (const [fixture, data] of FIXTURES)
       )
     })
     it('agg.funnelConversion', () => same((h) => h.agg.funnelConversion(h.events())))
+    // By a global context: a JSON column, partitioned through the engine's groupKey on BigQuery.
+    it('funnel.navigationPaths by a global context', () =>
+      same((h) => h.funnel.navigationPaths(h.events(), { steps: 2, by: ['application'] })))
   })

@@ -1,7 +1,6 @@
 import { ModelHub } from '@kysely-modelhub/modelhub'
-import { sql } from 'kysely'
 import { expect, it } from 'vitest'
-import { createDataTable, dataRow, eventId, OBJECTIV_DATA, userId } from '../fixtures/objectiv-data.ts'
+import { dataRow, dataTable, eventId, OBJECTIV_DATA, userId } from '../fixtures/objectiv-data.ts'
 import { describeEachEngine } from '../support/engines.ts'
 
 const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`
@@ -39,16 +38,18 @@ const EDGES = [
   dataRow(uuid(6), '2022-02-01 00:50:00.001', uuid(903)), // tie with 4 in moment: event_id breaks it
 ]
 
-async function setup(db: any): Promise<void> {
-  await createDataTable(db, OBJECTIV_DATA)
-  await createDataTable(db, OBJECTIV_DATA, 'data_jsonb', 'jsonb')
-  await createDataTable(db, SYNTHETIC, 'synthetic')
-  await createDataTable(db, IDENTITY, 'identity_data')
-  await createDataTable(db, EDGES, 'edges')
-  await createDataTable(db, [], 'empty')
-  // A NULL location stack cannot come from the collector, but a hand-loaded table may hold one.
-  await createDataTable(db, [dataRow(uuid(7), '2022-02-01 00:00:00', uuid(904))], 'null_stack')
-  await sql`update null_stack set value = (jsonb_set(value::jsonb, '{location_stack}', 'null'))::json`.execute(db)
+// A NULL location stack cannot come from the collector, but a hand-loaded table may hold one.
+const NULL_STACK = dataRow(uuid(7), '2022-02-01 00:00:00', uuid(904))
+NULL_STACK.value.location_stack = null
+
+const TABLES = {
+  data: dataTable(OBJECTIV_DATA),
+  data_jsonb: dataTable(OBJECTIV_DATA, 'jsonb'),
+  synthetic: dataTable(SYNTHETIC),
+  identity_data: dataTable(IDENTITY),
+  edges: dataTable(EDGES),
+  empty: dataTable([]),
+  null_stack: dataTable([NULL_STACK]),
 }
 
 describeEachEngine(
@@ -223,5 +224,5 @@ describeEachEngine(
       ])
     })
   },
-  setup,
+  TABLES,
 )

@@ -1,11 +1,11 @@
 import { ModelHub } from '@kysely-modelhub/modelhub'
 import { expect, it } from 'vitest'
 import { createDataTable, OBJECTIV_DATA } from '../fixtures/objectiv-data.ts'
-import { describeEachEngine } from '../support/engines.ts'
+import { describeEachPostgres } from '../support/engines.ts'
 import { planNodeCounts } from '../support/plan.ts'
 import { verbosePlan } from '../support/verbose-plan.ts'
 
-describeEachEngine(
+describeEachPostgres(
   'events() query plans',
   (ctx) => {
     const hub = (options: ConstructorParameters<typeof ModelHub>[1] = {}) =>

@@ -3,7 +3,7 @@ import { generateSampleEvents, type SampleEventRow } from '@kysely-modelhub/mode
 import { connectionOf, createEventsTable, loadEvents, loadSampleData } from '@kysely-modelhub/postgres'
 import { type Kysely, sql } from 'kysely'
 import { expect, it } from 'vitest'
-import { describeEachEngine } from '../support/engines.ts'
+import { describeEachPostgres } from '../support/engines.ts'
 
 const EVENTS = 5_000
 const SEED = 11
@@ -48,7 +48,7 @@ function withLocationId(row: SampleEventRow, id: string): SampleEventRow {
   return { ...row, value: { ...row.value, location_stack: [{ _type: 'RootLocationContext', id }] } }
 }
 
-describeEachEngine('loading events', (ctx) => {
+describeEachPostgres('loading events', (ctx) => {
   it('loads through COPY on the Kyselys we create', () => {
     expect(Object.keys(connectionOf(ctx.db) ?? {})).toEqual([ctx.name === 'pglite' ? 'pglite' : 'pool'])
   })

@@ -1,12 +1,12 @@
 import { ModelHub } from '@kysely-modelhub/modelhub'
 import { expect, it } from 'vitest'
 import { createDataTable, OBJECTIV_DATA } from '../fixtures/objectiv-data.ts'
-import { describeEachEngine } from '../support/engines.ts'
+import { describeEachPostgres } from '../support/engines.ts'
 import { planNodeCounts } from '../support/plan.ts'
 
 const JOINS = ['Hash Join', 'Merge Join', 'Nested Loop']
 
-describeEachEngine(
+describeEachPostgres(
   'map helper query plans',
   (ctx) => {
     const hub = () => new ModelHub(ctx.db).addConversionEvent({ name: 'clicks', eventType: 'ClickEvent' })

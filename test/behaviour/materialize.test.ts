@@ -4,7 +4,7 @@ import { createPostgresDb, postgres } from '@kysely-modelhub/postgres'
 import { type Kysely, sql } from 'kysely'
 import { expect, it } from 'vitest'
 import { createDataTable, OBJECTIV_DATA } from '../fixtures/objectiv-data.ts'
-import { describeEachEngine } from '../support/engines.ts'
+import { describeEachPostgres } from '../support/engines.ts'
 
 const USERS_PER_DAY = [
   { time_aggregation: '2021-11-29', unique_users: 1 },
@@ -49,7 +49,7 @@ it('cte: one WITH query, built without a database round trip', async () => {
   await db.destroy()
 })
 
-describeEachEngine(
+describeEachPostgres(
   'hub.materialize',
   (ctx) => {
     const hub = () => new ModelHub(ctx.db, { engine: ctx.engine, timeAggregation: '%Y-%m-%d' })

@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely'
 import { expect, it } from 'vitest'
-import { describeEachEngine } from '../support/engines.ts'
+import { describeEachPostgres } from '../support/engines.ts'
 
 interface DB {
   measures: { id: number; n: number; x: number; d: string }
@@ -14,7 +14,7 @@ const MOMENTS = [
   new Date('1969-07-20T20:17:40.5Z'),
 ]
 
-describeEachEngine(
+describeEachPostgres(
   'result types',
   (ctx) => {
     const db = (): Kysely<DB> => ctx.db as Kysely<DB>
@@ -249,7 +249,7 @@ describeEachEngine(
   },
 )
 
-describeEachEngine('result types inside arrays, and array parameters', (ctx) => {
+describeEachPostgres('result types inside arrays, and array parameters', (ctx) => {
   it('parses arrays element by element, like single values', async () => {
     const { rows } = await sql<Record<string, unknown>>`select
         array[timestamp '2021-11-30 10:23:36.287', null] as moments,

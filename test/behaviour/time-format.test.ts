@@ -67,7 +67,7 @@ describeEachEngine(
 
     /** Formats one timestamp literal. */
     async function formatAt(timestamp: string, format: string): Promise<string | null> {
-      const at = sql`${sql.lit(timestamp)}::timestamp`
+      const at = sql`cast(${sql.lit(timestamp)} as timestamp)`
       const { rows } = await sql<{
         v: string | null
       }>`select ${ctx.engine.timeFormat(at, parseTimeFormat(format))} as v`.execute(ctx.db)
@@ -141,9 +141,9 @@ describeEachEngine(
     it('gives NULL for a NULL timestamp', async () => {
       expect(await formatAt('2021-01-03 00:00:00', '%Y')).toBe('2021')
       const { rows } = await sql<{ a: string | null; b: string | null }>`select ${ctx.engine.timeFormat(
-        sql`null::timestamp`,
+        sql`cast(null as timestamp)`,
         parseTimeFormat('%Y'),
-      )} as a, ${ctx.engine.timeFormat(sql`null::timestamp`, parseTimeFormat('%Y %w'))} as b`.execute(ctx.db)
+      )} as a, ${ctx.engine.timeFormat(sql`cast(null as timestamp)`, parseTimeFormat('%Y %w'))} as b`.execute(ctx.db)
       expect(rows).toEqual([{ a: null, b: null }])
     })
 
@@ -173,11 +173,12 @@ describeEachEngine(
           const texts = instants.map(
             ({ ms, micros }) => `${new Date(ms).toISOString().slice(0, 23)}${String(micros).padStart(3, '0')}`,
           )
-          const values = texts.map((text, i) => sql`(${sql.lit(i)}, ${text}::timestamp)`)
+          // UNION ALL rather than VALUES, which GoogleSQL lacks.
+          const values = texts.map((text, i) => sql`select ${sql.lit(i)} as i, cast(${text} as timestamp) as m`)
           const { rows } = await sql<{ v: string }>`select ${ctx.engine.timeFormat(
             sql.ref('t.m') as Expression<unknown>,
             parsed,
-          )} as v from (values ${sql.join(values)}) as t(i, m) order by t.i`.execute(ctx.db)
+          )} as v from (${sql.join(values, sql` union all `)}) as t order by t.i`.execute(ctx.db)
           expect(rows.map((row) => row.v)).toEqual(
             instants.map(({ ms, micros }) => formatTimeJs(new Date(ms), parsed, micros)),
           )
@@ -186,11 +187,10 @@ describeEachEngine(
       )
     })
   },
-  async (db) => {
-    await db.schema.createTable('instants').addColumn('name', 'text').addColumn('m', 'timestamp').execute()
-    await db
-      .insertInto('instants')
-      .values(INSTANTS.map(([name, m]) => ({ name, m: sql`${sql.lit(m)}::timestamp` })))
-      .execute()
+  {
+    instants: {
+      columns: { name: 'STRING', m: 'TIMESTAMP' },
+      rows: INSTANTS.map(([name, m]) => ({ name, m })),
+    },
   },
 )

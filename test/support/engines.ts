@@ -109,8 +109,22 @@ export interface SuiteContext {
  * A suite whose setup is a function (Postgres DDL) runs on PGlite and Postgres only.
  */
 export function describeEachEngine(title: string, body: (ctx: SuiteContext) => void, setup: SuiteSetup = {}): void {
+  describeOn(testEngines(), title, body, setup)
+}
+
+/** Declares tests of what only Postgres has (query plans, writes, COPY) on PGlite and Postgres. */
+export function describeEachPostgres(title: string, body: (ctx: SuiteContext) => void, setup: SuiteSetup = {}): void {
+  describeOn(
+    testEngines().filter((e) => e.engine === postgres),
+    title,
+    body,
+    setup,
+  )
+}
+
+function describeOn(engines: TestEngine[], title: string, body: (ctx: SuiteContext) => void, setup: SuiteSetup): void {
   const everyEngine = typeof setup !== 'function'
-  for (const testEngine of testEngines()) {
+  for (const testEngine of engines) {
     if (!everyEngine && testEngine.engine !== postgres) continue
     describe(`${title} [${testEngine.name}]`, () => {
       let opened: Awaited<ReturnType<TestEngine['open']>> | undefined

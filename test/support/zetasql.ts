@@ -361,7 +361,9 @@ export function createZetaSqlDb<DB = any>(
   const connection: DatabaseConnection = {
     async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
       // Only the tables the query names: every table's contents travel with each request.
-      const named = Object.entries(tables).filter(([name]) => compiled.sql.includes(`\`${name}\``))
+      const named = Object.entries(tables).filter(
+        ([name]) => compiled.sql.includes(`\`${name}\``) || new RegExp(`\\b${name}\\b`).test(compiled.sql),
+      )
       return { rows: (await evaluateOnZetaSql(port, compiled, Object.fromEntries(named))) as R[] }
     },
     // biome-ignore lint/correctness/useYield: streaming is not offered on ZetaSQL

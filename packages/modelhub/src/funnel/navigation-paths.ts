@@ -170,9 +170,12 @@ export function navigationPaths<R>(
     if (distance === 0) return eb.ref(column)
     return window(eb, sql`${sql.raw(fromEnd ? 'lag' : 'lead')}(${eb.ref(column)}, ${sql.lit(distance)})`)
   }
+  // Partition keys go through engine.groupKey: BigQuery cannot partition or sort by a JSON value.
+  const partition = (eb: ExpressionBuilder<any, any>) =>
+    byAlias.flatMap((alias) => hub.engine.groupKey(eb.ref(alias)).groupBy)
   const window = <T>(eb: ExpressionBuilder<any, any>, call: Expression<T>): RawBuilder<T> =>
     windowed(eb, call, {
-      partitionBy: byAlias,
+      partitionBy: partition(eb),
       orderBy: ['__sort', valueOrder(eb), ...(tieOnEventId ? ['__event_id'] : [])],
     })
   const stepNumbers = Array.from({ length: steps }, (_, i) => i + 1)
@@ -184,7 +187,7 @@ export function navigationPaths<R>(
       ...stepNumbers.map((k) => eb.parens(shifted(eb, '__step', k)).as(step(k))),
       ...(conversion ? stepNumbers.map((k) => eb.parens(shifted(eb, '__conv', k)).as(conv(k))) : []),
       (fromEnd
-        ? sql<number>`${windowed(eb, sql`count(*)`, { partitionBy: byAlias })} - ${window(eb, sql`row_number()`)}`
+        ? sql<number>`${windowed(eb, sql`count(*)`, { partitionBy: partition(eb) })} - ${window(eb, sql`row_number()`)}`
         : sql<number>`${window(eb, sql`row_number()`)} - 1`
       ).as('__offset'),
     ])
@@ -232,10 +235,14 @@ export function navigationPaths<R>(
       eb.ref('__offset').as('__offset'),
     ])
   const output = [...by, ...stepNumbers.map(step), ...(withConversionStep ? ['conversion_step'] : [])]
-  const sorted = [...by, '__offset'].reduce(
-    (query, column) => query.orderBy(`result.${column}`),
-    hub.db.selectFrom(kept.as('result')).select((eb) => output.map((column) => eb.ref(`result.${column}`).as(column))),
-  )
+  let sorted = hub.db
+    .selectFrom(kept.as('result'))
+    .select((eb) => output.map((column) => eb.ref(`result.${column}`).as(column)))
+  // Sorted as partitioned: through engine.groupKey, since BigQuery cannot ORDER BY a JSON value either.
+  for (const column of by) {
+    for (const key of hub.engine.groupKey(sql.ref(`result.${column}`)).groupBy) sorted = sorted.orderBy(key)
+  }
+  sorted = sorted.orderBy('result.__offset')
   return sorted as unknown as AggregateQuery<R>
 }
 
