@@ -45,8 +45,12 @@ interface Fitted<F extends string> {
   readonly converged: boolean
 }
 
-/** Rows that have every feature of `F` as a number column. */
-type HasFeatures<F extends string> = RowsOf<{ readonly [K in F]: number | bigint | null }>
+/** Rows that have every feature of `F` as a number column (any query before the features are known). */
+type HasFeatures<F extends string> = string extends F
+  ? SelectQueryBuilder<any, any, any>
+  : RowsOf<{ readonly [K in F]: number | bigint | null }>
+
+type RowOf<Q> = Q extends SelectQueryBuilder<any, any, infer O> ? O : never
 
 /**
  * Logistic regression with scikit-learn's default objective, fitted by Newton's method whose
@@ -185,14 +189,14 @@ export class LogisticRegression<F extends string = string> {
   }
 
   /** Accuracy on the rows of `q` whose label is not NULL: the share where predict() equals the label. */
-  async score<O extends { readonly [K in F]: number | bigint | null }, L extends BooleanColumn<O>>(
-    q: SelectQueryBuilder<any, any, O>,
+  async score<Q extends HasFeatures<F>, L extends BooleanColumn<RowOf<Q>>>(
+    q: Q,
     options: { readonly label: L },
   ): Promise<number> {
     const label = options.label as string
     if (typeof label !== 'string' || label.length === 0) invalid('label', label, 'expected a boolean column of q')
     const { db, engine } = this.#hub
-    const predicted = this.predict(q as unknown as HasFeatures<F>) as unknown as SelectQueryBuilder<any, any, any>
+    const predicted = this.predict(q) as unknown as SelectQueryBuilder<any, any, any>
     const { rows } = await sql<{
       n: unknown
       correct: unknown
