@@ -112,7 +112,8 @@ describeEachEngine(
       const client = await hub.ml
         .logisticRegression()
         .fit(result.data as never, { ...(spec as object), method: 'client' } as never)
-      for (const f of result.features) expect(Math.abs(f.coef - (client.coef[f.column] as number))).toBeLessThan(1e-6)
+      for (const f of result.features)
+        expect(Math.abs(f.coef - ((client.coef as Record<string, number>)[f.column] as number))).toBeLessThan(1e-6)
       expect(Math.abs(result.intercept - client.intercept)).toBeLessThan(1e-6)
       expect(result.features.map((f) => f.coef)).toEqual([...result.features.map((f) => f.coef)].sort((a, b) => b - a))
 
