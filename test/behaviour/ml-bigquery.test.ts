@@ -8,8 +8,9 @@ import { linear, pairwiseAuc, sigmoid } from '../support/ml-reference.ts'
 import { createZetaSqlDb } from '../support/zetasql.ts'
 
 /**
- * The bigquery engine's iteration, prediction, accuracy and fold queries executed on ZetaSQL
- * (BigQuery's reference semantics): the same coefficients as the Postgres fit and the client fit.
+ * The bigquery engine across engines on ZetaSQL (BigQuery's reference semantics): the same fit as
+ * Postgres, and feature importance's pivot, seeded folds (farm_fingerprint) and AUC queries.
+ * ml-logistic-regression.test.ts runs the whole logistic-regression suite on ZetaSQL too.
  */
 
 const FEATURES = ['x1', 'x2', 'x3'] as const
@@ -65,37 +66,6 @@ describe('logistic regression on bigquery (zetasql)', () => {
     })
     expect(await model.score(data(bq), { label: 'converted' })).toBe(
       scored.filter((r) => r.labels === r.converted).length / rows.length,
-    )
-  })
-
-  it('large |z| neither overflows nor underflows', async () => {
-    const hub = new ModelHub(bq, { engine: bigquery })
-    const model = await hub.ml.logisticRegression().fit(data(bq), spec)
-    const extreme = bq
-      .selectFrom('ml_data')
-      .select((eb) => [
-        'id',
-        sql<number>`case when ${eb.ref('id')} = 0 then 1000 else -1000 end`.as('x1'),
-        sql<number>`0`.as('x2'),
-        sql<number>`0`.as('x3'),
-      ])
-      .where('id', '<', 2)
-    const out = await model.predictProba(extreme).orderBy('id').execute()
-    expect(out.map((r) => r.probability)).toEqual([1, expect.closeTo(0, 300)])
-  })
-
-  it('rejects a NULL feature by name, as on Postgres', async () => {
-    const hub = new ModelHub(bq, { engine: bigquery })
-    const q = bq
-      .selectFrom('ml_data')
-      .select((eb) => [
-        sql<number | null>`if(${eb.ref('id')} = 4, null, ${eb.ref('x1')})`.as('x1'),
-        'x2',
-        'x3',
-        'converted',
-      ])
-    await expect(hub.ml.logisticRegression().fit(q, spec)).rejects.toThrow(
-      'logistic regression fit: feature "x1" is NULL in 1 of 300 rows; fill it (e.g. coalesce) or filter those rows out',
     )
   })
 })

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { constantFeatureData, generateMlData, ML_SEED, type MlRow, SEPARABLE_DATA } from '../fixtures/ml-data.ts'
 import { describeEachEngine } from '../support/engines.ts'
 import { accuracy, linear, sigmoid } from '../support/ml-reference.ts'
+import type { TestTable } from '../support/test-tables.ts'
 
 /**
  * scikit-learn's coefficients for the data of generateMlData(ML_SEED = 20261128, 300 rows),
@@ -34,15 +35,11 @@ const SKLEARN = {
 const FEATURES = ['x1', 'x2', 'x3'] as const
 type MlTables = { ml_data: MlRow & { id: number }; separable: MlRow & { id: number }; constant: MlRow & { id: number } }
 
-async function createTable(db: Kysely<any>, name: string, rows: readonly MlRow[]): Promise<void> {
-  await sql`create table ${sql.id(name)} (id integer, x1 double precision, x2 double precision, x3 integer, converted boolean)`.execute(
-    db,
-  )
-  await db
-    .insertInto(name)
-    .values(rows.map((r, id) => ({ id, ...r })))
-    .execute()
-}
+/** A generated data set as a table every engine holds (ZetaSQL gets the rows, Postgres creates it). */
+const table = (rows: readonly MlRow[]): TestTable => ({
+  columns: { id: 'INT64', x1: 'FLOAT64', x2: 'FLOAT64', x3: 'INT64', converted: 'BOOL' },
+  rows: rows.map((r, id) => ({ id, ...r })),
+})
 
 const byColumn = (coef: readonly number[], names: readonly string[] = FEATURES) =>
   Object.fromEntries(names.map((n, i) => [n, coef[i] as number]))
@@ -259,9 +256,5 @@ describeEachEngine(
       })
     })
   },
-  async (db) => {
-    await createTable(db, 'ml_data', generateMlData())
-    await createTable(db, 'separable', SEPARABLE_DATA)
-    await createTable(db, 'constant', constantFeatureData())
-  },
+  { ml_data: table(generateMlData()), separable: table(SEPARABLE_DATA), constant: table(constantFeatureData()) },
 )

@@ -1,3 +1,4 @@
+import type { CountedSums } from './database-sums.ts'
 import { EXP_LIMIT } from './probability.ts'
 
 /** A row pulled for a client-side fit: the feature values in order and the label (NULLs kept). */
@@ -15,7 +16,7 @@ export function clientSums(
   featureCount: number,
   fitIntercept: boolean,
   weights: readonly number[],
-) {
+): CountedSums {
   const d = weights.length
   const gradient = new Array<number>(d).fill(0)
   const hessian = Array.from({ length: d }, () => new Array<number>(d).fill(0))

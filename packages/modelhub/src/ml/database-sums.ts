@@ -1,5 +1,6 @@
 import { type RawBuilder, type SelectQueryBuilder, sql } from 'kysely'
 import type { HubContext } from '../hub-context.ts'
+import type { IterationSums } from './newton.ts'
 import { expMinusAbs, linearPredictor, sigmoid } from './probability.ts'
 
 /** What the first iteration query also counts, to reject bad input by column name. */
@@ -10,13 +11,8 @@ export interface InputCounts {
   readonly present: readonly number[]
 }
 
-/** One iteration's sums plus the NULL counts. */
-export interface DatabaseSums {
-  readonly n: number
-  readonly positives: number
-  readonly loss: number
-  readonly gradient: number[]
-  readonly hessian: number[][]
+/** One iteration's sums plus the NULL counts, from the database or the client. */
+export interface CountedSums extends IterationSums {
   readonly counts: InputCounts
 }
 
@@ -37,7 +33,7 @@ export async function databaseSums(
   label: string,
   fitIntercept: boolean,
   weights: readonly number[],
-): Promise<DatabaseSums> {
+): Promise<CountedSums> {
   const { db, engine } = hub
   const x = features.map((_, i) => `x_${i}`)
   const intercept = fitIntercept ? (weights[0] ?? 0) : 0

@@ -4,7 +4,7 @@ import type { HubContext } from '../hub-context.ts'
 import { addColumn, type MappedQuery } from '../map/add-column.ts'
 import { type ClientRow, clientSums } from './client-sums.ts'
 import type { BooleanColumn, FitColumns, NumericColumn, RowsOf } from './columns.ts'
-import { type DatabaseSums, databaseSums } from './database-sums.ts'
+import { type CountedSums, databaseSums } from './database-sums.ts'
 import { MAX_FEATURES } from './limits.ts'
 import { newtonFit } from './newton.ts'
 import { linearPredictor, probability } from './probability.ts'
@@ -98,17 +98,12 @@ export class LogisticRegression<F extends string = string> {
     const method = options.method ?? 'database'
     if (method !== 'database' && method !== 'client') invalid('method', method, 'expected "database" or "client"')
     const dimension = features.length + (this.fitIntercept ? 1 : 0)
-    const evaluate =
+    const evaluate: (w: readonly number[]) => Promise<CountedSums> =
       method === 'database'
-        ? (w: readonly number[]) => databaseSums(this.#hub, q, features, label, this.fitIntercept, w)
+        ? (w) => databaseSums(this.#hub, q, features, label, this.fitIntercept, w)
         : await this.#clientEvaluator(q, features, label)
     const settings = { C: this.C, fitIntercept: this.fitIntercept, maxIter: this.maxIter, tol: this.tol }
-    const result = await newtonFit(
-      dimension,
-      async (w) => evaluate(w),
-      settings,
-      (sums) => checkInput(sums as DatabaseSums, features, label),
-    )
+    const result = await newtonFit(dimension, evaluate, settings, (sums) => checkInput(sums, features, label))
     const weights = [...result.weights]
     const intercept = this.fitIntercept ? (weights.shift() ?? 0) : 0
     const self = this as unknown as LogisticRegression<F2>
@@ -230,7 +225,7 @@ function checkColumns(options: FitColumns<string, string>): string[] {
 }
 
 /** Rejects what has no (unique) maximum-likelihood answer or would silently drop rows. */
-function checkInput(sums: DatabaseSums, features: readonly string[], label: string): void {
+function checkInput(sums: CountedSums, features: readonly string[], label: string): void {
   if (sums.n === 0)
     throw new ModelHubInputError('logistic regression fit: q has no rows; fitting needs rows of both classes')
   features.forEach((f, i) => {

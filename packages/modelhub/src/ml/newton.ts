@@ -45,11 +45,11 @@ const MAX_HALVINGS = 40
  * Converged when max |∇| of the objective divided by C·n (the mean-loss scaling scikit-learn's
  * lbfgs applies its `tol` to) is at most `tol`. `check` sees the first sums (to reject bad input).
  */
-export async function newtonFit(
+export async function newtonFit<S extends IterationSums>(
   dimension: number,
-  evaluate: (weights: readonly number[]) => Promise<IterationSums>,
+  evaluate: (weights: readonly number[]) => Promise<S>,
   options: NewtonOptions,
-  check: (sums: IterationSums) => void = () => {},
+  check: (sums: S) => void = () => {},
 ): Promise<NewtonResult> {
   const { C, fitIntercept, maxIter, tol } = options
   // Which weights the L2 penalty applies to: all but the intercept.
