@@ -20,11 +20,14 @@ export interface CountedSums extends IterationSums {
  * The aggregate query of one Newton iteration at `weights`: every sum over the rows of `q` in one
  * pass. With d = intercept + features it selects d gradient sums and d(d+1)/2 Hessian sums.
  *
+ * Each layer is engine.computedOnce, so Postgres computes z and e once per row, not once per use.
+ *
  * Shape:
  *   select count(*), count(y), count(x_i)…, sum(y), sum(loss), sum(r·x_i)…, sum(v·x_i·x_j)…
- *   from (select x_i…, y, z, p, v, loss                                    -- per-row terms
- *     from (select x_i…, y, z, exp(−|z|) as e                             -- stable exponential
- *       from (select float(f_i) as x_i…, y, b + Σ w_i·x_i as z from (<q>) as rows)))
+ *   from (select x_i…, y, r = σ(z) − y, v = σ(z)(1 − σ(z)), loss          -- per-row terms
+ *     from (select x_i…, y, z, exp(−|z|) as e                             -- the one exponential
+ *       from (select x_i…, y, b + Σ w_i·x_i as z                          -- coefficients as parameters
+ *         from (select float(f_i) as x_i…, float(label) as y from (<q>) as rows))))
  */
 export async function databaseSums(
   hub: HubContext,

@@ -12,7 +12,10 @@ export interface FeatureImportanceOptions<C extends string> extends LogisticRegr
   readonly conversion: C
   /** The value counted per user, e.g. `(eb) => hub.ls(eb.ref('location_stack')).niceName()`; NULLs are not counted. */
   readonly feature: (eb: ExpressionBuilder<any, 'events'>) => Expression<string | null>
-  /** Which events count towards the features (default: all), e.g. `(eb) => eb('event_type', '=', 'PressEvent')`. */
+  /**
+   * Which events count towards the features (default: all), e.g. `(eb) => eb('event_type', '=', 'PressEvent')`.
+   * Leave the conversion events out, or their own value predicts the label perfectly.
+   */
   readonly countedEvents?: (eb: ExpressionBuilder<any, 'events'>) => Expression<SqlBool>
   /** Keep only the `top` most frequent values as features (default: all, at most 50). */
   readonly top?: number
