@@ -29,11 +29,24 @@ const SKLEARN = {
    * constantFeatureData() (x3 = 2 everywhere) fitted on x1 and x2 only: with an intercept, the
    * optimum with the constant x3 too has coef 0 for x3 and these (lbfgs stopped at x3 = −0.00043).
    */
+  /** OVERSHOOT_DATA with C = 1000 (tol=1e-10, max_iter=10000). */
+  overshootC1000: { coef: [0.030710424984258463], intercept: -0.04397048795017336 },
   constantWithoutX3: { coef: [0.9246146523299783, -0.25450949547392143], intercept: 1.2337999094731495 },
 }
 
 const FEATURES = ['x1', 'x2', 'x3'] as const
-type MlTables = { ml_data: MlRow & { id: number }; separable: MlRow & { id: number }; constant: MlRow & { id: number } }
+
+/** Outliers and a large C: the first full Newton step raises the objective, so it is halved. */
+const OVERSHOOT_DATA: MlRow[] = (
+  [
+    [-59, false],
+    [93, true],
+    [-85, false],
+    [-23, true],
+    [6, false],
+  ] as const
+).map(([x1, converted]) => ({ x1, x2: 0, x3: 0, converted }))
+type MlTables = Record<'ml_data' | 'separable' | 'constant' | 'overshoot', MlRow & { id: number }>
 
 /** A generated data set as a table every engine holds (ZetaSQL gets the rows, Postgres creates it). */
 const table = (rows: readonly MlRow[]): TestTable => ({
@@ -168,6 +181,23 @@ describeEachEngine(
       expect(await model.score(q, { label: 'converted' })).toBe(1)
     })
 
+    it('a Newton step that raises the objective is halved, and the fit still reaches the optimum', async () => {
+      const counted = countingHub()
+      const q = counted.hub.db.selectFrom('overshoot').select(['x1', 'converted'])
+      const spec = { features: ['x1'], label: 'converted' } as const
+      const model = await counted.hub.ml.logisticRegression({ C: 1000 }).fit(q, spec)
+      const client = await hub()
+        .ml.logisticRegression({ C: 1000 })
+        .fit(q, { ...spec, method: 'client' })
+      expect(model.converged).toBe(true)
+      // 7 evaluations: the rejected point is one of them, and each is one query.
+      expect(model.nIter).toBe(7)
+      expect(counted.counter.queries).toBe(7)
+      expect(Math.abs(model.coef.x1 - client.coef.x1)).toBeLessThan(1e-9)
+      expect(Math.abs(model.coef.x1 - SKLEARN.overshootC1000.coef[0]!)).toBeLessThan(1e-4)
+      expect(Math.abs(model.intercept - SKLEARN.overshootC1000.intercept)).toBeLessThan(1e-4)
+    })
+
     it('a constant feature gets coefficient 0 (the unpenalized intercept carries it); the rest is the fit without it', async () => {
       const q = hub().db.selectFrom('constant').select(['x1', 'x2', 'x3', 'converted'])
       const model = await hub()
@@ -256,5 +286,10 @@ describeEachEngine(
       })
     })
   },
-  { ml_data: table(generateMlData()), separable: table(SEPARABLE_DATA), constant: table(constantFeatureData()) },
+  {
+    ml_data: table(generateMlData()),
+    separable: table(SEPARABLE_DATA),
+    constant: table(constantFeatureData()),
+    overshoot: table(OVERSHOOT_DATA),
+  },
 )
