@@ -105,6 +105,15 @@ export interface Engine {
    * Engines without such columns throw a ModelHubInputError.
    */
   recordsAsJson<T>(records: Expression<unknown>, add: Readonly<Record<string, string>>): RawBuilder<T[]>
+  /** A number (integer, numeric or a parameter) as a double-precision float, for float arithmetic. */
+  toFloat(value: Expression<unknown>): RawBuilder<number>
+  /**
+   * A 64-bit hash of a value's text mixed with an integer seed (bound as a parameter): a
+   * deterministic, seeded shuffle order (e.g. cross-validation folds). The values differ between
+   * engines; equal inputs give equal hashes on one engine.
+   */
+  seededHash(value: Expression<unknown>, seed: number): RawBuilder<number>
+
   /**
    * A grouping key that works for any value type: what to GROUP BY and what to select for the
    * key in the grouped query. Identity on Postgres; on BigQuery, which cannot group JSON values,

@@ -23,6 +23,15 @@ export { type SankeyLink, type SankeyLinksOptions, sankeyLinks } from './funnel/
 export type { StepColumns, StepNumber } from './funnel/step-columns.ts'
 export { globalContextType } from './global-context-name.ts'
 export type { MaterializedQuery, MaterializeKind, MaterializeOptions } from './materialize.ts'
+export type { BooleanColumn, FitColumns, NumericColumn } from './ml/columns.ts'
+export type { FeatureCoefficient, FeatureImportance, FeatureImportanceOptions } from './ml/feature-importance.ts'
+export {
+  type FitMethod,
+  type FitOptions,
+  LogisticRegression,
+  type LogisticRegressionOptions,
+} from './ml/logistic-regression.ts'
+export { MlModels } from './ml/ml-models.ts'
 export { type EventsQuery, ModelHub } from './model-hub.ts'
 export { type EventRow, type Flatten, type ObjectivEvent, SESSION_COLUMNS } from './objectiv-event.ts'
 export { ModelHubOptionError, type ModelHubOptionsInput, type ModelHubSettings } from './options.ts'

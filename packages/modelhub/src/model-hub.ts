@@ -19,6 +19,7 @@ import { FunnelModels } from './funnel/funnel-models.ts'
 import type { HubContext } from './hub-context.ts'
 import { MapModels } from './map/map-models.ts'
 import { type MaterializedQuery, type MaterializeOptions, materialize } from './materialize.ts'
+import { MlModels } from './ml/ml-models.ts'
 import type { EventRow } from './objectiv-event.ts'
 import {
   ModelHubOptionError,
@@ -48,6 +49,10 @@ export class ModelHub<DB, const G extends readonly string[] = readonly [], C ext
   readonly agg: AggModels<C>
   /** Funnel discovery: navigation paths, ordered-step funnels and Sankey links. */
   readonly funnel: FunnelModels<C>
+  /** Machine learning: logistic regression fitted in the database, feature importance. */
+  get ml(): MlModels<C> {
+    return new MlModels<C>(this.context)
+  }
   readonly #conversions: ReadonlyMap<string, ConversionEvent>
   readonly settings: Readonly<Omit<ModelHubSettings, 'table' | 'globalContexts'>> & {
     readonly table: string

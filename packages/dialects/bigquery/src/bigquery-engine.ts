@@ -179,4 +179,9 @@ export const bigquery: Engine = {
     groupBy: [sql`(${value}) is null`, sql`to_json_string(${value})`],
     select: sql`any_value(${value})`,
   }),
+
+  toFloat: (value) => sql<number>`cast(${value} as float64)`,
+
+  seededHash: (value, seed) =>
+    sql<number>`farm_fingerprint(concat(cast(${seed} as string), ':', cast(${value} as string)))`,
 }

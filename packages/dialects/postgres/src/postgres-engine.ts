@@ -148,6 +148,10 @@ export const postgres: Engine = {
   },
 
   groupKey: (value) => ({ groupBy: [value], select: value }),
+
+  toFloat: (value) => sql<number>`(${value})::double precision`,
+
+  seededHash: (value, seed) => sql<number>`hashtextextended((${value})::text, ${seed}::bigint)`,
 }
 
 /** Postgres has no REPEATED RECORD columns: the flattened Snowplow layout is BigQuery's. */

@@ -1,0 +1,158 @@
+import { invalid, ModelHubInputError } from '@kysely-modelhub/core'
+import { type Expression, type ExpressionBuilder, type SelectQueryBuilder, type SqlBool, sql } from 'kysely'
+import type { HubContext } from '../hub-context.ts'
+import { MapModels } from '../map/map-models.ts'
+import { aucInDatabase } from './auc.ts'
+import { MAX_FEATURES } from './limits.ts'
+import { LogisticRegression, type LogisticRegressionOptions } from './logistic-regression.ts'
+
+/** How feature importance is computed. */
+export interface FeatureImportanceOptions<C extends string> extends LogisticRegressionOptions {
+  /** The conversion whose users are the positives (a user converted when they have ≥ 1). */
+  readonly conversion: C
+  /** The value counted per user, e.g. `(eb) => hub.ls(eb.ref('location_stack')).niceName()`; NULLs are not counted. */
+  readonly feature: (eb: ExpressionBuilder<any, 'events'>) => Expression<string | null>
+  /**
+   * Which events count towards the features (default: all), e.g. `(eb) => eb('event_type', '=', 'PressEvent')`.
+   * Leave the conversion events out, or their own value predicts the label perfectly.
+   */
+  readonly countedEvents?: (eb: ExpressionBuilder<any, 'events'>) => Expression<SqlBool>
+  /** Keep only the `top` most frequent values as features (default: all, at most 50). */
+  readonly top?: number
+  /** Folds of the cross-validation. Default 3. */
+  readonly folds?: number
+  /** Seed of the fold assignment. Default 0. */
+  readonly seed?: number
+}
+
+/** One feature value and its coefficient in the model fitted on all users. */
+export interface FeatureCoefficient {
+  /** The feature value, e.g. a location's nice name. */
+  readonly value: string
+  /** Its column in `data`: `f_0`, `f_1`, … in order of frequency. */
+  readonly column: string
+  /** Counted events with this value. */
+  readonly events: number
+  readonly coef: number
+}
+
+export interface FeatureImportance {
+  /** Coefficients, largest first: how much one more event with the value raises the log-odds of converting. */
+  readonly features: readonly FeatureCoefficient[]
+  readonly intercept: number
+  /** AUC on each held-out fold (each fold's model fitted on the other folds), and their mean. */
+  readonly auc: { readonly folds: readonly number[]; readonly mean: number }
+  /** The model fitted on all users. */
+  readonly model: LogisticRegression<string>
+  /**
+   * The users' rows: `user_id`, one count column per feature value, `converted` (boolean) and
+   * `fold` (0 … folds − 1, stratified by `converted`, shuffled by a hash of user_id and the seed).
+   */
+  readonly data: SelectQueryBuilder<any, 'users', Record<string, unknown>>
+}
+
+/**
+ * Which locations (or other values) go with converting: per user, the count of each value of
+ * `feature` among the counted events, pivoted into columns; label = the user converted. A
+ * logistic regression is fitted in the database on all users, and k-fold cross-validated (AUC).
+ * Only identified users with at least one counted event take part.
+ *
+ * Queries: 1 for the values, then per fold the fit's iterations + 1 for the AUC, then the
+ * final fit's iterations.
+ */
+export async function featureImportance<C extends string>(
+  hub: HubContext,
+  q: SelectQueryBuilder<any, any, any>,
+  options: FeatureImportanceOptions<C>,
+): Promise<FeatureImportance> {
+  const { folds = 3, seed = 0, top, feature, countedEvents } = options
+  if (!Number.isInteger(folds) || folds < 2) invalid('folds', folds, 'expected an integer ≥ 2')
+  if (!Number.isSafeInteger(seed)) invalid('seed', seed, 'expected an integer')
+  if (top !== undefined && (!Number.isInteger(top) || top < 1 || top > MAX_FEATURES))
+    invalid('top', top, `expected an integer from 1 to ${MAX_FEATURES}`)
+  if (typeof feature !== 'function') invalid('feature', feature, 'expected a function (eb) => expression giving text')
+  const { db, engine } = hub
+  const withConverted = new MapModels<C>(hub).conversionsCounter(q, options.conversion, {
+    partition: 'user_id',
+    as: '__converted',
+  } as never) as unknown as SelectQueryBuilder<any, 'events', any>
+  const featured = db
+    .selectFrom(withConverted.as('events'))
+    .where('events.user_id', 'is not', null)
+    .select((eb) => [
+      eb.ref('events.user_id').as('user_id'),
+      eb.ref('events.__converted').as('conversions'),
+      (countedEvents
+        ? sql<string | null>`case when ${countedEvents(eb)} then ${feature(eb)} end`
+        : sql<string | null>`${feature(eb)}`
+      ).as('feature'),
+    ])
+  const values = await db
+    .selectFrom(featured.as('f'))
+    .where('f.feature', 'is not', null)
+    .select((eb) => [eb.ref('f.feature').as('value'), eb.fn.countAll<number>().as('events')])
+    .groupBy('f.feature')
+    .orderBy('events', 'desc')
+    .orderBy((eb) => engine.codePointOrder(eb.ref('f.feature')))
+    .$if(top !== undefined, (b) => b.limit(top as number))
+    .execute()
+  if (values.length === 0)
+    throw new ModelHubInputError('feature importance: no counted event has a feature value; nothing to fit')
+  if (values.length > MAX_FEATURES)
+    throw new ModelHubInputError(
+      `feature importance: the feature has ${values.length} distinct values, more than ${MAX_FEATURES} columns; pass top (1 to ${MAX_FEATURES}) to keep the most frequent`,
+    )
+  const columns = values.map((_, i) => `f_${i}`)
+  const users = db
+    .selectFrom(featured.as('f'))
+    .select((eb) => [
+      eb.ref('f.user_id').as('user_id'),
+      ...values.map((v, i) =>
+        sql<number>`sum(case when ${eb.ref('f.feature')} = ${String(v.value)} then 1 else 0 end)`.as(
+          columns[i] as string,
+        ),
+      ),
+      sql<boolean>`max(${eb.ref('f.conversions')}) > 0`.as('converted'),
+    ])
+    .groupBy('f.user_id')
+    .having((eb) => eb(eb.fn.count('f.feature'), '>', 0))
+  // Stratified folds: within each class, users in a seeded hash order are dealt round-robin.
+  const data = db
+    .selectFrom(
+      db
+        .selectFrom(users.as('u'))
+        .selectAll('u')
+        .select((eb) =>
+          sql<number>`mod(row_number() over (partition by ${eb.ref('u.converted')} order by ${engine.seededHash(eb.ref('u.user_id'), seed)}, ${eb.ref('u.user_id')}) - 1, ${folds})`.as(
+            'fold',
+          ),
+        )
+        .as('users'),
+    )
+    .selectAll('users') as unknown as SelectQueryBuilder<any, 'users', Record<string, unknown>>
+  const spec = { features: columns, label: 'converted' } as never
+  const aucs: number[] = []
+  for (let fold = 0; fold < folds; fold++) {
+    const train = data.where('users.fold', '<>', fold)
+    const test = data.where('users.fold', '=', fold)
+    const model = await new LogisticRegression(hub, options).fit(train as never, spec)
+    aucs.push(await aucInDatabase(hub, model.predictProba(test as never) as never, 'converted'))
+  }
+  const model = (await new LogisticRegression(hub, options).fit(data as never, spec)) as LogisticRegression<string>
+  const coef = model.coef as Record<string, number>
+  const features = values
+    .map((v, i) => ({
+      value: String(v.value),
+      column: columns[i] as string,
+      events: Number(v.events),
+      coef: coef[columns[i] as string] as number,
+    }))
+    .sort((a, b) => b.coef - a.coef)
+  return {
+    features,
+    intercept: model.intercept,
+    auc: { folds: aucs, mean: aucs.reduce((s, a) => s + a, 0) / aucs.length },
+    model,
+    data,
+  }
+}

@@ -1,0 +1,33 @@
+import type { SelectQueryBuilder } from 'kysely'
+import type { HubContext } from '../hub-context.ts'
+import type { ObjectivEvent } from '../objectiv-event.ts'
+import { type FeatureImportance, type FeatureImportanceOptions, featureImportance } from './feature-importance.ts'
+import { LogisticRegression, type LogisticRegressionOptions } from './logistic-regression.ts'
+
+/** Machine learning on queries: models fitted in the database, predictions computed in SQL. */
+export class MlModels<C extends string> {
+  readonly #hub: HubContext
+
+  constructor(hub: HubContext) {
+    this.#hub = hub
+  }
+
+  /**
+   * An unfitted logistic regression with scikit-learn's default objective (L2, C = 1, intercept
+   * not penalized); `fit` runs Newton's method with one aggregate query per iteration.
+   */
+  logisticRegression(options: LogisticRegressionOptions = {}): LogisticRegression {
+    return new LogisticRegression(this.#hub, options)
+  }
+
+  /**
+   * Which values of a feature (e.g. the nice name of PressEvents' locations) go with users
+   * converting: per-user counts pivoted into columns, a logistic regression on them, k-fold AUC.
+   */
+  featureImportance(
+    q: SelectQueryBuilder<any, any, Pick<ObjectivEvent, 'user_id' | 'event_type' | 'location_stack'>>,
+    options: FeatureImportanceOptions<C>,
+  ): Promise<FeatureImportance> {
+    return featureImportance(this.#hub, q, options)
+  }
+}
