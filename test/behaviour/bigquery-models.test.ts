@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { EDGE_DATA } from '../fixtures/agg-edge-data.ts'
 import { createDataTable, type DataRow, OBJECTIV_DATA } from '../fixtures/objectiv-data.ts'
 import { CALENDAR_DATA, MIDNIGHT_DATA } from '../fixtures/session-calendar-data.ts'
+import { normalized } from '../support/normalized.ts'
 import { createZetaSqlDb } from '../support/zetasql.ts'
 
 /**
@@ -21,21 +22,6 @@ const FIXTURES: [string, DataRow[]][] = [
   ['midnight sessions', MIDNIGHT_DATA],
   ['calendar edges', CALENDAR_DATA],
 ]
-
-/** Rows in one order whatever the engine returned, numbers rounded off float noise. */
-function normalized(rows: Record<string, unknown>[]): unknown[] {
-  const clean = (v: unknown): unknown =>
-    typeof v === 'number' && !Number.isInteger(v)
-      ? Number(v.toPrecision(12))
-      : Array.isArray(v)
-        ? v.map(clean)
-        : v instanceof Date
-          ? v.toISOString()
-          : v
-  return rows
-    .map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, clean(v)])))
-    .sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1))
-}
 
 for (const [fixture, data] of FIXTURES)
   describe(`models on bigquery(zetasql) equal postgres on ${fixture}`, () => {

@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { createDataTable, type DataRow, OBJECTIV_DATA } from '../fixtures/objectiv-data.ts'
 import { snowplowTable, withoutTypes } from '../fixtures/snowplow-data.ts'
+import { normalized } from '../support/normalized.ts'
 import { createZetaSqlDb } from '../support/zetasql.ts'
 
 /**
@@ -13,21 +14,6 @@ import { createZetaSqlDb } from '../support/zetasql.ts'
  * stored as Snowplow rows, with duplicated event_ids loaded later, give the events and models the
  * objectiv layout gives on Postgres (PGlite).
  */
-
-/** Rows in one order whatever the engine returned, numbers rounded off float noise. */
-function normalized(rows: Record<string, unknown>[]): unknown[] {
-  const clean = (v: unknown): unknown =>
-    typeof v === 'number' && !Number.isInteger(v)
-      ? Number(v.toPrecision(12))
-      : Array.isArray(v)
-        ? v.map(clean)
-        : v instanceof Date
-          ? v.toISOString()
-          : v
-  return rows
-    .map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, clean(v)])))
-    .sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1))
-}
 
 // Snowplow stores location stacks without `_types`: the objectiv-layout reference for events() does too.
 const STRIPPED: DataRow[] = OBJECTIV_DATA.map((row) => ({

@@ -5,6 +5,7 @@ import { type Kysely, sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { EDGE_DATA } from '../fixtures/agg-edge-data.ts'
 import { createDataTable, type DataRow, OBJECTIV_DATA } from '../fixtures/objectiv-data.ts'
+import { normalized } from '../support/normalized.ts'
 import { createZetaSqlDb } from '../support/zetasql.ts'
 
 /**
@@ -17,21 +18,6 @@ const FIXTURES: [string, DataRow[]][] = [
   ["Objectiv's 12 events", OBJECTIV_DATA],
   ['the agg edge data', EDGE_DATA],
 ]
-
-/** Numbers rounded off float noise, dates as ISO text. */
-const normalized = (rows: Record<string, unknown>[]): unknown[] =>
-  rows.map((row) =>
-    Object.fromEntries(
-      Object.entries(row).map(([k, v]) => [
-        k,
-        typeof v === 'number' && !Number.isInteger(v)
-          ? Number(v.toPrecision(12))
-          : v instanceof Date
-            ? v.toISOString()
-            : v,
-      ]),
-    ),
-  )
 
 for (const [fixture, data] of FIXTURES)
   describe(`funnel models on bigquery(zetasql) equal postgres on ${fixture}`, () => {
@@ -60,10 +46,10 @@ for (const [fixture, data] of FIXTURES)
       const [p, b] = hubs()
       const expected = await build(p).execute()
       if (data === OBJECTIV_DATA) expect(expected.length).toBeGreaterThan(0)
-      expect(normalized(await build(b).execute())).toEqual(normalized(expected))
+      expect(normalized(await build(b).execute(), true)).toEqual(normalized(expected, true))
       const exported = b.toSql(build(b) as never, { inlineParameters: true })
       const { rows: fromSql } = await sql.raw(exported).execute(bq)
-      expect(normalized(fromSql as Record<string, unknown>[])).toEqual(normalized(expected))
+      expect(normalized(fromSql as Record<string, unknown>[], true)).toEqual(normalized(expected, true))
     }
 
     it('funnel.navigationPaths', async () => {

@@ -54,6 +54,11 @@ export default async function setup(project: TestProject): Promise<() => void> {
   console.log(
     `behavioural suite engines: pglite (embedded)${postgresUrl ? `, postgres (${where})` : ' — postgres: no server binaries and no DATABASE_URL'}${zetasql ? ', bigquery(zetasql)' : ` — bigquery: ${binary ? 'no tzdata' : 'no ZetaSQL server binary'}`}`,
   )
+  console.log(
+    process.env.BIGQUERY_PROJECT
+      ? `live BigQuery: ${process.env.BIGQUERY_PROJECT}.${process.env.BIGQUERY_DATASET ?? '(no BIGQUERY_DATASET)'}`
+      : 'live BigQuery: not configured (set BIGQUERY_PROJECT and BIGQUERY_DATASET to run test/live)',
+  )
   project.provide('postgresUrl', postgresUrl)
   project.provide('zetasqlPort', zetasql?.port ?? 0)
   project.provide('engines', engines)
