@@ -20,89 +20,87 @@ const keyFilename = process.env.BIGQUERY_KEY_FILE
 
 if (!project || !dataset) throw new Error('set BIGQUERY_PROJECT and BIGQUERY_DATASET to run the live BigQuery tests')
 
-{
-  describe(`live BigQuery [${project}.${dataset}]`, () => {
-    const table = `modelhub_test_${randomUUID().replaceAll('-', '')}`
-    const options = {
-      projectId: project,
-      dataset,
-      ...(location ? { location } : {}),
-      ...(keyFilename ? { keyFilename } : {}),
-    }
-    let bq: Kysely<any>
-    let pg: Kysely<any>
+describe(`live BigQuery [${project}.${dataset}]`, () => {
+  const table = `modelhub_test_${randomUUID().replaceAll('-', '')}`
+  const options = {
+    projectId: project,
+    dataset,
+    ...(location ? { location } : {}),
+    ...(keyFilename ? { keyFilename } : {}),
+  }
+  let bq: Kysely<any>
+  let pg: Kysely<any>
 
-    beforeAll(async () => {
-      bq = createBigQueryDb<any>(options)
-      // The Objectiv fixture as a table of the logical layout (value as JSON text), made by one DDL job.
-      const rows = OBJECTIV_DATA.map(
-        (r) =>
-          sql`select ${r.event_id} as event_id, date(${r.day}) as day, timestamp(${r.moment}) as moment, ${r.cookie_id} as cookie_id, ${JSON.stringify(r.value)} as value`,
-      )
-      await sql`create table ${sql.table(`${dataset}.${table}`)} as ${sql.join(rows, sql` union all `)}`.execute(bq)
-      pg = await createPgliteDb<any>()
-      await createDataTable(pg, OBJECTIV_DATA)
-    }, 120_000)
+  beforeAll(async () => {
+    bq = createBigQueryDb<any>(options)
+    // The Objectiv fixture as a table of the logical layout (value as JSON text), made by one DDL job.
+    const rows = OBJECTIV_DATA.map(
+      (r) =>
+        sql`select ${r.event_id} as event_id, date(${r.day}) as day, timestamp(${r.moment}) as moment, ${r.cookie_id} as cookie_id, ${JSON.stringify(r.value)} as value`,
+    )
+    await sql`create table ${sql.table(`${dataset}.${table}`)} as ${sql.join(rows, sql` union all `)}`.execute(bq)
+    pg = await createPgliteDb<any>()
+    await createDataTable(pg, OBJECTIV_DATA)
+  }, 120_000)
 
-    afterAll(async () => {
-      await sql`drop table if exists ${sql.table(`${dataset}.${table}`)}`.execute(bq)
-      await pg?.destroy()
-    }, 120_000)
+  afterAll(async () => {
+    await sql`drop table if exists ${sql.table(`${dataset}.${table}`)}`.execute(bq)
+    await pg?.destroy()
+  }, 120_000)
 
-    const hubs = () =>
-      [
-        new ModelHub(pg, { table: 'data', globalContexts: ['application'] }),
-        new ModelHub(bq, { table, globalContexts: ['application'] }),
-      ].map((h) =>
-        h.addConversionEvent({
-          name: 'github_clicks',
-          locationStack: (ls) => ls.from({ _type: 'LinkContext', id: 'cta-repo-button' }),
-          eventType: 'ClickEvent',
-        }),
-      )
+  const hubs = () =>
+    [
+      new ModelHub(pg, { table: 'data', globalContexts: ['application'] }),
+      new ModelHub(bq, { table, globalContexts: ['application'] }),
+    ].map((h) =>
+      h.addConversionEvent({
+        name: 'github_clicks',
+        locationStack: (ls) => ls.from({ _type: 'LinkContext', id: 'cta-repo-button' }),
+        eventType: 'ClickEvent',
+      }),
+    )
 
-    async function same(build: (h: ReturnType<typeof hubs>[number]) => { execute(): Promise<any[]> }) {
-      const [p, b] = hubs()
-      const expected = await build(p as never).execute()
-      expect(normalized(await build(b as never).execute())).toEqual(normalized(expected))
-    }
+  async function same(build: (h: ReturnType<typeof hubs>[number]) => { execute(): Promise<any[]> }) {
+    const [p, b] = hubs()
+    const expected = await build(p as never).execute()
+    expect(normalized(await build(b as never).execute())).toEqual(normalized(expected))
+  }
 
-    it('runs every model with the rows Postgres gives', async () => {
-      await same((h) => h.events())
-      await same((h) => h.agg.uniqueUsers(h.events(), { groupBy: ['application', 'event_type'] }))
-      await same((h) => h.agg.sessionDuration(h.events()))
-      await same((h) => h.agg.retentionMatrix(h.events(), { timePeriod: 'daily' }))
-      await same((h) => h.agg.topProductFeatures(h.events()))
-      await same((h) => h.agg.topProductFeaturesBeforeConversion(h.events(), 'github_clicks'))
-      await same((h) => h.agg.funnelConversion(h.events()))
-      await same((h) => h.funnel.navigationPaths(h.events(), { steps: 3 }))
-      await same((h) => h.map.conversionsInTime(h.map.isNewUser(h.events()), 'github_clicks'))
-    }, 600_000)
+  it('runs every model with the rows Postgres gives', async () => {
+    await same((h) => h.events())
+    await same((h) => h.agg.uniqueUsers(h.events(), { groupBy: ['application', 'event_type'] }))
+    await same((h) => h.agg.sessionDuration(h.events()))
+    await same((h) => h.agg.retentionMatrix(h.events(), { timePeriod: 'daily' }))
+    await same((h) => h.agg.topProductFeatures(h.events()))
+    await same((h) => h.agg.topProductFeaturesBeforeConversion(h.events(), 'github_clicks'))
+    await same((h) => h.agg.funnelConversion(h.events()))
+    await same((h) => h.funnel.navigationPaths(h.events(), { steps: 3 }))
+    await same((h) => h.map.conversionsInTime(h.map.isNewUser(h.events()), 'github_clicks'))
+  }, 600_000)
 
-    it('streams rows in chunks', async () => {
-      const [, b] = hubs()
-      const ids: string[] = []
-      for await (const row of (b as ModelHub<any, any, any>).events().stream(5)) ids.push(row.event_id)
-      expect(ids.sort()).toEqual(OBJECTIV_DATA.map((r) => r.event_id).sort())
-    }, 120_000)
+  it('streams rows in chunks', async () => {
+    const [, b] = hubs()
+    const ids: string[] = []
+    for await (const row of (b as ModelHub<any, any, any>).events().stream(5)) ids.push(row.event_id)
+    expect(ids.sort()).toEqual(OBJECTIV_DATA.map((r) => r.event_id).sort())
+  }, 120_000)
 
-    it('reads parameters and values of every type back', async () => {
-      const moment = new Date('2021-11-30T10:23:36.287Z')
-      const { rows } = await sql<
-        Record<string, unknown>
-      >`select ${moment} as m, ${null} as n, ${"it's"} as s, ${2.5} as f, date '2021-11-30' as d, json '{"a": [1]}' as j`.execute(
-        bq,
-      )
-      expect(rows).toEqual([{ m: moment, n: null, s: "it's", f: 2.5, d: '2021-11-30', j: { a: [1] } }])
-    }, 120_000)
+  it('reads parameters and values of every type back', async () => {
+    const moment = new Date('2021-11-30T10:23:36.287Z')
+    const { rows } = await sql<
+      Record<string, unknown>
+    >`select ${moment} as m, ${null} as n, ${"it's"} as s, ${2.5} as f, date '2021-11-30' as d, json '{"a": [1]}' as j`.execute(
+      bq,
+    )
+    expect(rows).toEqual([{ m: moment, n: null, s: "it's", f: 2.5, d: '2021-11-30', j: { a: [1] } }])
+  }, 120_000)
 
-    it('reports the bytes a query would process, and refuses one over maximumBytesBilled', async () => {
-      const [, b] = hubs()
-      const query = (b as ModelHub<any, any, any>).agg.uniqueUsers((b as ModelHub<any, any, any>).events())
-      expect(await dryRunBytes(bq, query)).toBeGreaterThan(0)
-      const guarded = createBigQueryDb<any>({ ...options, maximumBytesBilled: 1 })
-      const hub = new ModelHub(guarded, { table })
-      await expect(hub.agg.uniqueUsers(hub.events()).execute()).rejects.toThrow(/bytes billed/i)
-    }, 120_000)
-  })
-}
+  it('reports the bytes a query would process, and refuses one over maximumBytesBilled', async () => {
+    const [, b] = hubs()
+    const query = (b as ModelHub<any, any, any>).agg.uniqueUsers((b as ModelHub<any, any, any>).events())
+    expect(await dryRunBytes(bq, query)).toBeGreaterThan(0)
+    const guarded = createBigQueryDb<any>({ ...options, maximumBytesBilled: 1 })
+    const hub = new ModelHub(guarded, { table })
+    await expect(hub.agg.uniqueUsers(hub.events()).execute()).rejects.toThrow(/bytes billed/i)
+  }, 120_000)
+})
