@@ -6,7 +6,7 @@ with features as (
   where v -> '_types' ? 'InteractiveEvent'
 ),
 -- The nice name ('Link: x located at Root Location: home => …') once per distinct stack, not per event.
-named as (
+named as materialized (
   select location_stack,
          case when jsonb_array_length(location_stack) > 0 then
            regexp_replace(regexp_replace(coalesce((location_stack -> -1) ->> '_type', ''), '([a-z])([A-Z])', '\1 \2', 'g'), ' Context$', '')

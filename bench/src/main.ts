@@ -127,6 +127,10 @@ async function main(): Promise<void> {
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`)
   console.log(markdownReport(report))
   log(`\nwritten to ${fileURLToPath(file)}`)
+  const differing = timings.filter((t) => t.difference)
+  if (differing.length > 0) {
+    throw new Error(`the reference SQL gives another answer for ${differing.map((t) => t.model).join(', ')}`)
+  }
 }
 
 main().catch((error: unknown) => {

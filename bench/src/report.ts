@@ -58,7 +58,11 @@ export function markdownReport(report: BenchReport): string {
       ms(timing.medianMs),
       timing.rows.toLocaleString('en-US'),
       timing.reference ? ms(timing.reference.medianMs) : '–',
-      ratio === undefined ? '–' : `${ratio.toFixed(2)}${missed(ratio > TARGETS.ratio)}`,
+      timing.difference
+        ? 'different answer ✗'
+        : ratio === undefined
+          ? '–'
+          : `${ratio.toFixed(2)}${missed(ratio > TARGETS.ratio)}`,
       compile ? `${compile.medianUs.toFixed(0)}${missed(compile.medianUs > TARGETS.compileUs)}` : '–',
       `${sorts} / ${windowAggs} / ${joins}`,
       ...(scaling

@@ -11,6 +11,8 @@ export interface ModelTiming {
   readonly medianMs: number
   readonly runsMs: readonly number[]
   readonly rows: number
+  /** Why the model's answer differs from the reference's; absent when they agree. */
+  readonly difference?: string
   readonly reference?: {
     readonly medianMs: number
     readonly runsMs: readonly number[]
@@ -84,9 +86,10 @@ export async function runModel(
   const perEvent = model.perEvent === true
   const reference = options.reference ? CompiledQuery.raw(referenceSql(model)) : undefined
   const warm = await execute(db, query, perEvent)
+  let difference: string | undefined
   if (reference) {
     const expected = await execute(db, reference, perEvent)
-    const difference =
+    difference =
       warm.result instanceof RowDigest || expected.result instanceof RowDigest
         ? (warm.result as RowDigest).value === (expected.result as RowDigest).value
           ? undefined
@@ -107,6 +110,7 @@ export async function runModel(
     medianMs,
     runsMs,
     rows: warm.rows,
+    ...(difference ? { difference } : {}),
     plan: await planShape(db, query),
     ...(reference
       ? {
