@@ -64,8 +64,18 @@ async function main(): Promise<void> {
   const log = (line: string) => console.error(line)
   const models = selectModels(flags.models)
   const events = flags.events ?? (flags.engine === 'pglite' ? 100_000 : 1_000_000)
-  const open = (n: number): Promise<SampleDatabase> =>
-    flags.engine === 'pglite' ? openPgliteSample(n, log) : openPostgresSample(n, log)
+  const opened = new Set<SampleDatabase>()
+  const open = async (n: number): Promise<SampleDatabase> => {
+    const sample = await (flags.engine === 'pglite' ? openPgliteSample(n, log) : openPostgresSample(n, log))
+    opened.add(sample)
+    return sample
+  }
+  // An interrupted run still stops its server, so the cached cluster is not left running.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      Promise.allSettled([...opened].map((sample) => sample.close())).finally(() => process.exit(130))
+    })
+  }
 
   log('compile cost (no database):')
   const compile = await compileCosts(models, log)
