@@ -2,11 +2,11 @@ import { loadSampleData } from '@kysely-modelhub/postgres'
 import { sql } from 'kysely'
 import { expect, it } from 'vitest'
 import { benchHub, MODELS } from '../../bench/src/models.ts'
-import { describeEachEngine } from '../support/engines.ts'
+import { describeEachPostgres } from '../support/engines.ts'
 import { planShape } from '../support/plan.ts'
 
 /** The benchmark's models, whose plans `pnpm bench` reports, on a small generated sample. */
-describeEachEngine(
+describeEachPostgres(
   'plan shape of the benchmark models',
   (ctx) => {
     for (const model of MODELS) {
