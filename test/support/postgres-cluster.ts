@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process'
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 
 /** A Postgres server that lives only as long as the test run, in a temp dir on a unix socket. */
 export interface PostgresCluster {
@@ -24,11 +24,21 @@ export function findPostgresBinaries(): string | undefined {
   return candidates.find((dir) => existsSync(join(dir, 'initdb')) && existsSync(join(dir, 'pg_ctl')))
 }
 
+export interface ClusterOptions {
+  /**
+   * Keep the cluster's files here and reuse them on the next start (initdb only when the directory
+   * has no cluster yet); without it they live in the temp dir and go with `stop()`.
+   */
+  readonly dataDir?: string
+  /** More `-c name=value` server settings, after the defaults. */
+  readonly settings?: readonly string[]
+}
+
 /**
  * initdb + pg_ctl start in a fresh temp dir, listening only on a unix socket there. Postgres
  * refuses to run as root, so as root the server runs as the `postgres` user.
  */
-export function startPostgresCluster(binDir: string): PostgresCluster {
+export function startPostgresCluster(binDir: string, options: ClusterOptions = {}): PostgresCluster {
   const dir = mkdtempSync(join(tmpdir(), 'modelhub-pg-'))
   const asRoot = process.getuid?.() === 0
   const user = asRoot ? postgresUser() : undefined
@@ -39,10 +49,20 @@ export function startPostgresCluster(binDir: string): PostgresCluster {
       : [join(binDir, command), args]
     execFileSync(file, argv, { stdio: 'pipe', cwd: dir })
   }
-  const data = join(dir, 'data')
+  const data = options.dataDir ?? join(dir, 'data')
   const port = 20000 + Math.floor(Math.random() * 30000)
-  run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--locale=C', '--no-sync'])
-  const settings = `-c listen_addresses='' -c unix_socket_directories='${dir}' -p ${port} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c jit=off -c max_connections=200`
+  if (!existsSync(join(data, 'PG_VERSION'))) {
+    if (options.dataDir) {
+      // initdb wants an empty directory its user owns.
+      rmSync(data, { recursive: true, force: true })
+      mkdirSync(dirname(data), { recursive: true })
+      mkdirSync(data, { mode: 0o700 })
+      if (user) chownSync(data, user.uid, user.gid)
+    }
+    run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--locale=C', '--no-sync'])
+  }
+  const extra = (options.settings ?? []).map((setting) => ` -c ${setting}`).join('')
+  const settings = `-c listen_addresses='' -c unix_socket_directories='${dir}' -p ${port} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c jit=off -c max_connections=200${extra}`
   run('pg_ctl', ['-D', data, '-o', settings, '-l', join(dir, 'server.log'), '-w', '-t', '60', 'start'])
   const version = execFileSync(join(binDir, 'pg_ctl'), ['--version'], { encoding: 'utf8' }).trim()
   return {
@@ -50,7 +70,8 @@ export function startPostgresCluster(binDir: string): PostgresCluster {
     version,
     stop() {
       try {
-        run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop'])
+        // A kept cluster shuts down cleanly, so its next start needs no recovery.
+        run('pg_ctl', ['-D', data, '-m', options.dataDir ? 'fast' : 'immediate', '-w', 'stop'])
       } finally {
         rmSync(dir, { recursive: true, force: true })
       }

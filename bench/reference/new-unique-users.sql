@@ -1,0 +1,16 @@
+-- A user is new on the days their first session touches; the first session is the one before
+-- their first gap of more than 30 minutes, so no global session numbering is needed.
+with starts as (
+  select cookie_id, moment, event_id, moment - lag(moment) over w <= interval '30 minutes' is not true as is_start
+  from data
+  window w as (partition by cookie_id order by moment, event_id)
+),
+first_session as (
+  select cookie_id, moment
+  from (select cookie_id, moment, count(*) filter (where is_start) over (partition by cookie_id order by moment, event_id) as session
+        from starts) as s
+  where session = 1
+)
+select to_char(moment, 'YYYY-MM-DD') as time_aggregation, count(distinct cookie_id) as unique_users
+from first_session
+group by 1

@@ -1,0 +1,149 @@
+/**
+ * `pnpm bench`: each model's wall time against hand-written SQL for the same answer, its compile
+ * cost, its plan shape, its growth from 100k events, and the memory streaming events() needs.
+ * Prints a markdown table and writes bench/results/latest.json (latest-pglite.json for PGlite).
+ */
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { cpus, release, totalmem, type } from 'node:os'
+import { fileURLToPath } from 'node:url'
+import { Command, InvalidArgumentError, Option } from 'commander'
+import { compileCosts } from './compile-cost.ts'
+import { benchHub, selectModels } from './models.ts'
+import { type BenchReport, markdownReport } from './report.ts'
+import { type ModelTiming, runModel } from './run-model.ts'
+import { openPgliteSample, openPostgresSample, type SampleDatabase } from './sample-cache.ts'
+
+const SCALING_FROM = 100_000
+const MEMORY_LIMIT_MB = 200
+
+const wholeNumber = (value: string): number => {
+  const n = Number(value.replaceAll('_', ''))
+  if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number >= 1')
+  return n
+}
+
+interface Flags {
+  engine: 'postgres' | 'pglite'
+  events?: number
+  runs: number
+  models?: string[]
+  scaling: boolean
+  memory: boolean
+}
+
+const program = new Command('bench')
+  .description("the models' speed against hand-written SQL, compile cost, plan shape, scaling and memory")
+  .addOption(
+    new Option('--engine <engine>', 'where the queries run').choices(['postgres', 'pglite']).default('postgres'),
+  )
+  .option('--events <n>', 'sample events (default 1,000,000 on postgres, 100,000 on pglite)', wholeNumber)
+  .option('--runs <n>', 'timed runs per query, after a warm-up', wholeNumber, 5)
+  .option('--models <names>', 'only these models, comma-separated', (v) => v.split(',').map((s) => s.trim()))
+  .option('--no-scaling', `skip the run at ${SCALING_FROM.toLocaleString('en-US')} events for the growth factor`)
+  .option('--no-memory', 'skip the streaming memory check')
+
+function machine(): BenchReport['machine'] {
+  return {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
+    memoryGb: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    os: `${type()} ${release()}`,
+  }
+}
+
+function streamRss(url: string): { rows: number; peakRssMb: number } {
+  const script = fileURLToPath(new URL('./stream-rss.ts', import.meta.url))
+  const out = execFileSync(process.execPath, ['--import', 'tsx', script, url], { encoding: 'utf8' })
+  return JSON.parse(out.trim().split('\n').at(-1) ?? '{}')
+}
+
+async function main(): Promise<void> {
+  const flags = program.parse().opts<Flags>()
+  const log = (line: string) => console.error(line)
+  const models = selectModels(flags.models)
+  const events = flags.events ?? (flags.engine === 'pglite' ? 100_000 : 1_000_000)
+  const opened = new Set<SampleDatabase>()
+  const open = async (n: number): Promise<SampleDatabase> => {
+    const sample = await (flags.engine === 'pglite' ? openPgliteSample(n, log) : openPostgresSample(n, log))
+    opened.add(sample)
+    return sample
+  }
+  // An interrupted run still stops its server, so the cached cluster is not left running.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      Promise.allSettled([...opened].map((sample) => sample.close())).finally(() => process.exit(130))
+    })
+  }
+
+  log('compile cost (no database):')
+  const compile = await compileCosts(models, log)
+
+  const sample = await open(events)
+  let timings: ModelTiming[] = []
+  let memory: BenchReport['memory']
+  try {
+    log(`${events.toLocaleString('en-US')} events on ${sample.version}:`)
+    const hub = benchHub(sample.db)
+    for (const model of models) {
+      timings.push(await runModel(sample.db, hub, model, { runs: flags.runs, reference: true, log }))
+    }
+    if (flags.memory && sample.url) {
+      log('streaming events() in its own process…')
+      memory = { ...streamRss(sample.url), limitMb: MEMORY_LIMIT_MB }
+      log(`  peak RSS ${memory.peakRssMb.toFixed(0)} MB for ${memory.rows} rows`)
+    }
+  } finally {
+    await sample.close()
+  }
+  timings = [...timings]
+
+  let scaling: BenchReport['scaling']
+  if (flags.scaling && events > SCALING_FROM) {
+    const small = await open(SCALING_FROM)
+    try {
+      log(`${SCALING_FROM.toLocaleString('en-US')} events, for the growth factor:`)
+      const hub = benchHub(small.db)
+      const scaled = []
+      for (const model of models) {
+        const timing = await runModel(small.db, hub, model, { runs: flags.runs, reference: false, log })
+        const large = timings.find((t) => t.model === model.name)!
+        scaled.push({ model: model.name, medianMs: timing.medianMs, growth: large.medianMs / timing.medianMs })
+      }
+      scaling = { fromEvents: SCALING_FROM, models: scaled }
+    } finally {
+      await small.close()
+    }
+  }
+
+  const report: BenchReport = {
+    date: new Date().toISOString(),
+    command: `pnpm bench ${process.argv.slice(2).join(' ')}`.trim(),
+    engine: flags.engine,
+    database: sample.version,
+    settings: flags.engine === 'postgres' ? 'jit=off, shared_buffers=512MB, work_mem=64MB' : 'defaults',
+    machine: machine(),
+    events,
+    runs: flags.runs,
+    models: timings,
+    compile,
+    ...(scaling ? { scaling } : {}),
+    ...(memory ? { memory } : {}),
+  }
+  const dir = new URL('../results/', import.meta.url)
+  mkdirSync(dir, { recursive: true })
+  const file = new URL(flags.engine === 'pglite' ? 'latest-pglite.json' : 'latest.json', dir)
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`)
+  console.log(markdownReport(report))
+  log(`\nwritten to ${fileURLToPath(file)}`)
+  const differing = timings.filter((t) => t.difference)
+  if (differing.length > 0) {
+    throw new Error(`the reference SQL gives another answer for ${differing.map((t) => t.model).join(', ')}`)
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench: ${error instanceof Error ? error.message : String(error)}`)
+  process.exitCode = 1
+})

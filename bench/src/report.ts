@@ -1,0 +1,91 @@
+import type { CompileCost } from './compile-cost.ts'
+import type { ModelTiming } from './run-model.ts'
+
+/** The issue's targets: what the report marks as missed. */
+export const TARGETS = { ratio: 1.3, compileUs: 200, growth: 12 } as const
+
+export interface Machine {
+  readonly cpus: number
+  readonly cpuModel: string
+  readonly memoryGb: number
+  readonly node: string
+  readonly os: string
+}
+
+export interface BenchReport {
+  readonly date: string
+  readonly command: string
+  readonly engine: 'postgres' | 'pglite'
+  readonly database: string
+  readonly settings: string
+  readonly machine: Machine
+  readonly events: number
+  readonly runs: number
+  readonly models: readonly ModelTiming[]
+  readonly compile: readonly CompileCost[]
+  /** The same models at a smaller event count, and the growth factor from it. */
+  readonly scaling?: {
+    readonly fromEvents: number
+    readonly models: readonly { model: string; medianMs: number; growth: number }[]
+  }
+  readonly memory?: { readonly rows: number; readonly peakRssMb: number; readonly limitMb: number }
+}
+
+const ms = (value: number): string => (value >= 100 ? value.toFixed(0) : value.toFixed(1))
+const missed = (bad: boolean): string => (bad ? ' ✗' : '')
+
+/** The report as a markdown table, with a line per target that was missed. */
+export function markdownReport(report: BenchReport): string {
+  const scaling = report.scaling
+  const header = [
+    'model',
+    'median ms',
+    'rows',
+    'reference ms',
+    '× reference',
+    'compile µs',
+    'Sort / WindowAgg / joins',
+    ...(scaling ? [`ms at ${scaling.fromEvents.toLocaleString('en-US')}`, 'growth'] : []),
+  ]
+  const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`]
+  for (const timing of report.models) {
+    const compile = report.compile.find((c) => c.model === timing.model)
+    const scaled = scaling?.models.find((s) => s.model === timing.model)
+    const { sorts, windowAggs, joins } = timing.plan
+    const ratio = timing.reference?.ratio
+    const cells = [
+      timing.model,
+      ms(timing.medianMs),
+      timing.rows.toLocaleString('en-US'),
+      timing.reference ? ms(timing.reference.medianMs) : '–',
+      timing.difference
+        ? 'different answer ✗'
+        : ratio === undefined
+          ? '–'
+          : `${ratio.toFixed(2)}${missed(ratio > TARGETS.ratio)}`,
+      compile ? `${compile.medianUs.toFixed(0)}${missed(compile.medianUs > TARGETS.compileUs)}` : '–',
+      `${sorts} / ${windowAggs} / ${joins}`,
+      ...(scaling
+        ? [
+            scaled ? ms(scaled.medianMs) : '–',
+            scaled ? `${scaled.growth.toFixed(1)}${missed(scaled.growth > TARGETS.growth)}` : '–',
+          ]
+        : []),
+    ]
+    lines.push(`| ${cells.join(' | ')} |`)
+  }
+  const m = report.machine
+  const notes = [
+    '',
+    `${report.events.toLocaleString('en-US')} events on ${report.database} (${report.settings}); median of ${report.runs} runs after a warm-up.`,
+    `Machine: ${m.cpus} × ${m.cpuModel}, ${m.memoryGb} GB RAM, ${m.os}, Node ${m.node}.`,
+    `Targets: ≤ ${TARGETS.ratio}× the hand-written reference, compile < ${TARGETS.compileUs} µs, growth ≤ ${TARGETS.growth}× from 100k to 1M events (✗ = missed).`,
+  ]
+  if (report.memory) {
+    const { rows, peakRssMb, limitMb } = report.memory
+    notes.push(
+      `Streaming events() (${rows.toLocaleString('en-US')} rows, .stream()): peak RSS ${peakRssMb.toFixed(0)} MB (limit ${limitMb} MB)${missed(peakRssMb > limitMb)}.`,
+    )
+  }
+  return [...lines, ...notes].join('\n')
+}

@@ -1,0 +1,120 @@
+import { createHash } from 'node:crypto'
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { createPgliteDb, createPostgresDb, loadSampleData } from '@kysely-modelhub/postgres'
+import { type Kysely, sql } from 'kysely'
+import { findPostgresBinaries, startPostgresCluster } from '../../test/support/postgres-cluster.ts'
+
+const root = fileURLToPath(new URL('../..', import.meta.url))
+/** Gitignored: loaded clusters live here between runs. */
+export const CACHE_DIR = join(root, 'bench', '.cache')
+
+/**
+ * The sample generator's version: a hash of its source and of the loader, so a change to either
+ * loads the data again instead of benchmarking stale rows.
+ */
+export function generatorVersion(): string {
+  const hash = createHash('sha256')
+  const dirs = ['packages/modelhub/src/sample-data', 'packages/dialects/postgres/src']
+  for (const dir of dirs) {
+    for (const file of readdirSync(join(root, dir)).sort()) {
+      if (dir.endsWith('sample-data') || file.startsWith('load-')) hash.update(readFileSync(join(root, dir, file)))
+    }
+  }
+  return hash.digest('hex').slice(0, 10)
+}
+
+/** A database holding `events` sample events in its `data` table, analyzed. */
+export interface SampleDatabase {
+  readonly db: Kysely<any>
+  /** E.g. 'PostgreSQL 15.14' or 'PGlite 0.5 (PostgreSQL 17.x)'. */
+  readonly version: string
+  /** A connection string for another process, when there is a server. */
+  readonly url?: string
+  /** Whether the data was loaded now (false: reused from the cache). */
+  readonly loaded: boolean
+  close(): Promise<void>
+}
+
+async function load(db: Kysely<any>, events: number, log: (line: string) => void): Promise<void> {
+  const started = Date.now()
+  log(`loading ${events.toLocaleString('en-US')} sample events…`)
+  await loadSampleData(db, { events, seed: 1 })
+  // Statistics as a freshly loaded warehouse table would have them; the plans depend on them.
+  await sql`vacuum analyze data`.execute(db)
+  log(`loaded in ${((Date.now() - started) / 1000).toFixed(0)} s`)
+}
+
+const serverVersion = async (db: Kysely<any>): Promise<string> => {
+  const { rows } = await sql<{ v: string }>`select version() as v`.execute(db)
+  return rows[0]?.v.split(' on ')[0] ?? 'unknown'
+}
+
+/**
+ * A throwaway Postgres (as the tests start one, with jit=off) on a data directory cached under
+ * bench/.cache by event count and generator version: the first run loads the events, later
+ * runs start on the loaded files.
+ */
+export async function openPostgresSample(events: number, log: (line: string) => void): Promise<SampleDatabase> {
+  const binDir = findPostgresBinaries()
+  if (!binDir) throw new Error('no Postgres server binaries (initdb, pg_ctl) found: install postgresql')
+  const key = `postgres-${binDir.split('/').at(-2)}-${events}-${generatorVersion()}`
+  const dataDir = join(CACHE_DIR, key)
+  const marker = `${dataDir}.loaded`
+  if (!existsSync(marker)) rmSync(dataDir, { recursive: true, force: true })
+  const cluster = startPostgresCluster(binDir, {
+    dataDir,
+    // Room for a sort of the sessionization columns in memory, as a warehouse would give it.
+    settings: ['shared_buffers=512MB', 'work_mem=64MB'],
+  })
+  const db = createPostgresDb<any>({ connectionString: cluster.url, max: 2 })
+  try {
+    const loaded = !existsSync(marker)
+    if (loaded) {
+      await load(db, events, log)
+      writeFileSync(marker, `${new Date().toISOString()}\n`)
+    } else {
+      // Plans depend on fresh statistics: the same ANALYZE as after a load.
+      await sql`vacuum analyze data`.execute(db)
+    }
+    return {
+      db,
+      version: await serverVersion(db),
+      url: cluster.url,
+      loaded,
+      async close() {
+        await db.destroy()
+        cluster.stop()
+      },
+    }
+  } catch (error) {
+    await db.destroy()
+    cluster.stop()
+    throw error
+  }
+}
+
+/** Embedded PGlite on a data directory cached the same way. */
+export async function openPgliteSample(events: number, log: (line: string) => void): Promise<SampleDatabase> {
+  const dataDir = join(CACHE_DIR, `pglite-${events}-${generatorVersion()}`)
+  const marker = `${dataDir}.loaded`
+  if (!existsSync(marker)) rmSync(dataDir, { recursive: true, force: true })
+  const db = await createPgliteDb<any>({ dataDir })
+  try {
+    const loaded = !existsSync(marker)
+    if (loaded) {
+      await load(db, events, log)
+      writeFileSync(marker, `${new Date().toISOString()}\n`)
+    }
+    return {
+      db,
+      version: `PGlite (${await serverVersion(db)})`,
+      loaded,
+      close: () => db.destroy(),
+    }
+  } catch (error) {
+    await db.destroy()
+    throw error
+  }
+}

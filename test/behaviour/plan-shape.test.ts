@@ -1,0 +1,47 @@
+import { loadSampleData } from '@kysely-modelhub/postgres'
+import { sql } from 'kysely'
+import { expect, it } from 'vitest'
+import { benchHub, MODELS } from '../../bench/src/models.ts'
+import { describeEachPostgres } from '../support/engines.ts'
+import { planShape } from '../support/plan.ts'
+
+/** The benchmark's models, whose plans `pnpm bench` reports, on a small generated sample. */
+describeEachPostgres(
+  'plan shape of the benchmark models',
+  (ctx) => {
+    for (const model of MODELS) {
+      it(`${model.name}: never joins events back on event_id`, async () => {
+        const shape = await planShape(ctx.db, model.build(benchHub(ctx.db)))
+        expect(shape.eventIdJoins).toBe(0)
+        // divide aligns its two aggregates on their keys: the only join any model needs.
+        expect(shape.joins).toBe(model.name === 'new-user-share' ? 1 : 0)
+      })
+    }
+
+    for (const model of MODELS.filter((m) => !m.usesSessions)) {
+      it(`${model.name}: reads no session column, so pays for no sessionization sort`, async () => {
+        const shape = await planShape(ctx.db, model.build(benchHub(ctx.db)))
+        expect(shape.sessionSorts).toBe(0)
+      })
+    }
+
+    it('finds the sessionization sorts where sessions are read (the check above can fail)', async () => {
+      const events = MODELS.find((m) => m.name === 'events')!
+      const shape = await planShape(ctx.db, events.build(benchHub(ctx.db)))
+      // lag/row_number per user, the running count of starts over all events, the per-user max.
+      expect(shape.sessionSorts).toBe(3)
+      expect(shape.windowAggs).toBe(3)
+    })
+
+    it('counts what the plans hold: one WindowAgg for retention, none for unique users', async () => {
+      const hub = benchHub(ctx.db)
+      const shape = async (name: string) => planShape(ctx.db, MODELS.find((m) => m.name === name)!.build(hub))
+      expect((await shape('unique-users')).windowAggs).toBe(0)
+      expect((await shape('retention-monthly')).windowAggs).toBe(1)
+    })
+  },
+  async (db) => {
+    await loadSampleData(db, { events: 2000, seed: 3, progress: false })
+    await sql`analyze data`.execute(db)
+  },
+)
