@@ -1,3 +1,4 @@
+export { type CancellableRun, cancellationOf, QueryCancelledError, rememberCancellation } from './cancellation.ts'
 export { CALENDAR_UNITS, type CalendarUnit, type Engine, type SliceEnd, type SliceStart } from './engine.ts'
 export { engineOf, rememberEngine } from './engine-registry.ts'
 export { invalid, ModelHubInputError } from './errors.ts'

@@ -1,4 +1,4 @@
-export { globalContexts, locationStack } from '@kysely-modelhub/core'
+export { globalContexts, locationStack, ModelHubInputError, QueryCancelledError } from '@kysely-modelhub/core'
 export type { FrequencyRow } from './agg/frequency.ts'
 export type { RetentionMatrixOptions, RetentionRow, RetentionTimePeriod } from './agg/retention-matrix.ts'
 export { type RetentionMatrixRow, toMatrix } from './agg/retention-to-matrix.ts'
@@ -10,6 +10,7 @@ export { type SankeyChartOptions, sankeyChartSvg } from './charts/sankey.ts'
 export { ConnectionReleasedError, type HubConnection } from './connection-scope.ts'
 export { checkDay, checkDayWindow } from './dates.ts'
 export type { DivideCheck, DivideValue, Quotient } from './divide.ts'
+export { type ExecuteOptions, executeWithSignal } from './execute-with-signal.ts'
 export type { FunnelModels, OrderedStepKeys } from './funnel/funnel-models.ts'
 export type {
   NavigationPathRow,
@@ -49,4 +50,5 @@ export {
   type SampleEventRow,
   validateEvent,
 } from './sample-data/index.ts'
+export { requiredColumns } from './source-check.ts'
 export { displaySqlAsMarkdown, type SqlExportable, type ToSqlOptions } from './sql-export.ts'

@@ -8,13 +8,14 @@ import {
   type LocationStack,
   locationStack,
 } from '@kysely-modelhub/core'
-import type { Expression, Kysely, SelectQueryBuilder } from 'kysely'
+import type { Compilable, Expression, Kysely, SelectQueryBuilder } from 'kysely'
 import { AggModels } from './agg/agg-models.ts'
 import type { AggregateQuery } from './agg/aggregate-query.ts'
 import { connectHub, type HubConnection, withHeldConnection } from './connection-scope.ts'
 import { type ConversionEvent, type ConversionEventDefinition, defineConversion } from './conversions.ts'
 import { checkDayWindow } from './dates.ts'
 import { type DivideCheck, divide, type Quotient } from './divide.ts'
+import { type ExecuteOptions, executeWithSignal } from './execute-with-signal.ts'
 import { FunnelModels } from './funnel/funnel-models.ts'
 import type { HubContext } from './hub-context.ts'
 import { MapModels } from './map/map-models.ts'
@@ -28,7 +29,9 @@ import {
   parseModelHubOptions,
 } from './options.ts'
 import { eventsPipeline } from './pipeline/events.ts'
+import { checkSource } from './source-check.ts'
 import { type SqlExportable, type ToSqlOptions, toSql } from './sql-export.ts'
+import { checkTableName } from './table-name.ts'
 
 /** What `hub.events()` returns: an ordinary Kysely query over the `events` source. */
 export type EventsQuery<DB, G extends string> = SelectQueryBuilder<DB & { events: EventRow<G> }, 'events', EventRow<G>>
@@ -75,7 +78,7 @@ export class ModelHub<DB, const G extends readonly string[] = readonly [], C ext
     this.engine = engine
     this.settings = Object.freeze({
       ...settings,
-      table: settings.table ?? (engine.name === 'bigquery' ? 'events' : 'data'),
+      table: checkTableName(settings.table ?? (engine.name === 'bigquery' ? 'events' : 'data'), engine),
       globalContexts: settings.globalContexts as unknown as G,
     })
     this.#options = options
@@ -151,6 +154,24 @@ export class ModelHub<DB, const G extends readonly string[] = readonly [], C ext
     b: SelectQueryBuilder<any, any, RB> & DivideCheck<RA, RB>,
   ): AggregateQuery<Quotient<RA, RB>> {
     return divide(this.context, a, b)
+  }
+
+  /**
+   * Checks, with one catalog query, that the table exists and has the columns this hub reads;
+   * a ModelHubInputError names what is missing. Models never run it themselves.
+   */
+  check(): Promise<void> {
+    return checkSource(this.context, this.settings)
+  }
+
+  /**
+   * Runs a query, cancelling it on the database when `timeoutMs` passes or `signal` aborts
+   * (QueryCancelledError); see {@link executeWithSignal} for what each engine can cancel.
+   *
+   * @example await hub.execute(hub.agg.uniqueUsers(hub.events()), { timeoutMs: 30_000 })
+   */
+  execute<O>(q: Compilable<O>, options: ExecuteOptions = {}): Promise<O[]> {
+    return executeWithSignal(this.db as unknown as Kysely<any>, q, options)
   }
 
   /** The SQL of a query: formatted for this hub's engine, optionally with its parameters inlined. */

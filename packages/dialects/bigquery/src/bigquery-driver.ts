@@ -20,6 +20,8 @@ export interface BigQueryDialectConfig {
   readonly maximumBytesBilled?: number
   /** Rows per chunk when streaming (`.stream(n)` overrides it). */
   readonly chunkSize?: number
+  /** BigQuery cancels a job that runs longer than this (the job's `jobTimeoutMs`). */
+  readonly jobTimeoutMs?: number
 }
 
 /** Values as the rest of the model hub expects them: Date for TIMESTAMP, 'YYYY-MM-DD' for DATE, numbers. */
@@ -56,7 +58,7 @@ export class BigQueryConnection implements DatabaseConnection {
   /** The request the client gets for a compiled query: named parameters with their types. */
   request(compiledQuery: CompiledQuery): Query {
     const { params, types } = bigQueryParameters(compiledQuery.parameters)
-    const { client, dataset, location, maximumBytesBilled } = this.#config
+    const { client, dataset, location, maximumBytesBilled, jobTimeoutMs } = this.#config
     return {
       query: compiledQuery.sql,
       params,
@@ -66,12 +68,31 @@ export class BigQueryConnection implements DatabaseConnection {
       ...(location ? { location } : {}),
       ...(dataset ? { defaultDataset: { projectId: client.projectId, datasetId: dataset } } : {}),
       ...(maximumBytesBilled === undefined ? {} : { maximumBytesBilled: String(maximumBytesBilled) }),
+      ...(jobTimeoutMs === undefined ? {} : { jobTimeoutMs }),
     }
   }
 
-  async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
+  /** Runs a query job; aborting `signal` cancels the job on BigQuery (and the wait for it rejects). */
+  async executeQuery<R>(compiledQuery: CompiledQuery, signal?: AbortSignal): Promise<QueryResult<R>> {
+    signal?.throwIfAborted()
     const [job] = await this.#config.client.createQueryJob(this.request(compiledQuery))
-    const [rows] = await job.getQueryResults({ wrapIntegers: false, parseJSON: true } as never)
+    let cancel: (() => void) | undefined
+    const cancelled = new Promise<never>((_, reject) => {
+      cancel = () => {
+        job.cancel().catch(() => {})
+        reject(signal?.reason)
+      }
+    })
+    cancelled.catch(() => {})
+    if (signal?.aborted) cancel?.()
+    else if (cancel) signal?.addEventListener('abort', cancel, { once: true })
+    const results = job.getQueryResults({ wrapIntegers: false, parseJSON: true } as never)
+    let rows: unknown
+    try {
+      ;[rows] = await (signal ? Promise.race([results, cancelled]) : results)
+    } finally {
+      if (cancel) signal?.removeEventListener('abort', cancel)
+    }
     const affected = job.metadata?.statistics?.query?.numDmlAffectedRows
     return {
       rows: (rows as Record<string, unknown>[]).map(toJsRow) as R[],

@@ -1,5 +1,5 @@
 import { BigQuery } from '@google-cloud/bigquery'
-import { rememberEngine } from '@kysely-modelhub/core'
+import { rememberCancellation, rememberEngine } from '@kysely-modelhub/core'
 import { type Compilable, Kysely } from 'kysely'
 import { BigQueryDialect } from './bigquery-dialect.ts'
 import { BigQueryConnection, type BigQueryDialectConfig } from './bigquery-driver.ts'
@@ -15,6 +15,8 @@ export interface BigQueryDbOptions {
   readonly keyFilename?: string
   /** Fails a query that would bill more than this many bytes (a cost guard). */
   readonly maximumBytesBilled?: number
+  /** BigQuery cancels any job of this Kysely that runs longer than this many milliseconds. */
+  readonly jobTimeoutMs?: number
 }
 
 /**
@@ -33,9 +35,11 @@ export function createBigQueryDb<DB>(options: BigQueryDbOptions): Kysely<DB> {
     dataset: options.dataset,
     ...(options.location ? { location: options.location } : {}),
     ...(options.maximumBytesBilled === undefined ? {} : { maximumBytesBilled: options.maximumBytesBilled }),
+    ...(options.jobTimeoutMs === undefined ? {} : { jobTimeoutMs: options.jobTimeoutMs }),
   }
   const db = new Kysely<DB>({ dialect: new BigQueryDialect(config) })
   configs.set(db, config)
+  rememberCancellation(db, (compiled, signal) => new BigQueryConnection(config).executeQuery(compiled, signal))
   return rememberEngine(db, bigquery)
 }
 

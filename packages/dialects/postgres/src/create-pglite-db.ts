@@ -1,7 +1,8 @@
 import { PGlite } from '@electric-sql/pglite'
-import { rememberEngine } from '@kysely-modelhub/core'
+import { rememberCancellation, rememberEngine } from '@kysely-modelhub/core'
 import { Kysely } from 'kysely'
 import { PGliteDialect } from 'kysely-pglite-dialect'
+import { pgliteCancellation } from './cancel.ts'
 import { rememberConnection } from './connections.ts'
 import { postgres } from './postgres-engine.ts'
 import { PG_TYPE, resultParsers } from './result-types.ts'
@@ -26,8 +27,7 @@ export async function createPgliteDb<DB>(options: PgliteDbOptions = {}): Promise
     },
   })
   await pglite.exec(`set time zone 'UTC'; set datestyle = 'ISO'`)
-  return rememberEngine(
-    rememberConnection(new Kysely<DB>({ dialect: new PGliteDialect(pglite) }), { pglite }),
-    postgres,
-  )
+  const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) })
+  rememberCancellation(db, pgliteCancellation(db))
+  return rememberEngine(rememberConnection(db, { pglite }), postgres)
 }

@@ -1,7 +1,8 @@
-import { rememberEngine } from '@kysely-modelhub/core'
+import { rememberCancellation, rememberEngine } from '@kysely-modelhub/core'
 import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient } from 'kysely'
 import pg from 'pg'
 import Cursor from 'pg-cursor'
+import { poolCancellation } from './cancel.ts'
 import { rememberConnection } from './connections.ts'
 import { postgres } from './postgres-engine.ts'
 import { resultParsers, serializeParameters } from './result-types.ts'
@@ -48,6 +49,7 @@ function typedPool(pool: pg.Pool): PostgresPool {
 export function createPostgresDb<DB>(options: PostgresDbOptions): Kysely<DB> {
   const pool = options.pool ?? ownPool(options.connectionString, options.max)
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: typedPool(pool), cursor: ModelHubCursor }) })
+  rememberCancellation(db, poolCancellation(db))
   return rememberEngine(rememberConnection(db, { pool }), postgres)
 }
 

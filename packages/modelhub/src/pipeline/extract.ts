@@ -1,6 +1,7 @@
 import type { Engine } from '@kysely-modelhub/core'
 import { type Expression, type Kysely, type SelectQueryBuilder, sql } from 'kysely'
 import { globalContextType } from '../global-context-name.ts'
+import { tableReference } from '../table-name.ts'
 
 export interface ExtractOptions {
   readonly table: string
@@ -24,7 +25,7 @@ export function extractEvents(
   options: ExtractOptions,
 ): SelectQueryBuilder<any, any, any> {
   let raw = db
-    .selectFrom(sql.table(options.table).as('data'))
+    .selectFrom(tableReference(options.table).as('data'))
     .selectAll('data')
     .select((eb) => engine.parseJson(eb.ref('data.value')).as('v'))
   if (options.startDate) raw = raw.where('day', '>=', engine.date(options.startDate))

@@ -1,0 +1,41 @@
+import type { CancellableRun } from '@kysely-modelhub/core'
+import { type Kysely, sql } from 'kysely'
+
+/**
+ * Cancellation on a pg pool: the query runs on a connection held for it, whose server process id
+ * is read first; an abort sends `pg_cancel_backend(pid)` from another connection of the pool,
+ * which stops the statement on the server (the held connection stays usable). The connection goes
+ * back to the pool only after any cancel request has been answered, so a late cancel can never
+ * reach a query of the next borrower.
+ */
+export function poolCancellation(db: Kysely<any>): CancellableRun {
+  return (compiled, signal) =>
+    db.connection().execute(async (connection) => {
+      const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(connection)
+      const pid = rows[0]?.pid
+      let cancelling: Promise<unknown> | undefined
+      const cancel = () => {
+        cancelling ??= sql`select pg_cancel_backend(${pid})`.execute(db).catch(() => {})
+      }
+      signal.addEventListener('abort', cancel, { once: true })
+      try {
+        signal.throwIfAborted()
+        return await connection.executeQuery(compiled)
+      } finally {
+        signal.removeEventListener('abort', cancel)
+        await cancelling
+      }
+    })
+}
+
+/**
+ * PGlite runs each query synchronously in this thread: nothing (not a timer, not an abort) can run
+ * until it returns, and it ignores statement_timeout. So a signal is honoured only before the
+ * query starts (including while it waits behind other queries); a running query completes.
+ */
+export function pgliteCancellation(db: Kysely<any>): CancellableRun {
+  return async (compiled, signal) => {
+    signal.throwIfAborted()
+    return db.executeQuery(compiled)
+  }
+}

@@ -1,0 +1,42 @@
+import { assertText, type Engine, invalid } from '@kysely-modelhub/core'
+import { type RawBuilder, sql } from 'kysely'
+
+/** Postgres keeps the first 63 bytes of a name (NAMEDATALEN - 1): two longer names could read one table. */
+const POSTGRES_NAME_BYTES = 63
+
+/**
+ * Checks the `table` option: dot-separated parts (`data`, `analytics.data`; on BigQuery also
+ * `project.dataset.events`), each non-empty. Any other text is allowed in a part: it is quoted as an
+ * identifier, never pasted. On Postgres a part longer than 63 bytes is an error, since the server
+ * would silently shorten it.
+ */
+export function checkTableName(table: string, engine: Engine): string {
+  assertText('option "table"', table)
+  const parts = table.split('.')
+  const most = engine.name === 'bigquery' ? 3 : 2
+  const shape =
+    engine.name === 'bigquery' ? '"events", "dataset.events" or "project.dataset.events"' : '"data" or "schema.data"'
+  if (parts.length > most || parts.some((part) => part.length === 0)) {
+    invalid(
+      'option "table"',
+      table,
+      `expected ${shape}: ${most === 3 ? 'one to three' : 'one or two'} non-empty names joined by "."`,
+    )
+  }
+  if (engine.name === 'postgres') {
+    const long = parts.find((part) => new TextEncoder().encode(part).length > POSTGRES_NAME_BYTES)
+    if (long !== undefined) {
+      invalid(
+        'option "table"',
+        table,
+        `the name "${long}" is longer than Postgres' 63 bytes, and Postgres would silently shorten it`,
+      )
+    }
+  }
+  return table
+}
+
+/** The table as a quoted identifier path: `"analytics"."data"`, `` `project`.`dataset`.`events` ``. */
+export function tableReference(table: string): RawBuilder<unknown> {
+  return sql.id(...table.split('.'))
+}
