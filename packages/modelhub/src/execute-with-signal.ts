@@ -1,5 +1,10 @@
 import { cancellationOf, invalid, QueryCancelledError } from '@kysely-modelhub/core'
-import type { Compilable, Kysely } from 'kysely'
+import type { CompiledQuery, Kysely } from 'kysely'
+
+/** A query builder, or raw `sql` (compiled on the Kysely it runs on). */
+export interface RunnableQuery<O> {
+  compile(db: Kysely<any>): CompiledQuery<O>
+}
 
 /** How long a query may run, and a signal that cancels it. */
 export interface ExecuteOptions {
@@ -33,7 +38,7 @@ function why(signal: AbortSignal, timeoutMs: number | undefined, timeout: AbortS
  */
 export async function executeWithSignal<O>(
   db: Kysely<any>,
-  q: Compilable<O>,
+  q: RunnableQuery<O>,
   options: ExecuteOptions = {},
 ): Promise<O[]> {
   const timeoutMs = checkTimeout(options.timeoutMs)
@@ -53,7 +58,7 @@ export async function executeWithSignal<O>(
   const signal = signals.length === 1 ? (signals[0] as AbortSignal) : AbortSignal.any(signals)
   if (signal.aborted) throw new QueryCancelledError(`query not run: ${why(signal, timeoutMs, timeout)}`)
   try {
-    const result = await run(q.compile(), signal)
+    const result = await run(q.compile(db), signal)
     return result.rows as O[]
   } catch (error) {
     if (signal.aborted) {

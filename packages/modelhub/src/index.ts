@@ -10,7 +10,7 @@ export { type SankeyChartOptions, sankeyChartSvg } from './charts/sankey.ts'
 export { ConnectionReleasedError, type HubConnection } from './connection-scope.ts'
 export { checkDay, checkDayWindow } from './dates.ts'
 export type { DivideCheck, DivideValue, Quotient } from './divide.ts'
-export { type ExecuteOptions, executeWithSignal } from './execute-with-signal.ts'
+export { type ExecuteOptions, executeWithSignal, type RunnableQuery } from './execute-with-signal.ts'
 export type { FunnelModels, OrderedStepKeys } from './funnel/funnel-models.ts'
 export type {
   NavigationPathRow,

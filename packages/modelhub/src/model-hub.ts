@@ -8,14 +8,14 @@ import {
   type LocationStack,
   locationStack,
 } from '@kysely-modelhub/core'
-import type { Compilable, Expression, Kysely, SelectQueryBuilder } from 'kysely'
+import type { Expression, Kysely, SelectQueryBuilder } from 'kysely'
 import { AggModels } from './agg/agg-models.ts'
 import type { AggregateQuery } from './agg/aggregate-query.ts'
 import { connectHub, type HubConnection, withHeldConnection } from './connection-scope.ts'
 import { type ConversionEvent, type ConversionEventDefinition, defineConversion } from './conversions.ts'
 import { checkDayWindow } from './dates.ts'
 import { type DivideCheck, divide, type Quotient } from './divide.ts'
-import { type ExecuteOptions, executeWithSignal } from './execute-with-signal.ts'
+import { type ExecuteOptions, executeWithSignal, type RunnableQuery } from './execute-with-signal.ts'
 import { FunnelModels } from './funnel/funnel-models.ts'
 import type { HubContext } from './hub-context.ts'
 import { MapModels } from './map/map-models.ts'
@@ -170,7 +170,7 @@ export class ModelHub<DB, const G extends readonly string[] = readonly [], C ext
    *
    * @example await hub.execute(hub.agg.uniqueUsers(hub.events()), { timeoutMs: 30_000 })
    */
-  execute<O>(q: Compilable<O>, options: ExecuteOptions = {}): Promise<O[]> {
+  execute<O>(q: RunnableQuery<O>, options: ExecuteOptions = {}): Promise<O[]> {
     return executeWithSignal(this.db as unknown as Kysely<any>, q, options)
   }
 

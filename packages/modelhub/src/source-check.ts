@@ -11,9 +11,7 @@ export interface SourceSettings {
 }
 
 /** The columns the events pipeline reads from the table, for the hub's layout and options. */
-export function requiredColumns(
-  settings: SourceSettings,
-): string[] {
+export function requiredColumns(settings: SourceSettings): string[] {
   if (settings.layout !== 'snowplow') return ['event_id', 'day', 'moment', 'cookie_id', 'value']
   const contexts = [...settings.globalContexts, ...(settings.identityResolution === undefined ? [] : ['identity'])]
   return [
