@@ -55,7 +55,9 @@ describeEachEngine(
       const days = ['2022-03-01', '2022-03-02', '2022-03-03', '2022-03-04', '2022-03-05', '2022-03-06']
       const expected = await Promise.all(
         days.map(async (day) =>
-          canonical(await hub.agg.uniqueUsers(hub.events({ startDate: day, endDate: day }), { groupBy: null }).execute()),
+          canonical(
+            await hub.agg.uniqueUsers(hub.events({ startDate: day, endDate: day }), { groupBy: null }).execute(),
+          ),
         ),
       )
       // Every caller makes a temporary table of the same name: sharing a connection would collide.

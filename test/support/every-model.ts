@@ -22,7 +22,7 @@ export const EVERY_MODEL: Record<string, (h: Hub) => { compile(): CompiledQuery;
   'map.conversionsCounter': (h) => h.map.conversionsCounter(h.events(), 'presses'),
   'map.conversionsInTime': (h) => h.map.conversionsInTime(h.events(), 'presses'),
   'map.preConversionHitNumber': (h) => h.map.preConversionHitNumber(h.events(), 'presses'),
-  'map.timeAgg': (h) => h.map.timeAgg(h.events(), '%Y-W%V %H:%M:%S.%f'),
+  'map.timeAgg': (h) => h.map.timeAgg(h.events(), { timeAggregation: '%Y-W%V %H:%M:%S.%f' }),
   'agg.uniqueUsers': (h) => h.agg.uniqueUsers(h.events()),
   'agg.uniqueUsers by application and location stack': (h) =>
     h.agg.uniqueUsers(h.events(), { groupBy: ['application', 'location_stack'] }),

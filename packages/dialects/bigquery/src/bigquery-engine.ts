@@ -131,8 +131,9 @@ export const bigquery: Engine = {
 
   // Takes JSON text (STRING) or JSON alike, without knowing which: to_json_string gives '"{…}"' for
   // text (a JSON string, whose value is parsed) and '{…}' for an object or array (kept as it is).
+  // Text that is not JSON fails the query (PARSE_JSON's error), never reads as an event of NULLs.
   parseJson: (value) =>
-    sql`(select coalesce(safe.parse_json(json_value(j), wide_number_mode => 'round'), j) from unnest([parse_json(to_json_string(${value}), wide_number_mode => 'round')]) as j)`,
+    sql`(select if(json_type(j) = 'string', parse_json(json_value(j), wide_number_mode => 'round'), j) from unnest([parse_json(to_json_string(${value}), wide_number_mode => 'round')]) as j)`,
 
   jsonArrayOrEmpty: <T>(array: Expression<unknown>) => sql<T[]>`coalesce(${array}, json '[]')`,
 

@@ -21,7 +21,16 @@ function matchSql(element: RawBuilder<unknown>, match: JsonMatch): RawBuilder<bo
   return sql<boolean>`(${sql.join(tests, sql` and `)})`
 }
 
-const elements = (array: Expression<unknown>) => sql`jsonb_array_elements(${array}) with ordinality as e(value, i)`
+/**
+ * The value if it is a JSON array, else SQL NULL: a JSON `null` or a scalar where an array belongs
+ * (`"location_stack": null`) reads as no elements, as BigQuery's JSON_QUERY_ARRAY reads it, instead
+ * of failing the whole query. Evaluates `array` once.
+ */
+const onlyArray = (array: Expression<unknown>) =>
+  sql`jsonb_path_query_first(${array}, 'strict $ ? (@.type() == "array")')`
+
+const elements = (array: Expression<unknown>) =>
+  sql`jsonb_array_elements(${onlyArray(array)}) with ordinality as e(value, i)`
 const value = sql.ref('e.value')
 
 /**
@@ -58,7 +67,7 @@ export const postgres: Engine = {
 
   jsonElement: <T>(array: Expression<unknown>, index: number) => sql<T | null>`(${array} -> (${sql.lit(index)}))`,
 
-  jsonLength: (array) => sql<number>`coalesce(jsonb_array_length(${array}), 0)`,
+  jsonLength: (array) => sql<number>`coalesce(jsonb_array_length(${onlyArray(array)}), 0)`,
 
   jsonSlice: <T>(array: Expression<unknown>, bounds: { start?: SliceStart; end?: SliceEnd }) =>
     sliceSql(array, bounds.start, bounds.end) as RawBuilder<T[]>,
@@ -69,7 +78,7 @@ export const postgres: Engine = {
     >`coalesce((select jsonb_agg(e.value order by e.i) from ${elements(array)} where ${matchSql(value, match)}), '[]'::jsonb)`,
 
   jsonSome: (array, match) =>
-    sql<boolean>`exists (select from jsonb_array_elements(${array}) as e(value) where ${matchSql(value, match)})`,
+    sql<boolean>`exists (select from jsonb_array_elements(${onlyArray(array)}) as e(value) where ${matchSql(value, match)})`,
 
   jsonPick: <T>(array: Expression<unknown>, keys: readonly string[]) => {
     const fields = keys.map((key) => sql`${lit(key)}, e.value -> ${lit(key)}`)
@@ -79,7 +88,7 @@ export const postgres: Engine = {
   },
 
   jsonIncludesString: (array, text) =>
-    sql<boolean>`exists (select from jsonb_array_elements(${array}) as e(value) where e.value = to_jsonb(${lit(text)}::text))`,
+    sql<boolean>`exists (select from jsonb_array_elements(${onlyArray(array)}) as e(value) where e.value = to_jsonb(${lit(text)}::text))`,
 
   jsonFieldText: (object, key) => sql<string | null>`(${object} ->> ${lit(key)})`,
 
