@@ -1,4 +1,11 @@
-import { type Engine, invalid, type LocationContext, LocationStack, locationStack } from '@kysely-modelhub/core'
+import {
+  assertText,
+  type Engine,
+  invalid,
+  type LocationContext,
+  LocationStack,
+  locationStack,
+} from '@kysely-modelhub/core'
 import { type Expression, type ExpressionBuilder, type RawBuilder, sql } from 'kysely'
 
 /**
@@ -32,6 +39,7 @@ export function defineConversion(definition: ConversionEventDefinition, engine: 
   if (eventType !== undefined && (typeof eventType !== 'string' || eventType.length === 0)) {
     invalid(`conversion "${name}" eventType`, eventType, 'expected an event type such as "PressEvent"')
   }
+  if (eventType !== undefined) assertText(`conversion "${name}" eventType`, eventType)
   return {
     name,
     isConversion(eb) {
