@@ -88,4 +88,28 @@ describe('BigQuery driver', () => {
     expect(requests[0]).toMatchObject({ dryRun: true, maximumBytesBilled: '5000000000' })
     await expect(dryRunBytes(db, db.selectFrom('events').selectAll())).rejects.toThrow(/made by createBigQueryDb/)
   })
+
+  it('sends jobTimeoutMs with every query job, so BigQuery cancels a job that runs too long', () => {
+    const db = new Kysely<Db>({ dialect: new BigQueryDialect({ client: { projectId: 'p' } as never }) })
+    const compiled = db.selectFrom('events').select('event_id').compile()
+    const request = new BigQueryConnection({ client: { projectId: 'p' } as never, jobTimeoutMs: 30_000 }).request(
+      compiled,
+    )
+    expect(request).toMatchObject({ query: 'select `event_id` from `events`', jobTimeoutMs: 30_000 })
+    expect(new BigQueryConnection({ client: { projectId: 'p' } as never }).request(compiled)).not.toHaveProperty(
+      'jobTimeoutMs',
+    )
+  })
+
+  it('creates no job for a query whose signal is already aborted', async () => {
+    const { client, requests } = fakeClient(ROWS)
+    const db = new Kysely<Db>({ dialect: new BigQueryDialect({ client: client as never }) })
+    const controller = new AbortController()
+    controller.abort(new Error('gone'))
+    const connection = new BigQueryConnection({ client: client as never })
+    await expect(
+      connection.executeQuery(db.selectFrom('events').selectAll().compile(), controller.signal),
+    ).rejects.toThrow('gone')
+    expect(requests).toEqual([])
+  })
 })
