@@ -1,6 +1,6 @@
 import { ModelHubInputError, QueryCancelledError } from '@kysely-modelhub/core'
 import { executeWithSignal, ModelHub } from '@kysely-modelhub/modelhub'
-import { connectionOf, loadSampleData } from '@kysely-modelhub/postgres'
+import { connectionOf, createPostgresDb, loadSampleData } from '@kysely-modelhub/postgres'
 import { sql } from 'kysely'
 import { expect, it } from 'vitest'
 import { describeEachEngine } from '../support/engines.ts'
@@ -71,6 +71,23 @@ describeEachEngine(
         expect(rows).toEqual([{ one: 1 }])
         expect(pool().waitingCount).toBe(0)
         expect(pool().idleCount).toBe(pool().totalCount)
+      })
+
+      it('cancels on time even when every connection of the pool is busy', async () => {
+        const small = createPostgresDb<any>({ connectionString: pool().options.connectionString as string, max: 2 })
+        try {
+          const started = Date.now()
+          const errors = await Promise.all(
+            [1, 2, 3].map(() => executeWithSignal(small, sleep(30), { timeoutMs: 300 }).catch((e: unknown) => e)),
+          )
+          expect(errors.map((e) => (e as Error).message)).toEqual(
+            Array(3).fill('query cancelled on the database: it ran longer than timeoutMs 300'),
+          )
+          expect(Date.now() - started).toBeLessThan(15_000)
+          expect(await sleepers()).toBe(0)
+        } finally {
+          await small.destroy()
+        }
       })
 
       it('cancels a slow model query when its signal aborts, leaving no statement running', async () => {

@@ -1,21 +1,37 @@
 import type { CancellableRun } from '@kysely-modelhub/core'
 import { type Kysely, sql } from 'kysely'
+import pg from 'pg'
+
+/**
+ * Sends `pg_cancel_backend(pid)` on a connection of its own, not one of the pool's: a timeout
+ * matters most when every pooled connection is busy.
+ */
+async function cancelBackend(pool: pg.Pool, pid: number): Promise<void> {
+  const client = new pg.Client(pool.options)
+  client.on('error', () => {})
+  try {
+    await client.connect()
+    await client.query('select pg_cancel_backend($1)', [pid])
+  } finally {
+    await client.end().catch(() => {})
+  }
+}
 
 /**
  * Cancellation on a pg pool: the query runs on a connection held for it, whose server process id
- * is read first; an abort sends `pg_cancel_backend(pid)` from another connection of the pool,
- * which stops the statement on the server (the held connection stays usable). The connection goes
- * back to the pool only after any cancel request has been answered, so a late cancel can never
- * reach a query of the next borrower.
+ * is read first; an abort sends `pg_cancel_backend(pid)` from a separate connection, which stops
+ * the statement on the server (the held connection stays usable). The connection goes back to the
+ * pool only after any cancel request has been answered, so a late cancel can never reach a query
+ * of the next borrower.
  */
-export function poolCancellation(db: Kysely<any>): CancellableRun {
+export function poolCancellation(db: Kysely<any>, pool: pg.Pool): CancellableRun {
   return (compiled, signal) =>
     db.connection().execute(async (connection) => {
       const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(connection)
       const pid = rows[0]?.pid
       let cancelling: Promise<unknown> | undefined
       const cancel = () => {
-        cancelling ??= sql`select pg_cancel_backend(${pid})`.execute(db).catch(() => {})
+        if (pid !== undefined) cancelling ??= cancelBackend(pool, pid).catch(() => {})
       }
       signal.addEventListener('abort', cancel, { once: true })
       try {

@@ -49,7 +49,7 @@ function typedPool(pool: pg.Pool): PostgresPool {
 export function createPostgresDb<DB>(options: PostgresDbOptions): Kysely<DB> {
   const pool = options.pool ?? ownPool(options.connectionString, options.max)
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: typedPool(pool), cursor: ModelHubCursor }) })
-  rememberCancellation(db, poolCancellation(db))
+  rememberCancellation(db, poolCancellation(db, pool))
   return rememberEngine(rememberConnection(db, { pool }), postgres)
 }
 
