@@ -1,11 +1,11 @@
 import { bigquery } from '@kysely-modelhub/bigquery'
 import { type Engine, ModelHubInputError } from '@kysely-modelhub/core'
-import { ModelHub, ModelHubOptionError } from '@kysely-modelhub/modelhub'
+import { ModelHub, ModelHubOptionError, requiredColumns } from '@kysely-modelhub/modelhub'
 import { createEventsTable, createPostgresDb, postgres } from '@kysely-modelhub/postgres'
 import { type Kysely, sql } from 'kysely'
 import { describe, expect, inject, it } from 'vitest'
 import { createDataTable, dataRow, OBJECTIV_DATA, userId } from '../fixtures/objectiv-data.ts'
-import { snowplowTable } from '../fixtures/snowplow-data.ts'
+import { SNOWPLOW_COLUMNS, snowplowTable } from '../fixtures/snowplow-data.ts'
 import { describeEachEngine } from '../support/engines.ts'
 import { createZetaSqlDb, type TableContents } from '../support/zetasql.ts'
 
@@ -263,6 +263,16 @@ describe('bad data in the table [bigquery(zetasql)]', () => {
       ])
       .execute()
     expect(rows.map((r) => [r.location_stack, r.nice, r.n])).toEqual([[null, null, 0]])
+  })
+
+  it("check() asks a snowplow table for the columns the snowplow fixture (the loader's layout) has", () => {
+    const needed = requiredColumns({
+      layout: 'snowplow',
+      globalContexts: ['application', 'http'],
+      identityResolution: 'email',
+    })
+    expect(needed.filter((column) => !(column in SNOWPLOW_COLUMNS))).toEqual([])
+    expect(needed).toContain('contexts_io_objectiv_context_identity_context_1_0_0')
   })
 
   it('duplicate event ids in the snowplow layout are read once (the earliest collected)', async () => {
