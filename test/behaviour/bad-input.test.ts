@@ -4,10 +4,10 @@ import { ModelHub, ModelHubOptionError, requiredColumns } from '@kysely-modelhub
 import { createEventsTable, createPostgresDb, postgres } from '@kysely-modelhub/postgres'
 import { type Kysely, sql } from 'kysely'
 import { describe, expect, inject, it } from 'vitest'
-import { createDataTable, dataRow, OBJECTIV_DATA, userId } from '../fixtures/objectiv-data.ts'
+import { dataRow, dataTable, OBJECTIV_DATA, userId } from '../fixtures/objectiv-data.ts'
 import { SNOWPLOW_COLUMNS, snowplowTable } from '../fixtures/snowplow-data.ts'
-import { describeEachEngine } from '../support/engines.ts'
-import { createZetaSqlDb, type TableContents } from '../support/zetasql.ts'
+import { describeEachEngine, itOnPostgres } from '../support/engines.ts'
+import { createZetaSqlDb } from '../support/zetasql.ts'
 
 /**
  * Bad input, one case each, with the exact error: what was wrong and what is valid. Checks made
@@ -18,22 +18,6 @@ import { createZetaSqlDb, type TableContents } from '../support/zetasql.ts'
 
 const DATE_HINT = "expected a calendar date written 'YYYY-MM-DD', e.g. '2022-03-01'"
 const CODES = '%Y %m %d %H %M %S %f %y %j %b %h %B %a %A %w %V %G %u %F %T'
-
-const BIGQUERY_DATA: TableContents['columns'] = {
-  event_id: 'STRING',
-  day: 'DATE',
-  moment: 'TIMESTAMP',
-  cookie_id: 'STRING',
-  value: 'STRING',
-}
-
-/** A BigQuery `data` table (value STRING) holding the rows, values as given (text kept as is). */
-function bigQueryData(rows: { event_id: string; day: string; moment: string; cookie_id: string; value: unknown }[]) {
-  return {
-    columns: BIGQUERY_DATA,
-    rows: rows.map((r) => ({ ...r, value: typeof r.value === 'string' ? r.value : JSON.stringify(r.value) })),
-  }
-}
 
 const ENGINES: [string, () => { db: Kysely<any>; engine: Engine }][] = [
   [
@@ -158,56 +142,72 @@ for (const [name, open] of ENGINES) {
 const MALFORMED_VALUE = '{"_type": "PressEvent", "location_stack": ['
 const NULL_STACK = dataRow(901, '2021-12-04 10:00:00.000', userId(9), { type: 'PressEvent' })
 ;(NULL_STACK.value as Record<string, unknown>).location_stack = null
+const MALFORMED_ROW = { ...dataRow(902, '2021-12-04 10:00:00.000', userId(9)), value: MALFORMED_VALUE }
+const GOOD_ROWS = OBJECTIV_DATA.slice(0, 3)
+
+/** The value column as text on Postgres (STRING on BigQuery), holding one row that is not JSON. */
+const TEXT_DATA = {
+  ...dataTable(GOOD_ROWS),
+  postgresTypes: { event_id: 'uuid', cookie_id: 'uuid', value: 'text' },
+  rows: [...dataTable(GOOD_ROWS).rows, MALFORMED_ROW],
+}
 
 describeEachEngine(
   'bad data in the table',
   (ctx) => {
-    it('a missing table: check() says so before any model runs; a model run fails with the database error', async () => {
+    const parseError = () => (ctx.isPostgres ? /invalid input syntax for type json/ : /PARSE_JSON/)
+
+    it('a missing table: a model run fails with the database error naming it', async () => {
       const hub = new ModelHub(ctx.db, { table: 'nowhere' })
-      await expect(hub.check()).rejects.toThrow(
-        new ModelHubInputError(
-          'option "table": got "nowhere"; no such table is visible to this connection; the objectiv layout reads a table with columns event_id, day, moment, cookie_id, value',
-        ),
+      await expect(hub.agg.uniqueUsers(hub.events()).execute()).rejects.toThrow(
+        ctx.isPostgres ? /relation "nowhere" does not exist/ : /Table not found: nowhere/,
       )
-      await expect(hub.agg.uniqueUsers(hub.events()).execute()).rejects.toThrow(/relation "nowhere" does not exist/)
     })
 
-    it('a table missing required columns: check() lists them and the columns it has', async () => {
-      await sql`create table partial (event_id uuid, moment timestamp, payload json)`.execute(ctx.db)
-      await expect(new ModelHub(ctx.db, { table: 'partial' }).check()).rejects.toThrow(
+    itOnPostgres(ctx, 'a missing table: check() says so before any model runs', async () => {
+      await expect(new ModelHub(ctx.db, { table: 'nowhere' }).check()).rejects.toThrow(
         new ModelHubInputError(
-          'option "table": got "partial"; the table lacks the columns day, cookie_id, value that the objectiv layout reads (it has event_id, moment, payload)',
+          'option "table": got "nowhere"; no such table is visible to this connection; the objectiv layout reads a table with columns event_id, day, moment, cookie_id, value',
         ),
       )
       await new ModelHub(ctx.db).check()
     })
 
-    it('malformed JSON in a text value column fails every query that reads the value (never skipped); a json column cannot hold it', async () => {
-      await createDataTable(ctx.db, OBJECTIV_DATA.slice(0, 3), 'text_data', 'text')
-      const hub = new ModelHub(ctx.db, { table: 'text_data' })
-      const before = await hub.events().execute()
-      await sql`insert into text_data values ('aaaaaaaa-0000-4000-8000-000000000001', '2021-12-04', '2021-12-04 10:00', ${userId(9)}, ${MALFORMED_VALUE})`.execute(
-        ctx.db,
+    itOnPostgres(ctx, 'a table missing required columns: check() lists them and the columns it has', async () => {
+      await expect(new ModelHub(ctx.db, { table: 'partial' }).check()).rejects.toThrow(
+        new ModelHubInputError(
+          'option "table": got "partial"; the table lacks the columns day, cookie_id, value that the objectiv layout reads (it has event_id, moment, payload)',
+        ),
       )
-      const syntax = /invalid input syntax for type json/
-      await expect(hub.events().execute()).rejects.toThrow(syntax)
-      await expect(hub.agg.sessionDuration(hub.events()).execute()).resolves.toBeDefined()
-      await expect(hub.funnel.navigationPaths(hub.events(), { steps: 2 }).execute()).rejects.toThrow(syntax)
+    })
+
+    it('malformed JSON in a text value column fails every query that reads the value (never skipped)', async () => {
+      const hub = new ModelHub(ctx.db, { table: 'text_data' })
+      await expect(hub.events().execute()).rejects.toThrow(parseError())
+      await expect(hub.funnel.navigationPaths(hub.events(), { steps: 2 }).execute()).rejects.toThrow(parseError())
       const converting = hub.addConversionEvent({ name: 'p', eventType: 'PressEvent' })
-      await expect(converting.map.isConversionEvent(converting.events(), 'p').execute()).rejects.toThrow(syntax)
-      // A model that reads only the row's own columns (cookie, moment) counts the event.
-      expect(await hub.agg.uniqueUsers(hub.events(), { groupBy: null }).execute()).toEqual([
-        { unique_users: new Set([...before.map((e) => e.user_id), userId(9)]).size },
-      ])
+      await expect(converting.map.isConversionEvent(converting.events(), 'p').execute()).rejects.toThrow(parseError())
+      // On Postgres a model that reads only the row's own columns (cookie, moment) counts the event;
+      // BigQuery parses every row's value, so there every model fails.
+      const users = hub.agg.uniqueUsers(hub.events(), { groupBy: null }).execute()
+      if (ctx.isPostgres) {
+        expect(await users).toEqual([
+          { unique_users: new Set([...GOOD_ROWS, MALFORMED_ROW].map((r) => r.cookie_id)).size },
+        ])
+      } else {
+        await expect(users).rejects.toThrow(parseError())
+      }
+    })
+
+    itOnPostgres(ctx, 'a json value column cannot hold malformed JSON', async () => {
       await expect(
         sql`insert into data values ('aaaaaaaa-0000-4000-8000-000000000001', '2021-12-04', '2021-12-04 10:00', ${userId(9)}, ${MALFORMED_VALUE})`.execute(
           ctx.db,
         ),
-      ).rejects.toThrow(syntax)
+      ).rejects.toThrow(/invalid input syntax for type json/)
     })
 
     it('a NULL location stack reads as an empty stack: the event counts, its stack operators give [] and NULL names', async () => {
-      await createDataTable(ctx.db, [...OBJECTIV_DATA, NULL_STACK], 'with_null_stack')
       const hub = new ModelHub(ctx.db, { table: 'with_null_stack' })
       const rows = await hub
         .events()
@@ -215,9 +215,11 @@ describeEachEngine(
         .select((eb) => [
           hub.ls(eb.ref('location_stack')).niceName().as('nice'),
           hub.ls(eb.ref('location_stack')).length().as('n'),
+          hub.ls(eb.ref('location_stack')).slice(0, 2).as('head'),
+          hub.ls(eb.ref('location_stack')).contains({ _type: 'LinkContext' }).as('has_link'),
         ])
         .execute()
-      expect(rows.map((r) => [r.location_stack, r.nice, r.n])).toEqual([[null, null, 0]])
+      expect(rows.map((r) => [r.location_stack, r.nice, r.n, r.head, r.has_link])).toEqual([[null, null, 0, [], false]])
       expect(await hub.agg.uniqueUsers(hub.events({ startDate: '2021-12-04' }), { groupBy: null }).execute()).toEqual([
         { unique_users: 1 },
       ])
@@ -225,45 +227,34 @@ describeEachEngine(
       expect(paths.length).toBeGreaterThan(0)
     })
 
-    it('duplicate event ids cannot enter the objectiv table: event_id is its primary key', async () => {
-      await expect(sql`insert into data select * from data limit 1`.execute(ctx.db)).rejects.toThrow(
-        /duplicate key value violates unique constraint/,
-      )
-    })
+    itOnPostgres(
+      ctx,
+      "duplicate event ids cannot enter the collector's table: event_id is its primary key",
+      async () => {
+        await createEventsTable(ctx.db, { table: 'collected' })
+        await sql`insert into collected select event_id, day, moment, cookie_id, value from data limit 1`.execute(
+          ctx.db,
+        )
+        await expect(
+          sql`insert into collected select event_id, day, moment, cookie_id, value from data limit 1`.execute(ctx.db),
+        ).rejects.toThrow(/duplicate key value violates unique constraint/)
+      },
+    )
   },
-  async (db) => {
-    await createEventsTable(db)
-    await db
-      .insertInto('data')
-      .values(OBJECTIV_DATA.map((r) => ({ ...r, value: JSON.stringify(r.value) })))
-      .execute()
+  {
+    data: dataTable(OBJECTIV_DATA),
+    text_data: TEXT_DATA,
+    with_null_stack: dataTable([...OBJECTIV_DATA, NULL_STACK]),
+    partial: {
+      columns: { event_id: 'STRING', moment: 'TIMESTAMP', payload: 'JSON' },
+      postgresTypes: { event_id: 'uuid', payload: 'json' },
+      rows: [],
+    },
   },
 )
 
-describe('bad data in the table [bigquery(zetasql)]', () => {
+describe('the snowplow layout [bigquery(zetasql)]', () => {
   const port = () => inject('zetasqlPort')
-
-  it('malformed JSON in the STRING value column fails the query (never skipped)', async () => {
-    const rows = [...OBJECTIV_DATA.slice(0, 3), { ...OBJECTIV_DATA[3]!, value: MALFORMED_VALUE }]
-    const hub = new ModelHub(createZetaSqlDb(port(), { data: bigQueryData(rows) }), { table: 'data' })
-    await expect(hub.events().execute()).rejects.toThrow(/PARSE_JSON/)
-    await expect(hub.funnel.navigationPaths(hub.events(), { steps: 2 }).execute()).rejects.toThrow(/PARSE_JSON/)
-  })
-
-  it('a NULL location stack reads as an empty stack', async () => {
-    const hub = new ModelHub(createZetaSqlDb(port(), { data: bigQueryData([...OBJECTIV_DATA, NULL_STACK]) }), {
-      table: 'data',
-    })
-    const rows = await hub
-      .events()
-      .where('event_id', '=', NULL_STACK.event_id)
-      .select((eb) => [
-        hub.ls(eb.ref('location_stack')).niceName().as('nice'),
-        hub.ls(eb.ref('location_stack')).length().as('n'),
-      ])
-      .execute()
-    expect(rows.map((r) => [r.location_stack, r.nice, r.n])).toEqual([[null, null, 0]])
-  })
 
   it("check() asks a snowplow table for the columns the snowplow fixture (the loader's layout) has", () => {
     const needed = requiredColumns({

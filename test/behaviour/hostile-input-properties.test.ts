@@ -1,6 +1,7 @@
 import { bigquery } from '@kysely-modelhub/bigquery'
 import { type Engine, locationStack, ModelHubInputError } from '@kysely-modelhub/core'
 import { ModelHub, ModelHubOptionError } from '@kysely-modelhub/modelhub'
+import { postgres } from '@kysely-modelhub/postgres'
 import fc from 'fast-check'
 import { type Kysely, sql } from 'kysely'
 import { afterAll, describe, expect, inject, it } from 'vitest'
@@ -42,43 +43,47 @@ interface Target {
 }
 
 function postgresTargets(): Target[] {
-  return testEngines().map((testEngine) => {
-    let opened: Promise<Awaited<ReturnType<typeof testEngine.open>>> | undefined
-    const open = () => {
-      opened ??= testEngine.open()
-      return opened
-    }
-    let db: Kysely<any> | undefined
-    return {
-      name: testEngine.name,
-      engine: testEngine.engine,
-      db: () => {
-        if (!db) throw new Error('database not open yet')
-        return db
-      },
-      async withTable(table, rows, run) {
-        db = (await open()).db
-        const id = sql.id(table)
-        await sql`drop table if exists ${id}`.execute(db)
-        await sql`create table ${id} (event_id uuid primary key, day date not null, moment timestamp not null, cookie_id uuid not null, value jsonb not null)`.execute(
-          db,
-        )
-        try {
-          if (rows.length) {
-            await sql`insert into ${id} (event_id, day, moment, cookie_id, value) values ${sql.join(
-              rows.map((r) => sql`(${r.event_id}, ${r.day}, ${r.moment}, ${r.cookie_id}, ${JSON.stringify(r.value)})`),
-            )}`.execute(db)
-          }
-          return await run(db)
-        } finally {
+  return testEngines()
+    .filter((testEngine) => testEngine.engine === postgres)
+    .map((testEngine) => {
+      let opened: Promise<Awaited<ReturnType<typeof testEngine.open>>> | undefined
+      const open = () => {
+        opened ??= testEngine.open({})
+        return opened
+      }
+      let db: Kysely<any> | undefined
+      return {
+        name: testEngine.name,
+        engine: testEngine.engine,
+        db: () => {
+          if (!db) throw new Error('database not open yet')
+          return db
+        },
+        async withTable(table, rows, run) {
+          db = (await open()).db
+          const id = sql.id(table)
           await sql`drop table if exists ${id}`.execute(db)
-        }
-      },
-      async close() {
-        await (await opened)?.close()
-      },
-    } as Target & { close(): Promise<void> }
-  })
+          await sql`create table ${id} (event_id uuid primary key, day date not null, moment timestamp not null, cookie_id uuid not null, value jsonb not null)`.execute(
+            db,
+          )
+          try {
+            if (rows.length) {
+              await sql`insert into ${id} (event_id, day, moment, cookie_id, value) values ${sql.join(
+                rows.map(
+                  (r) => sql`(${r.event_id}, ${r.day}, ${r.moment}, ${r.cookie_id}, ${JSON.stringify(r.value)})`,
+                ),
+              )}`.execute(db)
+            }
+            return await run(db)
+          } finally {
+            await sql`drop table if exists ${id}`.execute(db)
+          }
+        },
+        async close() {
+          await (await opened)?.close()
+        },
+      } as Target & { close(): Promise<void> }
+    })
 }
 
 function bigQueryTarget(): Target {
