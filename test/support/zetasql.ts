@@ -4,7 +4,13 @@ import { createRequire } from 'node:module'
 import { createServer } from 'node:net'
 import { dirname, join } from 'node:path'
 import zetasql from '@fivetrandevelopers/zetasql'
-import { BigQueryDialect, type BigQueryType, bigQueryParameters, bigquery } from '@kysely-modelhub/bigquery'
+import {
+  BigQueryDialect,
+  type BigQueryType,
+  bigQueryParameters,
+  bigquery,
+  escapeBigQueryIdentifier,
+} from '@kysely-modelhub/bigquery'
 import { rememberEngine } from '@kysely-modelhub/core'
 import {
   type CompiledQuery,
@@ -361,8 +367,10 @@ export function createZetaSqlDb<DB = any>(
   const connection: DatabaseConnection = {
     async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
       // Only the tables the query names: every table's contents travel with each request.
+      // Names as the compiler writes them (`it\'s`, `\u0001`), or bare in hand-written SQL.
+      const bare = (name: string) => new RegExp(`\\b${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`)
       const named = Object.entries(tables).filter(
-        ([name]) => compiled.sql.includes(`\`${name}\``) || new RegExp(`\\b${name}\\b`).test(compiled.sql),
+        ([name]) => compiled.sql.includes(`\`${escapeBigQueryIdentifier(name)}\``) || bare(name).test(compiled.sql),
       )
       return { rows: (await evaluateOnZetaSql(port, compiled, Object.fromEntries(named))) as R[] }
     },
