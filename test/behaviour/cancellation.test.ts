@@ -3,11 +3,11 @@ import { executeWithSignal, ModelHub } from '@kysely-modelhub/modelhub'
 import { connectionOf, createPostgresDb, loadSampleData } from '@kysely-modelhub/postgres'
 import { sql } from 'kysely'
 import { expect, it } from 'vitest'
-import { describeEachEngine } from '../support/engines.ts'
+import { describeEachPostgres } from '../support/engines.ts'
 
 const sleep = (seconds: number) => sql<{ slept: string }>`select pg_sleep(${seconds})::text as slept`
 
-describeEachEngine(
+describeEachPostgres(
   'timeouts and cancellation',
   (ctx) => {
     const hub = () => new ModelHub(ctx.db)

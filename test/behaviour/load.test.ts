@@ -1,13 +1,13 @@
 import { connectionOf, loadSampleData } from '@kysely-modelhub/postgres'
 import { sql } from 'kysely'
 import { expect, it } from 'vitest'
-import { describeEachEngine } from '../support/engines.ts'
+import { describeEachPostgres } from '../support/engines.ts'
 import { canonical, EVERY_MODEL, sampleHub } from '../support/every-model.ts'
 
 /** Concurrent model queries; LOAD_QUERIES raises it for a heavier run. */
 const CONCURRENT = Number(process.env.LOAD_QUERIES ?? 50)
 
-describeEachEngine(
+describeEachPostgres(
   'load: concurrent model queries through one pool',
   (ctx) => {
     const pool = () => {
