@@ -101,23 +101,37 @@ export class BigQueryConnection implements DatabaseConnection {
   }
 
   async *streamQuery<R>(compiledQuery: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
-    const size = chunkSize ?? this.#config.chunkSize ?? 1000
-    let chunk: R[] = []
-    for await (const row of this.#config.client.createQueryStream(this.request(compiledQuery))) {
-      chunk.push(toJsRow(row as Record<string, unknown>) as R)
-      if (chunk.length >= size) {
-        yield { rows: chunk }
-        chunk = []
-      }
+    const rows = this.#config.client.createQueryStream(this.request(compiledQuery)) as AsyncIterable<
+      Record<string, unknown>
+    >
+    for await (const chunk of inChunks(rows, chunkSize ?? this.#config.chunkSize ?? 1000)) {
+      yield { rows: chunk.map(toJsRow) as R[] }
     }
-    if (chunk.length > 0) yield { rows: chunk }
+  }
+
+  /** The request of a dry run: what the query would process, with no cost and no rows. */
+  dryRunRequest(compiledQuery: CompiledQuery): Query {
+    return { ...this.request(compiledQuery), dryRun: true }
   }
 
   /** Bytes the query would process, from a dry run (no cost, no rows). */
   async dryRun(compiledQuery: CompiledQuery): Promise<number> {
-    const [job] = await this.#config.client.createQueryJob({ ...this.request(compiledQuery), dryRun: true })
+    const [job] = await this.#config.client.createQueryJob(this.dryRunRequest(compiledQuery))
     return Number(job.metadata?.statistics?.totalBytesProcessed ?? 0)
   }
+}
+
+/** Rows gathered into arrays of `size` (the last may be shorter), as they arrive. */
+export async function* inChunks<T>(rows: AsyncIterable<T>, size: number): AsyncGenerator<T[]> {
+  let chunk: T[] = []
+  for await (const row of rows) {
+    chunk.push(row)
+    if (chunk.length >= size) {
+      yield chunk
+      chunk = []
+    }
+  }
+  if (chunk.length > 0) yield chunk
 }
 
 function noTransactions(): never {

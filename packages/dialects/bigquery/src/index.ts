@@ -1,6 +1,12 @@
 export { BigQueryAdapter } from './bigquery-adapter.ts'
 export { BigQueryDialect } from './bigquery-dialect.ts'
-export { BigQueryConnection, type BigQueryDialectConfig, BigQueryDriver, toJsValue } from './bigquery-driver.ts'
+export {
+  BigQueryConnection,
+  type BigQueryDialectConfig,
+  BigQueryDriver,
+  inChunks,
+  toJsValue,
+} from './bigquery-driver.ts'
 export { bigquery } from './bigquery-engine.ts'
 export { BigQueryQueryCompiler, BigQueryUnsupportedError } from './bigquery-query-compiler.ts'
 export { type BigQueryDbOptions, createBigQueryDb, dryRunBytes } from './create-bigquery-db.ts'
