@@ -78,6 +78,21 @@ describe(`live BigQuery [${project}.${dataset}]`, () => {
     await same((h) => h.map.conversionsInTime(h.map.isNewUser(h.events()), 'github_clicks'))
   }, 600_000)
 
+  it('materializes a model as a table and a view that read the same rows', async () => {
+    const [, b] = hubs()
+    const hub = b as ModelHub<any, any, any>
+    const expected = normalized(await hub.agg.uniqueUsers(hub.events()).execute())
+    for (const kind of ['table', 'view'] as const) {
+      const name = `${dataset}.${table}_${kind}`
+      try {
+        const stored = await hub.materialize(hub.agg.uniqueUsers(hub.events()), { kind, name })
+        expect(normalized(await stored.execute())).toEqual(expected)
+      } finally {
+        await sql`drop ${sql.raw(kind)} if exists ${sql.table(name)}`.execute(bq)
+      }
+    }
+  }, 300_000)
+
   it('streams rows in chunks', async () => {
     const [, b] = hubs()
     const ids: string[] = []
