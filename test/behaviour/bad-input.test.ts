@@ -134,6 +134,16 @@ for (const [name, open] of ENGINES) {
             `option "table": got "${long}"; the name "${long}" is longer than Postgres' 63 bytes, and Postgres would silently shorten it`,
           ),
         )
+        // A column name from `as` too: Postgres would shorten it and the result's key would change.
+        const h = hub()
+        expect(() => h.map.isNewUser(h.events(), { as: long })).toThrow(
+          new ModelHubInputError(
+            `as: got "${long}"; the name "${long}" is longer than Postgres' 63 bytes, and Postgres would silently shorten it`,
+          ),
+        )
+      } else {
+        const h = hub()
+        expect(h.map.isNewUser(h.events(), { as: 'é'.repeat(32) }).compile().sql).toContain('é'.repeat(32))
       }
     })
   })

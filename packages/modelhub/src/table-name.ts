@@ -23,17 +23,15 @@ export function checkTableName(table: string, engine: Engine): string {
       `expected ${shape}: ${most === 3 ? 'one to three' : 'one or two'} non-empty names joined by "."`,
     )
   }
-  if (engine.name === 'postgres') {
-    const long = parts.find((part) => new TextEncoder().encode(part).length > POSTGRES_NAME_BYTES)
-    if (long !== undefined) {
-      invalid(
-        'option "table"',
-        table,
-        `the name "${long}" is longer than Postgres' 63 bytes, and Postgres would silently shorten it`,
-      )
-    }
-  }
+  for (const part of parts) checkNameLength('option "table"', table, part, engine)
   return table
+}
+
+/** On Postgres a name over 63 bytes is an error: the server would silently shorten it. */
+export function checkNameLength(what: string, given: unknown, name: string, engine: Engine): void {
+  if (engine.name === 'postgres' && new TextEncoder().encode(name).length > POSTGRES_NAME_BYTES) {
+    invalid(what, given, `the name "${name}" is longer than Postgres' 63 bytes, and Postgres would silently shorten it`)
+  }
 }
 
 /** The table as a quoted identifier path: `"analytics"."data"`, `` `project`.`dataset`.`events` ``. */

@@ -1,8 +1,9 @@
-import { invalid, parseTimeFormat } from '@kysely-modelhub/core'
+import { type Engine, invalid, parseTimeFormat } from '@kysely-modelhub/core'
 import { sql } from 'kysely'
 import { conversionNamed } from '../conversions.ts'
 import type { HubContext } from '../hub-context.ts'
 import type { ObjectivEvent } from '../objectiv-event.ts'
+import { checkNameLength } from '../table-name.ts'
 import { addColumn, addColumnWithHelpers, type EventsLike, type MappedQuery } from './add-column.ts'
 import {
   conversionsCounterColumn,
@@ -42,7 +43,12 @@ export class MapModels<C extends string> {
     q: Q,
     options: As<A> = {},
   ): MappedQuery<Q, A, boolean> {
-    return addColumn(this.#hub, q, columnName(options.as, 'is_first_session' as A), isFirstSessionColumn)
+    return addColumn(
+      this.#hub,
+      q,
+      columnName(options.as, 'is_first_session' as A, this.#hub.engine),
+      isFirstSessionColumn,
+    )
   }
 
   /** `is_new_user`: TRUE for every hit in the time bucket holding the user's first session. */
@@ -51,7 +57,7 @@ export class MapModels<C extends string> {
     options: As<A> & { readonly timeAggregation?: string } = {},
   ): MappedQuery<Q, A, boolean> {
     if (options.timeAggregation !== undefined) parseTimeFormat(options.timeAggregation)
-    return addColumn(this.#hub, q, columnName(options.as, 'is_new_user' as A), (eb) =>
+    return addColumn(this.#hub, q, columnName(options.as, 'is_new_user' as A, this.#hub.engine), (eb) =>
       isNewUserColumn(this.#hub, eb, options.timeAggregation),
     )
   }
@@ -63,7 +69,7 @@ export class MapModels<C extends string> {
     options: As<A> = {},
   ): MappedQuery<Q, A, boolean> {
     const conversion = conversionNamed(this.#hub.conversions, name)
-    return addColumn(this.#hub, q, columnName(options.as, 'is_conversion_event' as A), (eb) =>
+    return addColumn(this.#hub, q, columnName(options.as, 'is_conversion_event' as A, this.#hub.engine), (eb) =>
       conversion.isConversion(eb),
     )
   }
@@ -75,7 +81,7 @@ export class MapModels<C extends string> {
   >(q: Q, name: C, options: Partitioned<Q, A> = {}): MappedQuery<Q, A, number> {
     const conversion = conversionNamed(this.#hub.conversions, name)
     const partition = partitionOf(options.partition)
-    return addColumn(this.#hub, q, columnName(options.as, 'conversions_in_time' as A), (eb) =>
+    return addColumn(this.#hub, q, columnName(options.as, 'conversions_in_time' as A, this.#hub.engine), (eb) =>
       conversionsInTimeColumn(conversion, eb, partition),
     )
   }
@@ -88,7 +94,7 @@ export class MapModels<C extends string> {
   ): MappedQuery<Q, A, number> {
     const conversion = conversionNamed(this.#hub.conversions, name)
     const partition = partitionOf(options.partition)
-    return addColumn(this.#hub, q, columnName(options.as, 'converted' as A), (eb) =>
+    return addColumn(this.#hub, q, columnName(options.as, 'converted' as A, this.#hub.engine), (eb) =>
       conversionsCounterColumn(conversion, eb, partition),
     )
   }
@@ -103,7 +109,7 @@ export class MapModels<C extends string> {
     return addColumnWithHelpers(
       this.#hub,
       q,
-      columnName(options.as, 'pre_conversion_hit_number' as A),
+      columnName(options.as, 'pre_conversion_hit_number' as A, this.#hub.engine),
       {
         __conversions_in_time: (eb) => conversionsInTimeColumn(conversion, eb, partition),
         __converted: (eb) => conversionsCounterColumn(conversion, eb, partition),
@@ -121,15 +127,16 @@ export class MapModels<C extends string> {
     return addColumn(
       this.#hub,
       q,
-      columnName(options.as, 'time_aggregation' as A),
+      columnName(options.as, 'time_aggregation' as A, this.#hub.engine),
       (eb) => sql<string>`${timeBucket(this.#hub, eb, options.timeAggregation)}`,
     )
   }
 }
 
-function columnName<A extends string>(given: A | undefined, fallback: A): A {
+function columnName<A extends string>(given: A | undefined, fallback: A, engine: Engine): A {
   if (given === undefined) return fallback
   if (typeof given !== 'string' || given.length === 0) invalid('as', given, 'expected a column name')
+  checkNameLength('as', given, given, engine)
   return given
 }
 
