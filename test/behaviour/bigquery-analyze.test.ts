@@ -1,8 +1,8 @@
 import { bigquery } from '@kysely-modelhub/bigquery'
-import { ModelHub } from '@kysely-modelhub/modelhub'
 import type { CompiledQuery } from 'kysely'
 import { describe, expect, inject, it } from 'vitest'
 import { SNOWPLOW_COLUMNS } from '../fixtures/snowplow-data.ts'
+import { EVERY_MODEL, sampleHub } from '../support/every-model.ts'
 import { type AnalyzedColumn, analyzeOnZetaSql, createZetaSqlDb, type TableContents } from '../support/zetasql.ts'
 
 /**
@@ -24,58 +24,11 @@ const LAYOUTS = [
   ['snowplow', { layout: 'snowplow', table: 'events' }],
 ] as const
 
-const overlay = { _type: 'OverlayContext', id: 'hamburger-menu' }
-
-/** Every model of API.md, with its options exercised, as a query over the hub's events. */
-const MODELS: Record<string, (h: any) => { compile(): CompiledQuery }> = {
-  events: (h) => h.events(),
-  'events, windowed': (h) => h.events({ startDate: '2021-11-30', endDate: '2021-12-02' }),
-  'map.isFirstSession': (h) => h.map.isFirstSession(h.events()),
-  'map.isNewUser': (h) => h.map.isNewUser(h.events()),
-  'map.isConversionEvent': (h) => h.map.isConversionEvent(h.events(), 'github_clicks'),
-  'map.conversionsCounter': (h) => h.map.conversionsCounter(h.events(), 'github_clicks'),
-  'map.conversionsInTime': (h) => h.map.conversionsInTime(h.events(), 'github_clicks'),
-  'map.preConversionHitNumber': (h) => h.map.preConversionHitNumber(h.events(), 'github_clicks'),
-  'map.timeAgg': (h) => h.map.timeAgg(h.events(), '%Y-W%V %H:%M:%S.%f'),
-  'agg.uniqueUsers': (h) => h.agg.uniqueUsers(h.events()),
-  'agg.uniqueUsers by application and location stack': (h) =>
-    h.agg.uniqueUsers(h.events(), { groupBy: ['application', 'location_stack'] }),
-  'agg.uniqueSessions': (h) => h.agg.uniqueSessions(h.events(), { groupBy: ['application', 'event_type'] }),
-  'agg.sessionDuration': (h) => h.agg.sessionDuration(h.events()),
-  'agg.sessionDuration, sum, no bounces excluded': (h) =>
-    h.agg.sessionDuration(h.events(), { method: 'sum', excludeBounces: false, groupBy: null }),
-  'agg.frequency': (h) => h.agg.frequency(h.events()),
-  'agg.retentionMatrix': (h) => h.agg.retentionMatrix(h.events(), { timePeriod: 'weekly' }),
-  'agg.topProductFeatures': (h) => h.agg.topProductFeatures(h.events()),
-  'agg.topProductFeaturesBeforeConversion': (h) =>
-    h.agg.topProductFeaturesBeforeConversion(h.events(), 'github_clicks'),
-  'agg.dropOffLocations': (h) => h.agg.dropOffLocations(h.events(), { groupBy: 'application', percentage: true }),
-  'agg.funnelConversion': (h) => h.agg.funnelConversion(h.events(), { groupBy: 'application' }),
-  'funnel.navigationPaths': (h) => h.funnel.navigationPaths(h.events(), { steps: 3, by: ['session_id'] }),
-  'funnel.orderedSteps': (h) =>
-    h.funnel.orderedSteps(h.events(), {
-      steps: [overlay, overlay, (eb: any) => eb('event_type', '=', 'ClickEvent')],
-      conversionWindowSeconds: 86_400,
-      groupBy: { timeAggregation: '%Y-%m-%d' },
-    }),
-  divide: (h) =>
-    h.divide(
-      h.agg.uniqueUsers(h.map.isNewUser(h.events()).where('is_new_user', '=', true)),
-      h.agg.uniqueUsers(h.events()),
-    ),
-}
+/** Every model of API.md, with its options exercised (the list the load test runs too). */
+const MODELS = EVERY_MODEL
 
 const hub = (options: object) =>
-  new ModelHub(createZetaSqlDb(inject('zetasqlPort')), {
-    engine: bigquery,
-    globalContexts: ['application', 'http'],
-    identityResolution: 'email',
-    ...options,
-  }).addConversionEvent({
-    name: 'github_clicks',
-    locationStack: (ls) => ls.from({ _type: 'LinkContext', id: 'cta-repo-button' }),
-    eventType: 'ClickEvent',
-  })
+  sampleHub(createZetaSqlDb(inject('zetasqlPort')), { engine: bigquery, identityResolution: 'email', ...options })
 
 const analyze = (build: (h: any) => { compile(): CompiledQuery }, options: object): Promise<AnalyzedColumn[]> =>
   analyzeOnZetaSql(inject('zetasqlPort'), build(hub(options)).compile(), CATALOG)
