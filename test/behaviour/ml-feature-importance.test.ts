@@ -2,7 +2,7 @@ import { ModelHub } from '@kysely-modelhub/modelhub'
 import { loadSampleData } from '@kysely-modelhub/postgres'
 import type { Kysely } from 'kysely'
 import { expect, it } from 'vitest'
-import { describeEachEngine } from '../support/engines.ts'
+import { describeEachPostgres } from '../support/engines.ts'
 import { linear, pairwiseAuc, sigmoid } from '../support/ml-reference.ts'
 
 /**
@@ -16,7 +16,7 @@ const FOLDS = 3
 /** A feature-importance run is ~30 queries over 2,000 events; on a loaded machine that can near the default 60 s. */
 const SLOW = 240_000
 
-describeEachEngine(
+describeEachPostgres(
   'feature importance',
   (ctx) => {
     const hubOf = () =>

@@ -90,8 +90,8 @@ export function testEngines(): TestEngine[] {
   return [pglite, ...(url ? [postgresServer(url)] : []), ...(port ? [zetaSql(port)] : [])]
 }
 
-/** What a suite runs on: its tables, on every engine; or a Postgres-only setup (plans, writes, COPY). */
-export type SuiteSetup = TestTables | ((db: Kysely<any>) => Promise<void>)
+/** A suite's data: tables every engine can hold, or (Postgres suites only) a function of Postgres DDL. */
+export type PostgresSetup = TestTables | ((db: Kysely<any>) => Promise<void>)
 
 export interface SuiteContext {
   readonly db: Kysely<any>
@@ -106,14 +106,17 @@ export interface SuiteContext {
 /**
  * Declares the same tests once per engine, each with its own database holding the suite's tables:
  * `describeEachEngine('location stack', (ctx) => { it('…', async () => ctx.db …) }, { json_rows })`.
- * A suite whose setup is a function (Postgres DDL) runs on PGlite and Postgres only.
  */
-export function describeEachEngine(title: string, body: (ctx: SuiteContext) => void, setup: SuiteSetup = {}): void {
-  describeOn(testEngines(), title, body, setup)
+export function describeEachEngine(title: string, body: (ctx: SuiteContext) => void, tables: TestTables = {}): void {
+  describeOn(testEngines(), title, body, tables)
 }
 
 /** Declares tests of what only Postgres has (query plans, writes, COPY) on PGlite and Postgres. */
-export function describeEachPostgres(title: string, body: (ctx: SuiteContext) => void, setup: SuiteSetup = {}): void {
+export function describeEachPostgres(
+  title: string,
+  body: (ctx: SuiteContext) => void,
+  setup: PostgresSetup = {},
+): void {
   describeOn(
     testEngines().filter((e) => e.engine === postgres),
     title,
@@ -122,10 +125,14 @@ export function describeEachPostgres(title: string, body: (ctx: SuiteContext) =>
   )
 }
 
-function describeOn(engines: TestEngine[], title: string, body: (ctx: SuiteContext) => void, setup: SuiteSetup): void {
-  const everyEngine = typeof setup !== 'function'
+function describeOn(
+  engines: TestEngine[],
+  title: string,
+  body: (ctx: SuiteContext) => void,
+  setup: PostgresSetup,
+): void {
+  const tables = typeof setup === 'function' ? {} : setup
   for (const testEngine of engines) {
-    if (!everyEngine && testEngine.engine !== postgres) continue
     describe(`${title} [${testEngine.name}]`, () => {
       let opened: Awaited<ReturnType<TestEngine['open']>> | undefined
       const ctx: SuiteContext = {
@@ -142,8 +149,8 @@ function describeOn(engines: TestEngine[], title: string, body: (ctx: SuiteConte
         },
       }
       beforeAll(async () => {
-        opened = await testEngine.open(everyEngine ? setup : {})
-        if (!everyEngine) await setup(opened.db)
+        opened = await testEngine.open(tables)
+        if (typeof setup === 'function') await setup(opened.db)
       })
       afterAll(async () => {
         await opened?.close()
