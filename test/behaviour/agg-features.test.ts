@@ -224,7 +224,7 @@ describeEachEngine(
         topProductFeaturesBeforeConversion(q: unknown, name: unknown): unknown
       }
       expect(() => plainAgg.topProductFeaturesBeforeConversion(plain.events(), 'main')).toThrow(
-        /^topProductFeaturesBeforeConversion input columns: got \[.*"session_id","session_hit_number","__conversions_in_time","__converted"\]; an "application" column is needed: open the hub with \{ globalContexts: \["application"\] \}$/,
+        /^topProductFeaturesBeforeConversion input columns: got \[.*"session_id","session_hit_number"\]; an "application" column is needed: open the hub with \{ globalContexts: \["application"\] \}$/,
       )
     })
 

@@ -11,6 +11,8 @@ import { type JsonMatch, matchEntries } from './json-match.ts'
 export abstract class JsonArrayExpression<E> implements AliasableExpression<E[]> {
   readonly #expression: Expression<unknown>
   protected readonly engine: Engine
+  /** For a part cut at a match: "some element of the whole matches", which says the part is not empty without building it. */
+  #someMatch?: () => RawBuilder<boolean>
 
   constructor(expression: Expression<unknown>, engine: Engine) {
     this.#expression = expression
@@ -51,22 +53,22 @@ export abstract class JsonArrayExpression<E> implements AliasableExpression<E[]>
 
   /** From the first element matching to the end; `[]` when none matches. */
   from(match: JsonMatch): this {
-    return this.bounded({ firstMatch: checked(match) }, undefined)
+    return this.cutAt(match, this.bounded({ firstMatch: checked(match) }, undefined))
   }
 
   /** From the start through the first element matching (inclusive); `[]` when none matches. */
   until(match: JsonMatch): this {
-    return this.bounded(undefined, { throughFirstMatch: checked(match) })
+    return this.cutAt(match, this.bounded(undefined, { throughFirstMatch: checked(match) }))
   }
 
   /** From the first element matching `start` through the first matching `end` after it. */
   between(start: JsonMatch, end: JsonMatch): this {
-    return this.bounded({ firstMatch: checked(start) }, undefined).until(end)
+    return this.from(start).until(end)
   }
 
   /** Only the elements matching, in order. */
   filter(match: JsonMatch): this {
-    return this.derive(this.engine.jsonFilter(this, checked(match)))
+    return this.cutAt(match, this.derive(this.engine.jsonFilter(this, checked(match))))
   }
 
   /** Whether some element matches. */
@@ -77,6 +79,19 @@ export abstract class JsonArrayExpression<E> implements AliasableExpression<E[]>
   /** Number of elements; 0 for NULL. */
   length(): RawBuilder<number> {
     return this.engine.jsonLength(this)
+  }
+
+  /**
+   * Whether there is an element. A part cut at a match (`from`, `until`, `filter`) is not empty
+   * exactly when some element matches, so that is asked instead: far cheaper than building the part.
+   */
+  isNotEmpty(): RawBuilder<boolean> {
+    return this.#someMatch?.() ?? sql<boolean>`(${this.length()} > 0)`
+  }
+
+  private cutAt(match: JsonMatch, part: this): this {
+    part.#someMatch = () => this.contains(match)
+    return part
   }
 
   private bounded(start: SliceStart | undefined, end: SliceEnd | undefined): this {

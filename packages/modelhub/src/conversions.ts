@@ -43,12 +43,13 @@ export function defineConversion(definition: ConversionEventDefinition, engine: 
   return {
     name,
     isConversion(eb) {
+      // The event type first: it is cheap, and most events fail it before the stack is read.
       const tests: Expression<boolean>[] = []
+      if (eventType !== undefined) tests.push(sql<boolean>`${eb.ref('event_type')} = ${eventType}`)
       if (where) {
         const condition = where(locationStack(eb.ref('location_stack'), engine))
-        tests.push(condition instanceof LocationStack ? sql<boolean>`${condition.length()} > 0` : condition)
+        tests.push(condition instanceof LocationStack ? condition.isNotEmpty() : condition)
       }
-      if (eventType !== undefined) tests.push(sql<boolean>`${eb.ref('event_type')} = ${eventType}`)
       return sql<boolean>`coalesce(${sql.join(tests, sql` and `)}, false)`
     },
   }

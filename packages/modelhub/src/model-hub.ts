@@ -28,7 +28,7 @@ import {
   type ModelHubSettings,
   parseModelHubOptions,
 } from './options.ts'
-import { eventsPipeline } from './pipeline/events.ts'
+import { eventsPipeline, pipelineColumns } from './pipeline/events.ts'
 import { checkSource } from './source-check.ts'
 import { type SqlExportable, type ToSqlOptions, toSql } from './sql-export.ts'
 import { checkTableName } from './table-name.ts'
@@ -138,7 +138,9 @@ export class ModelHub<DB, const G extends readonly string[] = readonly [], C ext
       ...this.settings,
       ...checkDayWindow(window),
     })
-    return db.selectFrom(pipeline.as('events')).selectAll('events') as unknown as EventsQuery<DB, G[number]>
+    // The documented columns by name: the session keys stay inside, for the models (session-keys.ts).
+    const columns = pipelineColumns(this.settings.globalContexts).map((c) => `events.${c}` as const)
+    return db.selectFrom(pipeline.as('events')).select(columns) as unknown as EventsQuery<DB, G[number]>
   }
 
   // ── composition, SQL, materialization (divide.ts, sql-export.ts, materialize.ts, connection-scope.ts) ──

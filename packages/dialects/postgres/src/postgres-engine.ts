@@ -77,8 +77,10 @@ export const postgres: Engine = {
       T[]
     >`coalesce((select jsonb_agg(e.value order by e.i) from ${elements(array)} where ${matchSql(value, match)}), '[]'::jsonb)`,
 
+  // Containment, not a scan of the elements: `[{"k": v}]` is contained exactly when some element
+  // is an object holding k with a JSON-equal scalar v (nested values and non-arrays never are).
   jsonSome: (array, match) =>
-    sql<boolean>`exists (select from jsonb_array_elements(${onlyArray(array)}) as e(value) where ${matchSql(value, match)})`,
+    sql<boolean>`coalesce((${array}) @> ${lit(JSON.stringify([Object.fromEntries(matchEntries(match))]))}::jsonb, false)`,
 
   jsonPick: <T>(array: Expression<unknown>, keys: readonly string[]) => {
     const fields = keys.map((key) => sql`${lit(key)}, e.value -> ${lit(key)}`)
@@ -87,8 +89,9 @@ export const postgres: Engine = {
     >`coalesce((select jsonb_agg(jsonb_build_object(${sql.join(fields)}) order by e.i) from ${elements(array)}), '[]'::jsonb)`
   },
 
+  // Containment again: false for a JSON string or object where the array belongs.
   jsonIncludesString: (array, text) =>
-    sql<boolean>`exists (select from jsonb_array_elements(${onlyArray(array)}) as e(value) where e.value = to_jsonb(${lit(text)}::text))`,
+    sql<boolean>`coalesce((${array}) @> ${lit(JSON.stringify([text]))}::jsonb, false)`,
 
   jsonFieldText: (object, key) => sql<string | null>`(${object} ->> ${lit(key)})`,
 

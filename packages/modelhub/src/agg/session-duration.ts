@@ -1,6 +1,7 @@
 import { invalid, windowed } from '@kysely-modelhub/core'
 import { type Expression, type ExpressionBuilder, sql } from 'kysely'
 import type { HubContext } from '../hub-context.ts'
+import { SESSION_KEY, withSessionKeys } from '../pipeline/session-keys.ts'
 import { type AggregateQuery, aggregate } from './aggregate-query.ts'
 import type { GroupBy } from './group-by.ts'
 
@@ -62,23 +63,27 @@ export function sessionDuration<R>(
   const splitting = columns.filter((c) => c !== 'session_id' && !TIME_COLUMNS.includes(c))
   const timeColumns = TIME_COLUMNS.filter((c) => c === 'moment' || columns.includes(c))
 
+  // Sessions as groups: over the events pipeline by session key, unless session_id is itself a key.
+  const keyed = columns.includes('session_id') ? undefined : withSessionKeys(q)
+  const session: readonly string[] = keyed ? SESSION_KEY : ['session_id']
+
   // Per session (and per value of the splitting keys): its start and its duration.
   const sessions = hub.db
-    .selectFrom(q.as('events'))
+    .selectFrom((keyed ?? q).as('events'))
     .select((eb: ExpressionBuilder<any, 'events'>) => {
       const first = (column: string): Expression<unknown> => {
         const min = sql`min(${eb.ref(column)})`
-        return splitting.length === 0 ? min : windowed(eb, sql`min(${min})`, { partitionBy: ['session_id'] })
+        return splitting.length === 0 ? min : windowed(eb, sql`min(${min})`, { partitionBy: [...session] })
       }
       const moment = eb.ref('moment')
       return [
         ...splitting.map((c) => eb.ref(c).as(c)),
-        eb.ref('session_id').as('session_id'),
+        ...session.map((c) => eb.ref(c).as(c)),
         ...timeColumns.map((c) => eb.parens(first(c)).as(c)),
         hub.engine.epochSecondsBetween(sql`min(${moment})`, sql`max(${moment})`).as(DURATION),
       ]
     })
-    .groupBy([...splitting, 'session_id'])
+    .groupBy([...splitting, ...session])
   const kept = excludeBounces
     ? hub.db
         .selectFrom(sessions.as('sessions'))

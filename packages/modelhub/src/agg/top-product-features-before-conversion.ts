@@ -2,11 +2,13 @@ import type { SelectQueryBuilder } from 'kysely'
 import { conversionNamed } from '../conversions.ts'
 import type { HubContext } from '../hub-context.ts'
 import { conversionsCounterColumn, conversionsInTimeColumn } from '../map/conversion-columns.ts'
+import { SESSION_KEY, withSessionKeys } from '../pipeline/session-keys.ts'
 import type { AggregateQuery } from './aggregate-query.ts'
 import {
   countFeatures,
   featureEvents,
   type ProductFeature,
+  requireApplication,
   type TopProductFeaturesOptions,
 } from './top-product-features.ts'
 
@@ -33,15 +35,19 @@ export function topProductFeaturesBeforeConversion(
   options: TopProductFeaturesOptions<any>,
 ): AggregateQuery<TopProductFeaturesBeforeConversionRow> {
   const conversion = conversionNamed(hub.conversions, name)
+  requireApplication(q, 'topProductFeaturesBeforeConversion')
+  // Over the events pipeline, sessions are its session keys: the same groups, without numbering them.
+  const keyed = withSessionKeys(q)
+  const session = keyed ? SESSION_KEY : 'session_id'
   const marked = hub.db
-    .selectFrom(q.as('events'))
+    .selectFrom((keyed ?? q).as('events'))
     .selectAll('events')
     .select((eb) => [
-      conversionsInTimeColumn(conversion, eb, 'session_id').as('__conversions_in_time'),
-      conversionsCounterColumn(conversion, eb, 'session_id').as('__converted'),
+      conversionsInTimeColumn(conversion, eb, session).as('__conversions_in_time'),
+      conversionsCounterColumn(conversion, eb, session).as('__converted'),
     ])
-  const before = featureEvents(hub, marked, options, 'topProductFeaturesBeforeConversion')
-    .where('events.__converted' as any, '>=', 1)
-    .where('events.__conversions_in_time' as any, '=', 0)
+  const before = featureEvents(hub, marked, options, 'topProductFeaturesBeforeConversion', (eb) =>
+    eb.and([eb(eb.ref('events.__converted'), '>=', 1), eb(eb.ref('events.__conversions_in_time'), '=', 0)]),
+  )
   return countFeatures<TopProductFeaturesBeforeConversionRow>(hub, before, 'unique_users')
 }

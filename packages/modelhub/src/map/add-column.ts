@@ -2,6 +2,7 @@ import type { Expression, ExpressionBuilder, SelectQueryBuilder } from 'kysely'
 import { requireColumnsOf } from '../columns-of.ts'
 import type { HubContext } from '../hub-context.ts'
 import type { Flatten } from '../objectiv-event.ts'
+import { SESSION_KEY, withSessionKeys } from '../pipeline/session-keys.ts'
 
 /** Any query over events whose rows have at least the columns `O`. */
 export type EventsLike<O> = SelectQueryBuilder<any, any, O>
@@ -32,6 +33,35 @@ export function addColumn<Q extends EventsLike<any>, A extends string, T>(
     .selectAll('events')
     .select((eb) => eb.parens(column(eb)).as(name))
   return hub.db.selectFrom(inner.as('events')).selectAll('events') as unknown as MappedQuery<Q, A, T>
+}
+
+/**
+ * {@link addColumn}, but over the events pipeline the column is `keyed`, which may read the
+ * session key columns (session-keys.ts) instead of session_id; they do not leave the query.
+ *
+ * Shape over the pipeline: select <q columns>, name from (select <q columns>, <keys>, <keyed> as name
+ *   from (<q + keys>) as events) as events
+ */
+export function addSessionColumn<Q extends EventsLike<any>, A extends string, T>(
+  hub: HubContext,
+  q: Q,
+  name: A,
+  column: (eb: ExpressionBuilder<any, 'events'>) => Expression<T>,
+  keyed: (eb: ExpressionBuilder<any, 'events'>) => Expression<T>,
+): MappedQuery<Q, A, T> {
+  const withKeys = withSessionKeys(q)
+  if (!withKeys) return addColumn(hub, q, name, column)
+  const columns = requireColumnsOf(q, `the "${name}" column`).filter((c) => c !== name)
+  // The keys stay in the inner query, so a session helper over this result can read them too.
+  const inner = hub.db
+    .selectFrom(withKeys.as('events'))
+    .select((eb) => [
+      ...[...columns, ...SESSION_KEY].map((c) => eb.ref(`events.${c}`).as(c)),
+      eb.parens(keyed(eb)).as(name),
+    ])
+  return hub.db
+    .selectFrom(inner.as('events'))
+    .select([...columns, name].map((c) => `events.${c}`) as any) as unknown as MappedQuery<Q, A, T>
 }
 
 /**

@@ -2,6 +2,11 @@ import { windowed } from '@kysely-modelhub/core'
 import { type Expression, type ExpressionBuilder, type RawBuilder, sql } from 'kysely'
 import type { ConversionEvent } from '../conversions.ts'
 
+/** A partition: one column, or several that together name the groups (as the session key does). */
+export type Partition = string | readonly string[]
+
+const columns = (partition: Partition): string[] => (typeof partition === 'string' ? [partition] : [...partition])
+
 /** 1 for a conversion event, else 0. */
 const conversionCount = (conversion: ConversionEvent, eb: ExpressionBuilder<any, any>) =>
   sql<number>`case when ${conversion.isConversion(eb)} then 1 else 0 end`
@@ -15,10 +20,10 @@ const conversionCount = (conversion: ConversionEvent, eb: ExpressionBuilder<any,
 export function conversionsInTimeColumn(
   conversion: ConversionEvent,
   eb: ExpressionBuilder<any, 'events'>,
-  partition: string,
+  partition: Partition,
 ): RawBuilder<number> {
   return windowed(eb, sql<number>`sum(${conversionCount(conversion, eb)})`, {
-    partitionBy: [partition],
+    partitionBy: columns(partition),
     orderBy: ['moment'],
     frame: { kind: 'range', start: 'unbounded preceding' },
   })
@@ -28,9 +33,9 @@ export function conversionsInTimeColumn(
 export function conversionsCounterColumn(
   conversion: ConversionEvent,
   eb: ExpressionBuilder<any, 'events'>,
-  partition: string,
+  partition: Partition,
 ): RawBuilder<number> {
-  return windowed(eb, sql<number>`sum(${conversionCount(conversion, eb)})`, { partitionBy: [partition] })
+  return windowed(eb, sql<number>`sum(${conversionCount(conversion, eb)})`, { partitionBy: columns(partition) })
 }
 
 /**

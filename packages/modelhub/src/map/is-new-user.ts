@@ -1,7 +1,18 @@
 import { windowed } from '@kysely-modelhub/core'
 import { type ExpressionBuilder, type RawBuilder, sql } from 'kysely'
 import type { HubContext } from '../hub-context.ts'
+import { SESSION_USER, USER_SESSION } from '../pipeline/session-keys.ts'
 import { timeBucket } from './time-agg.ts'
+
+/**
+ * How a user's sessions are told apart and ordered: by session_id per user_id, or over the events
+ * pipeline by its session keys (the same order within a user, without numbering every session
+ * first; the key's user equals user_id wherever user_id is not NULL).
+ */
+export type SessionOrder = 'session_id' | 'session keys'
+
+const ordering = (order: SessionOrder) =>
+  order === 'session_id' ? { user: 'user_id', session: 'session_id' } : { user: SESSION_USER, session: USER_SESSION }
 
 /**
  * TRUE for every hit of the user's first session in the loaded data (the lowest session_id).
@@ -9,24 +20,31 @@ import { timeBucket } from './time-agg.ts'
  *
  * Shape: min(session_id) over (partition by user_id) = session_id
  */
-export function isFirstSessionColumn(eb: ExpressionBuilder<any, 'events'>): RawBuilder<boolean> {
-  const first = windowed(eb, sql`min(${eb.ref('session_id')})`, { partitionBy: ['user_id'] })
-  return sql<boolean>`(${eb.ref('user_id')} is not null and ${first} = ${eb.ref('session_id')})`
+export function isFirstSessionColumn(
+  eb: ExpressionBuilder<any, 'events'>,
+  order: SessionOrder = 'session_id',
+): RawBuilder<boolean> {
+  const { user, session } = ordering(order)
+  const first = windowed(eb, sql`min(${eb.ref(session)})`, { partitionBy: [user] })
+  return sql<boolean>`(${eb.ref('user_id')} is not null and ${first} = ${eb.ref(session)})`
 }
 
 /**
  * TRUE for every hit in the time bucket that holds the user's first session: with '%Y-%m-%d'
  * the whole day of the first session (both days when it crosses midnight).
  *
- * Shape: min(session_id) over (partition by <bucket>, user_id) = min(session_id) over (partition by user_id)
+ * Shape: min(session_id) over (partition by user_id, <bucket>) = min(session_id) over (partition by user_id)
+ * (user_id first, so one sort serves both windows)
  */
 export function isNewUserColumn(
   hub: HubContext,
   eb: ExpressionBuilder<any, 'events'>,
   timeAggregation?: string,
+  order: SessionOrder = 'session_id',
 ): RawBuilder<boolean> {
-  const session = sql`min(${eb.ref('session_id')})`
-  const firstInBucket = windowed(eb, session, { partitionBy: [timeBucket(hub, eb, timeAggregation), 'user_id'] })
-  const first = windowed(eb, session, { partitionBy: ['user_id'] })
+  const { user, session } = ordering(order)
+  const lowest = sql`min(${eb.ref(session)})`
+  const firstInBucket = windowed(eb, lowest, { partitionBy: [user, timeBucket(hub, eb, timeAggregation)] })
+  const first = windowed(eb, lowest, { partitionBy: [user] })
   return sql<boolean>`(${eb.ref('user_id')} is not null and ${firstInBucket} = ${first})`
 }

@@ -1,13 +1,15 @@
 import { type Engine, invalid, parseTimeFormat } from '@kysely-modelhub/core'
-import { sql } from 'kysely'
+import { type Expression, type ExpressionBuilder, sql } from 'kysely'
 import { conversionNamed } from '../conversions.ts'
 import type { HubContext } from '../hub-context.ts'
 import type { ObjectivEvent } from '../objectiv-event.ts'
+import { SESSION_KEY } from '../pipeline/session-keys.ts'
 import { checkNameLength } from '../table-name.ts'
-import { addColumn, addColumnWithHelpers, type EventsLike, type MappedQuery } from './add-column.ts'
+import { addColumn, addColumnWithHelpers, addSessionColumn, type EventsLike, type MappedQuery } from './add-column.ts'
 import {
   conversionsCounterColumn,
   conversionsInTimeColumn,
+  type Partition,
   preConversionHitNumberColumn,
 } from './conversion-columns.ts'
 import { isFirstSessionColumn, isNewUserColumn } from './is-new-user.ts'
@@ -43,11 +45,12 @@ export class MapModels<C extends string> {
     q: Q,
     options: As<A> = {},
   ): MappedQuery<Q, A, boolean> {
-    return addColumn(
+    return addSessionColumn(
       this.#hub,
       q,
       columnName(options.as, 'is_first_session' as A, this.#hub.engine),
-      isFirstSessionColumn,
+      (eb) => isFirstSessionColumn(eb),
+      (eb) => isFirstSessionColumn(eb, 'session keys'),
     )
   }
 
@@ -57,8 +60,12 @@ export class MapModels<C extends string> {
     options: As<A> & { readonly timeAggregation?: string } = {},
   ): MappedQuery<Q, A, boolean> {
     if (options.timeAggregation !== undefined) parseTimeFormat(options.timeAggregation)
-    return addColumn(this.#hub, q, columnName(options.as, 'is_new_user' as A, this.#hub.engine), (eb) =>
-      isNewUserColumn(this.#hub, eb, options.timeAggregation),
+    return addSessionColumn(
+      this.#hub,
+      q,
+      columnName(options.as, 'is_new_user' as A, this.#hub.engine),
+      (eb) => isNewUserColumn(this.#hub, eb, options.timeAggregation),
+      (eb) => isNewUserColumn(this.#hub, eb, options.timeAggregation, 'session keys'),
     )
   }
 
@@ -81,8 +88,12 @@ export class MapModels<C extends string> {
   >(q: Q, name: C, options: Partitioned<Q, A> = {}): MappedQuery<Q, A, number> {
     const conversion = conversionNamed(this.#hub.conversions, name)
     const partition = partitionOf(options.partition)
-    return addColumn(this.#hub, q, columnName(options.as, 'conversions_in_time' as A, this.#hub.engine), (eb) =>
-      conversionsInTimeColumn(conversion, eb, partition),
+    return addConversionColumn(
+      this.#hub,
+      q,
+      columnName(options.as, 'conversions_in_time' as A, this.#hub.engine),
+      partition,
+      (eb, p) => conversionsInTimeColumn(conversion, eb, p),
     )
   }
 
@@ -94,8 +105,12 @@ export class MapModels<C extends string> {
   ): MappedQuery<Q, A, number> {
     const conversion = conversionNamed(this.#hub.conversions, name)
     const partition = partitionOf(options.partition)
-    return addColumn(this.#hub, q, columnName(options.as, 'converted' as A, this.#hub.engine), (eb) =>
-      conversionsCounterColumn(conversion, eb, partition),
+    return addConversionColumn(
+      this.#hub,
+      q,
+      columnName(options.as, 'converted' as A, this.#hub.engine),
+      partition,
+      (eb, p) => conversionsCounterColumn(conversion, eb, p),
     )
   }
 
@@ -131,6 +146,27 @@ export class MapModels<C extends string> {
       (eb) => sql<string>`${timeBucket(this.#hub, eb, options.timeAggregation)}`,
     )
   }
+}
+
+/**
+ * A column counted per partition; per session (the default) over the events pipeline it is
+ * counted per session key, which names the same groups without numbering the sessions.
+ */
+function addConversionColumn<Q extends EventsLike<any>, A extends string>(
+  hub: HubContext,
+  q: Q,
+  name: A,
+  partition: string,
+  column: (eb: ExpressionBuilder<any, 'events'>, partition: Partition) => Expression<number>,
+): MappedQuery<Q, A, number> {
+  if (partition !== 'session_id') return addColumn(hub, q, name, (eb) => column(eb, partition))
+  return addSessionColumn(
+    hub,
+    q,
+    name,
+    (eb) => column(eb, partition),
+    (eb) => column(eb, SESSION_KEY),
+  )
 }
 
 function columnName<A extends string>(given: A | undefined, fallback: A, engine: Engine): A {

@@ -20,6 +20,11 @@ export interface PipelineOptions {
 /** Columns every stage passes through unchanged. */
 const EVENT_COLUMNS = ['event_id', 'day', 'moment', 'event_type', 'stack_event_types', 'location_stack'] as const
 
+/** The columns hub.events() gives, in order. */
+export function pipelineColumns(globalContexts: readonly string[]): string[] {
+  return [...EVENT_COLUMNS, ...globalContexts, 'user_id', 'session_id', 'session_hit_number']
+}
+
 /**
  * Objectiv's data pipeline as one query: extract → [identity resolution] → sessionize →
  * [anonymize]. Each stage is a subquery; nothing joins back.

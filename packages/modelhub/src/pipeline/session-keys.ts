@@ -1,0 +1,41 @@
+import type { SelectQueryBuilder } from 'kysely'
+
+/** The user a session belongs to, before anonymization (so anonymous users' sessions stay apart). */
+export const SESSION_USER = '__session_user'
+/** The session's number within its user: 1 for the first, in order of time. */
+export const USER_SESSION = '__user_session'
+
+/** The columns that together name a session, as session_id does. */
+export const SESSION_KEY = [SESSION_USER, USER_SESSION] as const
+
+type Node = Record<string, any>
+
+/**
+ * `q` with the session key columns selected too, when it reads the hub's events pipeline directly
+ * (`hub.events()`, possibly filtered, ordered or with fewer columns); otherwise undefined.
+ *
+ * The keys come from the per-user sessionization pass, whereas session_id numbers sessions over
+ * all users and costs a sort of every event. A model that needs sessions only as groups, or in
+ * order within a user, reads the keys, and the database skips that sort. The pipeline is
+ * recognised by its columns, so this holds for queries rebuilt by Kysely plugins as well.
+ */
+export function withSessionKeys(q: SelectQueryBuilder<any, any, any>): SelectQueryBuilder<any, any, any> | undefined {
+  const node = q.toOperationNode() as Node
+  const froms = (node.from?.froms ?? []) as Node[]
+  if (node.kind !== 'SelectQueryNode' || froms.length !== 1 || node.joins?.length) return undefined
+  // Grouped or distinct rows have no single session each; set operations add rows of other sources.
+  if (node.groupBy || node.having || node.distinctOn || node.setOperations?.length) return undefined
+  if (
+    node.selections?.some(
+      (s: Node) => s.selection?.kind !== 'ReferenceNode' || s.selection.column?.kind !== 'ColumnNode',
+    )
+  ) {
+    return undefined
+  }
+  const [from] = froms as [Node]
+  if (from.kind !== 'AliasNode' || from.alias?.name !== 'events' || from.node?.kind !== 'SelectQueryNode')
+    return undefined
+  const inner = new Set(((from.node.selections ?? []) as Node[]).map((s) => s.selection?.alias?.name))
+  if (!SESSION_KEY.every((key) => inner.has(key))) return undefined
+  return q.select(SESSION_KEY.map((key) => `events.${key}`) as any)
+}

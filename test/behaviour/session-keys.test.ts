@@ -1,0 +1,134 @@
+import { generateSampleEvents, ModelHub } from '@kysely-modelhub/modelhub'
+import type { SelectQueryBuilder } from 'kysely'
+import { expect, it } from 'vitest'
+import { withSessionKeys } from '../../packages/modelhub/src/pipeline/session-keys.ts'
+import { dataTable, OBJECTIV_DATA } from '../fixtures/objectiv-data.ts'
+import { describeEachEngine, describeEachPostgres } from '../support/engines.ts'
+import { planShape } from '../support/plan.ts'
+
+const QUICKSTART = { id: 'Quickstart Guide', _type: 'LinkContext' }
+const GENERATED = [...generateSampleEvents({ events: 500, seed: 20261128 })]
+
+type Hub = ReturnType<typeof quickstartHub>
+function quickstartHub(hub: ModelHub<any, readonly ['application']>) {
+  return hub.addConversionEvent({
+    name: 'quickstart',
+    locationStack: (ls) => ls.from(QUICKSTART),
+    eventType: 'PressEvent',
+  })
+}
+
+/**
+ * Over hub.events() the session models read the pipeline's session keys instead of session_id.
+ * The same model over a query the hub does not recognise as its pipeline (the events under
+ * another alias) reads session_id, so the two must give the same rows.
+ */
+const disguised = (hub: Hub, q: SelectQueryBuilder<any, any, any>) =>
+  hub.db.selectFrom(q.as('e')).selectAll('e') as unknown as ReturnType<Hub['events']>
+
+/** Rows as comparable text, in a fixed order; floats to 12 digits (sums may add in another order). */
+const sorted = (rows: Record<string, unknown>[]) =>
+  rows
+    .map((r) =>
+      JSON.stringify(
+        Object.entries(r)
+          .map(([k, v]) => [k, typeof v === 'number' ? Number(v.toPrecision(12)) : v])
+          .sort(([a], [b]) => String(a).localeCompare(String(b))),
+      ),
+    )
+    .sort()
+
+describeEachEngine(
+  'session keys: models over hub.events() equal the same models over session_id',
+  (ctx) => {
+    const hubs = {
+      generated: () =>
+        quickstartHub(
+          new ModelHub(ctx.db, { engine: ctx.engine, table: 'generated', globalContexts: ['application'] }),
+        ),
+      // Identities resolved and the unidentified anonymized: user_id is NULL on their events.
+      anonymized: () =>
+        quickstartHub(
+          new ModelHub(ctx.db, { engine: ctx.engine, globalContexts: ['application'], identityResolution: 'email' }),
+        ),
+    }
+
+    for (const [name, open] of Object.entries(hubs)) {
+      // Filtered events: the first session left is not the user's first, so min over the user counts.
+      const sources = {
+        'hub.events()': (h: Hub) => h.events(),
+        'hub.events() filtered': (h: Hub) => h.events().where('event_type', '!=', 'VisibleEvent'),
+      }
+      for (const [source, events] of Object.entries(sources)) {
+        it(`${name}, ${source}: map helpers give the same rows and no key columns`, async () => {
+          const h = open()
+          const models = (q: ReturnType<Hub['events']>) => [
+            h.map.isNewUser(q),
+            h.map.isFirstSession(q),
+            h.map.conversionsInTime(q, 'quickstart'),
+            h.map.conversionsCounter(h.map.conversionsInTime(q, 'quickstart'), 'quickstart'),
+            h.map.isNewUser(h.map.isFirstSession(q)).where('is_new_user', '=', true),
+          ]
+          const keyed = models(events(h))
+          const plain = models(disguised(h, events(h)))
+          expect(keyed.every((q) => withSessionKeys(q) !== undefined)).toBe(true)
+          expect(plain.every((q) => withSessionKeys(q) === undefined)).toBe(true)
+          for (const [i, q] of keyed.entries()) {
+            const rows = await q.execute()
+            expect(rows.length).toBeGreaterThan(0)
+            expect(Object.keys(rows[0]!).filter((c) => c.startsWith('__'))).toEqual([])
+            expect(sorted(rows)).toEqual(sorted(await plain[i]!.execute()))
+          }
+        })
+
+        it(`${name}, ${source}: session aggregates give the same rows`, async () => {
+          const h = open()
+          const models = (q: ReturnType<Hub['events']>) => [
+            h.agg.sessionDuration(q),
+            h.agg.sessionDuration(q, { groupBy: 'event_type', excludeBounces: false }),
+            h.agg.sessionDuration(q, { groupBy: null, method: 'sum' }),
+            h.agg.topProductFeaturesBeforeConversion(q, 'quickstart', { eventType: 'InteractiveEvent' }),
+          ]
+          const keyed = models(events(h))
+          const plain = models(disguised(h, events(h)))
+          for (const [i, q] of keyed.entries()) {
+            expect(sorted(await q.execute())).toEqual(sorted(await plain[i]!.execute()))
+          }
+        })
+      }
+    }
+
+    it('recognises the pipeline through filters, orders and fewer columns, and nothing else', () => {
+      const h = hubs.generated()
+      expect(withSessionKeys(h.events())).toBeDefined()
+      expect(withSessionKeys(h.events().where('day', '>', '2022-01-01').orderBy('moment').limit(5))).toBeDefined()
+      expect(withSessionKeys(h.events().clearSelect().select(['user_id', 'session_id', 'moment']))).toBeDefined()
+      expect(withSessionKeys(h.events().groupBy('user_id').clearSelect().select('user_id'))).toBeUndefined()
+      expect(withSessionKeys(h.events().select((eb) => eb.val(1).as('one')))).toBeUndefined()
+      expect(withSessionKeys(disguised(h, h.events()))).toBeUndefined()
+      expect(withSessionKeys(h.db.selectFrom('generated').selectAll())).toBeUndefined()
+    })
+  },
+  { generated: dataTable(GENERATED), data: dataTable(OBJECTIV_DATA) },
+)
+
+describeEachPostgres(
+  'session keys: plans',
+  (ctx) => {
+    it('isNewUser, isFirstSession, sessionDuration and features before conversion sort the events once', async () => {
+      const h = quickstartHub(
+        new ModelHub(ctx.db, { engine: ctx.engine, table: 'generated', globalContexts: ['application'] }),
+      )
+      for (const q of [
+        h.agg.uniqueUsers(h.map.isNewUser(h.events()).where('is_new_user', '=', true)),
+        h.map.isFirstSession(h.events()).clearSelect().select(['event_id', 'is_first_session']),
+        h.agg.sessionDuration(h.events()),
+        h.agg.topProductFeaturesBeforeConversion(h.events(), 'quickstart'),
+      ]) {
+        // The per-user sort of sessionization; no sort by (moment, event_id) over all users.
+        expect((await planShape(ctx.db, q)).sessionSorts).toBe(1)
+      }
+    })
+  },
+  { generated: dataTable(GENERATED) },
+)
