@@ -12,7 +12,7 @@ import { compileCosts } from './compile-cost.ts'
 import { benchHub, selectModels } from './models.ts'
 import { type BenchReport, markdownReport } from './report.ts'
 import { type ModelTiming, runModel } from './run-model.ts'
-import { openPgliteSample, openPostgresSample, type SampleDatabase } from './sample-cache.ts'
+import { openPgliteSample, openPostgresSample, type SampleDatabase, SHARED_BUFFERS, WORK_MEM } from './sample-cache.ts'
 
 const SCALING_FROM = 100_000
 const MEMORY_LIMIT_MB = 200
@@ -122,7 +122,8 @@ async function main(): Promise<void> {
     command: `pnpm bench ${process.argv.slice(2).join(' ')}`.trim(),
     engine: flags.engine,
     database: sample.version,
-    settings: flags.engine === 'postgres' ? 'jit=off, shared_buffers=512MB, work_mem=64MB' : 'defaults',
+    settings:
+      flags.engine === 'postgres' ? `jit=off, shared_buffers=${SHARED_BUFFERS}, work_mem=${WORK_MEM}` : 'defaults',
     machine: machine(),
     events,
     runs: flags.runs,

@@ -1,4 +1,10 @@
-import { type JsonMatch, type JsonScalar, locationStack } from '@kysely-modelhub/core'
+import {
+  contextTypeLabel,
+  type JsonMatch,
+  type JsonScalar,
+  locationStack,
+  OBJECTIV_LOCATION_TYPES,
+} from '@kysely-modelhub/core'
 import fc from 'fast-check'
 import { type Expression, sql } from 'kysely'
 import { expect, it } from 'vitest'
@@ -83,6 +89,7 @@ describeEachEngine('JSON operator properties', (ctx) => {
     const name = fc.oneof(
       text,
       fc.constantFrom('WebDocumentContext', 'ContextMenuContext', 'aBcD', 'Context', ' Context'),
+      fc.constantFrom(...OBJECTIV_LOCATION_TYPES),
     )
     const contexts = fc.array(fc.record({ _type: name, id: text }, { requiredKeys: ['_type'] }), { maxLength: 5 })
     await fc.assert(
@@ -93,6 +100,16 @@ describeEachEngine('JSON operator properties', (ctx) => {
       }),
       RUNS,
     )
+  })
+
+  it("names each of the taxonomy's location types as its regular expression does", async () => {
+    // Postgres looks these labels up; BigQuery applies the expression: both must give the list's labels.
+    for (const type of OBJECTIV_LOCATION_TYPES) {
+      const ls = locationStack(json([{ _type: type, id: 'x' }]), ctx.engine)
+      const { rows } = await sql<{ nice: string | null }>`select ${ls.niceName()} as nice`.execute(ctx.db)
+      expect(rows[0]?.nice).toBe(`${contextTypeLabel(type)}: x`)
+      expect(contextTypeLabel(type)).toBe(reference.niceName([{ _type: type }]))
+    }
   })
 
   it('quote any text as a literal that reads back unchanged', async () => {

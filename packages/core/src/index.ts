@@ -6,6 +6,7 @@ export { type GlobalContext, GlobalContexts, globalContexts } from './global-con
 export { JsonArrayExpression } from './json-array.ts'
 export { assertText, type JsonMatch, type JsonScalar, matchEntries, matchesJs } from './json-match.ts'
 export { type FeatureContext, type LocationContext, LocationStack, locationStack } from './location-stack.ts'
+export { contextTypeLabel, OBJECTIV_LOCATION_TYPES } from './location-types.ts'
 export {
   formatTimeJs,
   parseTimeFormat,

@@ -1,5 +1,12 @@
 import type { CalendarUnit, Engine, JsonMatch, SliceEnd, SliceStart } from '@kysely-modelhub/core'
-import { CALENDAR_UNITS, invalid, ModelHubInputError, matchEntries } from '@kysely-modelhub/core'
+import {
+  CALENDAR_UNITS,
+  contextTypeLabel,
+  invalid,
+  ModelHubInputError,
+  matchEntries,
+  OBJECTIV_LOCATION_TYPES,
+} from '@kysely-modelhub/core'
 import { type Expression, type RawBuilder, type SelectQueryBuilder, sql } from 'kysely'
 import { quotePostgresString } from './quote.ts'
 import { toCharPieces } from './time-format.ts'
@@ -98,8 +105,11 @@ export const postgres: Engine = {
   jsonField: <T>(object: Expression<unknown>, key: string) => sql<T | null>`(${object} -> ${lit(key)})`,
 
   niceName: (stack) => {
-    // 'WebDocumentContext' → 'Web Document'; an element without id is named by its type alone.
-    const type = sql`regexp_replace(regexp_replace(coalesce(e.value ->> '_type', ''), '([a-z])([A-Z])', ${lit('\\1 \\2')}, 'g'), ' Context$', '')`
+    // 'WebDocumentContext' → 'Web Document'; an element without id is named by its type alone. The
+    // taxonomy's own types are looked up (a regular expression per element costs most of the name).
+    const raw = sql`coalesce(e.value ->> '_type', '')`
+    const known = OBJECTIV_LOCATION_TYPES.map((t) => sql`when ${lit(t)} then ${lit(contextTypeLabel(t))}`)
+    const type = sql`(case ${raw} ${sql.join(known, sql` `)} else regexp_replace(regexp_replace(${raw}, '([a-z])([A-Z])', ${lit('\\1 \\2')}, 'g'), ' Context$', '') end)`
     const label = sql`${type} || coalesce(': ' || (e.value ->> 'id'), '')`
     return sql<
       string | null

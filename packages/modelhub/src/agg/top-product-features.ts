@@ -1,4 +1,4 @@
-import { type GlobalContext, globalContexts, invalid, LocationStack, locationStack } from '@kysely-modelhub/core'
+import { type GlobalContext, globalContexts, invalid } from '@kysely-modelhub/core'
 import { type Expression, type ExpressionBuilder, type SelectQueryBuilder, type SqlBool, sql } from 'kysely'
 import { columnsOf } from '../columns-of.ts'
 import type { HubContext } from '../hub-context.ts'
@@ -60,11 +60,6 @@ export function topProductFeatures(
 /**
  * The rows of `q` whose type stack holds the event type (and meet `where`, on `events.<column>`),
  * reduced to the feature keys and the user.
- *
- * When the feature is named from the stack alone (the default, or a part of it), the rows are
- * first reduced to distinct (application, stack, event type, user): the nice name, by far the
- * dearest expression, is then built once per distinct row rather than once per event. Counting
- * distinct users afterwards is unaffected.
  */
 export function featureEvents(
   hub: HubContext,
@@ -78,55 +73,18 @@ export function featureEvents(
     invalid('eventType', eventType, 'expected an event type such as "InteractiveEvent" or "PressEvent"')
   }
   requireApplication(q, model)
-  const matching = hub.db.selectFrom(q.as('events')).where((eb) => {
-    const holdsType = hub.engine.jsonIncludesString(eb.ref('events.stack_event_types'), eventType)
-    return where ? eb.and([holdsType, where(eb)]) : holdsType
-  })
-  const named = (
-    from: SelectQueryBuilder<any, 'events', any>,
-    application: (eb: ExpressionBuilder<any, 'events'>) => Expression<unknown>,
-  ) =>
-    from.select((eb: ExpressionBuilder<any, 'events'>) => [
-      eb.parens(application(eb)).as('application'),
+  return hub.db
+    .selectFrom(q.as('events'))
+    .where((eb) => {
+      const holdsType = hub.engine.jsonIncludesString(eb.ref('events.stack_event_types'), eventType)
+      return where ? eb.and([holdsType, where(eb)]) : holdsType
+    })
+    .select((eb: ExpressionBuilder<any, 'events'>) => [
+      globalContexts(eb.ref('events.application'), hub.engine).get('id').as('application'),
       eb.parens(locationName(hub, eb, options.locationStack)).as('feature_nice_name'),
       eb.ref('events.event_type').as('event_type'),
       eb.ref('events.user_id').as('user_id'),
     ]) as unknown as SelectQueryBuilder<any, 'events', ProductFeature & { user_id: string | null }>
-  const applicationId = (eb: ExpressionBuilder<any, 'events'>) =>
-    globalContexts(eb.ref('events.application'), hub.engine).get('id')
-  if (!namesFromStack(hub, options.locationStack)) return named(matching, applicationId)
-
-  const keys = matching.select((eb) => [
-    eb.parens(applicationId(eb)).as('application'),
-    eb.ref('events.location_stack').as('location_stack'),
-    eb.ref('events.event_type').as('event_type'),
-    eb.ref('events.user_id').as('user_id'),
-  ])
-  // Grouped in a query of its own: BigQuery cannot group by an expression holding a subquery.
-  const distinct = hub.db
-    .selectFrom(keys.as('events'))
-    .select((eb) => [
-      eb.ref('events.application').as('application'),
-      eb
-        .parens(hub.engine.groupKey(eb.ref('events.location_stack')).select as Expression<unknown>)
-        .as('location_stack'),
-      eb.ref('events.event_type').as('event_type'),
-      eb.ref('events.user_id').as('user_id'),
-    ])
-    .groupBy((eb) => [
-      eb.ref('events.application'),
-      ...hub.engine.groupKey(eb.ref('events.location_stack')).groupBy,
-      eb.ref('events.event_type'),
-      eb.ref('events.user_id'),
-    ])
-  return named(hub.db.selectFrom(distinct.as('events')), (eb) => eb.ref('events.application'))
-}
-
-/** Whether the feature name is read from the location stack only (the default, or a part of it). */
-function namesFromStack(hub: HubContext, option: LocationOption<any> | undefined): boolean {
-  if (option === undefined) return true
-  if (typeof option !== 'function') return false
-  return option(locationStack(sql.ref('location_stack'), hub.engine)) instanceof LocationStack
 }
 
 /** An error naming the model when `q` is known to lack the `application` column. */
