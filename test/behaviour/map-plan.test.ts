@@ -25,7 +25,7 @@ describeEachPostgres(
       // already in per-user order, so an incremental sort within each user is all it needs.
       expect(await shape(h.map.conversionsInTime(h.events(), 'clicks'))).toEqual({ windows: 5, sorts: 4, joins: 0 })
       expect(await shape(h.map.preConversionHitNumber(h.events(), 'clicks'))).toEqual({
-        windows: 7,
+        windows: 6,
         sorts: 5,
         joins: 0,
       })

@@ -28,10 +28,9 @@ describeEachPostgres(
     it('finds the sessionization sorts where sessions are read (the check above can fail)', async () => {
       const events = MODELS.find((m) => m.name === 'events')!
       const shape = await planShape(ctx.db, events.build(benchHub(ctx.db)))
-      // Sorts: lag/row_number per user, the running count of starts over all events, the per-user
-      // max. Window passes: one more, per user in the first order (session_hit_number, the keys).
+      // lag/row_number per user, the running count of starts over all events, the per-user max.
       expect(shape.sessionSorts).toBe(3)
-      expect(shape.windowAggs).toBe(4)
+      expect(shape.windowAggs).toBe(3)
     })
 
     it('counts what the plans hold: one WindowAgg for retention, none for unique users', async () => {

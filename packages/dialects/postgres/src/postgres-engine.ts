@@ -66,6 +66,20 @@ function sliceSql(array: Expression<unknown>, start?: SliceStart, end?: SliceEnd
   >`coalesce((select jsonb_agg(s.value order by s.i) from (select ${sql.join(columns)} from ${elements(array)}) as s where ${sql.join(where, sql` and `)}), '[]'::jsonb)`
 }
 
+/**
+ * The label of location context `e.value`: 'WebDocumentContext' → 'Web Document', then ': ' and
+ * its id when it has one. The taxonomy's own types are looked up: a regular expression per
+ * element cost most of a nice name. One raw fragment, built once, so compiling it costs nothing.
+ */
+const CONTEXT_LABEL = (() => {
+  const type = "coalesce(e.value ->> '_type', '')"
+  const known = OBJECTIV_LOCATION_TYPES.map(
+    (t) => `when ${quotePostgresString(t)} then ${quotePostgresString(contextTypeLabel(t))}`,
+  )
+  const camel = `regexp_replace(regexp_replace(${type}, '([a-z])([A-Z])', ${quotePostgresString('\\1 \\2')}, 'g'), ' Context$', '')`
+  return sql.raw(`(case ${type} ${known.join(' ')} else ${camel} end) || coalesce(': ' || (e.value ->> 'id'), '')`)
+})()
+
 /** Postgres (and PGlite): JSON as jsonb, time buckets with to_char, all timestamps read as UTC. */
 export const postgres: Engine = {
   name: 'postgres',
@@ -104,17 +118,10 @@ export const postgres: Engine = {
 
   jsonField: <T>(object: Expression<unknown>, key: string) => sql<T | null>`(${object} -> ${lit(key)})`,
 
-  niceName: (stack) => {
-    // 'WebDocumentContext' → 'Web Document'; an element without id is named by its type alone. The
-    // taxonomy's own types are looked up (a regular expression per element costs most of the name).
-    const raw = sql`coalesce(e.value ->> '_type', '')`
-    const known = OBJECTIV_LOCATION_TYPES.map((t) => sql`when ${lit(t)} then ${lit(contextTypeLabel(t))}`)
-    const type = sql`(case ${raw} ${sql.join(known, sql` `)} else regexp_replace(regexp_replace(${raw}, '([a-z])([A-Z])', ${lit('\\1 \\2')}, 'g'), ' Context$', '') end)`
-    const label = sql`${type} || coalesce(': ' || (e.value ->> 'id'), '')`
-    return sql<
+  niceName: (stack) =>
+    sql<
       string | null
-    >`(select max(s.label) filter (where s.i = s.n) || coalesce(' located at ' || string_agg(s.label, ' => ' order by s.i) filter (where s.i < s.n), '') from (select e.i, count(*) over () as n, ${label} as label from ${elements(stack)}) as s)`
-  },
+    >`(select max(s.label) filter (where s.i = s.n) || coalesce(' located at ' || string_agg(s.label, ' => ' order by s.i) filter (where s.i < s.n), '') from (select e.i, count(*) over () as n, ${CONTEXT_LABEL} as label from ${elements(stack)}) as s)`,
 
   codePointOrder: (text) => sql<string | null>`((${text}) collate "C")`,
 

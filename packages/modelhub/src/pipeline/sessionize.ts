@@ -20,18 +20,18 @@ const runningRows = { kind: 'rows', start: 'unbounded preceding' } as const
  * it stays in the session); events are ordered by (moment, event_id) everywhere.
  *
  * 1. per user: is_start (from lag(moment)) and user_hit (row_number)
- * 2. per user, in the same order (so no sort): session_hit_number = user_hit - the start's
- *    user_hit + 1; over all events chronologically: start_number, the running count of starts
+ * 2. over all events chronologically: start_number, the running count of session starts
  * 3. per user: session_id = latest start_number so far (so sessions are numbered by their first
- *    event's (moment, event_id), from 1)
+ *    event's (moment, event_id), from 1), session_hit_number = user_hit - the start's user_hit + 1
  *
  * Two more columns, which events() does not select, name each session without the global pass:
  * SESSION_USER (the user before anonymization) and USER_SESSION (1 for the user's first session,
- * 2 for the next, …). Models that need sessions only as groups, or in order within a user, read
- * them instead of session_id, and the planner drops pass 2 and the sort behind it.
+ * 2 for the next, …; counted in pass 2 per user, in pass 1's order, so with no sort). Models that
+ * need sessions only as groups, or in order within a user, read them instead of session_id, and
+ * the planner drops the global numbering and the sorts behind it.
  *
- * The planner drops these windows, and the sorts behind them, from any query that reads neither
- * session column.
+ * The planner drops these windows, and the sorts behind them, from any query that reads none of
+ * these columns.
  */
 export function sessionize(
   db: Kysely<any>,
@@ -55,32 +55,33 @@ export function sessionize(
   const perUser = { partitionBy: [...byUser], orderBy: [...chronological], frame: runningRows }
   const numbered = db.selectFrom(starts.as('starts')).select((eb) => {
     const starting = sql`case when ${eb.ref('is_start')} then 1 else 0 end`
+    return [
+      ...[...carried, 'is_start', 'user_hit'].map((c) => eb.ref(c).as(c)),
+      sql<number>`case when ${eb.ref('is_start')} then ${windowed(eb, sql`sum(${starting})`, { orderBy: [...chronological], frame: runningRows })} end`.as(
+        'start_number',
+      ),
+      windowed(eb, sql<number>`sum(${starting})`, perUser).as(USER_SESSION),
+    ]
+  })
+  return db.selectFrom(numbered.as('numbered')).select((eb) => {
     const startHit = windowed(
       eb,
       sql<number>`max(case when ${eb.ref('is_start')} then ${eb.ref('user_hit')} end)`,
       perUser,
     )
     return [
-      ...carried.map((c) => eb.ref(c).as(c)),
-      sql<number>`case when ${eb.ref('is_start')} then ${windowed(eb, sql`sum(${starting})`, { orderBy: [...chronological], frame: runningRows })} end`.as(
-        'start_number',
-      ),
+      ...options.columns.map((c) => eb.ref(c).as(c)),
+      options.anonymize
+        ? sql<string | null>`case when ${eb.ref('identity')} is null then null else ${eb.ref('user_id')} end`.as(
+            'user_id',
+          )
+        : eb.ref('user_id').as('user_id'),
+      windowed(eb, sql<number>`max(${eb.ref('start_number')})`, perUser).as('session_id'),
       sql<number>`${eb.ref('user_hit')} - ${startHit} + 1`.as('session_hit_number'),
-      windowed(eb, sql<number>`sum(${starting})`, perUser).as(USER_SESSION),
+      eb.ref('user_id').as(SESSION_USER),
+      // Read through a window in the same order, which changes no value: it tells the planner the
+      // rows are still in per-user order, so models windowing per user on the keys sort no more.
+      windowed(eb, sql<number>`max(${eb.ref(USER_SESSION)})`, perUser).as(USER_SESSION),
     ]
   })
-  return db.selectFrom(numbered.as('numbered')).select((eb) => [
-    ...options.columns.map((c) => eb.ref(c).as(c)),
-    options.anonymize
-      ? sql<string | null>`case when ${eb.ref('identity')} is null then null else ${eb.ref('user_id')} end`.as(
-          'user_id',
-        )
-      : eb.ref('user_id').as('user_id'),
-    windowed(eb, sql<number>`max(${eb.ref('start_number')})`, perUser).as('session_id'),
-    eb.ref('session_hit_number').as('session_hit_number'),
-    eb.ref('user_id').as(SESSION_USER),
-    // Read through a window in the same order, which changes no value: it tells the planner the
-    // rows are still in per-user order, so models windowing per user on the keys sort no more.
-    windowed(eb, sql<number>`max(${eb.ref(USER_SESSION)})`, perUser).as(USER_SESSION),
-  ])
 }
