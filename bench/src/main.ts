@@ -107,9 +107,16 @@ async function main(): Promise<void> {
       const hub = benchHub(small.db)
       const scaled = []
       for (const model of models) {
-        const timing = await runModel(small.db, hub, model, { runs: flags.runs, reference: false, log })
+        const timing = await runModel(small.db, hub, model, { runs: flags.runs, reference: true, log })
         const large = timings.find((t) => t.model === model.name)!
-        scaled.push({ model: model.name, medianMs: timing.medianMs, growth: large.medianMs / timing.medianMs })
+        const referenceGrowth =
+          large.reference && timing.reference ? large.reference.medianMs / timing.reference.medianMs : undefined
+        scaled.push({
+          model: model.name,
+          medianMs: timing.medianMs,
+          growth: large.medianMs / timing.medianMs,
+          ...(referenceGrowth === undefined ? {} : { referenceGrowth }),
+        })
       }
       scaling = { fromEvents: SCALING_FROM, models: scaled }
     } finally {

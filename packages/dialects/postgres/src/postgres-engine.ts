@@ -29,6 +29,20 @@ function matchSql(element: RawBuilder<unknown>, match: JsonMatch): RawBuilder<bo
 }
 
 /**
+ * The elements matching, as one jsonpath query (far cheaper than a subquery over the elements):
+ * `strict $[*] ? (@."k" == $v0 && …)`. Strict, so a key holding an array is not unwrapped and a
+ * non-object element or a missing key never matches; silent, so a non-array gives no elements.
+ * Keys are written as JSON string literals (valid jsonpath strings); values are jsonpath
+ * variables, so they never enter the path.
+ */
+function matchPath(match: JsonMatch): RawBuilder<unknown> {
+  const entries = matchEntries(match)
+  const tests = entries.map(([key], i) => `@.${JSON.stringify(key)} == $v${i}`)
+  const vars = Object.fromEntries(entries.map(([, value], i) => [`v${i}`, value]))
+  return sql`${lit(`strict $[*] ? (${tests.join(' && ')})`)}::jsonpath, ${lit(JSON.stringify(vars))}::jsonb, true`
+}
+
+/**
  * The value if it is a JSON array, else SQL NULL: a JSON `null` or a scalar where an array belongs
  * (`"location_stack": null`) reads as no elements, as BigQuery's JSON_QUERY_ARRAY reads it, instead
  * of failing the whole query. Evaluates `array` once.
@@ -94,9 +108,7 @@ export const postgres: Engine = {
     sliceSql(array, bounds.start, bounds.end) as RawBuilder<T[]>,
 
   jsonFilter: <T>(array: Expression<unknown>, match: JsonMatch) =>
-    sql<
-      T[]
-    >`coalesce((select jsonb_agg(e.value order by e.i) from ${elements(array)} where ${matchSql(value, match)}), '[]'::jsonb)`,
+    sql<T[]>`coalesce(jsonb_path_query_array(${array}, ${matchPath(match)}), '[]'::jsonb)`,
 
   // Containment, not a scan of the elements: `[{"k": v}]` is contained exactly when some element
   // is an object holding k with a JSON-equal scalar v (nested values and non-arrays never are).
@@ -118,10 +130,11 @@ export const postgres: Engine = {
 
   jsonField: <T>(object: Expression<unknown>, key: string) => sql<T | null>`(${object} -> ${lit(key)})`,
 
+  // The labels in one ordered array: the last is the name, the others say where it is located.
   niceName: (stack) =>
     sql<
       string | null
-    >`(select max(s.label) filter (where s.i = s.n) || coalesce(' located at ' || string_agg(s.label, ' => ' order by s.i) filter (where s.i < s.n), '') from (select e.i, count(*) over () as n, ${CONTEXT_LABEL} as label from ${elements(stack)}) as s)`,
+    >`(select a.l[cardinality(a.l)] || case when cardinality(a.l) > 1 then ' located at ' || array_to_string(a.l[1:cardinality(a.l) - 1], ' => ') else '' end from (select array_agg(${CONTEXT_LABEL} order by e.i) as l from ${elements(stack)}) as a)`,
 
   codePointOrder: (text) => sql<string | null>`((${text}) collate "C")`,
 

@@ -109,9 +109,15 @@ export function countFeatures<R>(
   features: SelectQueryBuilder<any, any, any>,
   value: string,
 ): AggregateQuery<R> {
-  const counted = aggregate<any>(hub, features, FEATURE_KEYS, ['user_id'], (eb) => ({
+  const grouped = aggregate<any>(hub, features, FEATURE_KEYS, ['user_id'], (eb) => ({
     [value]: sql<number>`count(distinct ${eb.ref('user_id')})`,
-  })).where((eb) => eb.and(FEATURE_KEYS.map((key) => eb(key, 'is not', null))))
+  }))
+  // Kept outside the grouping (computedOnce): pushed into it, Postgres would evaluate the name
+  // again per group, from a location stack carried through the whole sort for that purpose.
+  const counted = hub.db
+    .selectFrom(hub.engine.computedOnce(grouped).as('result'))
+    .selectAll('result')
+    .where((eb) => eb.and(FEATURE_KEYS.map((key) => eb(key, 'is not', null))))
   return FEATURE_KEYS.reduce(
     (sorted, key) => sorted.orderBy((eb) => hub.engine.codePointOrder(eb.ref(key))),
     counted.orderBy(value, 'desc'),

@@ -17,7 +17,7 @@ export interface ExtractOptions {
  * does not read are dropped by the planner, so unread JSON is never parsed.
  *
  * Shape: select event_id, day, moment, cookie_id as user_id, v->'location_stack', … from
- *        (select *, parse_json(value) as v from data where day between …) as raw
+ *        (select *, parse_json(value) as v from data where day between … offset 0) as raw offset 0
  */
 export function extractEvents(
   db: Kysely<any>,
@@ -30,7 +30,9 @@ export function extractEvents(
     .select((eb) => engine.parseJson(eb.ref('data.value')).as('v'))
   if (options.startDate) raw = raw.where('day', '>=', engine.date(options.startDate))
   if (options.endDate) raw = raw.where('day', '<=', engine.date(options.endDate))
-  return db.selectFrom(engine.computedOnce(raw).as('raw')).select((eb) => {
+  // Extracted here, below the sessionization sorts (computedOnce): they then carry the columns a
+  // query reads, not the whole parsed event.
+  const extracted = db.selectFrom(engine.computedOnce(raw).as('raw')).select((eb) => {
     const v = eb.ref('raw.v')
     const contexts = engine.jsonField(v, 'global_contexts')
     return [
@@ -47,6 +49,7 @@ export function extractEvents(
         : [identityOf(engine, contexts, options.identityResolution).as('identity')]),
     ]
   })
+  return engine.computedOnce(extracted)
 }
 
 /** `value|id` of the first IdentityContext with the given id in an event's global contexts. */

@@ -39,30 +39,37 @@ export function sessionize(
   events: SelectQueryBuilder<any, any, any>,
   options: SessionizeOptions,
 ): SelectQueryBuilder<any, any, any> {
-  const carried = [...options.columns, 'user_id', ...(options.anonymize ? ['identity'] : [])]
-  const starts = db.selectFrom(events.as('events')).select((eb) => {
-    const previous = windowed(eb, sql`lag(${eb.ref('moment')})`, {
-      partitionBy: [...byUser],
-      orderBy: [...chronological],
+  // Inner passes carry every column with `*` (fewer nodes to compile; the planner still drops
+  // what nothing reads); the last one selects the pipeline's columns by name.
+  const starts = db
+    .selectFrom(events.as('events'))
+    .selectAll('events')
+    .select((eb) => {
+      const previous = windowed(eb, sql`lag(${eb.ref('moment')})`, {
+        partitionBy: [...byUser],
+        orderBy: [...chronological],
+      })
+      const gap = engine.epochSecondsBetween(previous, eb.ref('moment'))
+      return [
+        sql<boolean>`case when ${gap} <= ${sql.lit(options.sessionGapSeconds)} then false else true end`.as('is_start'),
+        windowed(eb, sql<number>`row_number()`, { partitionBy: [...byUser], orderBy: [...chronological] }).as(
+          'user_hit',
+        ),
+      ]
     })
-    const gap = engine.epochSecondsBetween(previous, eb.ref('moment'))
-    return [
-      ...carried.map((c) => eb.ref(c).as(c)),
-      sql<boolean>`case when ${gap} <= ${sql.lit(options.sessionGapSeconds)} then false else true end`.as('is_start'),
-      windowed(eb, sql<number>`row_number()`, { partitionBy: [...byUser], orderBy: [...chronological] }).as('user_hit'),
-    ]
-  })
   const perUser = { partitionBy: [...byUser], orderBy: [...chronological], frame: runningRows }
-  const numbered = db.selectFrom(starts.as('starts')).select((eb) => {
-    const starting = sql`case when ${eb.ref('is_start')} then 1 else 0 end`
-    return [
-      ...[...carried, 'is_start', 'user_hit'].map((c) => eb.ref(c).as(c)),
-      sql<number>`case when ${eb.ref('is_start')} then ${windowed(eb, sql`sum(${starting})`, { orderBy: [...chronological], frame: runningRows })} end`.as(
-        'start_number',
-      ),
-      windowed(eb, sql<number>`sum(${starting})`, perUser).as(USER_SESSION),
-    ]
-  })
+  const numbered = db
+    .selectFrom(starts.as('starts'))
+    .selectAll('starts')
+    .select((eb) => {
+      const starting = sql`case when ${eb.ref('is_start')} then 1 else 0 end`
+      return [
+        sql<number>`case when ${eb.ref('is_start')} then ${windowed(eb, sql`sum(${starting})`, { orderBy: [...chronological], frame: runningRows })} end`.as(
+          'start_number',
+        ),
+        windowed(eb, sql<number>`sum(${starting})`, perUser).as(USER_SESSION),
+      ]
+    })
   return db.selectFrom(numbered.as('numbered')).select((eb) => {
     const startHit = windowed(
       eb,
