@@ -1,7 +1,7 @@
 import { invalid, windowed } from '@kysely-modelhub/core'
 import { type Expression, type ExpressionBuilder, sql } from 'kysely'
 import type { HubContext } from '../hub-context.ts'
-import { SESSION_KEY, withSessionKeys } from '../pipeline/session-keys.ts'
+import { sessionsOf } from '../pipeline/session-keys.ts'
 import { type AggregateQuery, aggregate } from './aggregate-query.ts'
 import type { GroupBy } from './group-by.ts'
 
@@ -64,12 +64,11 @@ export function sessionDuration<R>(
   const timeColumns = TIME_COLUMNS.filter((c) => c === 'moment' || columns.includes(c))
 
   // Sessions as groups: over the events pipeline by session key, unless session_id is itself a key.
-  const keyed = columns.includes('session_id') ? undefined : withSessionKeys(q)
-  const session: readonly string[] = keyed ? SESSION_KEY : ['session_id']
+  const { query, session } = columns.includes('session_id') ? { query: q, session: ['session_id'] } : sessionsOf(q)
 
   // Per session (and per value of the splitting keys): its start and its duration.
   const sessions = hub.db
-    .selectFrom((keyed ?? q).as('events'))
+    .selectFrom(query.as('events'))
     .select((eb: ExpressionBuilder<any, 'events'>) => {
       const first = (column: string): Expression<unknown> => {
         const min = sql`min(${eb.ref(column)})`

@@ -2,7 +2,7 @@ import type { SelectQueryBuilder } from 'kysely'
 import { conversionNamed } from '../conversions.ts'
 import type { HubContext } from '../hub-context.ts'
 import { conversionsCounterColumn, conversionsInTimeColumn } from '../map/conversion-columns.ts'
-import { SESSION_KEY, withSessionKeys } from '../pipeline/session-keys.ts'
+import { sessionsOf } from '../pipeline/session-keys.ts'
 import type { AggregateQuery } from './aggregate-query.ts'
 import {
   countFeatures,
@@ -37,10 +37,9 @@ export function topProductFeaturesBeforeConversion(
   const conversion = conversionNamed(hub.conversions, name)
   requireApplication(q, 'topProductFeaturesBeforeConversion')
   // Over the events pipeline, sessions are its session keys: the same groups, without numbering them.
-  const keyed = withSessionKeys(q)
-  const session = keyed ? SESSION_KEY : 'session_id'
+  const { query, session } = sessionsOf(q)
   const marked = hub.db
-    .selectFrom((keyed ?? q).as('events'))
+    .selectFrom(query.as('events'))
     .selectAll('events')
     .select((eb) => [
       conversionsInTimeColumn(conversion, eb, session).as('__conversions_in_time'),

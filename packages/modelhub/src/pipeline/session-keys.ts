@@ -39,3 +39,15 @@ export function withSessionKeys(q: SelectQueryBuilder<any, any, any>): SelectQue
   if (!SESSION_KEY.every((key) => inner.has(key))) return undefined
   return q.select(SESSION_KEY.map((key) => `events.${key}`) as any)
 }
+
+/**
+ * What a model groups sessions by: over the events pipeline its session keys (and `q` with them
+ * selected), otherwise session_id (and `q` as it is). Both name the same groups.
+ */
+export function sessionsOf(q: SelectQueryBuilder<any, any, any>): {
+  readonly query: SelectQueryBuilder<any, any, any>
+  readonly session: readonly string[]
+} {
+  const keyed = withSessionKeys(q)
+  return keyed ? { query: keyed, session: SESSION_KEY } : { query: q, session: ['session_id'] }
+}
