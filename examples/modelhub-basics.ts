@@ -1,8 +1,8 @@
 /**
  * Objectiv's "open model hub basics" notebook, cell by cell, on Kysely: run with `pnpm demo`
  * (embedded PGlite with generated sample data, no server, no configuration) or
- * `pnpm demo --database-url postgres://…` (a real Postgres; sample data is loaded there if the
- * `data` table is missing). Prints every result as a table and writes the histogram of presses
+ * `pnpm demo --database-url postgres://…` (a real Postgres holding Objectiv events in `data`; it
+ * is only read: `kysely-modelhub load-sample` loads sample events there on purpose). Prints every result as a table and writes the histogram of presses
  * per session as an SVG file.
  *
  * Each cell is a small function taking the hub, so tests can run and check them one by one.
@@ -10,7 +10,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, relative, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { CliError, formatDuration, formatTable, messageOf, openDatabase } from '@kysely-modelhub/cli'
+import { CliError, checkEventsTable, formatDuration, formatTable, messageOf, openDatabase } from '@kysely-modelhub/cli'
 import { type EventsQuery, histogramSvg, ModelHub } from '@kysely-modelhub/modelhub'
 import type { Kysely } from 'kysely'
 
@@ -236,6 +236,7 @@ async function main(argv: readonly string[]): Promise<void> {
     log: (line) => console.log(line),
   })
   try {
+    await checkEventsTable(new ModelHub(db), description)
     console.log(`Objectiv's "open model hub basics" notebook on ${description}`)
     // pnpm runs the script in examples/; the chart goes where the user typed the command.
     const cwd = process.env.INIT_CWD ?? process.cwd()

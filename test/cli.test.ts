@@ -339,7 +339,7 @@ describe('kysely-modelhub errors: one line on stderr, a non-zero exit, no stack 
     expect(run.stderr).not.toContain('secret')
     expectOneLineError(
       await cli('load-sample', '--events', '10', '--database-url', 'postgres://127.0.0.1:1/nowhere'),
-      /cannot load sample data into postgres:\/\/127\.0\.0\.1:1\/nowhere: .*ECONNREFUSED/,
+      /cannot load sample data into Postgres at postgres:\/\/127\.0\.0\.1:1\/nowhere: .*ECONNREFUSED/,
     )
   })
 })
@@ -359,44 +359,91 @@ for (const url of [inject('postgresUrl')].filter((u) => u !== '')) {
       await admin.destroy()
     })
 
-    it('run loads sample data first where the data table is missing, once', async () => {
+    it('run and chart only read: a missing table is an error naming it, and nothing is written', async () => {
       const other = new URL(target)
-      other.pathname = `/${name}_auto`
-      await sql`create database ${sql.id(`${name}_auto`)}`.execute(admin)
+      other.pathname = `/${name}_empty`
+      await sql`create database ${sql.id(`${name}_empty`)}`.execute(admin)
+      const db = createPostgresDb<any>({ connectionString: other.toString(), max: 1 })
       try {
-        const first = await cli(
-          'run',
-          'unique-sessions',
-          '--group-by',
-          'none',
-          '--events',
-          '300',
-          '--database-url',
-          other.toString(),
+        for (const args of [
+          ['run', 'unique-sessions', '--group-by', 'none'],
+          ['run', 'unique-users', '--table', 'analytics.events'],
+          ['chart', 'retention-matrix', '--out', join(dir, 'never.svg')],
+          ['chart', 'sankey', '--out', join(dir, 'never.svg'), '--table', 'analytics.events'],
+        ]) {
+          const table = args.includes('--table') ? 'analytics\\.events' : 'data'
+          expectOneLineError(
+            await cli(...args, '--database-url', other.toString()),
+            new RegExp(`option "table": got "${table}"; no such table .*load-sample .*--table ${table}$`),
+          )
+        }
+        const { rows } = await sql<{
+          n: number
+        }>`select count(*)::int as n from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname not in ('pg_catalog', 'information_schema', 'pg_toast')`.execute(
+          db,
         )
-        expect(first.code).toBe(0)
-        expect(first.stderr).toMatch(/^The data table is missing: loading 300 sample events into Postgres at /)
-        const again = await cli(
-          'run',
-          'unique-sessions',
-          '--group-by',
-          'none',
-          '--events',
-          '300',
-          '--database-url',
-          other.toString(),
-        )
-        expect(again.stderr).toBe('')
-        expect(again.stdout).toBe(first.stdout)
-        expect(first.stdout).toMatch(/^unique_sessions\n\s*[1-9]\d*\n$/)
+        expect(rows).toEqual([{ n: 0 }])
       } finally {
-        await sql`drop database if exists ${sql.id(`${name}_auto`)} with (force)`.execute(admin)
+        await db.destroy()
+        await sql`drop database if exists ${sql.id(`${name}_empty`)} with (force)`.execute(admin)
+      }
+    })
+
+    it('run reads the table --table names, in another schema too', async () => {
+      const other = new URL(target)
+      other.pathname = `/${name}_schema`
+      await sql`create database ${sql.id(`${name}_schema`)}`.execute(admin)
+      const db = createPostgresDb<any>({ connectionString: other.toString(), max: 1 })
+      try {
+        await sql`create schema analytics`.execute(db)
+        const loaded = await cli(
+          'load-sample',
+          '--events',
+          '400',
+          '--table',
+          'analytics.events',
+          '--database-url',
+          other.toString(),
+        )
+        expect(loaded).toEqual({
+          code: 0,
+          stdout: `Loaded 400 sample events into the new table analytics.events on Postgres at ${other.toString()}\n`,
+          stderr: '',
+        })
+        const run = await cli(
+          'run',
+          'unique-users',
+          '--group-by',
+          'none',
+          '--table',
+          'analytics.events',
+          '--database-url',
+          other.toString(),
+        )
+        expect(run.stderr).toBe('')
+        const hub = new ModelHub(db, { table: 'analytics.events' })
+        const rows = await hub.agg.uniqueUsers(hub.events(), { groupBy: null }).execute()
+        expect(run.stdout).toBe(`unique_users\n${String(rows[0]!.unique_users).padStart('unique_users'.length)}\n`)
+        expect(rows[0]!.unique_users).toBeGreaterThan(0)
+        const { rows: tables } = await sql<{
+          name: string
+        }>`select table_schema || '.' || table_name as name from information_schema.tables where table_schema not in ('pg_catalog', 'information_schema') order by 1`.execute(
+          db,
+        )
+        expect(tables).toEqual([{ name: 'analytics.events' }])
+      } finally {
+        await db.destroy()
+        await sql`drop database if exists ${sql.id(`${name}_schema`)} with (force)`.execute(admin)
       }
     })
 
     it('load-sample fills the table; run reads it; a second load-sample says the table exists', async () => {
       const loaded = await cli('load-sample', '--events', '800', '--database-url', target.toString())
-      expect(loaded).toEqual({ code: 0, stdout: 'Loaded 800 sample events into table data\n', stderr: '' })
+      expect(loaded).toEqual({
+        code: 0,
+        stdout: `Loaded 800 sample events into the new table data on Postgres at ${target.toString()}\n`,
+        stderr: '',
+      })
       const run = await cli('run', 'frequency', '--database-url', target.toString())
       expect(run.code).toBe(0)
       const db = createPostgresDb<any>({ connectionString: target.toString(), max: 1 })
@@ -415,7 +462,7 @@ for (const url of [inject('postgresUrl')].filter((u) => u !== '')) {
       }
       expectOneLineError(
         await cli('load-sample', '--events', '10', '--database-url', target.toString()),
-        /cannot load sample data into .*already exists/,
+        /cannot load sample data into Postgres at .*: relation "data" already exists/,
       )
     })
   })

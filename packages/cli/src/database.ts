@@ -11,9 +11,9 @@ export const DEFAULT_SAMPLE_EVENTS = 30_000
 export const CACHE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../.cache')
 
 export interface OpenDatabaseOptions {
-  /** A Postgres server; the embedded sample PGlite when omitted. */
+  /** A Postgres server, opened to read only; the embedded sample PGlite when omitted. */
   readonly databaseUrl?: string | undefined
-  /** Sample events to load where the `data` table is missing. Default {@link DEFAULT_SAMPLE_EVENTS}. */
+  /** Sample events in the embedded PGlite, generated on its first run. Default {@link DEFAULT_SAMPLE_EVENTS}. */
   readonly sampleEvents?: number | undefined
   /** Where the sample PGlite keeps its files. Default `.cache/pglite-sample-<events>`. */
   readonly dataDir?: string | undefined
@@ -35,15 +35,16 @@ export class CliError extends Error {
 }
 
 /**
- * A Kysely on the given Postgres server, or on the sample PGlite in `.cache/`. Where the `data`
- * table is missing, sample events are generated and loaded first; afterwards they are reused. A
- * PGlite directory is filled under another name and renamed when complete, so an interrupted
- * first run leaves nothing half-loaded behind.
+ * A Kysely on the given Postgres server, or on the sample PGlite in `.cache/`. A server is only
+ * connected to: nothing is written there (`load-sample` is the one command that writes). The
+ * sample PGlite is ours: on its first run sample events are generated into it and reused after.
+ * Its directory is filled under another name and renamed when complete, so an interrupted first
+ * run leaves nothing half-loaded behind.
  */
 export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<OpenedDatabase> {
   const events = options.sampleEvents ?? DEFAULT_SAMPLE_EVENTS
   const log = options.log ?? (() => {})
-  if (options.databaseUrl !== undefined) return openServer(options.databaseUrl, events, log)
+  if (options.databaseUrl !== undefined) return openServer(options.databaseUrl)
 
   const dataDir = resolve(options.dataDir ?? resolve(CACHE_DIR, `pglite-sample-${events}`))
   const description = `embedded PGlite at ${dataDir}`
@@ -79,28 +80,28 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<O
   return { db: await createPgliteDb<any>({ dataDir }), description, loaded }
 }
 
-async function openServer(url: string, events: number, log: (line: string) => void): Promise<OpenedDatabase> {
-  let description: string
+async function openServer(url: string): Promise<OpenedDatabase> {
+  const description = `Postgres at ${redactUrl(url)}`
+  const db = createPostgresDb<any>({ connectionString: url, max: 2 })
+  try {
+    await sql`select 1`.execute(db)
+    return { db, description, loaded: 0 }
+  } catch (error) {
+    await db.destroy().catch(() => {})
+    throw new CliError(`cannot use the database at ${redactUrl(url)}: ${messageOf(error)}`)
+  }
+}
+
+/** A database URL for people: its password replaced by ***; a bad URL is a CliError. */
+export function redactUrl(url: string): string {
   try {
     const parsed = new URL(url)
     if (parsed.password) parsed.password = '***'
-    description = `Postgres at ${parsed.toString()}`
+    return parsed.toString()
   } catch {
     throw new CliError(
       `invalid --database-url ${JSON.stringify(url)}: expected postgres://user:password@host:port/database`,
     )
-  }
-  const db = createPostgresDb<any>({ connectionString: url, max: 2 })
-  try {
-    let loaded = 0
-    if (!(await hasDataTable(db))) {
-      log(`The data table is missing: loading ${events} sample events into ${description} …`)
-      loaded = await loadSampleData(db, { events })
-    }
-    return { db, description, loaded }
-  } catch (error) {
-    await db.destroy().catch(() => {})
-    throw new CliError(`cannot use the database at ${description.replace(/^Postgres at /, '')}: ${messageOf(error)}`)
   }
 }
 

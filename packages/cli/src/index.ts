@@ -6,8 +6,10 @@ export {
   type OpenDatabaseOptions,
   type OpenedDatabase,
   openDatabase,
+  redactUrl,
 } from './database.ts'
 export { ENGINE_NAMES, type EngineName, type OfflineEngine, offlineEngine } from './engines.ts'
+export { checkEventsTable } from './events-table.ts'
 export { formatCell, formatDuration, formatTable } from './format.ts'
 export { FLAG_OF, MODELS, type ModelFlags, type ModelSpec, modelNamed } from './models.ts'
 export { type CliIo, createProgram, runCli } from './program.ts'

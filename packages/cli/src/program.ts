@@ -3,8 +3,9 @@ import { dirname, resolve } from 'node:path'
 import { retentionHeatmapSvg, sankeyChartSvg } from '@kysely-modelhub/modelhub'
 import { loadSampleData } from '@kysely-modelhub/postgres'
 import { Command, CommanderError, Option } from 'commander'
-import { CliError, DEFAULT_SAMPLE_EVENTS, messageOf, openDatabase } from './database.ts'
+import { CliError, DEFAULT_SAMPLE_EVENTS, messageOf, openDatabase, redactUrl } from './database.ts'
 import { ENGINE_NAMES, offlineEngine } from './engines.ts'
+import { checkEventsTable } from './events-table.ts'
 import { formatTable } from './format.ts'
 import { eventsFromFlags, type HubFlags, hubFromFlags, withHubFlags } from './hub-flags.ts'
 import { MODELS, type ModelFlags, modelFlagsFor, modelNamed } from './models.ts'
@@ -52,7 +53,7 @@ function withDatabaseFlags(command: Command): Command {
   return command
     .option(
       '--database-url <url>',
-      'a Postgres server (sample data is loaded if the data table is missing); default: the embedded sample PGlite',
+      'a Postgres server, only read from (the table --table names); default: the embedded sample PGlite',
     )
     .option(
       '--events <n>',
@@ -131,6 +132,7 @@ export function createProgram(io: CliIo = PROCESS_IO): Command {
       })
       try {
         const hub = hubFromFlags(opened.db, undefined, flags, NEEDS_APPLICATION.has(spec.name) ? ['application'] : [])
+        await checkEventsTable(hub, opened.description)
         const query = spec.build(hub, eventsFromFlags(hub, flags), modelFlags, hub.conversionNames[0]!)
         const rows = (await query.limit(flags.limit ?? 20).execute()) as Record<string, unknown>[]
         // Map models keep every event column; the JSON ones (stacks, contexts) would drown the table.
@@ -151,12 +153,14 @@ export function createProgram(io: CliIo = PROCESS_IO): Command {
 
   program
     .command('load-sample')
-    .description('generate realistic Objectiv sample events and load them into Postgres or the embedded PGlite')
+    .description(
+      'generate realistic Objectiv sample events into a new table on Postgres (never an existing one), or into the embedded PGlite',
+    )
     .requiredOption('--events <n>', 'how many events', positiveInteger('--events'))
     .option('--database-url <url>', 'a Postgres server; default: the embedded sample PGlite in .cache/')
     .option('--data-dir <dir>', 'where the sample PGlite keeps its files (default .cache/pglite-sample-<events>)')
     .option('--seed <n>', 'same seed, same events (default 1)', positiveInteger('--seed'))
-    .option('--table <name>', "the table to create (default 'data'); it must not exist")
+    .option('--table <name>', "with --database-url: the table to create (default 'data'); it must not exist yet")
     .action(
       async (flags: { events: number; databaseUrl?: string; dataDir?: string; seed?: number; table?: string }) => {
         if (flags.databaseUrl === undefined) {
@@ -174,17 +178,19 @@ export function createProgram(io: CliIo = PROCESS_IO): Command {
           )
           return
         }
+        const where = `Postgres at ${redactUrl(flags.databaseUrl)}`
+        const table = flags.table ?? 'data'
         const { createPostgresDb } = await import('@kysely-modelhub/postgres')
         const db = createPostgresDb<any>({ connectionString: flags.databaseUrl, max: 2 })
         try {
           const loaded = await loadSampleData(db, {
             events: flags.events,
+            table,
             ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
-            ...(flags.table !== undefined ? { table: flags.table } : {}),
           })
-          io.out(`Loaded ${loaded} sample events into table ${flags.table ?? 'data'}`)
+          io.out(`Loaded ${loaded} sample events into the new table ${table} on ${where}`)
         } catch (error) {
-          throw new CliError(`cannot load sample data into ${redact(flags.databaseUrl)}: ${messageOf(error)}`)
+          throw new CliError(`cannot load sample data into ${where}: ${messageOf(error)}`)
         } finally {
           await db.destroy().catch(() => {})
         }
@@ -212,6 +218,7 @@ export function createProgram(io: CliIo = PROCESS_IO): Command {
     })
     try {
       const hub = hubFromFlags(opened.db, undefined, flags)
+      await checkEventsTable(hub, opened.description)
       const rows = (await spec
         .build(hub, eventsFromFlags(hub, flags), flags, hub.conversionNames[0]!)
         .execute()) as never
@@ -256,6 +263,7 @@ export function createProgram(io: CliIo = PROCESS_IO): Command {
       })
       try {
         const hub = hubFromFlags(opened.db, undefined, flags)
+        await checkEventsTable(hub, opened.description)
         const paths = await hub.funnel
           .navigationPaths(eventsFromFlags(hub, flags), {
             steps: flags.steps,
@@ -280,16 +288,6 @@ export function createProgram(io: CliIo = PROCESS_IO): Command {
     },
   )
   return program
-}
-
-function redact(url: string): string {
-  try {
-    const parsed = new URL(url)
-    if (parsed.password) parsed.password = '***'
-    return parsed.toString()
-  } catch {
-    return JSON.stringify(url)
-  }
 }
 
 /**
