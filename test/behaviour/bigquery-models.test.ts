@@ -92,7 +92,7 @@ for (const [fixture, data] of FIXTURES)
             ),
             'github_clicks',
           ),
-          '%Y-%m-%d %H %a',
+          { timeAggregation: '%Y-%m-%d %H %a' },
         ),
       ))
     it('agg.uniqueUsers', async () => {

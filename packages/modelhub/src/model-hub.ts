@@ -11,6 +11,8 @@ import {
 import type { Expression, Kysely, SelectQueryBuilder } from 'kysely'
 import { AggModels } from './agg/agg-models.ts'
 import type { AggregateQuery } from './agg/aggregate-query.ts'
+import { EVENTS_WINDOW, EXECUTE, MATERIALIZE, TO_SQL } from './checks/model-option-checks.ts'
+import { checkOptions } from './checks/model-options.ts'
 import { connectHub, type HubConnection, withHeldConnection } from './connection-scope.ts'
 import { type ConversionEvent, type ConversionEventDefinition, defineConversion } from './conversions.ts'
 import { checkDayWindow } from './dates.ts'
@@ -133,6 +135,7 @@ export class ModelHub<DB, const G extends readonly string[] = readonly [], C ext
    * per requested global context. Sessions are numbered within this window.
    */
   events(window: { startDate?: string; endDate?: string } = {}): EventsQuery<DB, G[number]> {
+    checkOptions('hub.events', window, EVENTS_WINDOW)
     const db = this.db as unknown as Kysely<any>
     const pipeline = eventsPipeline(db, this.engine, {
       ...this.settings,
@@ -173,11 +176,13 @@ export class ModelHub<DB, const G extends readonly string[] = readonly [], C ext
    * @example await hub.execute(hub.agg.uniqueUsers(hub.events()), { timeoutMs: 30_000 })
    */
   execute<O>(q: RunnableQuery<O>, options: ExecuteOptions = {}): Promise<O[]> {
+    checkOptions('hub.execute', options, EXECUTE)
     return executeWithSignal(this.db as unknown as Kysely<any>, q, options)
   }
 
   /** The SQL of a query: formatted for this hub's engine, optionally with its parameters inlined. */
   toSql(q: SqlExportable, options: ToSqlOptions = {}): string {
+    checkOptions('hub.toSql', options, TO_SQL)
     return toSql(this.engine, q, options)
   }
 
@@ -190,6 +195,7 @@ export class ModelHub<DB, const G extends readonly string[] = readonly [], C ext
     q: SelectQueryBuilder<any, any, O>,
     options: MaterializeOptions<N>,
   ): Promise<MaterializedQuery<O, N>> {
+    checkOptions('hub.materialize', options, MATERIALIZE)
     return materialize(this.context, q, options)
   }
 

@@ -1,3 +1,12 @@
+import {
+  DROP_OFF_LOCATIONS,
+  FUNNEL_CONVERSION,
+  GROUPED,
+  RETENTION_MATRIX,
+  SESSION_DURATION,
+  TOP_PRODUCT_FEATURES,
+} from '../checks/model-option-checks.ts'
+import { checkOptions } from '../checks/model-options.ts'
 import type { HubContext } from '../hub-context.ts'
 import type { EventsLike } from '../map/add-column.ts'
 import type { ObjectivEvent } from '../objectiv-event.ts'
@@ -52,6 +61,7 @@ export class AggModels<C extends string> {
     q: Q,
     options: { readonly groupBy?: G } = {},
   ): AggregateQuery<GroupKeys<RowOf<Q>, G> & { unique_users: number }> {
+    checkOptions('hub.agg.uniqueUsers', options, GROUPED)
     return uniqueUsers(this.#hub, q, options.groupBy)
   }
 
@@ -65,6 +75,7 @@ export class AggModels<C extends string> {
     q: Q,
     options: { readonly groupBy?: G } = {},
   ): AggregateQuery<GroupKeys<RowOf<Q>, G> & { unique_sessions: number }> {
+    checkOptions('hub.agg.uniqueSessions', options, GROUPED)
     return uniqueSessions(this.hub, q, options.groupBy)
   }
 
@@ -80,6 +91,7 @@ export class AggModels<C extends string> {
       readonly method?: SessionDurationMethod
     } = {},
   ): AggregateQuery<GroupKeys<RowOf<Q>, G> & { session_duration: number }> {
+    checkOptions('hub.agg.sessionDuration', options, SESSION_DURATION)
     return sessionDuration(this.hub, q, options)
   }
 
@@ -98,6 +110,7 @@ export class AggModels<C extends string> {
       ? RetentionMatrixOptions
       : Omit<RetentionMatrixOptions, 'eventType'> & { readonly eventType?: never } = {},
   ): AggregateQuery<RetentionRow> {
+    checkOptions('hub.agg.retentionMatrix', options, RETENTION_MATRIX)
     return retentionMatrix(this.hub, q, options)
   }
 
@@ -110,6 +123,7 @@ export class AggModels<C extends string> {
     q: Q,
     options: TopProductFeaturesOptions<RowOf<Q>> = {},
   ): AggregateQuery<TopProductFeaturesRow> {
+    checkOptions('hub.agg.topProductFeatures', options, TOP_PRODUCT_FEATURES)
     return topProductFeatures(this.#hub, q, options)
   }
 
@@ -126,6 +140,7 @@ export class AggModels<C extends string> {
     name: C,
     options: TopProductFeaturesOptions<RowOf<Q>> = {},
   ): AggregateQuery<TopProductFeaturesBeforeConversionRow> {
+    checkOptions('hub.agg.topProductFeaturesBeforeConversion', options, TOP_PRODUCT_FEATURES)
     return topProductFeaturesBeforeConversion(this.#hub, q, name, options)
   }
 
@@ -139,6 +154,7 @@ export class AggModels<C extends string> {
     const G extends GroupBy<RowOf<Q>> = undefined,
     const P extends boolean | undefined = undefined,
   >(q: Q, options: DropOffLocationsOptions<RowOf<Q>, G, P> = {}): AggregateQuery<DropOffLocationsRow<P>> {
+    checkOptions('hub.agg.dropOffLocations', options, DROP_OFF_LOCATIONS)
     return dropOffLocations(this.#hub, q, options)
   }
 
@@ -154,6 +170,7 @@ export class AggModels<C extends string> {
     q: Q,
     options: FunnelConversionOptions<RowOf<Q>, G> = {},
   ): AggregateQuery<FunnelKeys<RowOf<Q>, G> & FunnelConversionRow> {
+    checkOptions('hub.agg.funnelConversion', options, FUNNEL_CONVERSION)
     return funnelConversion(this.#hub, q, options)
   }
 

@@ -1,5 +1,7 @@
 import { type Engine, invalid, parseTimeFormat } from '@kysely-modelhub/core'
 import { type Expression, type ExpressionBuilder, sql } from 'kysely'
+import { NAMED, PARTITIONED, TIME_BUCKETED } from '../checks/model-option-checks.ts'
+import { checkOptions } from '../checks/model-options.ts'
 import { conversionNamed } from '../conversions.ts'
 import type { HubContext } from '../hub-context.ts'
 import type { ObjectivEvent } from '../objectiv-event.ts'
@@ -45,6 +47,7 @@ export class MapModels<C extends string> {
     q: Q,
     options: As<A> = {},
   ): MappedQuery<Q, A, boolean> {
+    checkOptions('hub.map.isFirstSession', options, NAMED)
     return addSessionColumn(
       this.#hub,
       q,
@@ -59,6 +62,7 @@ export class MapModels<C extends string> {
     q: Q,
     options: As<A> & { readonly timeAggregation?: string } = {},
   ): MappedQuery<Q, A, boolean> {
+    checkOptions('hub.map.isNewUser', options, TIME_BUCKETED)
     if (options.timeAggregation !== undefined) parseTimeFormat(options.timeAggregation)
     return addSessionColumn(
       this.#hub,
@@ -75,6 +79,7 @@ export class MapModels<C extends string> {
     name: C,
     options: As<A> = {},
   ): MappedQuery<Q, A, boolean> {
+    checkOptions('hub.map.isConversionEvent', options, NAMED)
     const conversion = conversionNamed(this.#hub.conversions, name)
     return addColumn(this.#hub, q, columnName(options.as, 'is_conversion_event' as A, this.#hub.engine), (eb) =>
       conversion.isConversion(eb),
@@ -86,6 +91,7 @@ export class MapModels<C extends string> {
     Q extends Needs<'event_type' | 'location_stack' | 'moment'>,
     const A extends string = 'conversions_in_time',
   >(q: Q, name: C, options: Partitioned<Q, A> = {}): MappedQuery<Q, A, number> {
+    checkOptions('hub.map.conversionsInTime', options, PARTITIONED)
     const conversion = conversionNamed(this.#hub.conversions, name)
     const partition = partitionOf(options.partition)
     return addConversionColumn(
@@ -103,6 +109,7 @@ export class MapModels<C extends string> {
     name: C,
     options: Partitioned<Q, A> = {},
   ): MappedQuery<Q, A, number> {
+    checkOptions('hub.map.conversionsCounter', options, PARTITIONED)
     const conversion = conversionNamed(this.#hub.conversions, name)
     const partition = partitionOf(options.partition)
     return addConversionColumn(
@@ -119,6 +126,7 @@ export class MapModels<C extends string> {
     Q extends Needs<'event_type' | 'location_stack' | 'moment' | 'session_id' | 'session_hit_number'>,
     const A extends string = 'pre_conversion_hit_number',
   >(q: Q, name: C, options: Partitioned<Q, A> = {}): MappedQuery<Q, A, number | null> {
+    checkOptions('hub.map.preConversionHitNumber', options, PARTITIONED)
     const conversion = conversionNamed(this.#hub.conversions, name)
     const partition = partitionOf(options.partition)
     return addColumnWithHelpers(
@@ -138,6 +146,7 @@ export class MapModels<C extends string> {
     q: Q,
     options: As<A> & { readonly timeAggregation?: string } = {},
   ): MappedQuery<Q, A, string> {
+    checkOptions('hub.map.timeAgg', options, TIME_BUCKETED)
     if (options.timeAggregation !== undefined) parseTimeFormat(options.timeAggregation)
     return addColumn(
       this.#hub,

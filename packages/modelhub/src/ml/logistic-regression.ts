@@ -1,5 +1,7 @@
 import { invalid, ModelHubInputError } from '@kysely-modelhub/core'
 import { type SelectQueryBuilder, sql } from 'kysely'
+import { FIT, SCORE } from '../checks/model-option-checks.ts'
+import { checkOptions } from '../checks/model-options.ts'
 import type { HubContext } from '../hub-context.ts'
 import { addColumn, type MappedQuery } from '../map/add-column.ts'
 import { type ClientRow, clientSums } from './client-sums.ts'
@@ -93,6 +95,7 @@ export class LogisticRegression<F extends string = string> {
     q: SelectQueryBuilder<any, any, O>,
     options: FitOptions<F2, L>,
   ): Promise<LogisticRegression<F2>> {
+    checkOptions('fit', options, FIT)
     const features = checkColumns(options)
     const label = options.label as string
     const method = options.method ?? 'database'
@@ -188,6 +191,7 @@ export class LogisticRegression<F extends string = string> {
     q: Q,
     options: { readonly label: L },
   ): Promise<number> {
+    checkOptions('score', options, SCORE)
     const label = options.label as string
     if (typeof label !== 'string' || label.length === 0) invalid('label', label, 'expected a boolean column of q')
     const { db, engine } = this.#hub

@@ -1,4 +1,6 @@
 import type { SelectQueryBuilder } from 'kysely'
+import { FEATURE_IMPORTANCE, LOGISTIC_REGRESSION } from '../checks/model-option-checks.ts'
+import { checkOptions } from '../checks/model-options.ts'
 import type { HubContext } from '../hub-context.ts'
 import type { ObjectivEvent } from '../objectiv-event.ts'
 import { type FeatureImportance, type FeatureImportanceOptions, featureImportance } from './feature-importance.ts'
@@ -17,6 +19,7 @@ export class MlModels<C extends string> {
    * not penalized); `fit` runs Newton's method with one aggregate query per iteration.
    */
   logisticRegression(options: LogisticRegressionOptions = {}): LogisticRegression {
+    checkOptions('hub.ml.logisticRegression', options, LOGISTIC_REGRESSION)
     return new LogisticRegression(this.#hub, options)
   }
 
@@ -28,6 +31,7 @@ export class MlModels<C extends string> {
     q: SelectQueryBuilder<any, any, Pick<ObjectivEvent, 'user_id' | 'event_type' | 'location_stack'>>,
     options: FeatureImportanceOptions<C>,
   ): Promise<FeatureImportance> {
+    checkOptions('hub.ml.featureImportance', options, FEATURE_IMPORTANCE)
     return featureImportance(this.#hub, q, options)
   }
 }

@@ -1,0 +1,111 @@
+import type { DropOffLocationsOptions } from '../agg/drop-off-locations.ts'
+import type { FunnelConversionOptions } from '../agg/funnel-conversion.ts'
+import type { RetentionMatrixOptions } from '../agg/retention-matrix.ts'
+import type { SessionDurationOptions } from '../agg/session-duration.ts'
+import type { TopProductFeaturesOptions } from '../agg/top-product-features.ts'
+import type { ExecuteOptions } from '../execute-with-signal.ts'
+import type { NavigationPathsOptions } from '../funnel/navigation-paths.ts'
+import type { OrderedStepsOptions } from '../funnel/ordered-steps.ts'
+import type { SankeyLinksOptions } from '../funnel/sankey-links.ts'
+import type { MaterializeOptions } from '../materialize.ts'
+import type { FeatureImportanceOptions } from '../ml/feature-importance.ts'
+import type { FitOptions, LogisticRegressionOptions } from '../ml/logistic-regression.ts'
+import type { ToSqlOptions } from '../sql-export.ts'
+import { isBoolean, isFunction, isText, type OptionChecks } from './model-options.ts'
+
+/**
+ * The options each public model takes, with the checks the model does not do itself (`null`:
+ * the model checks that value with its own message). Typed by the model's options, so an option
+ * added there must be added here.
+ */
+
+export const GROUPED: OptionChecks<{ groupBy?: unknown }> = { groupBy: null }
+
+export const NAMED: OptionChecks<{ as?: string }> = { as: null }
+
+export const TIME_BUCKETED: OptionChecks<{ as?: string; timeAggregation?: string }> = {
+  as: null,
+  timeAggregation: isText,
+}
+
+export const PARTITIONED: OptionChecks<{ as?: string; partition?: string }> = { as: null, partition: null }
+
+export const SESSION_DURATION: OptionChecks<SessionDurationOptions> = {
+  groupBy: null,
+  excludeBounces: null,
+  method: null,
+}
+
+export const RETENTION_MATRIX: OptionChecks<RetentionMatrixOptions> = {
+  timePeriod: null,
+  eventType: null,
+  startDate: null,
+  endDate: null,
+  percentage: null,
+}
+
+export const TOP_PRODUCT_FEATURES: OptionChecks<TopProductFeaturesOptions<any>> = {
+  locationStack: null,
+  eventType: null,
+}
+
+export const DROP_OFF_LOCATIONS: OptionChecks<DropOffLocationsOptions<any, any, any>> = {
+  locationStack: null,
+  groupBy: null,
+  percentage: null,
+}
+
+export const FUNNEL_CONVERSION: OptionChecks<FunnelConversionOptions<any, any>> = {
+  locationStack: null,
+  groupBy: null,
+}
+
+export const NAVIGATION_PATHS: OptionChecks<NavigationPathsOptions<any, number, any, any, string, any, any>> = {
+  steps: null,
+  by: null,
+  locationStack: null,
+  addConversionStepColumn: null,
+  onlyConvertedPaths: null,
+  conversionName: isText,
+  startFromEnd: null,
+  nExamples: null,
+  sortBy: null,
+}
+
+export const ORDERED_STEPS: OptionChecks<OrderedStepsOptions<any, any>> = {
+  steps: null,
+  by: null,
+  conversionWindowSeconds: null,
+  groupBy: null,
+}
+
+export const SANKEY_LINKS: OptionChecks<SankeyLinksOptions> = { nTopExamples: null }
+
+export const LOGISTIC_REGRESSION: OptionChecks<LogisticRegressionOptions> = {
+  C: null,
+  fitIntercept: null,
+  maxIter: null,
+  tol: null,
+}
+
+export const FIT: OptionChecks<FitOptions<string, string>> = { features: null, label: null, method: null }
+
+export const SCORE: OptionChecks<{ label: string }> = { label: null }
+
+export const FEATURE_IMPORTANCE: OptionChecks<FeatureImportanceOptions<string>> = {
+  ...LOGISTIC_REGRESSION,
+  conversion: isText,
+  feature: null,
+  countedEvents: isFunction,
+  top: null,
+  folds: null,
+  seed: null,
+}
+
+export const MATERIALIZE: OptionChecks<MaterializeOptions> = { kind: null, name: null }
+
+export const TO_SQL: OptionChecks<ToSqlOptions> = { pretty: isBoolean, inlineParameters: isBoolean }
+
+export const EXECUTE: OptionChecks<ExecuteOptions> = { timeoutMs: null, signal: null }
+
+export const EVENTS_WINDOW: OptionChecks<{ startDate?: string; endDate?: string }> = { startDate: null, endDate: null }
