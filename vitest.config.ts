@@ -1,6 +1,12 @@
 import { defineConfig } from 'vitest/config'
 
+// The workspace runs from source: this export condition maps every @kysely-modelhub package to its
+// src/index.ts, so tests need no build. Published packages resolve to dist/ (see scripts/pack.sh).
+const SOURCE = '@kysely-modelhub/source'
+
 export default defineConfig({
+  resolve: { conditions: [SOURCE, 'module', 'node', 'development|production'] },
+  ssr: { resolve: { conditions: [SOURCE, 'module', 'node', 'development|production'] } },
   test: {
     include: ['packages/**/test/**/*.test.ts', 'test/**/*.test.ts'],
     // Tests against real cloud services run only when their credentials are configured.

@@ -1,21 +1,25 @@
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { createPgliteDb, createPostgresDb, loadSampleData } from '@kysely-modelhub/postgres'
+import { createPgliteDb, createPostgresDb } from '@kysely-modelhub/postgres'
 import { type Kysely, sql } from 'kysely'
+import { userCacheDir } from './cache-dir.ts'
 
 /** How many sample events the demo and `run` load when nothing else is asked for. */
 export const DEFAULT_SAMPLE_EVENTS = 30_000
 
-/** The repository's `.cache/`, where the sample PGlite databases live. */
-export const CACHE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../.cache')
+/** Where the sample PGlite databases live: the user's cache directory (see {@link userCacheDir}). */
+export const CACHE_DIR = userCacheDir()
+
+// Sample data (zod, the generator, COPY streams) loads only when a database has to be filled.
+const loadSampleData: typeof import('@kysely-modelhub/sample-data').loadSampleData = async (db, options) =>
+  (await import('@kysely-modelhub/sample-data')).loadSampleData(db, options)
 
 export interface OpenDatabaseOptions {
   /** A Postgres server; the embedded sample PGlite when omitted. */
   readonly databaseUrl?: string | undefined
   /** Sample events to load where the `data` table is missing. Default {@link DEFAULT_SAMPLE_EVENTS}. */
   readonly sampleEvents?: number | undefined
-  /** Where the sample PGlite keeps its files. Default `.cache/pglite-sample-<events>`. */
+  /** Where the sample PGlite keeps its files. Default `<CACHE_DIR>/pglite-sample-<events>`. */
   readonly dataDir?: string | undefined
   /** Called with a line of news (loading sample data, …). */
   readonly log?: ((line: string) => void) | undefined
@@ -35,7 +39,7 @@ export class CliError extends Error {
 }
 
 /**
- * A Kysely on the given Postgres server, or on the sample PGlite in `.cache/`. Where the `data`
+ * A Kysely on the given Postgres server, or on the sample PGlite in {@link CACHE_DIR}. Where the `data`
  * table is missing, sample events are generated and loaded first; afterwards they are reused. A
  * PGlite directory is filled under another name and renamed when complete, so an interrupted
  * first run leaves nothing half-loaded behind.

@@ -1,3 +1,4 @@
+export { CACHE_DIR_ENV, userCacheDir } from './cache-dir.ts'
 export {
   CACHE_DIR,
   CliError,
@@ -11,3 +12,4 @@ export { ENGINE_NAMES, type EngineName, type OfflineEngine, offlineEngine } from
 export { formatCell, formatDuration, formatTable } from './format.ts'
 export { FLAG_OF, MODELS, type ModelFlags, type ModelSpec, modelNamed } from './models.ts'
 export { type CliIo, createProgram, runCli } from './program.ts'
+export { VERSION } from './version.ts'

@@ -1,13 +1,16 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
-import { retentionHeatmapSvg, sankeyChartSvg } from '@kysely-modelhub/modelhub'
-import { loadSampleData } from '@kysely-modelhub/postgres'
 import { Command, CommanderError, Option } from 'commander'
-import { CliError, DEFAULT_SAMPLE_EVENTS, messageOf, openDatabase } from './database.ts'
+import { CACHE_DIR, CliError, DEFAULT_SAMPLE_EVENTS, messageOf, openDatabase } from './database.ts'
 import { ENGINE_NAMES, offlineEngine } from './engines.ts'
 import { formatTable } from './format.ts'
 import { eventsFromFlags, type HubFlags, hubFromFlags, withHubFlags } from './hub-flags.ts'
 import { MODELS, type ModelFlags, modelFlagsFor, modelNamed } from './models.ts'
+import { VERSION } from './version.ts'
+
+// Charts and sample data are imported by the commands that use them, so --help starts fast.
+const charts = () => import('@kysely-modelhub/charts')
+const sampleData = () => import('@kysely-modelhub/sample-data')
 
 /** Where the CLI writes: stdout for results, stderr for news and errors. */
 export interface CliIo {
@@ -59,7 +62,7 @@ function withDatabaseFlags(command: Command): Command {
       `sample events in the embedded PGlite (default ${DEFAULT_SAMPLE_EVENTS})`,
       positiveInteger('--events'),
     )
-    .option('--data-dir <dir>', 'where the sample PGlite keeps its files (default .cache/pglite-sample-<events>)')
+    .option('--data-dir <dir>', `where the sample PGlite keeps its files (default ${CACHE_DIR}/pglite-sample-<events>)`)
 }
 
 const modelList = (): string =>
@@ -75,6 +78,7 @@ type DatabaseFlags = { databaseUrl?: string; events?: number; dataDir?: string; 
 export function createProgram(io: CliIo = PROCESS_IO): Command {
   const program = new Command('kysely-modelhub')
     .description("The open model hub's models on Kysely: their SQL, their results and their charts")
+    .version(VERSION)
     .showSuggestionAfterError(false)
     .exitOverride()
     .configureOutput({
@@ -153,8 +157,8 @@ export function createProgram(io: CliIo = PROCESS_IO): Command {
     .command('load-sample')
     .description('generate realistic Objectiv sample events and load them into Postgres or the embedded PGlite')
     .requiredOption('--events <n>', 'how many events', positiveInteger('--events'))
-    .option('--database-url <url>', 'a Postgres server; default: the embedded sample PGlite in .cache/')
-    .option('--data-dir <dir>', 'where the sample PGlite keeps its files (default .cache/pglite-sample-<events>)')
+    .option('--database-url <url>', `a Postgres server; default: the embedded sample PGlite in ${CACHE_DIR}`)
+    .option('--data-dir <dir>', `where the sample PGlite keeps its files (default ${CACHE_DIR}/pglite-sample-<events>)`)
     .option('--seed <n>', 'same seed, same events (default 1)', positiveInteger('--seed'))
     .option('--table <name>', "the table to create (default 'data'); it must not exist")
     .action(
@@ -177,6 +181,7 @@ export function createProgram(io: CliIo = PROCESS_IO): Command {
         const { createPostgresDb } = await import('@kysely-modelhub/postgres')
         const db = createPostgresDb<any>({ connectionString: flags.databaseUrl, max: 2 })
         try {
+          const { loadSampleData } = await sampleData()
           const loaded = await loadSampleData(db, {
             events: flags.events,
             ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
@@ -217,6 +222,7 @@ export function createProgram(io: CliIo = PROCESS_IO): Command {
         .execute()) as never
       const out = resolve(flags.out)
       mkdirSync(dirname(out), { recursive: true })
+      const { retentionHeatmapSvg } = await charts()
       writeFileSync(out, retentionHeatmapSvg(rows, { title: `Retention (${flags.timePeriod ?? 'monthly'})` }))
       io.out(`Wrote the retention matrix heatmap to ${out}`)
     } catch (error) {
@@ -265,6 +271,7 @@ export function createProgram(io: CliIo = PROCESS_IO): Command {
         const links = hub.funnel.sankeyLinks(paths as Record<string, unknown>[], { nTopExamples: flags.nTopExamples })
         const out = resolve(flags.out)
         mkdirSync(dirname(out), { recursive: true })
+        const { sankeyChartSvg } = await charts()
         writeFileSync(
           out,
           sankeyChartSvg(links, { title: `Top ${flags.nTopExamples} navigation paths of ${flags.steps} steps` }),
