@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
-import { createPgliteDb, createPostgresDb } from '@kysely-modelhub/postgres'
-import { type Kysely, sql } from 'kysely'
+import type { Kysely } from 'kysely'
 import { userCacheDir } from './cache-dir.ts'
 
 /** How many sample events the demo and `run` load when nothing else is asked for. */
@@ -10,7 +9,10 @@ export const DEFAULT_SAMPLE_EVENTS = 30_000
 /** Where the sample PGlite databases live: the user's cache directory (see {@link userCacheDir}). */
 export const CACHE_DIR = userCacheDir()
 
-// Sample data (zod, the generator, COPY streams) loads only when a database has to be filled.
+// Drivers and sample data (zod, the generator, COPY streams) load when a command opens a database.
+const createPgliteDb: typeof import('@kysely-modelhub/postgres').createPgliteDb = async (options) =>
+  (await import('@kysely-modelhub/postgres')).createPgliteDb(options)
+const postgresDriver = () => import('@kysely-modelhub/postgres')
 const loadSampleData: typeof import('@kysely-modelhub/sample-data').loadSampleData = async (db, options) =>
   (await import('@kysely-modelhub/sample-data')).loadSampleData(db, options)
 
@@ -94,6 +96,7 @@ async function openServer(url: string, events: number, log: (line: string) => vo
       `invalid --database-url ${JSON.stringify(url)}: expected postgres://user:password@host:port/database`,
     )
   }
+  const { createPostgresDb } = await postgresDriver()
   const db = createPostgresDb<any>({ connectionString: url, max: 2 })
   try {
     let loaded = 0
@@ -109,6 +112,7 @@ async function openServer(url: string, events: number, log: (line: string) => vo
 }
 
 async function hasDataTable(db: Kysely<any>): Promise<boolean> {
+  const { sql } = await import('kysely')
   const { rows } = await sql<{ table: string | null }>`select to_regclass('data')::text as "table"`.execute(db)
   return Boolean(rows[0]?.table)
 }

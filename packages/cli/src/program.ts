@@ -4,12 +4,13 @@ import { Command, CommanderError, Option } from 'commander'
 import { CACHE_DIR, CliError, DEFAULT_SAMPLE_EVENTS, messageOf, openDatabase } from './database.ts'
 import { ENGINE_NAMES, offlineEngine } from './engines.ts'
 import { formatTable } from './format.ts'
-import { eventsFromFlags, type HubFlags, hubFromFlags, withHubFlags } from './hub-flags.ts'
+import { type HubFlags, withHubFlags } from './hub-options.ts'
 import { MODELS, type ModelFlags, modelFlagsFor, modelNamed } from './models.ts'
 import { VERSION } from './version.ts'
 
-// Charts and sample data are imported by the commands that use them, so --help starts fast.
+// The hub, charts and sample data are imported by the commands that use them, so --help starts fast.
 const charts = () => import('@kysely-modelhub/charts')
+const hubFlags = () => import('./hub-flags.ts')
 const sampleData = () => import('@kysely-modelhub/sample-data')
 
 /** Where the CLI writes: stdout for results, stderr for news and errors. */
@@ -104,6 +105,7 @@ export function createProgram(io: CliIo = PROCESS_IO): Command {
       const modelFlags = modelFlagsFor(spec, flags)
       const { db, engine } = await offlineEngine(flags.engine ?? 'postgres')
       try {
+        const { eventsFromFlags, hubFromFlags } = await hubFlags()
         const hub = hubFromFlags(db, engine, flags, NEEDS_APPLICATION.has(spec.name) ? ['application'] : [])
         const query = spec.build(hub, eventsFromFlags(hub, flags), modelFlags, hub.conversionNames[0]!)
         io.out(hub.toSql(query, { inlineParameters: flags.inline !== false, pretty: flags.pretty !== false }))
@@ -134,6 +136,7 @@ export function createProgram(io: CliIo = PROCESS_IO): Command {
         log: io.err,
       })
       try {
+        const { eventsFromFlags, hubFromFlags } = await hubFlags()
         const hub = hubFromFlags(opened.db, undefined, flags, NEEDS_APPLICATION.has(spec.name) ? ['application'] : [])
         const query = spec.build(hub, eventsFromFlags(hub, flags), modelFlags, hub.conversionNames[0]!)
         const rows = (await query.limit(flags.limit ?? 20).execute()) as Record<string, unknown>[]
@@ -216,6 +219,7 @@ export function createProgram(io: CliIo = PROCESS_IO): Command {
       log: io.err,
     })
     try {
+      const { eventsFromFlags, hubFromFlags } = await hubFlags()
       const hub = hubFromFlags(opened.db, undefined, flags)
       const rows = (await spec
         .build(hub, eventsFromFlags(hub, flags), flags, hub.conversionNames[0]!)
@@ -261,6 +265,7 @@ export function createProgram(io: CliIo = PROCESS_IO): Command {
         log: io.err,
       })
       try {
+        const { eventsFromFlags, hubFromFlags } = await hubFlags()
         const hub = hubFromFlags(opened.db, undefined, flags)
         const paths = await hub.funnel
           .navigationPaths(eventsFromFlags(hub, flags), {

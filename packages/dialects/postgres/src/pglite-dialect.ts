@@ -38,7 +38,7 @@ function missing(name: string, cause: unknown): Error {
   const code = (cause as { code?: unknown } | null)?.code
   if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND') return cause as Error
   return new MissingPgliteError(
-    `createPgliteDb needs the optional package ${name}: install it with \`npm install @electric-sql/pglite@^0.4 kysely-pglite-dialect\` (Kysely 0.28) or \`npm install @electric-sql/pglite\` (Kysely 0.29 and later, which has its own PGliteDialect)`,
+    `createPgliteDb needs the optional package ${name}: install it with \`npm install @electric-sql/pglite@^0.4 kysely-pglite-dialect\` (Kysely 0.28) or \`npm install @electric-sql/pglite@^0.4\` (Kysely 0.29 and later, which has its own PGliteDialect)`,
     { cause },
   )
 }
