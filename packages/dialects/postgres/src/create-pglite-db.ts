@@ -2,13 +2,23 @@ import { rememberCancellation, rememberEngine } from '@kysely-modelhub/core'
 import { Kysely } from 'kysely'
 import { pgliteCancellation } from './cancel.ts'
 import { rememberConnection } from './connections.ts'
-import { loadPglite, pgliteDialect } from './pglite-dialect.ts'
+import { missingPglitePeer } from './missing-pglite-error.ts'
+import { pgliteDialect } from './pglite-dialect.ts'
 import { postgres } from './postgres-engine.ts'
 import { PG_TYPE, resultParsers } from './result-types.ts'
 
 export interface PgliteDbOptions {
   /** Where PGlite keeps its files; in memory when omitted. */
   readonly dataDir?: string
+}
+
+/** `PGlite` from `@electric-sql/pglite`, an optional peer: a pg-only app neither installs nor loads it. */
+async function loadPglite(): Promise<typeof import('@electric-sql/pglite').PGlite> {
+  try {
+    return (await import('@electric-sql/pglite')).PGlite
+  } catch (error) {
+    throw missingPglitePeer('@electric-sql/pglite', error)
+  }
 }
 
 /**
