@@ -10,8 +10,17 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, relative, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { CliError, checkEventsTable, formatDuration, formatTable, messageOf, openDatabase } from '@kysely-modelhub/cli'
-import { type EventsQuery, histogramSvg, ModelHub } from '@kysely-modelhub/modelhub'
+import { histogramSvg } from '@kysely-modelhub/charts'
+import {
+  CliError,
+  checkEventsTable,
+  DEFAULT_SAMPLE_EVENTS,
+  formatDuration,
+  formatTable,
+  messageOf,
+  openDatabase,
+} from '@kysely-modelhub/cli'
+import { type EventsQuery, ModelHub } from '@kysely-modelhub/modelhub'
 import type { Kysely } from 'kysely'
 
 /**
@@ -233,6 +242,8 @@ async function main(argv: readonly string[]): Promise<void> {
   const { db, description } = await openDatabase({
     databaseUrl: values['database-url'],
     sampleEvents: events,
+    // The repository's demo keeps its sample in .cache/ at the root, not in the user's cache.
+    dataDir: resolve(import.meta.dirname, '../.cache', `pglite-sample-${events ?? DEFAULT_SAMPLE_EVENTS}`),
     log: (line) => console.log(line),
   })
   try {

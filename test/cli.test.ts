@@ -10,6 +10,8 @@ import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 
 const BIN = resolve(import.meta.dirname, '../packages/cli/bin/kysely-modelhub.js')
+/** The bin runs the compiled CLI; here it runs the sources, so the tests need no build. */
+const FROM_SOURCE = ['--conditions=@kysely-modelhub/source', '--import', 'tsx']
 
 interface Run {
   readonly code: number
@@ -17,12 +19,17 @@ interface Run {
   readonly stderr: string
 }
 
-/** Spawns the CLI as a user would (node + the bin file). */
+/** Spawns the CLI as a user would (node + the bin file), from source. */
 function cli(...args: string[]): Promise<Run> {
   return new Promise((done) => {
-    execFile(process.execPath, [BIN, ...args], { timeout: 120_000, maxBuffer: 1 << 24 }, (error, stdout, stderr) => {
-      done({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr })
-    })
+    execFile(
+      process.execPath,
+      [...FROM_SOURCE, BIN, ...args],
+      { timeout: 120_000, maxBuffer: 1 << 24 },
+      (error, stdout, stderr) => {
+        done({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr })
+      },
+    )
   })
 }
 

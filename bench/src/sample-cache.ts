@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { createPgliteDb, createPostgresDb, loadSampleData } from '@kysely-modelhub/postgres'
+import { createPgliteDb, createPostgresDb } from '@kysely-modelhub/postgres'
+import { loadSampleData } from '@kysely-modelhub/sample-data'
 import { type Kysely, sql } from 'kysely'
 import { findPostgresBinaries, startPostgresCluster } from '../../test/support/postgres-cluster.ts'
 
@@ -16,12 +17,8 @@ export const CACHE_DIR = join(root, 'bench', '.cache')
  */
 export function generatorVersion(): string {
   const hash = createHash('sha256')
-  const dirs = ['packages/modelhub/src/sample-data', 'packages/dialects/postgres/src']
-  for (const dir of dirs) {
-    for (const file of readdirSync(join(root, dir)).sort()) {
-      if (dir.endsWith('sample-data') || file.startsWith('load-')) hash.update(readFileSync(join(root, dir, file)))
-    }
-  }
+  const dir = 'packages/sample-data/src'
+  for (const file of readdirSync(join(root, dir)).sort()) hash.update(readFileSync(join(root, dir, file)))
   return hash.digest('hex').slice(0, 10)
 }
 

@@ -1,6 +1,7 @@
 import { ModelHubInputError, QueryCancelledError } from '@kysely-modelhub/core'
 import { executeWithSignal, ModelHub } from '@kysely-modelhub/modelhub'
-import { connectionOf, createPostgresDb, loadSampleData } from '@kysely-modelhub/postgres'
+import { connectionOf, createPostgresDb } from '@kysely-modelhub/postgres'
+import { loadSampleData } from '@kysely-modelhub/sample-data'
 import { sql } from 'kysely'
 import { expect, it } from 'vitest'
 import { describeEachPostgres } from '../support/engines.ts'

@@ -1,5 +1,6 @@
 import { formatTimeJs, type JsonMatch, ModelHubInputError, matchesJs, parseTimeFormat } from '@kysely-modelhub/core'
-import { generateSampleEvents, ModelHub, type SampleEventRow } from '@kysely-modelhub/modelhub'
+import { ModelHub } from '@kysely-modelhub/modelhub'
+import { generateSampleEvents, type SampleEventRow } from '@kysely-modelhub/sample-data'
 import fc from 'fast-check'
 import type { Expression, ExpressionBuilder, SqlBool } from 'kysely'
 import { expect, it } from 'vitest'

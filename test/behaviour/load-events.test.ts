@@ -1,6 +1,12 @@
 import { ModelHubInputError } from '@kysely-modelhub/core'
-import { generateSampleEvents, type SampleEventRow } from '@kysely-modelhub/modelhub'
-import { connectionOf, createEventsTable, loadEvents, loadSampleData } from '@kysely-modelhub/postgres'
+import { connectionOf } from '@kysely-modelhub/postgres'
+import {
+  createEventsTable,
+  generateSampleEvents,
+  loadEvents,
+  loadSampleData,
+  type SampleEventRow,
+} from '@kysely-modelhub/sample-data'
 import { type Kysely, sql } from 'kysely'
 import { expect, it } from 'vitest'
 import { describeEachPostgres } from '../support/engines.ts'

@@ -1,4 +1,5 @@
-import { connectionOf, loadSampleData } from '@kysely-modelhub/postgres'
+import { connectionOf } from '@kysely-modelhub/postgres'
+import { loadSampleData } from '@kysely-modelhub/sample-data'
 import { sql } from 'kysely'
 import { expect, it } from 'vitest'
 import { describeEachPostgres } from '../support/engines.ts'

@@ -1,5 +1,5 @@
 import { ModelHub } from '@kysely-modelhub/modelhub'
-import { loadSampleData } from '@kysely-modelhub/postgres'
+import { loadSampleData } from '@kysely-modelhub/sample-data'
 import type { Kysely } from 'kysely'
 import { expect, it } from 'vitest'
 import { describeEachPostgres } from '../support/engines.ts'

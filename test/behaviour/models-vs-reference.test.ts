@@ -1,4 +1,5 @@
-import { generateSampleEvents, ModelHub } from '@kysely-modelhub/modelhub'
+import { ModelHub } from '@kysely-modelhub/modelhub'
+import { generateSampleEvents } from '@kysely-modelhub/sample-data'
 import fc from 'fast-check'
 import { expect, it } from 'vitest'
 import { dataTable } from '../fixtures/objectiv-data.ts'

@@ -1,4 +1,4 @@
-import { loadSampleData } from '@kysely-modelhub/postgres'
+import { loadSampleData } from '@kysely-modelhub/sample-data'
 import { sql } from 'kysely'
 import { expect, it } from 'vitest'
 import { benchHub, MODELS } from '../../bench/src/models.ts'

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { ModelHubInputError } from '@kysely-modelhub/core'
-import { createPostgresDb, loadSampleData } from '@kysely-modelhub/postgres'
+import { createPostgresDb } from '@kysely-modelhub/postgres'
+import { loadSampleData } from '@kysely-modelhub/sample-data'
 import { type Kysely, sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { canonical, EVERY_MODEL, sampleHub } from '../support/every-model.ts'

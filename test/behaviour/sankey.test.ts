@@ -1,5 +1,6 @@
+import { sankeyChartSvg } from '@kysely-modelhub/charts'
 import { ModelHubInputError } from '@kysely-modelhub/core'
-import { ModelHub, sankeyChartSvg, sankeyLinks } from '@kysely-modelhub/modelhub'
+import { ModelHub, sankeyLinks } from '@kysely-modelhub/modelhub'
 import { sql } from 'kysely'
 import { describe, expect, it } from 'vitest'
 import { OBJECTIV_NICE_NAMES as NICE } from '../fixtures/location-stacks.ts'

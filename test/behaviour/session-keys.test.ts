@@ -1,4 +1,5 @@
-import { generateSampleEvents, ModelHub } from '@kysely-modelhub/modelhub'
+import { ModelHub } from '@kysely-modelhub/modelhub'
+import { generateSampleEvents } from '@kysely-modelhub/sample-data'
 import type { SelectQueryBuilder } from 'kysely'
 import { expect, it } from 'vitest'
 import { withSessionKeys } from '../../packages/modelhub/src/pipeline/session-keys.ts'

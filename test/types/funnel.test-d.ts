@@ -1,4 +1,5 @@
-import { ModelHub, type SankeyLink, sankeyChartSvg } from '@kysely-modelhub/modelhub'
+import { sankeyChartSvg } from '@kysely-modelhub/charts'
+import { ModelHub, type SankeyLink } from '@kysely-modelhub/modelhub'
 import { createPostgresDb, postgres } from '@kysely-modelhub/postgres'
 import { sql } from 'kysely'
 import { describe, expectTypeOf, it } from 'vitest'

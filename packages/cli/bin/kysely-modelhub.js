@@ -1,6 +1,4 @@
 #!/usr/bin/env node
-// The CLI is TypeScript run as is: tsx compiles it on load, as everywhere else in this repo.
-import { register } from 'tsx/esm/api'
-
-register()
-await import('../src/main.ts')
+// Plain node runs the compiled CLI. The package imports itself so that, in this repository, the
+// same file runs from source: node --conditions=@kysely-modelhub/source --import tsx bin/…
+import '@kysely-modelhub/cli/main'

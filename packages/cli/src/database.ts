@@ -1,21 +1,27 @@
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { createPgliteDb, createPostgresDb, loadSampleData } from '@kysely-modelhub/postgres'
-import { type Kysely, sql } from 'kysely'
+import type { Kysely } from 'kysely'
+import { userCacheDir } from './cache-dir.ts'
 
 /** How many sample events the demo and `run` load when nothing else is asked for. */
 export const DEFAULT_SAMPLE_EVENTS = 30_000
 
-/** The repository's `.cache/`, where the sample PGlite databases live. */
-export const CACHE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../.cache')
+/** Where the sample PGlite databases live: the user's cache directory (see {@link userCacheDir}). */
+export const CACHE_DIR = userCacheDir()
+
+// Drivers and sample data (zod, the generator, COPY streams) load when a command opens a database.
+const createPgliteDb: typeof import('@kysely-modelhub/postgres').createPgliteDb = async (options) =>
+  (await import('@kysely-modelhub/postgres')).createPgliteDb(options)
+const postgresDriver = () => import('@kysely-modelhub/postgres')
+const loadSampleData: typeof import('@kysely-modelhub/sample-data').loadSampleData = async (db, options) =>
+  (await import('@kysely-modelhub/sample-data')).loadSampleData(db, options)
 
 export interface OpenDatabaseOptions {
   /** A Postgres server, opened to read only; the embedded sample PGlite when omitted. */
   readonly databaseUrl?: string | undefined
   /** Sample events in the embedded PGlite, generated on its first run. Default {@link DEFAULT_SAMPLE_EVENTS}. */
   readonly sampleEvents?: number | undefined
-  /** Where the sample PGlite keeps its files. Default `.cache/pglite-sample-<events>`. */
+  /** Where the sample PGlite keeps its files. Default `<CACHE_DIR>/pglite-sample-<events>`. */
   readonly dataDir?: string | undefined
   /** Called with a line of news (loading sample data, …). */
   readonly log?: ((line: string) => void) | undefined
@@ -35,8 +41,8 @@ export class CliError extends Error {
 }
 
 /**
- * A Kysely on the given Postgres server, or on the sample PGlite in `.cache/`. A server is only
- * connected to: nothing is written there (`load-sample` is the one command that writes). The
+ * A Kysely on the given Postgres server, or on the sample PGlite in {@link CACHE_DIR}. A server is
+ * only connected to: nothing is written there (`load-sample` is the one command that writes). The
  * sample PGlite is ours: on its first run sample events are generated into it and reused after.
  * Its directory is filled under another name and renamed when complete, so an interrupted first
  * run leaves nothing half-loaded behind.
@@ -82,6 +88,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<O
 
 async function openServer(url: string): Promise<OpenedDatabase> {
   const description = `Postgres at ${redactUrl(url)}`
+  const [{ createPostgresDb }, { sql }] = await Promise.all([postgresDriver(), import('kysely')])
   const db = createPostgresDb<any>({ connectionString: url, max: 2 })
   try {
     await sql`select 1`.execute(db)
@@ -106,6 +113,7 @@ export function redactUrl(url: string): string {
 }
 
 async function hasDataTable(db: Kysely<any>): Promise<boolean> {
+  const { sql } = await import('kysely')
   const { rows } = await sql<{ table: string | null }>`select to_regclass('data')::text as "table"`.execute(db)
   return Boolean(rows[0]?.table)
 }

@@ -1,6 +1,5 @@
 import type { Engine } from '@kysely-modelhub/core'
-import { postgres } from '@kysely-modelhub/postgres'
-import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler } from 'kysely'
+import type { Kysely } from 'kysely'
 import { CliError } from './database.ts'
 
 export const ENGINE_NAMES = ['postgres', 'bigquery'] as const
@@ -17,7 +16,10 @@ export interface OfflineEngine {
  * that never connects; BigQuery with the GoogleSQL compiler of @kysely-modelhub/bigquery, likewise.
  */
 export async function offlineEngine(name: string): Promise<OfflineEngine> {
+  // Loaded here, not at startup: --help needs neither Kysely nor an engine.
+  const { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler } = await import('kysely')
   if (name === 'postgres') {
+    const { postgres } = await import('@kysely-modelhub/postgres')
     const db = new Kysely<any>({
       dialect: {
         createAdapter: () => new PostgresAdapter(),

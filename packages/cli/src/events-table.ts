@@ -1,4 +1,4 @@
-import { type ModelHub, ModelHubInputError } from '@kysely-modelhub/modelhub'
+import type { ModelHub } from '@kysely-modelhub/modelhub'
 import { CliError, messageOf } from './database.ts'
 
 /**
@@ -10,6 +10,7 @@ export async function checkEventsTable(hub: ModelHub<any, any, any>, where: stri
   try {
     await hub.check()
   } catch (error) {
+    const { ModelHubInputError } = await import('@kysely-modelhub/core')
     if (!(error instanceof ModelHubInputError)) throw error
     throw new CliError(
       `${messageOf(error)} (on ${where}). Name your Objectiv events table with --table, or create one with sample events: kysely-modelhub load-sample --events N --database-url URL --table ${hub.settings.table}`,

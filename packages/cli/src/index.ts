@@ -1,3 +1,4 @@
+export { CACHE_DIR_ENV, userCacheDir } from './cache-dir.ts'
 export {
   CACHE_DIR,
   CliError,
@@ -13,3 +14,4 @@ export { checkEventsTable } from './events-table.ts'
 export { formatCell, formatDuration, formatTable } from './format.ts'
 export { FLAG_OF, MODELS, type ModelFlags, type ModelSpec, modelNamed } from './models.ts'
 export { type CliIo, createProgram, runCli } from './program.ts'
+export { VERSION } from './version.ts'

@@ -1,14 +1,18 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
-import { retentionHeatmapSvg, sankeyChartSvg } from '@kysely-modelhub/modelhub'
-import { loadSampleData } from '@kysely-modelhub/postgres'
 import { Command, CommanderError, Option } from 'commander'
-import { CliError, DEFAULT_SAMPLE_EVENTS, messageOf, openDatabase, redactUrl } from './database.ts'
+import { CACHE_DIR, CliError, DEFAULT_SAMPLE_EVENTS, messageOf, openDatabase, redactUrl } from './database.ts'
 import { ENGINE_NAMES, offlineEngine } from './engines.ts'
 import { checkEventsTable } from './events-table.ts'
 import { formatTable } from './format.ts'
-import { eventsFromFlags, type HubFlags, hubFromFlags, withHubFlags } from './hub-flags.ts'
+import { type HubFlags, withHubFlags } from './hub-options.ts'
 import { MODELS, type ModelFlags, modelFlagsFor, modelNamed } from './models.ts'
+import { VERSION } from './version.ts'
+
+// The hub, charts and sample data are imported by the commands that use them, so --help starts fast.
+const charts = () => import('@kysely-modelhub/charts')
+const hubFlags = () => import('./hub-flags.ts')
+const sampleData = () => import('@kysely-modelhub/sample-data')
 
 /** Where the CLI writes: stdout for results, stderr for news and errors. */
 export interface CliIo {
@@ -60,7 +64,7 @@ function withDatabaseFlags(command: Command): Command {
       `sample events in the embedded PGlite (default ${DEFAULT_SAMPLE_EVENTS})`,
       positiveInteger('--events'),
     )
-    .option('--data-dir <dir>', 'where the sample PGlite keeps its files (default .cache/pglite-sample-<events>)')
+    .option('--data-dir <dir>', `where the sample PGlite keeps its files (default ${CACHE_DIR}/pglite-sample-<events>)`)
 }
 
 const modelList = (): string =>
@@ -76,6 +80,7 @@ type DatabaseFlags = { databaseUrl?: string; events?: number; dataDir?: string; 
 export function createProgram(io: CliIo = PROCESS_IO): Command {
   const program = new Command('kysely-modelhub')
     .description("The open model hub's models on Kysely: their SQL, their results and their charts")
+    .version(VERSION)
     .showSuggestionAfterError(false)
     .exitOverride()
     .configureOutput({
@@ -101,6 +106,7 @@ export function createProgram(io: CliIo = PROCESS_IO): Command {
       const modelFlags = modelFlagsFor(spec, flags)
       const { db, engine } = await offlineEngine(flags.engine ?? 'postgres')
       try {
+        const { eventsFromFlags, hubFromFlags } = await hubFlags()
         const hub = hubFromFlags(db, engine, flags, NEEDS_APPLICATION.has(spec.name) ? ['application'] : [])
         const query = spec.build(hub, eventsFromFlags(hub, flags), modelFlags, hub.conversionNames[0]!)
         io.out(hub.toSql(query, { inlineParameters: flags.inline !== false, pretty: flags.pretty !== false }))
@@ -131,6 +137,7 @@ export function createProgram(io: CliIo = PROCESS_IO): Command {
         log: io.err,
       })
       try {
+        const { eventsFromFlags, hubFromFlags } = await hubFlags()
         const hub = hubFromFlags(opened.db, undefined, flags, NEEDS_APPLICATION.has(spec.name) ? ['application'] : [])
         await checkEventsTable(hub, opened.description)
         const query = spec.build(hub, eventsFromFlags(hub, flags), modelFlags, hub.conversionNames[0]!)
@@ -157,8 +164,8 @@ export function createProgram(io: CliIo = PROCESS_IO): Command {
       'generate realistic Objectiv sample events into a new table on Postgres (never an existing one), or into the embedded PGlite',
     )
     .requiredOption('--events <n>', 'how many events', positiveInteger('--events'))
-    .option('--database-url <url>', 'a Postgres server; default: the embedded sample PGlite in .cache/')
-    .option('--data-dir <dir>', 'where the sample PGlite keeps its files (default .cache/pglite-sample-<events>)')
+    .option('--database-url <url>', `a Postgres server; default: the embedded sample PGlite in ${CACHE_DIR}`)
+    .option('--data-dir <dir>', `where the sample PGlite keeps its files (default ${CACHE_DIR}/pglite-sample-<events>)`)
     .option('--seed <n>', 'same seed, same events (default 1)', positiveInteger('--seed'))
     .option('--table <name>', "with --database-url: the table to create (default 'data'); it must not exist yet")
     .action(
@@ -183,6 +190,7 @@ export function createProgram(io: CliIo = PROCESS_IO): Command {
         const { createPostgresDb } = await import('@kysely-modelhub/postgres')
         const db = createPostgresDb<any>({ connectionString: flags.databaseUrl, max: 2 })
         try {
+          const { loadSampleData } = await sampleData()
           const loaded = await loadSampleData(db, {
             events: flags.events,
             table,
@@ -217,6 +225,7 @@ export function createProgram(io: CliIo = PROCESS_IO): Command {
       log: io.err,
     })
     try {
+      const { eventsFromFlags, hubFromFlags } = await hubFlags()
       const hub = hubFromFlags(opened.db, undefined, flags)
       await checkEventsTable(hub, opened.description)
       const rows = (await spec
@@ -224,6 +233,7 @@ export function createProgram(io: CliIo = PROCESS_IO): Command {
         .execute()) as never
       const out = resolve(flags.out)
       mkdirSync(dirname(out), { recursive: true })
+      const { retentionHeatmapSvg } = await charts()
       writeFileSync(out, retentionHeatmapSvg(rows, { title: `Retention (${flags.timePeriod ?? 'monthly'})` }))
       io.out(`Wrote the retention matrix heatmap to ${out}`)
     } catch (error) {
@@ -262,6 +272,7 @@ export function createProgram(io: CliIo = PROCESS_IO): Command {
         log: io.err,
       })
       try {
+        const { eventsFromFlags, hubFromFlags } = await hubFlags()
         const hub = hubFromFlags(opened.db, undefined, flags)
         await checkEventsTable(hub, opened.description)
         const paths = await hub.funnel
@@ -273,6 +284,7 @@ export function createProgram(io: CliIo = PROCESS_IO): Command {
         const links = hub.funnel.sankeyLinks(paths as Record<string, unknown>[], { nTopExamples: flags.nTopExamples })
         const out = resolve(flags.out)
         mkdirSync(dirname(out), { recursive: true })
+        const { sankeyChartSvg } = await charts()
         writeFileSync(
           out,
           sankeyChartSvg(links, { title: `Top ${flags.nTopExamples} navigation paths of ${flags.steps} steps` }),

@@ -3,10 +3,6 @@ export type { FrequencyRow } from './agg/frequency.ts'
 export type { RetentionMatrixOptions, RetentionRow, RetentionTimePeriod } from './agg/retention-matrix.ts'
 export { type RetentionMatrixRow, toMatrix } from './agg/retention-to-matrix.ts'
 export type { SessionDurationMethod } from './agg/session-duration.ts'
-export { type HistogramBin, type HistogramOptions, histogramBins, histogramSvg } from './charts/histogram.ts'
-export type { ChartSize } from './charts/render-svg.ts'
-export { type RetentionHeatmapOptions, retentionHeatmapSvg } from './charts/retention-heatmap.ts'
-export { type SankeyChartOptions, sankeyChartSvg } from './charts/sankey.ts'
 export { ConnectionReleasedError, type HubConnection } from './connection-scope.ts'
 export { checkDay, checkDayWindow } from './dates.ts'
 export type { DivideCheck, DivideValue, Quotient } from './divide.ts'
@@ -36,19 +32,5 @@ export { MlModels } from './ml/ml-models.ts'
 export { type EventsQuery, ModelHub } from './model-hub.ts'
 export { type EventRow, type Flatten, type ObjectivEvent, SESSION_COLUMNS } from './objectiv-event.ts'
 export { ModelHubOptionError, type ModelHubOptionsInput, type ModelHubSettings } from './options.ts'
-export {
-  type GlobalContextJson,
-  generateSampleEvents,
-  globalContextSchema,
-  type KnownGlobalContextJson,
-  type LocationContextJson,
-  locationContextSchema,
-  type ObjectivEventJson,
-  type OtherGlobalContextJson,
-  objectivEventSchema,
-  type SampleDataOptions,
-  type SampleEventRow,
-  validateEvent,
-} from './sample-data/index.ts'
 export { requiredColumns } from './source-check.ts'
 export { displaySqlAsMarkdown, type SqlExportable, type ToSqlOptions } from './sql-export.ts'

@@ -1,9 +1,9 @@
-import { PGlite } from '@electric-sql/pglite'
 import { rememberCancellation, rememberEngine } from '@kysely-modelhub/core'
 import { Kysely } from 'kysely'
-import { PGliteDialect } from 'kysely-pglite-dialect'
 import { pgliteCancellation } from './cancel.ts'
 import { rememberConnection } from './connections.ts'
+import { missingPglitePeer } from './missing-pglite-error.ts'
+import { pgliteDialect } from './pglite-dialect.ts'
 import { postgres } from './postgres-engine.ts'
 import { PG_TYPE, resultParsers } from './result-types.ts'
 
@@ -12,13 +12,24 @@ export interface PgliteDbOptions {
   readonly dataDir?: string
 }
 
+/** `PGlite` from `@electric-sql/pglite`, an optional peer: a pg-only app neither installs nor loads it. */
+async function loadPglite(): Promise<typeof import('@electric-sql/pglite').PGlite> {
+  try {
+    return (await import('@electric-sql/pglite')).PGlite
+  } catch (error) {
+    throw missingPglitePeer('@electric-sql/pglite', error)
+  }
+}
+
 /**
  * A Kysely on embedded PGlite (Postgres compiled to WebAssembly, in this process): no server,
  * the same SQL and the same result types as {@link createPostgresDb}. `db.destroy()` closes it.
+ * Needs the optional peer `@electric-sql/pglite` (and `kysely-pglite-dialect` on Kysely 0.28).
  *
  * @example const db = await createPgliteDb<Database>({ dataDir: '.cache/pglite' })
  */
 export async function createPgliteDb<DB>(options: PgliteDbOptions = {}): Promise<Kysely<DB>> {
+  const PGlite = await loadPglite()
   const pglite = await PGlite.create({
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     parsers: resultParsers,
@@ -27,7 +38,7 @@ export async function createPgliteDb<DB>(options: PgliteDbOptions = {}): Promise
     },
   })
   await pglite.exec(`set time zone 'UTC'; set datestyle = 'ISO'`)
-  const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) })
+  const db = new Kysely<DB>({ dialect: await pgliteDialect(pglite) })
   rememberCancellation(db, pgliteCancellation(db))
   return rememberEngine(rememberConnection(db, { pglite }), postgres)
 }

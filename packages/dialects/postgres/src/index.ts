@@ -1,12 +1,13 @@
-export { type Connection, connectionOf, rememberConnection } from './connections.ts'
+export {
+  type Connection,
+  connectionOf,
+  type PgliteInstance,
+  type PgliteQueryable,
+  type PgliteQueryOptions,
+  rememberConnection,
+} from './connections.ts'
 export { createPgliteDb, type PgliteDbOptions } from './create-pglite-db.ts'
 export { createPostgresDb, type PostgresDbOptions } from './create-postgres-db.ts'
-export {
-  createEventsTable,
-  type EventsTableOptions,
-  type LoadEventsOptions,
-  loadEvents,
-} from './load-events.ts'
-export { type LoadSampleDataOptions, loadSampleData } from './load-sample-data.ts'
+export { MissingPgliteError } from './missing-pglite-error.ts'
 export { postgres } from './postgres-engine.ts'
 export { quotePostgresString } from './quote.ts'

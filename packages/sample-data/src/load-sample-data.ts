@@ -1,6 +1,6 @@
-import { generateSampleEvents, type SampleDataOptions } from '@kysely-modelhub/modelhub'
 import cliProgress from 'cli-progress'
 import type { Kysely } from 'kysely'
+import { generateSampleEvents, type SampleDataOptions } from './generate.ts'
 import { createEventsTable, type EventsTableOptions, loadEvents } from './load-events.ts'
 
 export interface LoadSampleDataOptions extends SampleDataOptions, EventsTableOptions {

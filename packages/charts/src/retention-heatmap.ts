@@ -1,4 +1,4 @@
-import type { RetentionRow } from '../agg/retention-matrix.ts'
+import type { RetentionRow } from '@kysely-modelhub/modelhub'
 import { type ChartSize, renderEchartsSvg } from './render-svg.ts'
 
 export interface RetentionHeatmapOptions extends ChartSize {

@@ -1,5 +1,5 @@
 import { invalid } from '@kysely-modelhub/core'
-import type { SankeyLink } from '../funnel/sankey-links.ts'
+import type { SankeyLink } from '@kysely-modelhub/modelhub'
 import { renderEchartsSvg } from './render-svg.ts'
 
 export interface SankeyChartOptions {

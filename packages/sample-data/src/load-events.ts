@@ -1,12 +1,12 @@
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import type { PGlite } from '@electric-sql/pglite'
 import { invalid } from '@kysely-modelhub/core'
-import { type SampleEventRow, validateEvent } from '@kysely-modelhub/modelhub'
+import { connectionOf, type PgliteInstance } from '@kysely-modelhub/postgres'
 import { type Kysely, sql } from 'kysely'
 import type pg from 'pg'
 import { from as copyFrom } from 'pg-copy-streams'
-import { connectionOf } from './connections.ts'
+import { validateEvent } from './event-schema.ts'
+import type { SampleEventRow } from './generate.ts'
 
 export interface EventsTableOptions {
   /** Default 'data', Objectiv's name; 'schema.table' works too. */
@@ -107,7 +107,7 @@ function poolWriter<DB>(db: Kysely<DB>, pool: pg.Pool, table: string): BatchWrit
  * twelfth), while COPY into an empty temp table and one INSERT … SELECT stays flat; the transaction
  * keeps the batch whole and drops the temp table.
  */
-function pgliteWriter<DB>(db: Kysely<DB>, pglite: PGlite, table: string): BatchWriter {
+function pgliteWriter<DB>(db: Kysely<DB>, pglite: PgliteInstance, table: string): BatchWriter {
   const staging = sql.id('modelhub_load_batch')
   const statements = [
     sql`create temp table ${staging} (like ${sql.table(table)}) on commit drop`,

@@ -7,7 +7,7 @@ import {
   type ObjectivEventJson,
   type SampleEventRow,
   validateEvent,
-} from '@kysely-modelhub/modelhub'
+} from '@kysely-modelhub/sample-data'
 import { describe, expect, it } from 'vitest'
 
 const MINUTE = 60_000

@@ -1,0 +1,4 @@
+export { type HistogramBin, type HistogramOptions, histogramBins, histogramSvg } from './histogram.ts'
+export type { ChartSize } from './render-svg.ts'
+export { type RetentionHeatmapOptions, retentionHeatmapSvg } from './retention-heatmap.ts'
+export { type SankeyChartOptions, sankeyChartSvg } from './sankey.ts'
