@@ -1,5 +1,5 @@
 import { assertText, type Engine, invalid } from '@kysely-modelhub/core'
-import { type RawBuilder, sql } from 'kysely'
+import { type AliasedExpression, AliasNode, IdentifierNode, type RawBuilder, sql, TableNode } from 'kysely'
 
 /** Postgres keeps the first 63 bytes of a name (NAMEDATALEN - 1): two longer names could read one table. */
 const POSTGRES_NAME_BYTES = 63
@@ -37,4 +37,31 @@ export function checkNameLength(what: string, given: unknown, name: string, engi
 /** The table as a quoted identifier path: `"analytics"."data"`, `` `project`.`dataset`.`events` ``. */
 export function tableReference(table: string): RawBuilder<unknown> {
   return sql.id(...table.split('.'))
+}
+
+/**
+ * The table as a FROM item `<table> as <alias>`. A name or `schema.name` is a Kysely table node (each
+ * part quoted, whatever its characters), so `db.withSchema('s')` puts an unqualified table in schema
+ * s, as it does for the app's own tables; BigQuery's `project.dataset.table` stays a quoted path.
+ * Refer to its columns unqualified: withSchema would qualify `<alias>.column` too when the alias
+ * equals the table's name.
+ */
+export function tableSource<A extends string>(table: string, alias: A): AliasedExpression<unknown, A> {
+  const parts = table.split('.')
+  const [first = '', second] = parts
+  const node =
+    parts.length === 1
+      ? TableNode.create(first)
+      : parts.length === 2 && second !== undefined
+        ? TableNode.createWithSchema(first, second)
+        : tableReference(table).toOperationNode()
+  return {
+    get expression() {
+      return tableReference(table)
+    },
+    get alias() {
+      return alias
+    },
+    toOperationNode: () => AliasNode.create(node, IdentifierNode.create(alias)),
+  }
 }
