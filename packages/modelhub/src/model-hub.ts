@@ -28,8 +28,16 @@ import { checkSource } from './source-check.ts'
 import { type SqlExportable, type ToSqlOptions, toSql } from './sql-export.ts'
 import { checkTableName } from './table-name.ts'
 
-/** What `hub.events()` returns: an ordinary Kysely query over the `events` source. */
-export type EventsQuery<DB, G extends string> = SelectQueryBuilder<DB & { events: EventRow<G> }, 'events', EventRow<G>>
+/**
+ * What `hub.events()` returns: an ordinary Kysely query over the `events` source, joinable with the
+ * app's tables. The source replaces an app table of the same name (`Omit`), so the app's own
+ * `events` table never changes the hub's columns.
+ */
+export type EventsQuery<DB, G extends string> = SelectQueryBuilder<
+  Omit<DB, 'events'> & { events: EventRow<G> },
+  'events',
+  EventRow<G>
+>
 
 /**
  * The open model hub on a Kysely: Objectiv events as a typed query, and the models over them.
