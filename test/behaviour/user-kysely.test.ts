@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto'
 import { ModelHub, toMatrix } from '@kysely-modelhub/modelhub'
-import { createEventsTable, createPgliteDb, createPostgresDb, loadSampleData, postgres } from '@kysely-modelhub/postgres'
+import {
+  createEventsTable,
+  createPgliteDb,
+  createPostgresDb,
+  loadSampleData,
+  postgres,
+} from '@kysely-modelhub/postgres'
 import { DeduplicateJoinsPlugin, Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
@@ -53,9 +59,7 @@ async function mlResults(h: Hub) {
       sql<boolean>`count(distinct ${eb.ref('e.session_id')}) > 1`.as('returned'),
     ])
     .groupBy('e.user_id')
-  const model = await h.ml
-    .logisticRegression()
-    .fit(users, { features: ['n_events', 'n_press'], label: 'returned' })
+  const model = await h.ml.logisticRegression().fit(users, { features: ['n_events', 'n_press'], label: 'returned' })
   return {
     coef: model.coef,
     proba: sortedRows(await model.predictProba(users).execute()),
@@ -117,9 +121,9 @@ describe.runIf(url)("a hub on the app's own pg Kysely [postgres]", () => {
 
   it('runs with pg parsing int8 and numeric as strings and timestamps in local time', async () => {
     const app = appDb()
-    const { rows } = await sql<Record<string, unknown>>`select 45::int8 as n, timestamp '2022-03-01 10:00' as t`.execute(
-      app,
-    )
+    const { rows } = await sql<
+      Record<string, unknown>
+    >`select 45::int8 as n, timestamp '2022-03-01 10:00' as t`.execute(app)
     expect(rows[0]).toEqual({ n: '45', t: new Date('2022-03-01T15:00:00Z') })
   })
 
@@ -183,9 +187,15 @@ describe.runIf(url)("a hub on the app's own pg Kysely [postgres]", () => {
   it("pivots the app's retention rows with toMatrix", async () => {
     const app = sampleHub(appDb(), { engine: postgres })
     const matrix = toMatrix(await app.agg.retentionMatrix(app.events(), { timePeriod: 'daily' }).execute())
-    expect(matrix).toEqual(toMatrix(await sampleHub(ours).agg.retentionMatrix(sampleHub(ours).events(), {
-      timePeriod: 'daily',
-    }).execute()))
+    expect(matrix).toEqual(
+      toMatrix(
+        await sampleHub(ours)
+          .agg.retentionMatrix(sampleHub(ours).events(), {
+            timePeriod: 'daily',
+          })
+          .execute(),
+      ),
+    )
     expect(matrix.length).toBeGreaterThan(0)
   })
 

@@ -34,11 +34,7 @@ describe("the app's own tables never change the hub's types", () => {
   })
 
   it('joins an app table to events() on user_id', async () => {
-    const rows = await hub
-      .events()
-      .innerJoin('users', 'users.id', 'events.user_id')
-      .select(['users.plan'])
-      .execute()
+    const rows = await hub.events().innerJoin('users', 'users.id', 'events.user_id').select(['users.plan']).execute()
     expectTypeOf(rows[0]!.plan).toEqualTypeOf<'free' | 'pro'>()
     expectTypeOf(rows[0]!.user_id).toEqualTypeOf<string | null>()
     // @ts-expect-error: the app's result table is not joined, and not the hub's either
