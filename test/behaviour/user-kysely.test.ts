@@ -96,6 +96,7 @@ describe.runIf(url)("a hub on the app's own pg Kysely [postgres]", () => {
   /** The Kysely an app has: pg's defaults (its global type parsers untouched), its own pool options. */
   const appDb = (options: pg.PoolConfig = {}): Kysely<any> => {
     const pool = new pg.Pool({ connectionString: at(), max: 2, ...options })
+    pool.on('error', () => {}) // as an app does: an idle connection the server closes is not a crash
     pools.push(pool)
     return new Kysely<any>({ dialect: new PostgresDialect({ pool }) })
   }
@@ -114,7 +115,16 @@ describe.runIf(url)("a hub on the app's own pg Kysely [postgres]", () => {
   })
 
   afterAll(async () => {
+    await Promise.all(pools.map((pool) => pool.end()))
     await ours?.destroy()
+    // pool.end() resolves before the backends exit; a forced drop would kill them mid-goodbye.
+    for (let wait = 0; wait < 250; wait++) {
+      const { rows } = await sql<{
+        n: number
+      }>`select count(*) as n from pg_stat_activity where datname = ${database}`.execute(admin)
+      if (rows[0]?.n === 0) break
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
     await sql`drop database if exists ${sql.id(database)} with (force)`.execute(admin)
     await admin?.destroy()
   })
@@ -224,6 +234,12 @@ describe.runIf(url)("a hub on the app's own pg Kysely [postgres]", () => {
       expect(rows).not.toEqual(expected[name])
       expect(rows.length).toBeGreaterThan(0)
     }
+    // hub.check() looks there too: the table is found in some_schema, and missing in a schema without it.
+    await inSchema.check()
+    await sql`create schema empty_schema`.execute(ours)
+    await expect(sampleHub(ours.withSchema('empty_schema')).check()).rejects.toThrow(
+      'option "table": got "data"; no such table is visible to this connection',
+    )
   })
 
   it('joins events to a text-keyed users table on user_id', async () => {
@@ -239,10 +255,6 @@ describe.runIf(url)("a hub on the app's own pg Kysely [postgres]", () => {
       expect(joined).toHaveLength(1500)
       expect(joined.every((row) => row.plan === 'free' && typeof row.user_id === 'string')).toBe(true)
     }
-  })
-
-  afterAll(async () => {
-    await Promise.all(pools.map((pool) => pool.end()))
   })
 })
 

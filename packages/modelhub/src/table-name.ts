@@ -1,5 +1,14 @@
 import { assertText, type Engine, invalid } from '@kysely-modelhub/core'
-import { type AliasedExpression, AliasNode, IdentifierNode, type RawBuilder, sql, TableNode } from 'kysely'
+import {
+  type AliasedExpression,
+  AliasNode,
+  IdentifierNode,
+  type Kysely,
+  type RawBuilder,
+  SelectQueryNode,
+  sql,
+  TableNode,
+} from 'kysely'
 
 /** Postgres keeps the first 63 bytes of a name (NAMEDATALEN - 1): two longer names could read one table. */
 const POSTGRES_NAME_BYTES = 63
@@ -64,4 +73,16 @@ export function tableSource<A extends string>(table: string, alias: A): AliasedE
     },
     toOperationNode: () => AliasNode.create(node, IdentifierNode.create(alias)),
   }
+}
+
+/**
+ * The table as `db` reads it: on a `withSchema('s')` Kysely an unqualified `data` is `s.data`. Found
+ * by compiling a query through the Kysely's plugins (no round trip), since the schema is the plugin's.
+ */
+export function tableAsRead(db: Kysely<any>, table: string): string {
+  const { query } = db.selectFrom(tableSource(table, 'data')).selectAll().compile()
+  const from = SelectQueryNode.is(query) ? query.from?.froms[0] : undefined
+  const node = from && AliasNode.is(from) ? from.node : undefined
+  const schema = node && TableNode.is(node) ? node.table.schema?.name : undefined
+  return schema !== undefined && !table.includes('.') ? `${schema}.${table}` : table
 }
