@@ -2,7 +2,8 @@ import { type Engine, ModelHubInputError } from '@kysely-modelhub/core'
 import { displaySqlAsMarkdown, ModelHub } from '@kysely-modelhub/modelhub'
 import { createPostgresDb, postgres } from '@kysely-modelhub/postgres'
 import fc from 'fast-check'
-import { CompiledQuery, type Kysely } from 'kysely'
+import { CompiledQuery, Kysely, PostgresDialect } from 'kysely'
+import pg from 'pg'
 import { expect, it } from 'vitest'
 import { formatterLanguage } from '../../packages/modelhub/src/sql-export.ts'
 import { HOSTILE_IDS } from '../fixtures/location-stacks.ts'
@@ -203,7 +204,9 @@ it('formats with the dialect of the engine', () => {
   const query = { compile: () => CompiledQuery.raw(text), withPlugin: () => query }
   const db = createPostgresDb<any>({ connectionString: 'postgresql://localhost/never-connected' })
   const bigquery: Engine = { ...postgres, name: 'bigquery' }
-  expect(new ModelHub(db, { engine: bigquery }).toSql(query)).toBe(
+  // A Kysely of no engine of ours, so the engine option decides (on db it would contradict postgres).
+  const plain = new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool() }) })
+  expect(new ModelHub(plain, { engine: bigquery }).toSql(query)).toBe(
     'select\n  `e`.x\nfrom\n  `project.data-set.events` as `e`\nwhere\n  `e`.y = @p0',
   )
   expect(() => new ModelHub(db, { engine: postgres }).toSql(query)).toThrow(

@@ -1,15 +1,22 @@
 import type { Kysely } from 'kysely'
 import type { Engine } from './engine.ts'
 
-const engines = new WeakMap<Kysely<any>, Engine>()
+/**
+ * Engines by the adapter of the Kysely they were remembered for. Kysely hands its adapter on to
+ * every copy it makes (`transaction()`, `withSchema()`, `withPlugin()`, `connection()`), and each
+ * new Kysely gets its own: so the copies of our Kysely find the engine, and no other Kysely does.
+ */
+const engines = new WeakMap<object, Engine>()
 
-/** Remembers which engine a Kysely speaks, so a model hub on it needs no `engine` option. */
+const familyOf = (db: Kysely<any>): object => db.getExecutor().adapter
+
+/** Remembers which engine a Kysely speaks, so a model hub on it (or on its copies) needs no `engine` option. */
 export function rememberEngine<K extends Kysely<any>>(db: K, engine: Engine): K {
-  engines.set(db, engine)
+  engines.set(familyOf(db), engine)
   return db
 }
 
-/** The engine remembered for a Kysely (created by createPostgresDb, createPgliteDb, …), if any. */
+/** The engine remembered for a Kysely or the Kysely it was copied from (createPostgresDb, createPgliteDb, …), if any. */
 export function engineOf(db: Kysely<any>): Engine | undefined {
-  return engines.get(db)
+  return engines.get(familyOf(db))
 }

@@ -76,6 +76,9 @@ export interface Engine {
   /** Any scalar (uuid, number, …) as text. */
   toText(value: Expression<unknown>): RawBuilder<string>
 
+  // Time functions take an instant: a timestamp holding UTC, or a timestamp with time zone (as
+  // `outputInstant` gives), read in UTC whatever the session's time zone.
+
   /** A UTC timestamp formatted with a parsed strftime format. */
   timeFormat(timestamp: Expression<unknown>, format: TimeFormat): RawBuilder<string>
   /** Seconds from `start` to `end` (negative when end is earlier), with sub-second precision. */
@@ -113,6 +116,19 @@ export interface Engine {
    * engines; equal inputs give equal hashes on one engine.
    */
   seededHash(value: Expression<unknown>, seed: number): RawBuilder<number>
+
+  // Result columns: each gives an output column the SQL type whose default parsing, by any driver for
+  // the engine (pg, PGlite, …), is the declared JS type, whatever the connection's type parsers,
+  // DateStyle or time zone. Applied where a result leaves a model, never to keys inside a query.
+
+  /** A number (count, sum, ratio) that comes back as a JS number: not int8 or numeric, which pg reads as strings. */
+  outputNumber(value: Expression<unknown>): RawBuilder<number>
+  /** A calendar day that comes back as the string 'YYYY-MM-DD' (not a Date, whatever the DateStyle). */
+  outputDay(day: Expression<unknown>): RawBuilder<string>
+  /** An instant that comes back as the Date of that UTC instant, whatever the process or session time zone. */
+  outputInstant(timestamp: Expression<unknown>): RawBuilder<Date>
+  /** Text in SQL too (a uuid becomes its text), so it compares and joins with text columns. */
+  outputText(value: Expression<unknown>): RawBuilder<string>
 
   /**
    * A grouping key that works for any value type: what to GROUP BY and what to select for the

@@ -4,6 +4,7 @@ import type { AggregateQuery } from './agg/aggregate-query.ts'
 import { requireColumnsOf } from './columns-of.ts'
 import type { HubContext } from './hub-context.ts'
 import type { Flatten } from './objectiv-event.ts'
+import { typedResult } from './typed-result.ts'
 
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never
 type IsOne<U> = [U] extends [never] ? false : [U] extends [UnionToIntersection<U>] ? true : false
@@ -105,5 +106,5 @@ export function divide<R>(
         numerator.value,
       ),
     ])
-  return hub.db.selectFrom(quotient.as('result')).selectAll('result') as unknown as AggregateQuery<R>
+  return typedResult(hub, quotient, { [numerator.value]: 'number' }) as unknown as AggregateQuery<R>
 }

@@ -19,6 +19,7 @@ export type { FunnelStep, OrderedStepsOptions, OrderedStepsRow } from './funnel/
 export { type SankeyLink, type SankeyLinksOptions, sankeyLinks } from './funnel/sankey-links.ts'
 export type { StepColumns, StepNumber } from './funnel/step-columns.ts'
 export { globalContextType } from './global-context-name.ts'
+export { ModelHubKyselyError } from './hub-kysely.ts'
 export type { MaterializedQuery, MaterializeKind, MaterializeOptions } from './materialize.ts'
 export type { BooleanColumn, FitColumns, NumericColumn } from './ml/columns.ts'
 export type { FeatureCoefficient, FeatureImportance, FeatureImportanceOptions } from './ml/feature-importance.ts'

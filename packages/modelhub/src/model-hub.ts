@@ -1,6 +1,5 @@
 import {
   type Engine,
-  engineOf,
   type GlobalContext,
   type GlobalContexts,
   globalContexts,
@@ -20,23 +19,27 @@ import { type DivideCheck, divide, type Quotient } from './divide.ts'
 import { type ExecuteOptions, executeWithSignal, type RunnableQuery } from './execute-with-signal.ts'
 import { FunnelModels } from './funnel/funnel-models.ts'
 import type { HubContext } from './hub-context.ts'
+import { hubEngine } from './hub-kysely.ts'
 import { MapModels } from './map/map-models.ts'
 import { type MaterializedQuery, type MaterializeOptions, materialize } from './materialize.ts'
 import { MlModels } from './ml/ml-models.ts'
 import type { EventRow } from './objectiv-event.ts'
-import {
-  ModelHubOptionError,
-  type ModelHubOptionsInput,
-  type ModelHubSettings,
-  parseModelHubOptions,
-} from './options.ts'
+import { type ModelHubOptionsInput, type ModelHubSettings, parseModelHubOptions } from './options.ts'
 import { eventsPipeline, pipelineColumns } from './pipeline/events.ts'
 import { checkSource } from './source-check.ts'
 import { type SqlExportable, type ToSqlOptions, toSql } from './sql-export.ts'
 import { checkTableName } from './table-name.ts'
 
-/** What `hub.events()` returns: an ordinary Kysely query over the `events` source. */
-export type EventsQuery<DB, G extends string> = SelectQueryBuilder<DB & { events: EventRow<G> }, 'events', EventRow<G>>
+/**
+ * What `hub.events()` returns: an ordinary Kysely query over the `events` source, joinable with the
+ * app's tables. The source replaces an app table of the same name (`Omit`), so the app's own
+ * `events` table never changes the hub's columns.
+ */
+export type EventsQuery<DB, G extends string> = SelectQueryBuilder<
+  Omit<DB, 'events'> & { events: EventRow<G> },
+  'events',
+  EventRow<G>
+>
 
 /**
  * The open model hub on a Kysely: Objectiv events as a typed query, and the models over them.
@@ -70,12 +73,7 @@ export class ModelHub<DB, const G extends readonly string[] = readonly [], C ext
     conversions?: ReadonlyMap<string, ConversionEvent>,
   ) {
     const settings = parseModelHubOptions(options)
-    const engine = settings.engine ?? engineOf(db)
-    if (!engine) {
-      throw new ModelHubOptionError(
-        'Invalid model hub options: option "engine" is required for a Kysely not made by createPostgresDb/createPgliteDb; pass e.g. { engine: postgres }',
-      )
-    }
+    const engine = hubEngine(db as Kysely<any>, settings.engine)
     this.db = db
     this.engine = engine
     this.settings = Object.freeze({

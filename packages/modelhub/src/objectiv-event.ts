@@ -3,11 +3,16 @@ import type { GlobalContext, LocationContext } from '@kysely-modelhub/core'
 /** One event of the events() source: the columns every model reads. */
 export interface ObjectivEvent {
   event_id: string
-  /** UTC day, 'YYYY-MM-DD'. */
+  /** UTC day, 'YYYY-MM-DD' (text in SQL, whatever the connection's DateStyle or parsers). */
   day: string
-  /** UTC instant. */
+  /** UTC instant (a timestamptz in Postgres, so any driver reads the right instant). */
   moment: Date
-  /** Cookie id, or the resolved identity `value|id`; null when anonymized. */
+  /**
+   * Cookie id, or the resolved identity `value|id`; null when anonymized. Text in SQL on every
+   * engine, as its type says: Objectiv's `cookie_id` is a uuid column, cast to text where events()
+   * leaves the pipeline (sessions are still built on the uuid). So it joins a text-keyed table,
+   * `innerJoin('users', 'users.id', 'events.user_id')`; for a uuid key compare `users.id::text`.
+   */
   user_id: string | null
   event_type: string
   stack_event_types: string[]

@@ -2,6 +2,7 @@ import { invalid } from '@kysely-modelhub/core'
 import { type Kysely, sql } from 'kysely'
 import type { HubContext } from './hub-context.ts'
 import { SNOWPLOW_LOCATION_STACK_COLUMN, snowplowContextColumn } from './pipeline/extract-snowplow.ts'
+import { tableAsRead } from './table-name.ts'
 
 /** What decides the columns read. */
 export interface SourceSettings {
@@ -62,7 +63,7 @@ export async function checkSource(
   hub: HubContext,
   settings: SourceSettings & { readonly table: string },
 ): Promise<void> {
-  const columns = await columnsOfTable(hub.db, hub.engine.name, settings.table)
+  const columns = await columnsOfTable(hub.db, hub.engine.name, tableAsRead(hub.db, settings.table))
   const layout = settings.layout === 'snowplow' ? 'snowplow' : 'objectiv'
   if (columns === undefined) {
     invalid(

@@ -1,5 +1,14 @@
 import { assertText, type Engine, invalid } from '@kysely-modelhub/core'
-import { type RawBuilder, sql } from 'kysely'
+import {
+  type AliasedExpression,
+  AliasNode,
+  IdentifierNode,
+  type Kysely,
+  type RawBuilder,
+  SelectQueryNode,
+  sql,
+  TableNode,
+} from 'kysely'
 
 /** Postgres keeps the first 63 bytes of a name (NAMEDATALEN - 1): two longer names could read one table. */
 const POSTGRES_NAME_BYTES = 63
@@ -37,4 +46,43 @@ export function checkNameLength(what: string, given: unknown, name: string, engi
 /** The table as a quoted identifier path: `"analytics"."data"`, `` `project`.`dataset`.`events` ``. */
 export function tableReference(table: string): RawBuilder<unknown> {
   return sql.id(...table.split('.'))
+}
+
+/**
+ * The table as a FROM item `<table> as <alias>`. A name or `schema.name` is a Kysely table node (each
+ * part quoted, whatever its characters), so `db.withSchema('s')` puts an unqualified table in schema
+ * s, as it does for the app's own tables; BigQuery's `project.dataset.table` stays a quoted path.
+ * Refer to its columns unqualified: withSchema would qualify `<alias>.column` too when the alias
+ * equals the table's name.
+ */
+export function tableSource<A extends string>(table: string, alias: A): AliasedExpression<unknown, A> {
+  const parts = table.split('.')
+  const [first = '', second] = parts
+  const node =
+    parts.length === 1
+      ? TableNode.create(first)
+      : parts.length === 2 && second !== undefined
+        ? TableNode.createWithSchema(first, second)
+        : tableReference(table).toOperationNode()
+  return {
+    get expression() {
+      return tableReference(table)
+    },
+    get alias() {
+      return alias
+    },
+    toOperationNode: () => AliasNode.create(node, IdentifierNode.create(alias)),
+  }
+}
+
+/**
+ * The table as `db` reads it: on a `withSchema('s')` Kysely an unqualified `data` is `s.data`. Found
+ * by compiling a query through the Kysely's plugins (no round trip), since the schema is the plugin's.
+ */
+export function tableAsRead(db: Kysely<any>, table: string): string {
+  const { query } = db.selectFrom(tableSource(table, 'data')).selectAll().compile()
+  const from = SelectQueryNode.is(query) ? query.from?.froms[0] : undefined
+  const node = from && AliasNode.is(from) ? from.node : undefined
+  const schema = node && TableNode.is(node) ? node.table.schema?.name : undefined
+  return schema !== undefined && !table.includes('.') ? `${schema}.${table}` : table
 }

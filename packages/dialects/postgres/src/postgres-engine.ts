@@ -13,6 +13,13 @@ import { toCharPieces } from './time-format.ts'
 
 const lit = (value: string): RawBuilder<string> => sql.raw(quotePostgresString(value))
 
+/**
+ * An instant as the timestamp (no time zone) of its UTC wall clock, exactly and whatever the
+ * session's time zone: a `timestamp` (holding UTC) stays as it is, a `timestamptz` becomes its UTC
+ * time. `x - 'epoch'` takes x's own type, so one expression serves both.
+ */
+const utc = (t: Expression<unknown>) => sql`(timestamp 'epoch' + ((${t}) - 'epoch'))`
+
 /** A calendar unit checked at run time too: it becomes SQL text. */
 function calendarUnit(unit: CalendarUnit): CalendarUnit {
   return CALENDAR_UNITS.includes(unit)
@@ -149,7 +156,8 @@ export const postgres: Engine = {
 
   toText: (value) => sql<string>`(${value})::text`,
 
-  timeFormat: (timestamp, format) => {
+  timeFormat: (instant, format) => {
+    const timestamp = utc(instant)
     const pieces = toCharPieces(format).map((piece) =>
       'pattern' in piece
         ? sql`to_char(${timestamp}, ${lit(piece.pattern)})`
@@ -160,9 +168,10 @@ export const postgres: Engine = {
 
   epochSecondsBetween: (start, end) => sql<number>`extract(epoch from (${end}) - (${start}))::float8`,
 
-  truncateTime: (timestamp, unit) => sql<Date>`date_trunc(${lit(calendarUnit(unit))}, ${timestamp})`,
+  truncateTime: (timestamp, unit) => sql<Date>`date_trunc(${lit(calendarUnit(unit))}, ${utc(timestamp)})`,
 
-  calendarUnitsBetween: (start, end, unit) => {
+  calendarUnitsBetween: (startInstant, endInstant, unit) => {
+    const [start, end] = [utc(startInstant), utc(endInstant)]
     const year = (t: Expression<unknown>) => sql`extract(year from ${t})`
     const month = (t: Expression<unknown>) => sql`extract(month from ${t})`
     switch (calendarUnit(unit)) {
@@ -179,7 +188,7 @@ export const postgres: Engine = {
 
   dayStart: (day) => sql<Date>`${day}::date::timestamp`,
 
-  dayOf: (timestamp) => sql<string>`(${timestamp})::date`,
+  dayOf: (timestamp) => sql<string>`(${utc(timestamp)})::date`,
 
   firstRecordField: () => {
     throw noRecords()
@@ -194,6 +203,18 @@ export const postgres: Engine = {
   toFloat: (value) => sql<number>`(${value})::double precision`,
 
   seededHash: (value, seed) => sql<number>`hashtextextended((${value})::text, ${seed}::bigint)`,
+
+  // pg and PGlite read int8 and numeric as strings by default, date as a local-midnight Date and
+  // timestamp as local time: float8, text and timestamptz come back right through any parsers.
+  outputNumber: (value) => sql<number>`(${value})::float8`,
+
+  // to_char, not ::text: the text of a date follows the session's DateStyle.
+  outputDay: (day) => sql<string>`to_char((${day})::date::timestamp, 'YYYY-MM-DD')`,
+
+  // A timestamptz names its instant (the text carries the offset), so every parser gets it right.
+  outputInstant: (timestamp) => sql<Date>`(${utc(timestamp)} at time zone 'UTC')`,
+
+  outputText: (value) => sql<string>`(${value})::text`,
 }
 
 /** Postgres has no REPEATED RECORD columns: the flattened Snowplow layout is BigQuery's. */

@@ -1,16 +1,18 @@
-import type { Expression, ExpressionBuilder, SelectQueryBuilder } from 'kysely'
+import { type Expression, type ExpressionBuilder, expressionBuilder, type SelectQueryBuilder } from 'kysely'
 import type { HubContext } from '../hub-context.ts'
 import type { Flatten } from '../objectiv-event.ts'
+import { typedResult } from '../typed-result.ts'
 import { type GroupBy, groupKeys } from './group-by.ts'
 
 /** What an aggregation model returns: a query over its result rows, filterable and sortable by column. */
 export type AggregateQuery<R> = SelectQueryBuilder<{ result: Flatten<R> }, 'result', Flatten<R>>
 
 /**
- * Groups the rows of `q` by the resolved keys and computes `values`, then selects the result
- * again so its columns can be used in where/orderBy.
+ * Groups the rows of `q` by the resolved keys and computes `values` (numbers), then selects the
+ * result again, the values as numbers on every driver (typed-result.ts), so its columns can be
+ * used in where/orderBy.
  *
- * Shape: select * from (select <keys>, <values> from (<q>) as events group by <keys>) as result
+ * Shape: select <keys>, <values as numbers> from (select <keys>, <values> from (<q>) as events group by <keys>) as result
  */
 export function aggregate<R>(
   hub: HubContext,
@@ -32,7 +34,6 @@ export function aggregate<R>(
     groupKeys(hub, eb, groupBy, aggregated).flatMap((key) => hub.engine.groupKey(key.expression).groupBy),
   )
   const keyless = groupBy === null
-  return hub.db
-    .selectFrom((keyless ? grouped : withGroups).as('result'))
-    .selectAll('result') as unknown as AggregateQuery<R>
+  const numbers = Object.keys(values(expressionBuilder<any, 'events'>())).map((name) => [name, 'number'] as const)
+  return typedResult(hub, keyless ? grouped : withGroups, Object.fromEntries(numbers)) as unknown as AggregateQuery<R>
 }

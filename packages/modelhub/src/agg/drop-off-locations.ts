@@ -1,6 +1,7 @@
 import { invalid, windowed } from '@kysely-modelhub/core'
 import { expressionBuilder, type SelectQueryBuilder, sql } from 'kysely'
 import type { HubContext } from '../hub-context.ts'
+import { typedResult } from '../typed-result.ts'
 import type { AggregateQuery } from './aggregate-query.ts'
 import { type GroupBy, groupKeys } from './group-by.ts'
 import { type LocationOption, withLocation } from './location-option.ts'
@@ -90,9 +91,7 @@ export function dropOffLocations<R>(
         value,
       ),
     ])
-  return hub.db
-    .selectFrom(counted.as('result'))
-    .selectAll('result')
+  return typedResult(hub, counted, { [value]: 'number' })
     .orderBy(value, 'desc')
     .orderBy((eb) => hub.engine.codePointOrder(eb.ref('location'))) as unknown as AggregateQuery<R>
 }

@@ -1,5 +1,6 @@
 import { type SelectQueryBuilder, sql } from 'kysely'
 import type { HubContext } from '../hub-context.ts'
+import { typedResult } from '../typed-result.ts'
 import type { AggregateQuery } from './aggregate-query.ts'
 
 /** A row of {@link frequency}: how many users had this many sessions. */
@@ -37,5 +38,8 @@ export function frequency(hub: HubContext, q: SelectQueryBuilder<any, any, any>)
       sql<number>`count(*)`.as('user_id_nunique'),
     ])
     .groupBy('session_id_nunique')
-  return hub.db.selectFrom(counted.as('result')).selectAll('result') as unknown as AggregateQuery<FrequencyRow>
+  return typedResult(hub, counted, {
+    session_id_nunique: 'number',
+    user_id_nunique: 'number',
+  }) as unknown as AggregateQuery<FrequencyRow>
 }

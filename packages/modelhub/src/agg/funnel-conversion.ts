@@ -1,6 +1,7 @@
 import { windowed } from '@kysely-modelhub/core'
 import { type Expression, expressionBuilder, type SelectQueryBuilder, sql } from 'kysely'
 import type { HubContext } from '../hub-context.ts'
+import { typedResult } from '../typed-result.ts'
 import type { AggregateQuery } from './aggregate-query.ts'
 import { type GroupBy, type GroupKeys, groupKeys } from './group-by.ts'
 import { type LocationOption, withLocation } from './location-option.ts'
@@ -28,6 +29,14 @@ export interface FunnelConversionRow {
   /** (n_users - n_users_completed_step) / the largest n_users of the funnel, rounded to 3 decimals. */
   dropoff_share: number
 }
+
+const FUNNEL_NUMBERS = {
+  n_users: 'number',
+  n_users_completed_step: 'number',
+  step_conversion_rate: 'number',
+  full_conversion_rate: 'number',
+  dropoff_share: 'number',
+} as const
 
 /**
  * How users move from location to location (Objectiv's `funnel_conversion`). Each user's first
@@ -117,7 +126,7 @@ export function funnelConversion<R>(
     .flatMap((name) => hub.engine.groupKey(sql.ref(name)).groupBy)
     .reduce<SelectQueryBuilder<any, any, any>>(
       (query, key) => query.orderBy(key),
-      hub.db.selectFrom(rates.as('result')).selectAll('result'),
+      typedResult(hub, rates, FUNNEL_NUMBERS),
     )
   return sorted
     .orderBy('n_users', 'desc')

@@ -2,6 +2,7 @@ import { type CalendarUnit, invalid, parseTimeFormat, windowed } from '@kysely-m
 import { type Expression, type SelectQueryBuilder, sql } from 'kysely'
 import { checkDayWindow } from '../dates.ts'
 import type { HubContext } from '../hub-context.ts'
+import { typedResult } from '../typed-result.ts'
 import type { AggregateQuery } from './aggregate-query.ts'
 
 /** The length of a retention period (and of a cohort). */
@@ -133,5 +134,5 @@ export function retentionMatrix(
         ]
       })
     : counted
-  return hub.db.selectFrom(valued.as('result')).selectAll('result') as unknown as AggregateQuery<RetentionRow>
+  return typedResult(hub, valued, { period: 'number', value: 'number' }) as unknown as AggregateQuery<RetentionRow>
 }

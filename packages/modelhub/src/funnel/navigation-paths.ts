@@ -12,6 +12,7 @@ import { locationName } from '../agg/location-option.ts'
 import { columnsOf } from '../columns-of.ts'
 import { conversionNamed } from '../conversions.ts'
 import type { HubContext } from '../hub-context.ts'
+import { typedResult } from '../typed-result.ts'
 import { type StepColumns, stepColumn } from './step-columns.ts'
 
 /** The largest `steps` accepted: each step is one LEAD (or LAG) column. */
@@ -235,9 +236,7 @@ export function navigationPaths<R>(
       eb.ref('__offset').as('__offset'),
     ])
   const output = [...by, ...stepNumbers.map(step), ...(withConversionStep ? ['conversion_step'] : [])]
-  let sorted = hub.db
-    .selectFrom(kept.as('result'))
-    .select((eb) => output.map((column) => eb.ref(`result.${column}`).as(column)))
+  let sorted = typedResult(hub, kept, withConversionStep ? { conversion_step: 'number' } : {}, output)
   // Sorted as partitioned: through engine.groupKey, since BigQuery cannot ORDER BY a JSON value either.
   for (const column of by) {
     for (const key of hub.engine.groupKey(sql.ref(`result.${column}`)).groupBy) sorted = sorted.orderBy(key)

@@ -18,6 +18,7 @@ import {
 import type { AggregateQuery } from '../agg/aggregate-query.ts'
 import { type GroupBy, groupKeys } from '../agg/group-by.ts'
 import type { HubContext } from '../hub-context.ts'
+import { typedResult } from '../typed-result.ts'
 
 /**
  * One step of an ordered funnel: a match on the location stack (the event's stack has an element
@@ -246,7 +247,12 @@ export function orderedSteps<R>(
     ])
   const sorted = [...keys.map((key) => key.name), 'step'].reduce(
     (query, column) => query.orderBy(column),
-    hub.db.selectFrom(unioned.as('result')).selectAll('result'),
+    typedResult(hub, unioned, {
+      step: 'number',
+      n_users: 'number',
+      step_conversion_rate: 'number',
+      full_conversion_rate: 'number',
+    }),
   )
   return sorted as unknown as AggregateQuery<R>
 }

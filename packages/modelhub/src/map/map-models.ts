@@ -137,7 +137,7 @@ export class MapModels<C extends string> {
         __conversions_in_time: (eb) => conversionsInTimeColumn(conversion, eb, partition),
         __converted: (eb) => conversionsCounterColumn(conversion, eb, partition),
       },
-      (eb) => preConversionHitNumberColumn(eb, partition),
+      (eb) => this.#hub.engine.outputNumber(preConversionHitNumberColumn(eb, partition)),
     )
   }
 
@@ -159,15 +159,17 @@ export class MapModels<C extends string> {
 
 /**
  * A column counted per partition; per session (the default) over the events pipeline it is
- * counted per session key, which names the same groups without numbering the sessions.
+ * counted per session key, which names the same groups without numbering the sessions. The
+ * count (a sum, int8 or numeric in SQL) leaves as a number on every driver.
  */
 function addConversionColumn<Q extends EventsLike<any>, A extends string>(
   hub: HubContext,
   q: Q,
   name: A,
   partition: string,
-  column: (eb: ExpressionBuilder<any, 'events'>, partition: Partition) => Expression<number>,
+  count: (eb: ExpressionBuilder<any, 'events'>, partition: Partition) => Expression<number>,
 ): MappedQuery<Q, A, number> {
+  const column = (eb: ExpressionBuilder<any, 'events'>, p: Partition) => hub.engine.outputNumber(count(eb, p))
   if (partition !== 'session_id') return addColumn(hub, q, name, (eb) => column(eb, partition))
   return addSessionColumn(
     hub,

@@ -108,9 +108,9 @@ export async function featureImportance<C extends string>(
     .select((eb) => [
       eb.ref('f.user_id').as('user_id'),
       ...values.map((v, i) =>
-        sql<number>`sum(case when ${eb.ref('f.feature')} = ${String(v.value)} then 1 else 0 end)`.as(
-          columns[i] as string,
-        ),
+        engine
+          .outputNumber(sql`sum(case when ${eb.ref('f.feature')} = ${String(v.value)} then 1 else 0 end)`)
+          .as(columns[i] as string),
       ),
       sql<boolean>`max(${eb.ref('f.conversions')}) > 0`.as('converted'),
     ])

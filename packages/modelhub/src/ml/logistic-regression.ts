@@ -173,7 +173,9 @@ export class LogisticRegression<F extends string = string> {
 
   /** The rows of `q` plus `probability`: P(label) by the fitted model, computed in SQL. */
   predictProba<Q extends HasFeatures<F>>(q: Q): MappedQuery<Q, 'probability', number> {
-    return addColumn(this.#hub, q, 'probability', (eb) => probability(this.#z((c) => eb.ref(`events.${c}`))))
+    return addColumn(this.#hub, q, 'probability', (eb) =>
+      this.#hub.engine.outputNumber(probability(this.#z((c) => eb.ref(`events.${c}`)))),
+    )
   }
 
   /** The rows of `q` plus `labels`: probability > 0.5. */

@@ -3,6 +3,7 @@ import type { Kysely, SelectQueryBuilder } from 'kysely'
 import { extractEvents } from './extract.ts'
 import { extractSnowplowEvents } from './extract-snowplow.ts'
 import { resolveIdentity } from './identity.ts'
+import { SESSION_KEY } from './session-keys.ts'
 import { sessionize } from './sessionize.ts'
 
 export interface PipelineOptions {
@@ -27,7 +28,7 @@ export function pipelineColumns(globalContexts: readonly string[]): string[] {
 
 /**
  * Objectiv's data pipeline as one query: extract → [identity resolution] → sessionize →
- * [anonymize]. Each stage is a subquery; nothing joins back.
+ * [anonymize] → typed output. Each stage is a subquery; nothing joins back.
  */
 export function eventsPipeline(
   db: Kysely<any>,
@@ -39,9 +40,39 @@ export function eventsPipeline(
     options.layout === 'snowplow' ? extractSnowplowEvents(db, engine, options) : extractEvents(db, engine, options)
   const resolving = options.identityResolution !== undefined
   const identified = resolving ? resolveIdentity(db, engine, extracted, columns) : extracted
-  return sessionize(db, engine, identified, {
+  const sessionized = sessionize(db, engine, identified, {
     columns,
     sessionGapSeconds: options.sessionGapSeconds,
     anonymize: resolving && options.anonymizeUnidentifiedUsers,
+  })
+  return typedOutput(db, engine, sessionized, options.globalContexts)
+}
+
+/**
+ * The pipeline's columns in the SQL types that every driver reads as their declared JS types
+ * (docs: README "Semantics"): `day` 'YYYY-MM-DD' text, `moment` an instant (timestamptz on
+ * Postgres), `user_id` text (a uuid cookie id joins text-keyed tables), the session numbers plain
+ * numbers. A projection only: every sort and partition of the stages below keeps the stored types,
+ * and the session keys pass through unchanged for the models (session-keys.ts). Filters, joins
+ * and models over events() see these types too.
+ */
+function typedOutput(
+  db: Kysely<any>,
+  engine: Engine,
+  sessionized: SelectQueryBuilder<any, any, any>,
+  globalContexts: readonly string[],
+): SelectQueryBuilder<any, any, any> {
+  return db.selectFrom(sessionized.as('sessionized')).select((eb) => {
+    const ref = (column: string) => eb.ref(`sessionized.${column}`)
+    return [
+      ref('event_id').as('event_id'),
+      engine.outputDay(ref('day')).as('day'),
+      engine.outputInstant(ref('moment')).as('moment'),
+      ...['event_type', 'stack_event_types', 'location_stack', ...globalContexts].map((c) => ref(c).as(c)),
+      engine.outputText(ref('user_id')).as('user_id'),
+      engine.outputNumber(ref('session_id')).as('session_id'),
+      engine.outputNumber(ref('session_hit_number')).as('session_hit_number'),
+      ...SESSION_KEY.map((key) => ref(key).as(key)),
+    ]
   })
 }

@@ -1,7 +1,7 @@
 import type { Engine } from '@kysely-modelhub/core'
 import { type Kysely, type SelectQueryBuilder, sql } from 'kysely'
 import { globalContextType } from '../global-context-name.ts'
-import { tableReference } from '../table-name.ts'
+import { tableSource } from '../table-name.ts'
 import type { ExtractOptions } from './extract.ts'
 import { identityOf } from './extract.ts'
 
@@ -45,7 +45,7 @@ export function extractSnowplowEvents(
   options: ExtractOptions,
 ): SelectQueryBuilder<any, any, any> {
   let raw = db
-    .selectFrom(tableReference(options.table).as('sp'))
+    .selectFrom(tableSource(options.table, 'sp'))
     .selectAll('sp')
     .select(
       sql<number>`row_number() over (partition by ${sql.ref('sp.event_id')} order by ${sql.ref('sp.collector_tstamp')})`.as(

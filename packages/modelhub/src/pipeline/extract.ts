@@ -1,7 +1,7 @@
 import type { Engine } from '@kysely-modelhub/core'
 import { type Expression, type Kysely, type SelectQueryBuilder, sql } from 'kysely'
 import { globalContextType } from '../global-context-name.ts'
-import { tableReference } from '../table-name.ts'
+import { tableSource } from '../table-name.ts'
 
 export interface ExtractOptions {
   readonly table: string
@@ -25,9 +25,9 @@ export function extractEvents(
   options: ExtractOptions,
 ): SelectQueryBuilder<any, any, any> {
   let raw = db
-    .selectFrom(tableReference(options.table).as('data'))
-    .selectAll('data')
-    .select((eb) => engine.parseJson(eb.ref('data.value')).as('v'))
+    .selectFrom(tableSource(options.table, 'data'))
+    .selectAll()
+    .select((eb) => engine.parseJson(eb.ref('value')).as('v'))
   if (options.startDate) raw = raw.where('day', '>=', engine.date(options.startDate))
   if (options.endDate) raw = raw.where('day', '<=', engine.date(options.endDate))
   // Extracted here, below the sessionization sorts (computedOnce): they then carry the columns a
