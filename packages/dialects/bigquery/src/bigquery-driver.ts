@@ -87,7 +87,12 @@ export class BigQueryConnection implements DatabaseConnection {
     try {
       const creating = this.#config.client.createQueryJob(this.request(compiledQuery))
       // A job created after an abort is cancelled at once, so it does not run (and bill) unseen.
-      creating.then(([created]) => signal?.aborted && created.cancel().catch(() => {})).catch(() => {})
+      creating.then(
+        ([created]) => {
+          if (signal?.aborted) created.cancel().catch(() => {})
+        },
+        () => {},
+      )
       const [job] = await untilAborted(creating, signal)
       reached?.()
       let cancel: (() => void) | undefined

@@ -7,6 +7,8 @@ import { type Kysely, sql } from 'kysely'
 import type pg from 'pg'
 import { from as copyFrom } from 'pg-copy-streams'
 import { connectionOf } from './connections.ts'
+import { connectionLost, toConnectError, toQueryError } from './database-errors.ts'
+import { type HeldClient, holdClient } from './held-client.ts'
 
 export interface EventsTableOptions {
   /** Default 'data', Objectiv's name; 'schema.table' works too. */
@@ -88,15 +90,23 @@ function copyStatement<DB>(db: Kysely<DB>, table: string): string {
 /** COPY FROM STDIN on one client of the pool, a COPY statement per batch. */
 function poolWriter<DB>(db: Kysely<DB>, pool: pg.Pool, table: string): BatchWriter {
   const statement = copyStatement(db, table)
-  let client: pg.PoolClient | undefined
+  // Held (held-client.ts): a connection lost mid-COPY fails the load, not the process.
+  let held: HeldClient | undefined
   return {
     async write(batch) {
-      client ??= await pool.connect()
-      await pipeline(Readable.from(csvChunks(batch)), client.query(copyFrom(statement)))
+      held ??= holdClient(await pool.connect().catch((error: unknown) => Promise.reject(toConnectError(error))))
+      const lost = held.lost()
+      if (lost !== undefined) throw connectionLost(lost, statement, { sent: false })
+      await pipeline(Readable.from(csvChunks(batch)), held.client.query(copyFrom(statement))).catch(
+        (error: unknown) => {
+          held?.failed(error)
+          throw toQueryError(error, statement)
+        },
+      )
     },
     async close(failed) {
       // After a failed COPY the connection's state is unknown: drop it rather than reuse it.
-      client?.release(failed)
+      held?.release(failed)
     },
   }
 }
