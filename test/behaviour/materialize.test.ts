@@ -246,7 +246,8 @@ describeEachPostgres(
             const outside = await Promise.allSettled(
               [1, 2, 3, 4].map(() => ctx.db.selectFrom('tmp_pooled').selectAll().execute()),
             )
-            expect(outside.map((r) => r.status === 'rejected' && String(r.reason))).toEqual(
+            // A TableNotFoundError, whose cause is the server's error.
+            expect(outside.map((r) => r.status === 'rejected' && String(r.reason.cause))).toEqual(
               outside.map(() => 'error: relation "tmp_pooled" does not exist'),
             )
             const pid = sql<{ pid: number }>`select pg_backend_pid() as pid`

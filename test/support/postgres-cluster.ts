@@ -1,5 +1,14 @@
-import { execFileSync, spawnSync } from 'node:child_process'
-import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { execFile, execFileSync, spawnSync } from 'node:child_process'
+import {
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 
@@ -7,6 +16,8 @@ import { dirname, join } from 'node:path'
 export interface PostgresCluster {
   readonly url: string
   readonly version: string
+  /** `pg_ctl restart -m immediate` (a crash-like restart), without blocking this thread while it runs. */
+  restart(): Promise<void>
   stop(): void
 }
 
@@ -32,6 +43,8 @@ export interface ClusterOptions {
   readonly dataDir?: string
   /** More `-c name=value` server settings, after the defaults. */
   readonly settings?: readonly string[]
+  /** pg_hba.conf lines put before initdb's (which trust every local user), e.g. to require a password. */
+  readonly hba?: readonly string[]
 }
 
 /**
@@ -49,6 +62,14 @@ export function startPostgresCluster(binDir: string, options: ClusterOptions = {
       : [join(binDir, command), args]
     execFileSync(file, argv, { stdio: 'pipe', cwd: dir })
   }
+  const runAsync = (command: string, args: string[]) => {
+    const [file, argv] = user
+      ? ['runuser', ['-u', 'postgres', '--', join(binDir, command), ...args]]
+      : [join(binDir, command), args]
+    return new Promise<void>((resolve, reject) =>
+      execFile(file, argv, { cwd: dir }, (error) => (error ? reject(error) : resolve())),
+    )
+  }
   const data = options.dataDir ?? join(dir, 'data')
   const port = 20000 + Math.floor(Math.random() * 30000)
   if (!existsSync(join(data, 'PG_VERSION'))) {
@@ -60,6 +81,10 @@ export function startPostgresCluster(binDir: string, options: ClusterOptions = {
       if (user) chownSync(data, user.uid, user.gid)
     }
     run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--locale=C', '--no-sync'])
+    if (options.hba) {
+      const hba = join(data, 'pg_hba.conf')
+      writeFileSync(hba, `${options.hba.join('\n')}\n${readFileSync(hba, 'utf8')}`)
+    }
   }
   const extra = (options.settings ?? []).map((setting) => ` -c ${setting}`).join('')
   const settings = `-c listen_addresses='' -c unix_socket_directories='${dir}' -p ${port} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c jit=off -c max_connections=200${extra}`
@@ -68,6 +93,19 @@ export function startPostgresCluster(binDir: string, options: ClusterOptions = {
   return {
     url: `postgresql://postgres@localhost:${port}/postgres?host=${encodeURIComponent(dir)}`,
     version,
+    restart: () =>
+      runAsync('pg_ctl', [
+        '-D',
+        data,
+        '-o',
+        settings,
+        '-l',
+        join(dir, 'server.log'),
+        '-m',
+        'immediate',
+        '-w',
+        'restart',
+      ]),
     stop() {
       try {
         // A kept cluster shuts down cleanly, so its next start needs no recovery.

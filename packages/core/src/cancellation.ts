@@ -1,15 +1,32 @@
 import type { CompiledQuery, Kysely, QueryResult } from 'kysely'
+import { type DatabaseErrorOptions, ModelHubDatabaseError } from './database-errors.ts'
 
-/** Raised when a query was cancelled on the database: its signal aborted or its time ran out. */
-export class QueryCancelledError extends Error {
+/**
+ * Raised when a query's signal aborted or its time ran out. `reachedDatabase` says which: true when
+ * the query was running and was cancelled on the database, false when it never started there
+ * (it was waiting for a connection, or the database did not answer).
+ */
+export class QueryCancelledError extends ModelHubDatabaseError {
   override readonly name = 'QueryCancelledError'
+  readonly reachedDatabase: boolean
+
+  constructor(message: string, options: DatabaseErrorOptions & { readonly reachedDatabase?: boolean } = {}) {
+    super(message, options)
+    this.reachedDatabase = options.reachedDatabase ?? false
+  }
 }
 
 /**
  * How a driver runs one query so that aborting `signal` stops it on the server (Kysely 0.28's
- * `execute` takes no signal, so each database factory registers its own way).
+ * `execute` takes no signal, so each database factory registers its own way). The run calls
+ * `reached()` once the query has been sent to the database, so a cancellation can say whether it
+ * stopped a running query or one that never started.
  */
-export type CancellableRun = (compiled: CompiledQuery, signal: AbortSignal) => Promise<QueryResult<unknown>>
+export type CancellableRun = (
+  compiled: CompiledQuery,
+  signal: AbortSignal,
+  reached: () => void,
+) => Promise<QueryResult<unknown>>
 
 const runs = new WeakMap<Kysely<any>, CancellableRun>()
 

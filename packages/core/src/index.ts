@@ -1,4 +1,16 @@
 export { type CancellableRun, cancellationOf, QueryCancelledError, rememberCancellation } from './cancellation.ts'
+export {
+  AuthenticationError,
+  ConnectionLostError,
+  type DatabaseErrorOptions,
+  DatabaseInternalError,
+  DatabaseUnreachableError,
+  describeQuery,
+  ModelHubDatabaseError,
+  PermissionDeniedError,
+  StatementTimeoutError,
+  TableNotFoundError,
+} from './database-errors.ts'
 export { CALENDAR_UNITS, type CalendarUnit, type Engine, type SliceEnd, type SliceStart } from './engine.ts'
 export { engineOf, rememberEngine } from './engine-registry.ts'
 export { invalid, ModelHubInputError } from './errors.ts'

@@ -1,3 +1,4 @@
+import { ConnectionLostError } from '@kysely-modelhub/core'
 import type { Kysely, KyselyPlugin } from 'kysely'
 
 /** Raised when a query is built or run through a connection scope that has ended. */
@@ -68,7 +69,15 @@ export async function holdConnection<DB>(db: Kysely<DB>): Promise<{ db: Kysely<D
     bind({ db: guarded, scope })
     await releaseRequested
     // `connection` has no guard: it still runs the drops after the scope refuses user queries.
-    for (const table of scope.tempTables.reverse()) await connection.schema.dropTable(table).ifExists().execute()
+    for (const table of scope.tempTables.reverse()) {
+      try {
+        await connection.schema.dropTable(table).ifExists().execute()
+      } catch (error) {
+        // A lost connection took its session's temporary tables with it: nothing is left to drop.
+        if (error instanceof ConnectionLostError) break
+        throw error
+      }
+    }
   })
   const held = await Promise.race([bound, done.then(() => undefined)])
   if (!held) throw new Error('holdConnection: the connection was released before it was bound')

@@ -29,7 +29,9 @@ function why(signal: AbortSignal, timeoutMs: number | undefined, timeout: AbortS
 
 /**
  * Runs a query like `q.execute()`, and cancels it on the database when `signal` aborts or
- * `timeoutMs` passes, rejecting with a {@link QueryCancelledError}. Postgres (a pg pool): the
+ * `timeoutMs` passes, rejecting with a {@link QueryCancelledError} whose message and
+ * `reachedDatabase` say whether the query was stopped on the database or never started there
+ * (still waiting for a connection). Postgres (a pg pool): the
  * statement is stopped with pg_cancel_backend and the connection stays in the pool. BigQuery: the
  * job is cancelled. PGlite runs queries synchronously in this thread and cannot stop one that has
  * started: there the signal is honoured only before the query starts.
@@ -57,15 +59,22 @@ export async function executeWithSignal<O>(
   const signals = [options.signal, timeout].filter((s): s is AbortSignal => s !== undefined)
   const signal = signals.length === 1 ? (signals[0] as AbortSignal) : AbortSignal.any(signals)
   if (signal.aborted) throw new QueryCancelledError(`query not run: ${why(signal, timeoutMs, timeout)}`)
+  const compiled = q.compile(db)
+  let reached = false
   try {
-    const result = await run(q.compile(db), signal)
+    const result = await run(compiled, signal, () => {
+      reached = true
+    })
     return result.rows as O[]
   } catch (error) {
-    if (signal.aborted) {
-      throw new QueryCancelledError(`query cancelled on the database: ${why(signal, timeoutMs, timeout)}`, {
-        cause: error,
-      })
+    if (!signal.aborted) throw error
+    const options = { cause: error, query: compiled.sql, reachedDatabase: reached }
+    if (reached) {
+      throw new QueryCancelledError(`query cancelled on the database: ${why(signal, timeoutMs, timeout)}`, options)
     }
-    throw error
+    throw new QueryCancelledError(
+      `query never started on the database: ${why(signal, timeoutMs, timeout)} while waiting for a connection (every connection busy, or the database slow to answer or unreachable)`,
+      options,
+    )
   }
 }

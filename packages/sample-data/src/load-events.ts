@@ -1,7 +1,15 @@
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { invalid } from '@kysely-modelhub/core'
-import { connectionOf, type PgliteInstance } from '@kysely-modelhub/postgres'
+import {
+  connectionLost,
+  connectionOf,
+  type HeldClient,
+  holdClient,
+  type PgliteInstance,
+  toConnectError,
+  toQueryError,
+} from '@kysely-modelhub/postgres'
 import { type Kysely, sql } from 'kysely'
 import type pg from 'pg'
 import { from as copyFrom } from 'pg-copy-streams'
@@ -88,15 +96,23 @@ function copyStatement<DB>(db: Kysely<DB>, table: string): string {
 /** COPY FROM STDIN on one client of the pool, a COPY statement per batch. */
 function poolWriter<DB>(db: Kysely<DB>, pool: pg.Pool, table: string): BatchWriter {
   const statement = copyStatement(db, table)
-  let client: pg.PoolClient | undefined
+  // Held (held-client.ts): a connection lost mid-COPY fails the load, not the process.
+  let held: HeldClient | undefined
   return {
     async write(batch) {
-      client ??= await pool.connect()
-      await pipeline(Readable.from(csvChunks(batch)), client.query(copyFrom(statement)))
+      held ??= holdClient(await pool.connect().catch((error: unknown) => Promise.reject(toConnectError(error))))
+      const lost = held.lost()
+      if (lost !== undefined) throw connectionLost(lost, statement, { sent: false })
+      await pipeline(Readable.from(csvChunks(batch)), held.client.query(copyFrom(statement))).catch(
+        (error: unknown) => {
+          held?.failed(error)
+          throw toQueryError(error, statement)
+        },
+      )
     },
     async close(failed) {
       // After a failed COPY the connection's state is unknown: drop it rather than reuse it.
-      client?.release(failed)
+      held?.release(failed)
     },
   }
 }

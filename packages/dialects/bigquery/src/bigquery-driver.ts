@@ -7,6 +7,7 @@ import {
   type Query,
 } from '@google-cloud/bigquery'
 import type { CompiledQuery, DatabaseConnection, Driver, QueryResult, TransactionSettings } from 'kysely'
+import { toBigQueryError } from './bigquery-errors.ts'
 import { bigQueryParameters } from './parameters.ts'
 
 export interface BigQueryDialectConfig {
@@ -72,31 +73,52 @@ export class BigQueryConnection implements DatabaseConnection {
     }
   }
 
-  /** Runs a query job; aborting `signal` cancels the job on BigQuery (and the wait for it rejects). */
-  async executeQuery<R>(compiledQuery: CompiledQuery, signal?: AbortSignal): Promise<QueryResult<R>> {
+  /**
+   * Runs a query job; aborting `signal` cancels the job on BigQuery (and the wait for it rejects).
+   * An abort before the job exists (no answer yet: offline, DNS, credentials) rejects at once,
+   * without `reached()` having been called: the query never started. Errors are the hub's classes.
+   */
+  async executeQuery<R>(
+    compiledQuery: CompiledQuery,
+    signal?: AbortSignal,
+    reached?: () => void,
+  ): Promise<QueryResult<R>> {
     signal?.throwIfAborted()
-    const [job] = await this.#config.client.createQueryJob(this.request(compiledQuery))
-    let cancel: (() => void) | undefined
-    const cancelled = new Promise<never>((_, reject) => {
-      cancel = () => {
-        job.cancel().catch(() => {})
-        reject(signal?.reason)
-      }
-    })
-    cancelled.catch(() => {})
-    if (signal?.aborted) cancel?.()
-    else if (cancel) signal?.addEventListener('abort', cancel, { once: true })
-    const results = job.getQueryResults({ wrapIntegers: false, parseJSON: true } as never)
-    let rows: unknown
     try {
-      ;[rows] = await (signal ? Promise.race([results, cancelled]) : results)
-    } finally {
-      if (cancel) signal?.removeEventListener('abort', cancel)
-    }
-    const affected = job.metadata?.statistics?.query?.numDmlAffectedRows
-    return {
-      rows: (rows as Record<string, unknown>[]).map(toJsRow) as R[],
-      ...(affected === undefined || affected === null ? {} : { numAffectedRows: BigInt(affected) }),
+      const creating = this.#config.client.createQueryJob(this.request(compiledQuery))
+      // A job created after an abort is cancelled at once, so it does not run (and bill) unseen.
+      creating.then(
+        ([created]) => {
+          if (signal?.aborted) created.cancel().catch(() => {})
+        },
+        () => {},
+      )
+      const [job] = await untilAborted(creating, signal)
+      reached?.()
+      let cancel: (() => void) | undefined
+      const cancelled = new Promise<never>((_, reject) => {
+        cancel = () => {
+          job.cancel().catch(() => {})
+          reject(signal?.reason)
+        }
+      })
+      cancelled.catch(() => {})
+      if (signal?.aborted) cancel?.()
+      else if (cancel) signal?.addEventListener('abort', cancel, { once: true })
+      const results = job.getQueryResults({ wrapIntegers: false, parseJSON: true } as never)
+      let rows: unknown
+      try {
+        ;[rows] = await (signal ? Promise.race([results, cancelled]) : results)
+      } finally {
+        if (cancel) signal?.removeEventListener('abort', cancel)
+      }
+      const affected = job.metadata?.statistics?.query?.numDmlAffectedRows
+      return {
+        rows: (rows as Record<string, unknown>[]).map(toJsRow) as R[],
+        ...(affected === undefined || affected === null ? {} : { numAffectedRows: BigInt(affected) }),
+      }
+    } catch (error) {
+      throw toBigQueryError(error, compiledQuery.sql)
     }
   }
 
@@ -104,8 +126,12 @@ export class BigQueryConnection implements DatabaseConnection {
     const rows = this.#config.client.createQueryStream(this.request(compiledQuery)) as AsyncIterable<
       Record<string, unknown>
     >
-    for await (const chunk of inChunks(rows, chunkSize ?? this.#config.chunkSize ?? 1000)) {
-      yield { rows: chunk.map(toJsRow) as R[] }
+    try {
+      for await (const chunk of inChunks(rows, chunkSize ?? this.#config.chunkSize ?? 1000)) {
+        yield { rows: chunk.map(toJsRow) as R[] }
+      }
+    } catch (error) {
+      throw toBigQueryError(error, compiledQuery.sql)
     }
   }
 
@@ -116,9 +142,23 @@ export class BigQueryConnection implements DatabaseConnection {
 
   /** Bytes the query would process, from a dry run (no cost, no rows). */
   async dryRun(compiledQuery: CompiledQuery): Promise<number> {
-    const [job] = await this.#config.client.createQueryJob(this.dryRunRequest(compiledQuery))
+    const [job] = await this.#config.client
+      .createQueryJob(this.dryRunRequest(compiledQuery))
+      .catch((error: unknown) => Promise.reject(toBigQueryError(error, compiledQuery.sql)))
     return Number(job.metadata?.statistics?.totalBytesProcessed ?? 0)
   }
+}
+
+/** `promise`, or a rejection with the signal's reason as soon as `signal` aborts, whichever comes first. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise
+  let stop = () => {}
+  const aborted = new Promise<never>((_, reject) => {
+    const onAbort = () => reject(signal.reason)
+    signal.addEventListener('abort', onAbort, { once: true })
+    stop = () => signal.removeEventListener('abort', onAbort)
+  })
+  return Promise.race([promise, aborted]).finally(stop)
 }
 
 /** Rows gathered into arrays of `size` (the last may be shorter), as they arrive. */

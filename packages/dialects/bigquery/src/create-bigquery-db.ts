@@ -39,7 +39,9 @@ export function createBigQueryDb<DB>(options: BigQueryDbOptions): Kysely<DB> {
   }
   const db = new Kysely<DB>({ dialect: new BigQueryDialect(config) })
   configs.set(db, config)
-  rememberCancellation(db, (compiled, signal) => new BigQueryConnection(config).executeQuery(compiled, signal))
+  rememberCancellation(db, (compiled, signal, reached) =>
+    new BigQueryConnection(config).executeQuery(compiled, signal, reached),
+  )
   return rememberEngine(db, bigquery)
 }
 

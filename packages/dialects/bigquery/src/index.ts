@@ -1,6 +1,7 @@
 export { BigQueryAdapter } from './bigquery-adapter.ts'
 export { BigQueryDialect } from './bigquery-dialect.ts'
 export {
+  BigQuery,
   BigQueryConnection,
   type BigQueryDialectConfig,
   BigQueryDriver,
@@ -8,6 +9,7 @@ export {
   toJsValue,
 } from './bigquery-driver.ts'
 export { bigquery } from './bigquery-engine.ts'
+export { toBigQueryError } from './bigquery-errors.ts'
 export { BigQueryQueryCompiler, BigQueryUnsupportedError } from './bigquery-query-compiler.ts'
 export { type BigQueryDbOptions, createBigQueryDb, dryRunBytes } from './create-bigquery-db.ts'
 export { type BigQueryType, bigQueryParameters, inferType, type TypedParameter, typed } from './parameters.ts'

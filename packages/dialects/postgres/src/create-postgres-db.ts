@@ -4,6 +4,8 @@ import pg from 'pg'
 import Cursor from 'pg-cursor'
 import { poolCancellation } from './cancel.ts'
 import { rememberConnection } from './connections.ts'
+import { connectionLost, toConnectError, toQueryError } from './database-errors.ts'
+import { type HeldClient, holdClient } from './held-client.ts'
 import { postgres } from './postgres-engine.ts'
 import { resultParsers, serializeParameters } from './result-types.ts'
 
@@ -17,26 +19,81 @@ const types = {
     resultParsers[oid] ?? pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
 }
 
-/** Streams results with the same types and parameters as ordinary queries. */
+/**
+ * Streams results with the same types and parameters as ordinary queries, and with the same errors:
+ * a connection lost mid-stream rejects the read with a ConnectionLostError.
+ */
 class ModelHubCursor<R> extends Cursor<R> {
+  readonly #sql: string
+  #held: HeldClient | undefined
+
   constructor(text: string, values?: unknown[], config?: Cursor.CursorQueryConfig) {
     super(text, serializeParameters(values), { ...config, types })
+    this.#sql = text
+  }
+
+  /** The client this cursor runs on (set when it is submitted through {@link typedClient}). */
+  runsOn(held: HeldClient): this {
+    this.#held = held
+    return this
+  }
+
+  override read(maxRows: number): Promise<R[]>
+  override read(maxRows: number, callback: Cursor.ResultCallback<R>): undefined
+  override read(maxRows: number, callback?: Cursor.ResultCallback<R>): Promise<R[]> | undefined
+  override read(maxRows: number, callback?: Cursor.ResultCallback<R>): Promise<R[]> | undefined {
+    if (callback) return super.read(maxRows, callback)
+    return super.read(maxRows).catch((error: unknown) => {
+      this.#held?.failed(error)
+      throw toQueryError(error, this.#sql)
+    })
+  }
+
+  override close(): Promise<void>
+  override close(callback: (err: Error) => void): undefined
+  override close(callback?: (err: Error) => void): Promise<void> | undefined
+  override close(callback?: (err: Error) => void): Promise<void> | undefined {
+    if (callback) return super.close(callback)
+    // pg-cursor would wait for the server to confirm the close, which a closed connection never does.
+    if (this.#held?.lost() !== undefined) return Promise.resolve()
+    return super.close()
   }
 }
 
-/** Our result types on a client of any pool, without changing pg's global type parsers. */
-function typedClient(client: pg.PoolClient): PostgresPoolClient {
+/**
+ * Our result types and errors on a client of any pool, without changing pg's global type parsers:
+ * errors are mapped to the hub's classes (database-errors.ts), and a client whose connection the
+ * server closed fails its queries instead of the process, and is discarded on release.
+ */
+function typedClient(held: HeldClient): PostgresPoolClient {
+  const { client } = held
+  const query = (text: unknown, values?: unknown[]): unknown => {
+    if (text instanceof ModelHubCursor) return client.query(text.runsOn(held))
+    if (typeof text !== 'string') return client.query(text as pg.Submittable)
+    const lost = held.lost()
+    if (lost !== undefined) return Promise.reject(connectionLost(lost, text, { sent: false }))
+    return client.query({ text, values: serializeParameters(values), types }).catch((error: unknown) => {
+      held.failed(error)
+      throw toQueryError(error, text)
+    })
+  }
   return {
-    query: ((text: unknown, values?: unknown[]) =>
-      typeof text === 'string'
-        ? client.query({ text, values: serializeParameters(values), types })
-        : client.query(text as pg.Submittable)) as unknown as PostgresPoolClient['query'],
-    release: () => client.release(),
+    query: query as PostgresPoolClient['query'],
+    release: (discard?: boolean) => held.release(discard),
   }
 }
 
 function typedPool(pool: pg.Pool): PostgresPool {
-  return { connect: async () => typedClient(await pool.connect()), end: () => pool.end() }
+  return {
+    connect: async () => {
+      try {
+        return typedClient(holdClient(await pool.connect()))
+      } catch (error) {
+        throw toConnectError(error)
+      }
+    },
+    end: () => pool.end(),
+  }
 }
 
 /**
