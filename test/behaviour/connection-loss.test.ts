@@ -3,9 +3,9 @@ import { ModelHub } from '@kysely-modelhub/modelhub'
 import { connectionOf, createPgliteDb, createPostgresDb } from '@kysely-modelhub/postgres'
 import { type Kysely, type RawBuilder, sql } from 'kysely'
 import pg from 'pg'
-import { describe, expect, it as test } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { dataTable, OBJECTIV_DATA } from '../fixtures/objectiv-data.ts'
-import { describeEachPostgres } from '../support/engines.ts'
+import { describeOnPostgresServer } from '../support/engines.ts'
 
 /**
  * A server that ends a connection (pg_terminate_backend: what a failover, a restart, an idle timeout
@@ -38,11 +38,10 @@ const running = (text: string) => sql<boolean>`position(${text}::text in query) 
 const lostMessage =
   /^the database closed the connection \((terminating connection due to administrator command|Connection terminated unexpectedly)\): the query did not complete and the connection was discarded, with its temporary tables and session settings; a read is safe to run again on a new connection/
 
-describeEachPostgres(
+describeOnPostgresServer(
   'a lost connection fails its query, not the process',
   (ctx) => {
     // Terminating a backend needs a server: PGlite's closing is tested below.
-    const it = ctx.name === 'postgres' ? test : test.skip
     const pool = () => {
       const connection = connectionOf(ctx.db)
       if (!connection || !('pool' in connection)) throw new Error('expected a pg pool')
@@ -160,14 +159,14 @@ describeEachPostgres(
 )
 
 describe('PGlite closed under waiting queries [pglite]', () => {
-  test('a query after db.destroy() rejects at once, naming it', async () => {
+  it('a query after db.destroy() rejects at once, naming it', async () => {
     const db = await createPgliteDb<any>()
     expect((await sql<{ one: number }>`select 1 as one`.execute(db)).rows).toEqual([{ one: 1 }])
     await db.destroy()
     await expect(sql`select 1`.execute(db)).rejects.toThrow('driver has already been destroyed')
   })
 
-  test('queries waiting while the PGlite instance closes reject, they do not hang', async () => {
+  it('queries waiting while the PGlite instance closes reject, they do not hang', async () => {
     const db = await createPgliteDb<any>()
     const connection = connectionOf(db)
     if (!connection || !('pglite' in connection)) throw new Error('expected PGlite')

@@ -11,9 +11,9 @@ import {
 import { executeWithSignal, ModelHub } from '@kysely-modelhub/modelhub'
 import { connectionOf, createPostgresDb } from '@kysely-modelhub/postgres'
 import { type Kysely, sql } from 'kysely'
-import { expect, it as test } from 'vitest'
+import { expect, it } from 'vitest'
 import { dataTable, OBJECTIV_DATA } from '../fixtures/objectiv-data.ts'
-import { describeEachPostgres } from '../support/engines.ts'
+import { describeOnPostgresServer } from '../support/engines.ts'
 
 /** What a failed query rejects with on a Postgres server: a class to branch on, a message saying what to do. */
 const failure = (run: Promise<unknown>): Promise<ModelHubDatabaseError> =>
@@ -24,10 +24,9 @@ const failure = (run: Promise<unknown>): Promise<ModelHubDatabaseError> =>
     (error: unknown) => error as ModelHubDatabaseError,
   )
 
-describeEachPostgres(
+describeOnPostgresServer(
   'database errors name what happened',
   (ctx) => {
-    const it = ctx.name === 'postgres' ? test : test.skip
     const url = () => {
       const connection = connectionOf(ctx.db)
       if (!connection || !('pool' in connection)) throw new Error('expected a pg pool')

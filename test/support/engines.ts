@@ -125,6 +125,20 @@ export function describeEachPostgres(
   )
 }
 
+/** Declares tests of a Postgres server (connections, roles, restarts) on the server engine alone. */
+export function describeOnPostgresServer(
+  title: string,
+  body: (ctx: SuiteContext) => void,
+  setup: PostgresSetup = {},
+): void {
+  describeOn(
+    testEngines().filter((e) => e.name === 'postgres'),
+    title,
+    body,
+    setup,
+  )
+}
+
 function describeOn(
   engines: TestEngine[],
   title: string,

@@ -1,6 +1,6 @@
 import type { TestProject } from 'vitest/node'
 import { findPostgresBinaries, type PostgresCluster, startPostgresCluster } from './postgres-cluster.ts'
-import { hasTzdata, startZetaSqlServer, type ZetaSqlServer, zetaSqlBinary } from './zetasql.ts'
+import { hasTzdata, startZetaSqlServer, type ZetaSqlServer, zetaSqlBinary } from './zetasql-server.ts'
 
 declare module 'vitest' {
   export interface ProvidedContext {
