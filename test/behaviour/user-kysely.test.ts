@@ -56,10 +56,11 @@ async function mlResults(h: Hub) {
     .groupBy('e.user_id')
   const model = await h.ml.logisticRegression().fit(users, { features: ['n_events', 'n_press'], label: 'returned' })
   return {
-    coef: model.coef,
+    // Sums of floats may differ in their last bits between plans: compared to 10 significant digits.
+    coef: Object.fromEntries(Object.entries(model.coef).map(([k, v]) => [k, Number(v.toPrecision(10))])),
     proba: sortedRows(await model.predictProba(users).execute()),
     labels: sortedRows(await model.predict(users).execute()),
-    score: await model.score(users, { label: 'returned' }),
+    score: Number((await model.score(users, { label: 'returned' })).toPrecision(10)),
   }
 }
 
