@@ -106,7 +106,9 @@ describeEachPostgres(
         setTimeout(() => controller.abort(new Error('dashboard closed')), 200)
         const error = await running.catch((e: unknown) => e)
         expect(error).toBeInstanceOf(QueryCancelledError)
-        expect((error as Error).message).toBe('query cancelled on the database: its signal was aborted (dashboard closed)')
+        expect((error as Error).message).toBe(
+          'query cancelled on the database: its signal was aborted (dashboard closed)',
+        )
         expect((error as QueryCancelledError).reachedDatabase).toBe(true)
         expect(((error as Error).cause as { code?: string }).code).toBe('57014')
         expect(await sleepers()).toBe(0)

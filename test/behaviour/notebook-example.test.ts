@@ -77,11 +77,15 @@ describe('examples/modelhub-basics.ts: the notebook end to end on PGlite sample 
     expect(reference.length).toBeGreaterThan(0)
     const users = latest(ref.uniqueUsers(reference, DAY), 10)
     expect(users).toHaveLength(10)
-    expect(results.uniqueUsers).toEqual(users.map(([time_aggregation, unique_users]) => ({ time_aggregation, unique_users })))
+    expect(results.uniqueUsers).toEqual(
+      users.map(([time_aggregation, unique_users]) => ({ time_aggregation, unique_users })),
+    )
 
     const isNew = ref.isNewUser(reference, DAY)
     const first10 = reference.slice(0, 10)
-    expect(results.isNewUser).toEqual(first10.map((e) => ({ event_id: e.event_id, is_new_user: isNew.get(e.event_id) })))
+    expect(results.isNewUser).toEqual(
+      first10.map((e) => ({ event_id: e.event_id, is_new_user: isNew.get(e.event_id) })),
+    )
     expect(results.conversionEvents).toEqual(
       first10.map((e) => ({ event_id: e.event_id, conversion_events: converts(e) })),
     )
@@ -116,7 +120,10 @@ describe('examples/modelhub-basics.ts: the notebook end to end on PGlite sample 
     const inTime = ref.conversionsInTime(reference, converts)
     const twice = reference.filter((e) => isNewInMonth.get(e.event_id) && inTime.get(e.event_id) === 2)
     expect(results.monthNewTwiceConverted).toEqual(
-      latest(ref.uniqueUsers(twice, DAY), 5).map(([time_aggregation, unique_users]) => ({ time_aggregation, unique_users })),
+      latest(ref.uniqueUsers(twice, DAY), 5).map(([time_aggregation, unique_users]) => ({
+        time_aggregation,
+        unique_users,
+      })),
     )
   })
   afterAll(async () => {
