@@ -25,7 +25,7 @@ describeEachEngine(
     const hub = (options: { table?: string; identityResolution?: string } = {}) =>
       new ModelHub(ctx.db, { engine: ctx.engine, globalContexts: ['application'], ...options })
 
-    it('counts users per application, feature and event type (§4.4 default call)', async () => {
+    it('counts users per application, feature and event type (docs/semantics.md §S7.4 default call)', async () => {
       const h = hub()
       const rows = await h.agg.topProductFeatures(h.events()).execute()
       // All counts are 1, so rows come by application, then feature name in code-point order.
@@ -35,7 +35,7 @@ describeEachEngine(
       ])
     })
 
-    it('names features by a part of the stack, leaving out events where it is empty (§4.4)', async () => {
+    it('names features by a part of the stack, leaving out events where it is empty (docs/semantics.md §S7.4)', async () => {
       const h = hub()
       const rows = await h.agg
         .topProductFeatures(h.events(), { locationStack: (ls) => ls.from({ _type: 'LinkContext' }) })
@@ -165,7 +165,7 @@ describeEachEngine(
       for (const model of models) expect(niceNamesPerEvent(await verbosePlan(ctx.db, model))).toBe(1)
     })
 
-    it('counts features strictly before a session first converts (§4.4, trap 12: real values)', async () => {
+    it('counts features strictly before a session first converts (docs/semantics.md §S7.4: real values where Objectiv asserted on an empty result)', async () => {
       const h = hub()
         .addConversionEvent({ name: 'clicks', eventType: 'ClickEvent' })
         .addConversionEvent({
@@ -228,7 +228,7 @@ describeEachEngine(
       )
     })
 
-    it('finds the last location of each user (§4.5 drop_off_locations)', async () => {
+    it('finds the last location of each user (docs/semantics.md §S7.5 drop_off_locations)', async () => {
       const h = hub()
       expect(await h.agg.dropOffLocations(h.events()).execute()).toEqual([
         dropOff(NICE[309]!),
@@ -241,7 +241,7 @@ describeEachEngine(
       )
     })
 
-    it('groups by other keys, and takes a part of the stack or a text column as the location (§4.5)', async () => {
+    it('groups by other keys, and takes a part of the stack or a text column as the location (docs/semantics.md §S7.5)', async () => {
       const h = hub()
       expect(await h.agg.dropOffLocations(h.events(), { groupBy: ['user_id', 'day'] }).execute()).toEqual(
         [309, 306, 310, 303, 312, 304].map((e) => dropOff(NICE[e]!)),

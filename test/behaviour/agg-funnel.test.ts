@@ -35,7 +35,7 @@ describeEachEngine(
           sql<string | null>`lower(substr(${h.ls(eb.ref('location_stack')).niceName()}, 1, 7))`.as('feature_nice_name'),
         )
 
-    it('follows each user from location to location (§4.5, short names)', async () => {
+    it('follows each user from location to location (docs/semantics.md §S7.5, short names)', async () => {
       const h = hub()
       expect(await h.agg.funnelConversion(short(h), { locationStack: 'feature_nice_name' }).execute()).toEqual([
         step('link: c', 3, 2, 0.667, 0.667, 0.333),
@@ -62,7 +62,7 @@ describeEachEngine(
       ])
     })
 
-    it('gives every full nice name one user, completed unless it is a last location (§4.5 default)', async () => {
+    it('gives every full nice name one user, completed unless it is a last location (docs/semantics.md §S7.5 default)', async () => {
       const h = hub()
       const last = [303, 306, 309, 310]
       expect(await h.agg.funnelConversion(h.events()).execute()).toEqual(
@@ -72,7 +72,7 @@ describeEachEngine(
       )
     })
 
-    it('makes a funnel per day; a first visit belongs to its own day (§4.5 groupBy day)', async () => {
+    it('makes a funnel per day; a first visit belongs to its own day (docs/semantics.md §S7.5 groupBy day)', async () => {
       const h = hub()
       const rows = await h.agg
         .funnelConversion(short(h), { locationStack: 'feature_nice_name', groupBy: 'day' })
@@ -91,7 +91,7 @@ describeEachEngine(
       ])
     })
 
-    it('groups by several keys and by a time bucket (§4.5 groupBy day and session)', async () => {
+    it('groups by several keys and by a time bucket (docs/semantics.md §S7.5 groupBy day and session)', async () => {
       const h = hub()
       const rows = await h.agg
         .funnelConversion(short(h), { locationStack: 'feature_nice_name', groupBy: ['day', 'session_id'] })

@@ -25,7 +25,7 @@ describeEachEngine(
     const rows = (q: ReturnType<ModelHub<any>['agg']['retentionMatrix']>) =>
       q.orderBy('first_cohort').orderBy('period').execute()
 
-    it('counts users per cohort and period (§4.4)', async () => {
+    it('counts users per cohort and period (docs/semantics.md §S7.4)', async () => {
       const h = hub()
       const yearly = [row('2021', 0, 4)]
       expect(await rows(h.agg.retentionMatrix(h.events(), { timePeriod: 'yearly', eventType: 'ClickEvent' }))).toEqual(
@@ -54,7 +54,7 @@ describeEachEngine(
       ])
     })
 
-    it('gives percentages of each cohort (§4.4)', async () => {
+    it('gives percentages of each cohort (docs/semantics.md §S7.4)', async () => {
       const h = hub()
       const percentages = await rows(h.agg.retentionMatrix(h.events(), { percentage: true }))
       expect(percentages).toEqual([row('2021-11', 0, 100), row('2021-11', 1, 50), row('2021-12', 0, 100)])
@@ -68,7 +68,7 @@ describeEachEngine(
       expect(thirds).toEqual([row('2021-12-27', 0, 100), row('2022-01-03', 0, 100), row('2022-01-03', 1, 50)])
     })
 
-    it('selects cohorts from startDate and activity up to endDate, both inclusive (§4.4, trap 8)', async () => {
+    it('selects cohorts from startDate and activity up to endDate, both inclusive (docs/semantics.md §S7.4, §S4.3)', async () => {
       const h = hub()
       const daily = { timePeriod: 'daily' } as const
       expect(await rows(h.agg.retentionMatrix(h.events(), { ...daily, startDate: '2021-11-30' }))).toEqual([
@@ -110,7 +110,7 @@ describeEachEngine(
       ])
     })
 
-    it('counts calendar periods in UTC: days, Monday weeks, months, years (trap 8)', async () => {
+    it('counts calendar periods in UTC: days, Monday weeks, months, years (docs/semantics.md §S4.3)', async () => {
       const c = hub('calendar')
       // User 7: 22:00 then 01:00 is the next calendar day (Objectiv's 24 h periods said 0); user 8:
       // 47 h later is two days on (Objectiv: 1).

@@ -30,7 +30,7 @@ describeEachEngine(
       })
     const month = { timeAggregation: '%Y-%m' } as const
 
-    it('counts distinct sessions per bucket, column and key set (§4.4)', async () => {
+    it('counts distinct sessions per bucket, column and key set (docs/semantics.md §S7.4)', async () => {
       const h = hub()
       expect(await h.agg.uniqueSessions(h.events()).orderBy('time_aggregation').execute()).toEqual([
         { time_aggregation: '2021-11-29', unique_sessions: 1 },
@@ -78,7 +78,7 @@ describeEachEngine(
       }
     })
 
-    it('averages non-bounce session durations in seconds (§4.4)', async () => {
+    it('averages non-bounce session durations in seconds (docs/semantics.md §S7.4)', async () => {
       const h = hub()
       expect(await h.agg.sessionDuration(h.events(), { groupBy: null }).execute()).toEqual([
         { session_duration: seconds(0.008 / 3) },
@@ -120,14 +120,14 @@ describeEachEngine(
         { time_aggregation: '2021-11', session_id: 3, session_duration: seconds(0.004) },
         { time_aggregation: '2021-12', session_id: 4, session_duration: seconds(0.003) },
       ])
-      // The notebook's duration of new users' sessions (§4.6).
+      // The notebook's duration of new users' sessions (docs/semantics.md §S7.6).
       const newUsers = h.map.isNewUser(h.events()).where('is_new_user', '=', true)
       expect(await h.agg.sessionDuration(newUsers).execute()).toEqual([
         { time_aggregation: '2021-11-29', session_duration: seconds(0.001) },
       ])
     })
 
-    it('gives each session wholly to the bucket of its first event (trap 9)', async () => {
+    it('gives each session wholly to the bucket of its first event (docs/semantics.md §S4.2)', async () => {
       // Objectiv cut sessions at every bucket edge, so with its default full-timestamp bucket every
       // piece was one instant, a bounce, and the result was empty. Here each session keeps its duration.
       const full = hub(FULL_TIMESTAMP)
@@ -193,7 +193,7 @@ describeEachEngine(
       ])
     })
 
-    it('counts users per number of sessions (§4.4)', async () => {
+    it('counts users per number of sessions (docs/semantics.md §S7.4)', async () => {
       const h = hub()
       expect(await h.agg.frequency(h.events()).orderBy('session_id_nunique').execute()).toEqual([
         { session_id_nunique: 1, user_id_nunique: 1 },

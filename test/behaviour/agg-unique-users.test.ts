@@ -10,7 +10,7 @@ describeEachEngine(
     const hub = (timeAggregation?: string) =>
       new ModelHub(ctx.db, { engine: ctx.engine, ...(timeAggregation ? { timeAggregation } : {}) })
 
-    it('counts distinct users per time bucket (§4.4)', async () => {
+    it('counts distinct users per time bucket (docs/semantics.md §S7.4)', async () => {
       const h = hub()
       expect(await h.agg.uniqueUsers(h.events()).orderBy('time_aggregation').execute()).toEqual([
         { time_aggregation: '2021-11-29', unique_users: 1 },

@@ -24,7 +24,7 @@ const LAYOUTS = [
   ['snowplow', { layout: 'snowplow', table: 'events' }],
 ] as const
 
-/** Every model of API.md, with its options exercised (the list the load test runs too). */
+/** Every model of docs/models.md, with its options exercised (the list the load test runs too). */
 const MODELS = EVERY_MODEL
 
 const hub = (options: object) =>

@@ -10,7 +10,7 @@ describeEachEngine(
     const hub = () => new ModelHub(ctx.db, { engine: ctx.engine, timeAggregation: '%Y-%m-%d' })
     const newUsers = (h: ReturnType<typeof hub>) => h.map.isNewUser(h.events()).where('is_new_user', '=', true)
 
-    it("gives the notebook's new-user share, NULL where the numerator has no row (§4.6)", async () => {
+    it("gives the notebook's new-user share, NULL where the numerator has no row (docs/semantics.md §S7.6)", async () => {
       const h = hub()
       const share = h.divide(h.agg.uniqueUsers(newUsers(h)), h.agg.uniqueUsers(h.events()))
       expect(await share.orderBy('time_aggregation').execute()).toEqual([

@@ -5,7 +5,7 @@ import { describeEachEngine } from '../support/engines.ts'
 
 const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`
 
-/** §4.3 test_pipelines_sessionized_data: (user, event, moment), gap 180 s. */
+/** docs/semantics.md §S7.3 test_pipelines_sessionized_data: (user, event, moment), gap 180 s. */
 const SYNTHETIC = [
   [1, 1, '2021-12-01 10:23:36'],
   [1, 2, '2021-12-01 10:24:40'],
@@ -15,7 +15,7 @@ const SYNTHETIC = [
   [2, 6, '2021-12-02 10:24:23'],
 ].map(([user, event, moment]) => dataRow(uuid(event as number), moment as string, uuid(100 + (user as number))))
 
-/** §4.3 test_pipelines_identity_resolution. */
+/** docs/semantics.md §S7.3 test_pipelines_identity_resolution. */
 const identity = (id: string, value: string) => ({ _type: 'IdentityContext', id, value })
 const app = { _type: 'ApplicationContext', id: 'app' }
 const IDENTITY = [
@@ -107,13 +107,13 @@ describeEachEngine(
       expect(fromStart.map((r) => r.event_id.slice(-3))).toEqual(['305', '306', '307', '308', '309', '310'])
     })
 
-    it('numbers sessions over all users chronologically, ties broken by event_id (§4.3, gap 180)', async () => {
+    it('numbers sessions over all users chronologically, ties broken by event_id (docs/semantics.md §S7.3, gap 180)', async () => {
       const rows = byEvent(await hub({ table: 'synthetic', sessionGapSeconds: 180 }).events().execute())
       expect(rows.map((r) => r.session_id)).toEqual([1, 1, 2, 3, 4, 4])
       expect(rows.map((r) => r.session_hit_number)).toEqual([1, 2, 1, 1, 1, 2])
     })
 
-    it("resolves identities to each cookie's latest, without anonymizing (§4.3)", async () => {
+    it("resolves identities to each cookie's latest, without anonymizing (docs/semantics.md §S7.3)", async () => {
       const rows = byEvent(
         await hub({ identityResolution: 'email', anonymizeUnidentifiedUsers: false }).events().execute(),
       )
@@ -134,7 +134,7 @@ describeEachEngine(
       ])
     })
 
-    it('resolves on phone and anonymizes the rest after merging sessions (§4.3)', async () => {
+    it('resolves on phone and anonymizes the rest after merging sessions (docs/semantics.md §S7.3)', async () => {
       const phone = '123456789|phone'
       const resolved = hub({ identityResolution: 'phone', sessionGapSeconds: 180 })
       const rows = byEvent(await resolved.events().execute())

@@ -6,7 +6,7 @@ import { OBJECTIV_NICE_NAMES as NICE } from '../fixtures/location-stacks.ts'
 import { dataTable, OBJECTIV_DATA, userId } from '../fixtures/objectiv-data.ts'
 import { describeEachEngine } from '../support/engines.ts'
 
-/** §4.5: all 12 events by moment; 308 before 307 (same moment, "Expandable…" < "Link…"). */
+/** docs/semantics.md §S7.5: all 12 events by moment; 308 before 307 (same moment, "Expandable…" < "Link…"). */
 const SEQUENCE = [311, 312, 304, 301, 302, 303, 305, 306, 308, 307, 309, 310]
 const name = (event: number | undefined): string | null => (event === undefined ? null : (NICE[event] as string))
 /** A path of nice names; undefined events are NULL steps. */
@@ -21,7 +21,7 @@ describeEachEngine(
   (ctx) => {
     const hub = () => new ModelHub(ctx.db, { engine: ctx.engine, globalContexts: ['application'] })
 
-    it('slides a window of 4 steps over all events, ties broken by name (§4.5 ungrouped)', async () => {
+    it('slides a window of 4 steps over all events, ties broken by name (docs/semantics.md §S7.5 ungrouped)', async () => {
       const rows = await hub().funnel.navigationPaths(hub().events(), { steps: 4, by: null }).execute()
       expect(rows).toHaveLength(11)
       expect(rows.map((r) => Object.keys(r))).toEqual(
@@ -40,7 +40,7 @@ describeEachEngine(
       expect(stepsOf(rows[10]!)).toEqual(path(309, 310, undefined, undefined))
     })
 
-    it('takes the step value from a column, in its own type (§4.5 session_hit_number)', async () => {
+    it('takes the step value from a column, in its own type (docs/semantics.md §S7.5 session_hit_number)', async () => {
       const h = hub()
       const rows = await h.funnel
         .navigationPaths(h.events(), { steps: 2, by: null, locationStack: 'session_hit_number' })
@@ -60,14 +60,14 @@ describeEachEngine(
       ])
     })
 
-    it('orders by another column with sortBy (§4.5 sort_by event_id)', async () => {
+    it('orders by another column with sortBy (docs/semantics.md §S7.5 sort_by event_id)', async () => {
       const h = hub()
       const rows = await h.funnel.navigationPaths(h.events(), { steps: 2, by: null, sortBy: 'event_id' }).execute()
       const ids = [301, 302, 303, 304, 305, 306, 307, 308, 309, 310, 311, 312]
       expect(rows.map((r) => stepsOf(r))).toEqual(ids.slice(0, 11).map((e, i) => path(e, ids[i + 1])))
     })
 
-    it('makes paths per session: last events dropped, single-event sessions kept (§4.5 by session_id)', async () => {
+    it('makes paths per session: last events dropped, single-event sessions kept (docs/semantics.md §S7.5 by session_id)', async () => {
       const h = hub()
       const rows = await h.funnel.navigationPaths(h.events(), { steps: 3, by: ['session_id'] }).execute()
       expect(rows.map((r) => [r.session_id, ...stepsOf(r)])).toEqual([
@@ -82,7 +82,7 @@ describeEachEngine(
       ])
     })
 
-    it('is a query to filter on a step (§4.5 step_1 == logo)', async () => {
+    it('is a query to filter on a step (docs/semantics.md §S7.5 step_1 == logo)', async () => {
       const h = hub()
       const rows = await h.funnel
         .navigationPaths(h.events(), { steps: 3, by: null })
@@ -127,7 +127,7 @@ describeEachEngine(
           ),
         ])
 
-    it('adds the first converting step (§4.5 add_conversion_step_column, n_examples 3)', async () => {
+    it('adds the first converting step (docs/semantics.md §S7.5 add_conversion_step_column, n_examples 3)', async () => {
       const h = hub()
       const rows = await h.funnel
         .navigationPaths(websiteConversions(h), {
@@ -144,7 +144,7 @@ describeEachEngine(
       ])
     })
 
-    it('keeps paths up to their conversion (§4.5 only_converted_paths, n_examples 3)', async () => {
+    it('keeps paths up to their conversion (docs/semantics.md §S7.5 only_converted_paths, n_examples 3)', async () => {
       const h = hub()
       const rows = await h.funnel
         .navigationPaths(websiteConversions(h), { steps: 3, by: null, onlyConvertedPaths: true, nExamples: 3 })
@@ -172,7 +172,7 @@ describeEachEngine(
       ])
     })
 
-    it('builds paths backwards from each event (§4.5 start_from_end)', async () => {
+    it('builds paths backwards from each event (docs/semantics.md §S7.5 start_from_end)', async () => {
       const h = hub()
       const rows = await h.funnel.navigationPaths(h.events(), { steps: 4, by: null, startFromEnd: true }).execute()
       expect(rows).toHaveLength(11)

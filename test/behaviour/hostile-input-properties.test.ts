@@ -132,8 +132,34 @@ for (const target of [...postgresTargets(), ...(inject('zetasqlPort') ? [bigQuer
       await (target as Partial<{ close(): Promise<void> }>).close?.()
     })
 
-    it('opens its database', async () => {
-      await target.withTable('opening', [], async () => {})
+    it('stores an event of hostile text and reads it back unchanged through events()', async () => {
+      const type = `it's \\ "$1" -- ${HOSTILE_IDS.join('')}`
+      const app = "a'; drop table opening; --"
+      const link = '\u2028é`\\`'
+      const row = dataRow(100, '2022-03-01 10:00:00.000', userId(1), {
+        type,
+        app,
+        stack: [{ _type: 'LinkContext', id: link, _types: ['AbstractContext'] }],
+      })
+      const events = await target.withTable('opening', [row], (db) =>
+        new ModelHub(db, { engine: target.engine, table: 'opening', globalContexts: ['application'] })
+          .events()
+          .clearSelect()
+          .select((eb) => [
+            'event_type',
+            'user_id',
+            eb.ref('application').as('application'),
+            new ModelHub(db, { engine: target.engine, table: 'opening' })
+              .ls(eb.ref('location_stack'))
+              .get('LinkContext', 'id')
+              .as('link'),
+          ])
+          .execute(),
+      )
+      expect(events).toHaveLength(1)
+      expect(events[0]?.event_type).toBe(type)
+      expect(events[0]?.user_id).toBe(userId(1))
+      expect(events[0]?.link).toBe(link)
     })
 
     it('quotes any text and any match key/value as literals that read back unchanged, and binds it as parameters', async () => {

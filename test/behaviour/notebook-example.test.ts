@@ -2,15 +2,44 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { formatDuration, formatTable, openDatabase } from '@kysely-modelhub/cli'
-import type { Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
+  END_DATE,
   eventsOf,
   type NotebookResults,
   newUserShareQuery,
   openHub,
   runNotebook,
+  START_DATE,
 } from '../../examples/modelhub-basics.ts'
+import * as ref from '../support/reference-models.ts'
+
+const QUICKSTART = { id: 'Quickstart Guide', _type: 'LinkContext' }
+const DAY = '%Y-%m-%d'
+
+/** The raw rows of the notebook's window, read with plain SQL and sessionized by the TypeScript reference. */
+async function referenceEvents(db: Kysely<any>): Promise<ref.RefEvent[]> {
+  const { rows } = await sql<{ event_id: string; moment: Date; user_id: string; value: string }>`
+    select event_id::text as event_id, moment, cookie_id::text as user_id, value::text as value
+    from data where day between ${START_DATE}::date and ${END_DATE}::date`.execute(db)
+  return ref.sessionize(
+    rows.map((r) => {
+      const value = JSON.parse(r.value) as { _type: string; location_stack: Record<string, unknown>[] }
+      return {
+        event_id: r.event_id,
+        moment: new Date(r.moment),
+        user_id: r.user_id,
+        event_type: value._type,
+        location_stack: value.location_stack,
+      }
+    }),
+  )
+}
+
+/** `[bucket, value]` pairs as the notebook prints them: latest bucket first, the first `n`. */
+const latest = <T>(pairs: [string, T][], n: number): [string, T][] =>
+  [...pairs].sort(([a], [b]) => (a < b ? 1 : -1)).slice(0, n)
 
 /** The printed sections: title line → the text under it. */
 function sections(printed: string): Map<string, string> {
@@ -30,6 +59,8 @@ describe('examples/modelhub-basics.ts: the notebook end to end on PGlite sample 
   let db: Kysely<any>
   let printed = ''
   let results: NotebookResults
+  let reference: ref.RefEvent[]
+  const converts = (e: ref.RawEvent) => ref.isConversion(e, QUICKSTART, 'PressEvent')
 
   beforeAll(async () => {
     db = (await openDatabase({ sampleEvents: 4000, dataDir: join(dir, 'pglite') })).db
@@ -39,6 +70,61 @@ describe('examples/modelhub-basics.ts: the notebook end to end on PGlite sample 
         printed += `${text}\n`
       },
     })
+    reference = await referenceEvents(db)
+  })
+
+  it('computes every cell as the plain TypeScript reference does on the raw rows', () => {
+    expect(reference.length).toBeGreaterThan(0)
+    const users = latest(ref.uniqueUsers(reference, DAY), 10)
+    expect(users).toHaveLength(10)
+    expect(results.uniqueUsers).toEqual(
+      users.map(([time_aggregation, unique_users]) => ({ time_aggregation, unique_users })),
+    )
+
+    const isNew = ref.isNewUser(reference, DAY)
+    const first10 = reference.slice(0, 10)
+    expect(results.isNewUser).toEqual(
+      first10.map((e) => ({ event_id: e.event_id, is_new_user: isNew.get(e.event_id) })),
+    )
+    expect(results.conversionEvents).toEqual(
+      first10.map((e) => ({ event_id: e.event_id, conversion_events: converts(e) })),
+    )
+
+    const converted = latest(ref.uniqueUsers(reference.filter(converts), DAY), 10)
+    expect(converted.length).toBeGreaterThan(0)
+    expect(results.uniqueConvertedUsers).toEqual(
+      converted.map(([time_aggregation, unique_users]) => ({ time_aggregation, unique_users })),
+    )
+
+    const newEvents = reference.filter((e) => isNew.get(e.event_id))
+    const durations = latest(ref.sessionDuration(newEvents, DAY), 10)
+    expect(durations.length).toBeGreaterThan(0)
+    expect(results.newUsersSessionDuration.map((r) => r.time_aggregation)).toEqual(durations.map(([day]) => day))
+    results.newUsersSessionDuration.forEach((r, i) => {
+      expect(r.session_duration).toBeCloseTo(durations[i]![1], 6)
+    })
+
+    const newPerDay = new Map(ref.uniqueUsers(newEvents, DAY))
+    const share = latest(ref.uniqueUsers(reference, DAY), 10).map(([day, all]): [string, number | null] => [
+      day,
+      newPerDay.has(day) ? newPerDay.get(day)! / all : null,
+    ])
+    expect(results.newUserShare.map((r) => r.time_aggregation)).toEqual(share.map(([day]) => day))
+    results.newUserShare.forEach((r, i) => {
+      const expected = share[i]![1]
+      if (expected === null) expect(r.unique_users).toBeNull()
+      else expect(r.unique_users).toBeCloseTo(expected, 9)
+    })
+
+    const isNewInMonth = ref.isNewUser(reference, '%Y-%m')
+    const inTime = ref.conversionsInTime(reference, converts)
+    const twice = reference.filter((e) => isNewInMonth.get(e.event_id) && inTime.get(e.event_id) === 2)
+    expect(results.monthNewTwiceConverted).toEqual(
+      latest(ref.uniqueUsers(twice, DAY), 5).map(([time_aggregation, unique_users]) => ({
+        time_aggregation,
+        unique_users,
+      })),
+    )
   })
   afterAll(async () => {
     await db?.destroy()

@@ -4,8 +4,8 @@ import { dataTable, OBJECTIV_DATA } from '../fixtures/objectiv-data.ts'
 import { describeEachEngine } from '../support/engines.ts'
 
 /**
- * The seed notebook (objectiv-semantics.md §6) on Objectiv's 12 events, with the values
- * Objectiv 0.0.17 produced for it (§4.6).
+ * The seed notebook (docs/semantics.md §S6) on Objectiv's 12 events, with the values
+ * Objectiv 0.0.17 produced for it (docs/semantics.md §S7.6).
  */
 describeEachEngine(
   'the modelhub-basics notebook on the Objectiv test data',

@@ -12,7 +12,7 @@ describeEachEngine(
   (ctx) => {
     const hub = () => new ModelHub(ctx.db, { engine: ctx.engine })
 
-    it('counts consecutive steps of the first 3 paths (§4.5 _construct_source_target_df)', async () => {
+    it('counts consecutive steps of the first 3 paths (docs/semantics.md §S7.5 _construct_source_target_df)', async () => {
       const h = hub()
       const rows = await h.funnel.navigationPaths(h.events(), { steps: 4, by: null, nExamples: 3 }).execute()
       expect(h.funnel.sankeyLinks(rows)).toEqual([
@@ -24,7 +24,7 @@ describeEachEngine(
       ])
     })
 
-    it('keeps the top n whole paths, NULL steps greatest on ties (§4.5 truncated names, n_top_examples 3)', async () => {
+    it('keeps the top n whole paths, NULL steps greatest on ties (docs/semantics.md §S7.5 truncated names, n_top_examples 3)', async () => {
       const h = hub()
       const rows = await h.funnel
         .navigationPaths(h.events(), {

@@ -10,7 +10,7 @@ import { expectDeclaredTypes, sortedRows } from '../support/declared-types.ts'
 import { EVERY_MODEL, sampleHub } from '../support/every-model.ts'
 
 /**
- * API.md "Your own Kysely": a hub on a Kysely the app made itself — pg's or PGlite's default type
+ * docs/engines.md ("Your own Kysely works the same"): a hub on a Kysely the app made itself — pg's or PGlite's default type
  * parsers, any process and session time zone, a transaction, withSchema, withPlugin — gives the
  * same values, with the declared JS types, as on createPostgresDb / createPgliteDb. The process
  * runs in America/New_York (vitest.config.ts), so a local-time reading would show.

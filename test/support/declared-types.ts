@@ -1,6 +1,6 @@
 import { expect } from 'vitest'
 
-/** Result columns API.md declares as numbers (counts, sums, ratios, positions, probabilities). */
+/** Result columns docs/models.md declares as numbers (counts, sums, ratios, positions, probabilities). */
 const NUMBER_COLUMNS = new Set([
   'session_id',
   'session_hit_number',
@@ -26,7 +26,7 @@ const NUMBER_COLUMNS = new Set([
   'probability',
 ])
 
-/** Result columns API.md declares as text. */
+/** Result columns docs/models.md declares as text. */
 const TEXT_COLUMNS = new Set([
   'event_id',
   'user_id',
@@ -40,7 +40,7 @@ const TEXT_COLUMNS = new Set([
 const DAY = /^\d{4}-\d\d-\d\d$/
 
 /**
- * Asserts that every non-NULL value of the rows has the JS type API.md declares for its column:
+ * Asserts that every non-NULL value of the rows has the JS type docs/models.md declares for its column:
  * numbers are numbers (never numeric strings), `day` is 'YYYY-MM-DD', `moment` a Date and no other
  * column a Date, text columns strings. Returns how many values it checked.
  */

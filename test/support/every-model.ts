@@ -12,7 +12,7 @@ export function sampleHub(db: Kysely<any>, options: object = {}) {
 type Hub = ReturnType<typeof sampleHub>
 const overlay = { _type: 'OverlayContext', id: 'hamburger-menu' }
 
-/** Every model of API.md, with its options exercised, as a query over the hub's events. */
+/** Every model of docs/models.md, with its options exercised, as a query over the hub's events. */
 export const EVERY_MODEL: Record<string, (h: Hub) => { compile(): CompiledQuery; execute(): Promise<unknown[]> }> = {
   events: (h) => h.events(),
   'events, windowed': (h) => h.events({ startDate: '2022-03-02', endDate: '2022-03-04' }),

@@ -62,7 +62,7 @@ function valueAndKeys(q: SelectQueryBuilder<any, any, any>, side: string): { val
  * `a / b` for two aggregates, row by row on their shared key columns: the value column of `a`
  * (its last column) divided by that of `b`, as a float. A FULL OUTER JOIN aligns them, so a key
  * present on one side only gives a row whose quotient is NULL, as Objectiv does
- * (objectiv-semantics.md §4.6). Division by zero is NULL too, deliberately: a share of nothing is
+ * (docs/semantics.md §S4.6). Division by zero is NULL too, deliberately: a share of nothing is
  * undefined, and one empty group must not fail the whole query (Postgres raises an error) nor
  * return Infinity, which JSON and most BI tools cannot show.
  *

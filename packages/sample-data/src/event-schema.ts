@@ -2,7 +2,7 @@ import { ModelHubInputError } from '@kysely-modelhub/core'
 import { z } from 'zod'
 
 /**
- * The Objectiv tracker event as stored in `data.value` (objectiv-semantics.md §1.1). Objects are
+ * The Objectiv tracker event as stored in `data.value` (docs/semantics.md §S1.1). Objects are
  * loose: trackers add fields (`url`, `href`, `message`…) that the models do not need but keep.
  */
 

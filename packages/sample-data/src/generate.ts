@@ -3,7 +3,7 @@ import type { ObjectivEventJson } from './event-schema.ts'
 import { createRandom, type Random } from './random.ts'
 import { firstVisit, type Visitor, visitorEvents } from './visitor.ts'
 
-/** One row of Objectiv's `data` table (objectiv-semantics.md §1.1). */
+/** One row of Objectiv's `data` table (docs/semantics.md §S1.1). */
 export interface SampleEventRow {
   /** A uuid, equal to `value.id`. */
   readonly event_id: string

@@ -34,7 +34,7 @@ export interface LoadEventsOptions {
 const COLUMNS = ['event_id', 'day', 'moment', 'cookie_id', 'value'] as const
 
 /**
- * Creates Objectiv's raw events table (objectiv-semantics.md §1.1) and its index on `day`:
+ * Creates Objectiv's raw events table (docs/semantics.md §S1.1) and its index on `day`:
  * `event_id uuid primary key, day date, moment timestamp, cookie_id uuid, value json`, all not null.
  *
  * @example await createEventsTable(db, { valueType: 'jsonb' })

@@ -45,7 +45,7 @@ const DAY = parseTimeFormat('%Y-%m-%d')
  * left out. Cohorts come from all events of `q` (of `eventType` when given).
  *
  * Periods are calendar periods in UTC: days, weeks starting on Monday, months, years. Decisions
- * where Objectiv's rules were surprising (objectiv-semantics.md §5.3 trap 8):
+ * where Objectiv's rules were surprising (docs/semantics.md §S4.3):
  * - `daily` counts calendar days, like the other periods count calendar weeks, months and years:
  *   events at 23:00 and at 01:00 the next day are periods 0 and 1. (Objectiv counted elapsed 24 h
  *   periods, which made them both period 0.)

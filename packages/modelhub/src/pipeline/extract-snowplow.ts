@@ -17,7 +17,7 @@ function addDays(day: string, days: number): string {
 }
 
 /**
- * Objectiv events from the flattened Snowplow table (objectiv-semantics.md §1.1, modelhub 0.0.27),
+ * Objectiv events from the flattened Snowplow table (docs/semantics.md §S1.1, modelhub 0.0.27),
  * as the same columns {@link extractEvents} gives for the `data` table:
  *
  * - `day` = the UTC day of `true_tstamp`, `moment` = `true_tstamp`;
