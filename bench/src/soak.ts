@@ -35,6 +35,9 @@ const failures: string[] = []
 const count = (key: string) => counts.set(key, (counts.get(key) ?? 0) + 1)
 const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)]!
 const rssMb = () => Math.round(process.memoryUsage().rss / 2 ** 20)
+/** Steps under way and since when, to name one that never settles. */
+const inFlight = new Map<number, { step: string; since: number }>()
+let nextStep = 0
 
 async function main(): Promise<void> {
   const binDir = process.env.DATABASE_URL ? undefined : findPostgresBinaries()
@@ -63,12 +66,19 @@ async function main(): Promise<void> {
       maxPool = Math.max(maxPool, pool.totalCount)
     }, 5)
     const until = Date.now() + options.seconds * 1000
+    const progress = setInterval(() => {
+      const slow = [...inFlight.values()].filter((s) => Date.now() - s.since > 30_000)
+      console.log(
+        `  … ${Math.max(0, Math.round((until - Date.now()) / 1000))} s left, RSS ${rssMb()} MB, ${inFlight.size} steps under way${slow.length ? `; over 30 s: ${slow.map((s) => s.step).join(', ')}` : ''}`,
+      )
+    }, 10_000)
     await Promise.all(
       Array.from({ length: options.callers }, async () => {
         while (Date.now() < until) await act(pick(ACTIONS), hub, admin, name, alone)
       }),
     )
     clearInterval(watch)
+    clearInterval(progress)
     global.gc?.()
     const rssEnd = rssMb()
 
@@ -105,6 +115,23 @@ async function act(
   alone: ReadonlyMap<string, string[]>,
 ): Promise<void> {
   const model = pick(MODELS)
+  const id = nextStep++
+  inFlight.set(id, { step: `${action} ${model}`, since: Date.now() })
+  try {
+    await step(action, model, hub, admin, database, alone)
+  } finally {
+    inFlight.delete(id)
+  }
+}
+
+async function step(
+  action: Action,
+  model: string,
+  hub: ReturnType<typeof sampleHub>,
+  admin: Kysely<any>,
+  database: string,
+  alone: ReadonlyMap<string, string[]>,
+): Promise<void> {
   const query = EVERY_MODEL[model]!(hub)
   const expected = alone.get(model)!
   const check = (rows: readonly unknown[]) => {
