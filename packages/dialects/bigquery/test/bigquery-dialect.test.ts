@@ -257,7 +257,7 @@ describe('BigQuery query compiler', () => {
   })
 
   it('compiles an untyped NULL as the literal null, which converts to any column type', () => {
-    const insert = db.insertInto('events').values({ event_id: 'x', n: null }).compile()
+    const insert = db.insertInto('events').values({ event_id: 'x', n: null } as never).compile()
     expect(insert.sql).toBe('insert into `events` (`event_id`, `n`) values (@p0, null)')
     expect(insert.parameters).toEqual(['x'])
     const typedNull = db
