@@ -168,6 +168,70 @@ describe('BigQuery query compiler', () => {
     )
   })
 
+  it('rejects at compile time what BigQuery lacks: DISTINCT ON, ILIKE, row locks, UPDATE/DELETE without WHERE, enforced keys', () => {
+    const refused = (compile: () => unknown, message: string) =>
+      expect(compile).toThrow(new BigQueryUnsupportedError(message))
+    refused(
+      () => db.selectFrom('events').selectAll().distinctOn('event_id').compile(),
+      'BigQuery has no DISTINCT ON; keep one row per key with QUALIFY row_number() over (partition by … order by …) = 1',
+    )
+    refused(
+      () => db.selectFrom('events').selectAll().where('event_type', 'ilike', 'x%').compile(),
+      'BigQuery has no ILIKE; compare lower(column) with like and a lower-case pattern',
+    )
+    refused(
+      () => db.selectFrom('events').selectAll().where('event_type', 'not ilike', 'x%').compile(),
+      'BigQuery has no NOT ILIKE; compare lower(column) with like and a lower-case pattern',
+    )
+    refused(
+      () => db.selectFrom('events').selectAll().forUpdate().compile(),
+      'BigQuery has no row locks (ForUpdate); remove it, BigQuery runs DML with snapshot isolation',
+    )
+    refused(
+      () => db.updateTable('events').set({ n: 1 }).compile(),
+      'BigQuery needs a WHERE clause on UPDATE; add .where(sql`true`) to update every row',
+    )
+    refused(
+      () => db.deleteFrom('events').compile(),
+      'BigQuery needs a WHERE clause on DELETE; add .where(sql`true`) to delete every row',
+    )
+    const keys =
+      "; leave it out, or declare it with sql`primary key (…) not enforced`. Kysely's Migrator needs enforced keys: run migrations with another tool"
+    refused(
+      () =>
+        db.schema
+          .createTable('kysely_migration')
+          .addColumn('name', 'varchar(255)', (col) => col.notNull().primaryKey())
+          .compile(),
+      `BigQuery does not enforce keys or generate ids (primary key on column name)${keys}`,
+    )
+    refused(
+      () => db.schema.createTable('t').addColumn('a', 'text').addUniqueConstraint('u', ['a']).compile(),
+      `BigQuery does not enforce keys or generate ids (a unique constraint)${keys}`,
+    )
+    refused(
+      () =>
+        db.schema
+          .createTable('t')
+          .addColumn('a', 'text', (col) => col.references('events.event_id'))
+          .compile(),
+      `BigQuery does not enforce keys or generate ids (references on column a)${keys}`,
+    )
+    // What BigQuery has still compiles.
+    expect(db.selectFrom('events').select('event_id').distinct().compile().sql).toBe(
+      'select distinct `event_id` from `events`',
+    )
+    expect(db.updateTable('events').set({ n: 1 }).where(sql<boolean>`true`).compile().sql).toBe(
+      'update `events` set `n` = @p0 where true',
+    )
+    expect(
+      db.schema
+        .createTable('t')
+        .addColumn('a', 'text', (col) => col.notNull())
+        .compile().sql,
+    ).toBe('create table `t` (`a` STRING not null)')
+  })
+
   it("casts to Kysely's (Postgres-named) data types as GoogleSQL types, and names a type BigQuery lacks", () => {
     const cast = (type: string) =>
       db
@@ -257,7 +321,10 @@ describe('BigQuery query compiler', () => {
   })
 
   it('compiles an untyped NULL as the literal null, which converts to any column type', () => {
-    const insert = db.insertInto('events').values({ event_id: 'x', n: null } as never).compile()
+    const insert = db
+      .insertInto('events')
+      .values({ event_id: 'x', n: null } as never)
+      .compile()
     expect(insert.sql).toBe('insert into `events` (`event_id`, `n`) values (@p0, null)')
     expect(insert.parameters).toEqual(['x'])
     const typedNull = db
