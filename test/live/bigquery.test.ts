@@ -25,6 +25,8 @@ describe(`live BigQuery [${project}.${dataset}]`, () => {
   const options = {
     projectId: project,
     dataset,
+    labels: { suite: 'modelhub_live' },
+    jobPrefix: 'modelhub_live_',
     ...(location ? { location } : {}),
     ...(keyFilename ? { keyFilename } : {}),
   }
