@@ -1,7 +1,7 @@
 import { DatabaseInternalError } from '@kysely-modelhub/core'
 import { Kysely, sql } from 'kysely'
 import { afterEach, describe, expect, it } from 'vitest'
-import { BigQueryDialect, type BigQueryDialectConfig, typed } from '../src/index.ts'
+import { BigQueryConnection, BigQueryDialect, type BigQueryDialectConfig, typed } from '../src/index.ts'
 import { type FakeBigQuery, failedJob, runningJob, startFakeBigQuery } from './fake-bigquery.ts'
 
 /**
@@ -203,5 +203,19 @@ describe('BigQuery driver over REST', () => {
     })
     await expect(sql`select 1`.execute(dbOn(fake, { jobRetries: 1 }))).rejects.toBeInstanceOf(DatabaseInternalError)
     expect(inserts(fake)).toHaveLength(2)
+  })
+  it('stops waiting to re-run a failed job when the query is aborted', async () => {
+    const controller = new AbortController()
+    fake = await startFakeBigQuery({
+      insert: (body) => {
+        setTimeout(() => controller.abort(new Error('stopped by the app')), 50)
+        return failedJob(body, 'backendError', 'Backend error. Job aborted.')
+      },
+      results: () => done(),
+    })
+    const connection = new BigQueryConnection({ client: fake.client, jobRetryDelayMs: 60_000 })
+    const compiled = sql`select 1`.compile(dbOn(fake))
+    await expect(connection.executeQuery(compiled, controller.signal)).rejects.toThrow('stopped by the app')
+    expect(inserts(fake)).toHaveLength(1)
   })
 })
