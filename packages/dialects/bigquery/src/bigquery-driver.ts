@@ -62,7 +62,8 @@ export class BigQueryConnection implements DatabaseConnection {
   /**
    * Runs a query job; aborting `signal` cancels the job on BigQuery (and the wait for it rejects).
    * An abort before the job exists (no answer yet: offline, DNS, credentials) rejects at once,
-   * without `reached()` having been called: the query never started. Errors are the hub's classes.
+   * without `reached()` having been called: the query never started. A job that fails with a
+   * transient reason runs again as a new job (see job-retry.ts). Errors are the hub's classes.
    */
   async executeQuery<R>(
     compiledQuery: CompiledQuery,
