@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { createBigQueryDb, dryRunBytes } from '@kysely-modelhub/bigquery'
+import { createBigQueryDb, dryRunBytes, typed } from '@kysely-modelhub/bigquery'
 import { ModelHub } from '@kysely-modelhub/modelhub'
 import { createPgliteDb } from '@kysely-modelhub/postgres'
 import { type Kysely, sql } from 'kysely'
@@ -25,6 +25,8 @@ describe(`live BigQuery [${project}.${dataset}]`, () => {
   const options = {
     projectId: project,
     dataset,
+    labels: { suite: 'modelhub_live' },
+    jobPrefix: 'modelhub_live_',
     ...(location ? { location } : {}),
     ...(keyFilename ? { keyFilename } : {}),
   }
@@ -109,6 +111,78 @@ describe(`live BigQuery [${project}.${dataset}]`, () => {
     )
     expect(rows).toEqual([{ m: moment, n: null, s: "it's", f: 2.5, d: '2021-11-30', j: { a: [1] } }])
   }, 120_000)
+
+  it('inserts NULLs and typed values into columns of every type, reads them back, and counts DML rows', async () => {
+    const name = `${dataset}.${table}_types`
+    await sql`create table ${sql.table(name)} (id STRING, i INT64, f FLOAT64, b BOOL, j JSON, d DATE, dt DATETIME, t TIME, ts TIMESTAMP, by BYTES, num NUMERIC, bn BIGNUMERIC)`.execute(
+      bq,
+    )
+    try {
+      const nulls = await bq
+        .insertInto(name)
+        .values({ id: 'nulls', i: null, f: null, b: null, j: null, d: null, dt: null, t: null, ts: null, by: null })
+        .executeTakeFirst()
+      expect(nulls.numInsertedOrUpdatedRows).toBe(1n)
+      const values = await bq
+        .insertInto(name)
+        .values([
+          {
+            id: 'typed',
+            i: 9223372036854775807n,
+            f: 2.5,
+            b: true,
+            j: typed({ a: [1] }, 'JSON'),
+            d: typed('2021-11-30', 'DATE'),
+            dt: typed('2021-11-30 10:23:36.123456', 'DATETIME'),
+            t: typed('10:23:36', 'TIME'),
+            ts: new Date('2021-11-30T10:23:36.287Z'),
+            by: new Uint8Array([1, 2, 3]),
+            num: typed('12345678901234567.123456789', 'NUMERIC'),
+            bn: typed('0.1', 'BIGNUMERIC'),
+          },
+          { id: 'other', i: 1 },
+        ])
+        .executeTakeFirst()
+      expect(values.numInsertedOrUpdatedRows).toBe(2n)
+      const rows = await bq.selectFrom(name).selectAll().where('id', 'in', ['nulls', 'typed']).orderBy('id').execute()
+      expect(rows).toEqual([
+        {
+          id: 'nulls',
+          i: null,
+          f: null,
+          b: null,
+          j: null,
+          d: null,
+          dt: null,
+          t: null,
+          ts: null,
+          by: null,
+          num: null,
+          bn: null,
+        },
+        {
+          id: 'typed',
+          i: 9223372036854775807n,
+          f: 2.5,
+          b: true,
+          j: { a: [1] },
+          d: '2021-11-30',
+          dt: '2021-11-30 10:23:36.123456',
+          t: '10:23:36',
+          ts: new Date('2021-11-30T10:23:36.287Z'),
+          by: Buffer.from([1, 2, 3]),
+          num: '12345678901234567.123456789',
+          bn: 0.1,
+        },
+      ])
+      const updated = await bq.updateTable(name).set({ f: 1 }).where('id', '!=', 'nulls').executeTakeFirst()
+      expect(updated.numUpdatedRows).toBe(2n)
+      const deleted = await bq.deleteFrom(name).where(sql<boolean>`true`).executeTakeFirst()
+      expect(deleted.numDeletedRows).toBe(3n)
+    } finally {
+      await sql`drop table if exists ${sql.table(name)}`.execute(bq)
+    }
+  }, 180_000)
 
   it('reports the bytes a query would process, and refuses one over maximumBytesBilled', async () => {
     const [, b] = hubs()

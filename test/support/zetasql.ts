@@ -119,6 +119,14 @@ function valueProto(value: unknown, type: BigQueryType): object {
   }
 }
 
+/** A parameter as the BigQuery client got it, without the client's DATE/TIMESTAMP/… wrapper classes. */
+const unwrapped = (value: unknown): unknown =>
+  Array.isArray(value)
+    ? value.map(unwrapped)
+    : value !== null && typeof value === 'object' && 'value' in value
+      ? (value as { value: unknown }).value
+      : value
+
 const long = (v: any): number =>
   typeof v === 'object' && v !== null ? Number(BigInt(v.high) * 2n ** 32n + BigInt(v.low >>> 0)) : Number(v)
 
@@ -174,7 +182,11 @@ export async function evaluateOnZetaSql(
   }
   const languageOptionsProto = await languageOptions()
   const { params, types } = bigQueryParameters(compiled.parameters)
-  const parameters = Object.keys(params).map((name) => ({ name, value: params[name], type: types[name] ?? 'STRING' }))
+  const parameters = Object.keys(params).map((name) => ({
+    name,
+    value: unwrapped(params[name]),
+    type: types[name] ?? 'STRING',
+  }))
   const request = {
     sql: compiled.sql,
     options: {

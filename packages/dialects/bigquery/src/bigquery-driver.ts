@@ -1,19 +1,15 @@
-import {
-  BigQuery,
-  BigQueryDate,
-  BigQueryDatetime,
-  BigQueryTime,
-  BigQueryTimestamp,
-  type Query,
-} from '@google-cloud/bigquery'
+import { BigQuery, type Job, type Query } from '@google-cloud/bigquery'
 import type { CompiledQuery, DatabaseConnection, Driver, QueryResult, TransactionSettings } from 'kysely'
 import { toBigQueryError } from './bigquery-errors.ts'
+import { datasetReference } from './dataset-reference.ts'
+import { withJobRetries } from './job-retry.ts'
 import { bigQueryParameters } from './parameters.ts'
+import { toJsInteger, toJsRow } from './result-values.ts'
 
 export interface BigQueryDialectConfig {
   /** The client to run queries on (creating one makes no network call). */
   readonly client: BigQuery
-  /** The dataset that unqualified table names belong to. */
+  /** The dataset that unqualified table names belong to: 'dataset', or 'project.dataset' for another project's. */
   readonly dataset?: string
   /** Where the jobs run, e.g. 'EU' or 'us-central1'. */
   readonly location?: string
@@ -23,30 +19,18 @@ export interface BigQueryDialectConfig {
   readonly chunkSize?: number
   /** BigQuery cancels a job that runs longer than this (the job's `jobTimeoutMs`). */
   readonly jobTimeoutMs?: number
+  /** Labels put on every job (for billing reports and INFORMATION_SCHEMA.JOBS), e.g. `{ app: 'modelhub' }`. */
+  readonly labels?: Readonly<Record<string, string>>
+  /** Text that every job id starts with, e.g. 'modelhub_', to find the jobs in the console. */
+  readonly jobPrefix?: string
+  /** Runs of a job that failed with a transient reason (backendError, rateLimitExceeded, …) after the first; default 3. */
+  readonly jobRetries?: number
+  /** Wait before the first re-run of a failed job, doubled for each next one; default 1000 ms. */
+  readonly jobRetryDelayMs?: number
 }
 
-/** Values as the rest of the model hub expects them: Date for TIMESTAMP, 'YYYY-MM-DD' for DATE, numbers. */
-export function toJsValue(value: unknown): unknown {
-  if (value === null || value === undefined) return null
-  if (value instanceof BigQueryTimestamp) return new Date(value.value)
-  if (value instanceof BigQueryDate || value instanceof BigQueryDatetime || value instanceof BigQueryTime) {
-    return value.value
-  }
-  if (Array.isArray(value)) return value.map(toJsValue)
-  if (typeof value === 'object' && value.constructor?.name === 'Big') return Number(value)
-  if (
-    typeof value === 'object' &&
-    !(value instanceof Uint8Array) &&
-    Object.getPrototypeOf(value) === Object.prototype
-  ) {
-    // STRUCT values; parsed JSON is a plain object too and has nothing to convert.
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toJsValue(v)]))
-  }
-  return value
-}
-
-const toJsRow = (row: Record<string, unknown>): Record<string, unknown> =>
-  Object.fromEntries(Object.entries(row).map(([k, v]) => [k, toJsValue(v)]))
+/** INT64 as number, or bigint beyond 2^53 (wrapIntegers: false would round it). */
+const WRAP_INTEGERS = { integerTypeCastFunction: toJsInteger }
 
 /** One "connection": BigQuery is stateless over HTTP, so connections only share the client. */
 export class BigQueryConnection implements DatabaseConnection {
@@ -59,24 +43,27 @@ export class BigQueryConnection implements DatabaseConnection {
   /** The request the client gets for a compiled query: named parameters with their types. */
   request(compiledQuery: CompiledQuery): Query {
     const { params, types } = bigQueryParameters(compiledQuery.parameters)
-    const { client, dataset, location, maximumBytesBilled, jobTimeoutMs } = this.#config
+    const { client, dataset, location, maximumBytesBilled, jobTimeoutMs, labels, jobPrefix } = this.#config
     return {
       query: compiledQuery.sql,
       params,
       types: types as Query['types'],
       parseJSON: true,
-      wrapIntegers: false,
+      wrapIntegers: WRAP_INTEGERS,
       ...(location ? { location } : {}),
-      ...(dataset ? { defaultDataset: { projectId: client.projectId, datasetId: dataset } } : {}),
+      ...(dataset ? { defaultDataset: datasetReference(client.projectId, dataset) } : {}),
       ...(maximumBytesBilled === undefined ? {} : { maximumBytesBilled: String(maximumBytesBilled) }),
       ...(jobTimeoutMs === undefined ? {} : { jobTimeoutMs }),
+      ...(labels ? { labels: { ...labels } } : {}),
+      ...(jobPrefix ? { jobPrefix } : {}),
     }
   }
 
   /**
    * Runs a query job; aborting `signal` cancels the job on BigQuery (and the wait for it rejects).
    * An abort before the job exists (no answer yet: offline, DNS, credentials) rejects at once,
-   * without `reached()` having been called: the query never started. Errors are the hub's classes.
+   * without `reached()` having been called: the query never started. A job that fails with a
+   * transient reason runs again as a new job (see job-retry.ts). Errors are the hub's classes.
    */
   async executeQuery<R>(
     compiledQuery: CompiledQuery,
@@ -84,41 +71,49 @@ export class BigQueryConnection implements DatabaseConnection {
     reached?: () => void,
   ): Promise<QueryResult<R>> {
     signal?.throwIfAborted()
+    const { jobRetries = 3, jobRetryDelayMs = 1000 } = this.#config
     try {
-      const creating = this.#config.client.createQueryJob(this.request(compiledQuery))
-      // A job created after an abort is cancelled at once, so it does not run (and bill) unseen.
-      creating.then(
-        ([created]) => {
-          if (signal?.aborted) created.cancel().catch(() => {})
-        },
-        () => {},
+      return await withJobRetries(
+        () => this.#runJob<R>(compiledQuery, signal, reached),
+        { retries: jobRetries, delayMs: jobRetryDelayMs },
+        signal,
       )
-      const [job] = await untilAborted(creating, signal)
-      reached?.()
-      let cancel: (() => void) | undefined
-      const cancelled = new Promise<never>((_, reject) => {
-        cancel = () => {
-          job.cancel().catch(() => {})
-          reject(signal?.reason)
-        }
-      })
-      cancelled.catch(() => {})
-      if (signal?.aborted) cancel?.()
-      else if (cancel) signal?.addEventListener('abort', cancel, { once: true })
-      const results = job.getQueryResults({ wrapIntegers: false, parseJSON: true } as never)
-      let rows: unknown
-      try {
-        ;[rows] = await (signal ? Promise.race([results, cancelled]) : results)
-      } finally {
-        if (cancel) signal?.removeEventListener('abort', cancel)
-      }
-      const affected = job.metadata?.statistics?.query?.numDmlAffectedRows
-      return {
-        rows: (rows as Record<string, unknown>[]).map(toJsRow) as R[],
-        ...(affected === undefined || affected === null ? {} : { numAffectedRows: BigInt(affected) }),
-      }
     } catch (error) {
       throw toBigQueryError(error, compiledQuery.sql)
+    }
+  }
+
+  /** One query job, from creating it to its last page of rows. */
+  async #runJob<R>(compiledQuery: CompiledQuery, signal?: AbortSignal, reached?: () => void): Promise<QueryResult<R>> {
+    const creating = this.#config.client.createQueryJob(this.request(compiledQuery))
+    // A job created after an abort is cancelled at once, so it does not run (and bill) unseen.
+    creating.then(
+      ([created]) => {
+        if (signal?.aborted) created.cancel().catch(() => {})
+      },
+      () => {},
+    )
+    const [job] = await untilAborted(creating, signal)
+    reached?.()
+    let cancel: (() => void) | undefined
+    const cancelled = new Promise<never>((_, reject) => {
+      cancel = () => {
+        job.cancel().catch(() => {})
+        reject(signal?.reason)
+      }
+    })
+    cancelled.catch(() => {})
+    if (signal?.aborted) cancel?.()
+    else if (cancel) signal?.addEventListener('abort', cancel, { once: true })
+    try {
+      const results = allResults(job)
+      const { rows, affected } = await (signal ? Promise.race([results, cancelled]) : results)
+      return {
+        rows: rows.map(toJsRow) as R[],
+        ...(affected === undefined ? {} : { numAffectedRows: affected }),
+      }
+    } finally {
+      if (cancel) signal?.removeEventListener('abort', cancel)
     }
   }
 
@@ -147,6 +142,28 @@ export class BigQueryConnection implements DatabaseConnection {
       .catch((error: unknown) => Promise.reject(toBigQueryError(error, compiledQuery.sql)))
     return Number(job.metadata?.statistics?.totalBytesProcessed ?? 0)
   }
+}
+
+/**
+ * Every page of a job's results, and the DML row count from the getQueryResults reply
+ * (`numDmlAffectedRows`): the job's metadata from jobs.insert is of a job still running and has none.
+ * Pages are fetched one by one (autoPaginate off), because autoPagination drops that reply.
+ */
+async function allResults(job: Job): Promise<{ rows: Record<string, unknown>[]; affected?: bigint }> {
+  const rows: Record<string, unknown>[] = []
+  let affected: bigint | undefined
+  let options: object | null = { wrapIntegers: WRAP_INTEGERS, parseJSON: true, autoPaginate: false }
+  while (options) {
+    const [page, next, reply] = (await job.getQueryResults(options as never)) as unknown as [
+      Record<string, unknown>[],
+      object | null,
+      { numDmlAffectedRows?: string } | undefined,
+    ]
+    rows.push(...page)
+    if (reply?.numDmlAffectedRows !== undefined) affected = BigInt(reply.numDmlAffectedRows)
+    options = next
+  }
+  return affected === undefined ? { rows } : { rows, affected }
 }
 
 /** `promise`, or a rejection with the signal's reason as soon as `signal` aborts, whichever comes first. */

@@ -186,8 +186,9 @@ export const bigquery: Engine = {
   seededHash: (value, seed) =>
     sql<number>`farm_fingerprint(concat(cast(${seed} as string), ':', cast(${value} as string)))`,
 
-  // Results come through our own driver (toJsValue): INT64 and NUMERIC as numbers, DATE as
-  // 'YYYY-MM-DD', TIMESTAMP (an instant) as a Date. Nothing to convert in SQL.
+  // Results come through our own driver (toJsValue): INT64 and NUMERIC as numbers (exact bigint or
+  // text only beyond what a number holds, which counts never reach), DATE as 'YYYY-MM-DD', TIMESTAMP
+  // (an instant) as a Date. Nothing to convert in SQL.
   outputNumber: (value) => sql<number>`${value}`,
   outputDay: (day) => sql<string>`${day}`,
   outputInstant: (timestamp) => sql<Date>`${timestamp}`,

@@ -1,13 +1,25 @@
 import {
   type AggregateFunctionNode,
+  AliasNode,
+  type ColumnDefinitionNode,
   type DataTypeNode,
   DefaultQueryCompiler,
+  type DeleteQueryNode,
+  type ForeignKeyConstraintNode,
+  IdentifierNode,
   type OnConflictNode,
   type OnDuplicateKeyNode,
+  type OperatorNode,
+  type PrimaryKeyConstraintNode,
   type ReturningNode,
   type SchemableIdentifierNode,
+  type SelectionNode,
+  type SelectModifierNode,
   type SelectQueryNode,
+  type UniqueConstraintNode,
+  type UpdateQueryNode,
 } from 'kysely'
+import { assertBigQueryColumnName } from './column-names.ts'
 import { bigQueryDataType } from './data-types.ts'
 import { escapeBigQueryIdentifier, quoteBigQueryString } from './quote.ts'
 import { BigQueryUnsupportedError } from './unsupported.ts'
@@ -22,6 +34,9 @@ export { BigQueryUnsupportedError }
  * A table with a schema becomes one backtick path: `withSchema('project.dataset').selectFrom('events')`
  * compiles to `` `project.dataset.events` ``, so three-part names survive Kysely's parser, which
  * keeps only two parts of `'a.b.c'`.
+ *
+ * SQL that BigQuery lacks throws BigQueryUnsupportedError here, at compile time, naming what to
+ * use instead, rather than failing as a billed job on the server.
  */
 export class BigQueryQueryCompiler extends DefaultQueryCompiler {
   protected override getLeftIdentifierWrapper(): string {
@@ -38,6 +53,23 @@ export class BigQueryQueryCompiler extends DefaultQueryCompiler {
 
   protected override sanitizeIdentifier(identifier: string): string {
     return escapeBigQueryIdentifier(identifier)
+  }
+
+  /**
+   * An untyped NULL is the literal `null`, not a parameter: a NULL parameter needs a type, and a
+   * NULL STRING would not convert to INT64, BOOL or JSON (`values({ n: null })`), while the literal
+   * converts to any type. `typed(null, 'INT64')` stays a parameter.
+   */
+  protected override appendValue(value: unknown): void {
+    if (value === null || value === undefined) this.append('null')
+    else super.appendValue(value)
+  }
+
+  protected override visitSelection(node: SelectionNode): void {
+    if (AliasNode.is(node.selection) && IdentifierNode.is(node.selection.alias)) {
+      assertBigQueryColumnName(node.selection.alias.name)
+    }
+    super.visitSelection(node)
   }
 
   protected override appendStringLiteral(value: string): void {
@@ -76,10 +108,77 @@ export class BigQueryQueryCompiler extends DefaultQueryCompiler {
   }
 
   protected override visitSelectQuery(node: SelectQueryNode): void {
+    if (node.distinctOn) {
+      throw new BigQueryUnsupportedError(
+        'BigQuery has no DISTINCT ON; keep one row per key with QUALIFY row_number() over (partition by … order by …) = 1',
+      )
+    }
     if (node.offset && !node.limit) {
       throw new BigQueryUnsupportedError('BigQuery needs LIMIT with OFFSET; add .limit(…) before .offset(…)')
     }
     super.visitSelectQuery(node)
+  }
+
+  protected override visitSelectModifier(node: SelectModifierNode): void {
+    if (node.modifier && node.modifier !== 'Distinct') {
+      throw new BigQueryUnsupportedError(
+        `BigQuery has no row locks (${node.modifier}); remove it, BigQuery runs DML with snapshot isolation`,
+      )
+    }
+    super.visitSelectModifier(node)
+  }
+
+  protected override visitOperator(node: OperatorNode): void {
+    if (node.operator === 'ilike' || node.operator === 'not ilike') {
+      throw new BigQueryUnsupportedError(
+        `BigQuery has no ${node.operator.toUpperCase()}; compare lower(column) with like and a lower-case pattern`,
+      )
+    }
+    super.visitOperator(node)
+  }
+
+  protected override visitUpdateQuery(node: UpdateQueryNode): void {
+    if (!node.where) {
+      throw new BigQueryUnsupportedError(
+        'BigQuery needs a WHERE clause on UPDATE; add .where(sql`true`) to update every row',
+      )
+    }
+    super.visitUpdateQuery(node)
+  }
+
+  protected override visitDeleteQuery(node: DeleteQueryNode): void {
+    if (!node.where) {
+      throw new BigQueryUnsupportedError(
+        'BigQuery needs a WHERE clause on DELETE; add .where(sql`true`) to delete every row',
+      )
+    }
+    super.visitDeleteQuery(node)
+  }
+
+  protected override visitColumnDefinition(node: ColumnDefinitionNode): void {
+    const key = node.primaryKey
+      ? 'primary key'
+      : node.unique
+        ? 'unique'
+        : node.references
+          ? 'references'
+          : node.autoIncrement || node.identity
+            ? 'auto-increment'
+            : undefined
+    if (key) throw unenforcedKey(`${key} on column ${node.column.column.name}`)
+    super.visitColumnDefinition(node)
+  }
+
+  protected override visitPrimaryKeyConstraint(_node: PrimaryKeyConstraintNode): void {
+    throw unenforcedKey('a primary key constraint')
+  }
+
+  protected override visitUniqueConstraint(_node: UniqueConstraintNode): void {
+    throw unenforcedKey('a unique constraint')
+  }
+
+  protected override visitForeignKeyConstraint(_node: ForeignKeyConstraintNode): void {
+    throw unenforcedKey('a foreign key constraint')
   }
 
   protected override visitReturning(_node: ReturningNode): void {
@@ -93,4 +192,11 @@ export class BigQueryQueryCompiler extends DefaultQueryCompiler {
   protected override visitOnDuplicateKey(_node: OnDuplicateKeyNode): void {
     throw new BigQueryUnsupportedError('BigQuery has no ON DUPLICATE KEY UPDATE; use a MERGE statement')
   }
+}
+
+/** BigQuery keys are never enforced (`NOT ENFORCED` only), so DDL that relies on them, Kysely's Migrator's tables included, cannot run. */
+function unenforcedKey(what: string): BigQueryUnsupportedError {
+  return new BigQueryUnsupportedError(
+    `BigQuery does not enforce keys or generate ids (${what}); leave it out, or declare it with sql\`primary key (…) not enforced\`. Kysely's Migrator needs enforced keys: run migrations with another tool`,
+  )
 }

@@ -7,7 +7,7 @@ import { bigquery } from './bigquery-engine.ts'
 
 export interface BigQueryDbOptions {
   readonly projectId: string
-  /** The dataset unqualified table names belong to (e.g. where the `events` table is). */
+  /** The dataset unqualified table names belong to (e.g. where the `events` table is); 'project.dataset' for another project's. */
   readonly dataset: string
   /** Where jobs run, e.g. 'EU'. */
   readonly location?: string
@@ -17,6 +17,14 @@ export interface BigQueryDbOptions {
   readonly maximumBytesBilled?: number
   /** BigQuery cancels any job of this Kysely that runs longer than this many milliseconds. */
   readonly jobTimeoutMs?: number
+  /** Labels put on every job, e.g. `{ app: 'modelhub' }` (billing reports, INFORMATION_SCHEMA.JOBS). */
+  readonly labels?: Readonly<Record<string, string>>
+  /** Text every job id starts with, e.g. 'modelhub_'. */
+  readonly jobPrefix?: string
+  /** Re-runs of a job that failed with a transient reason (backendError, rateLimitExceeded, …); default 3. */
+  readonly jobRetries?: number
+  /** Wait before the first re-run, doubled for each next one; default 1000 ms. */
+  readonly jobRetryDelayMs?: number
 }
 
 /**
@@ -36,6 +44,10 @@ export function createBigQueryDb<DB>(options: BigQueryDbOptions): Kysely<DB> {
     ...(options.location ? { location: options.location } : {}),
     ...(options.maximumBytesBilled === undefined ? {} : { maximumBytesBilled: options.maximumBytesBilled }),
     ...(options.jobTimeoutMs === undefined ? {} : { jobTimeoutMs: options.jobTimeoutMs }),
+    ...(options.labels ? { labels: options.labels } : {}),
+    ...(options.jobPrefix ? { jobPrefix: options.jobPrefix } : {}),
+    ...(options.jobRetries === undefined ? {} : { jobRetries: options.jobRetries }),
+    ...(options.jobRetryDelayMs === undefined ? {} : { jobRetryDelayMs: options.jobRetryDelayMs }),
   }
   const db = new Kysely<DB>({ dialect: new BigQueryDialect(config) })
   configs.set(db, config)

@@ -1,5 +1,5 @@
 import { BigQuery } from '@google-cloud/bigquery'
-import { engineOf } from '@kysely-modelhub/core'
+import { engineOf, ModelHubInputError } from '@kysely-modelhub/core'
 import fc from 'fast-check'
 import { Kysely, sql } from 'kysely'
 import { describe, expect, it } from 'vitest'
@@ -11,6 +11,7 @@ import {
   bigquery,
   createBigQueryDb,
   quoteBigQueryString,
+  toJsInteger,
   typed,
 } from '../src/index.ts'
 
@@ -167,6 +168,70 @@ describe('BigQuery query compiler', () => {
     )
   })
 
+  it('rejects at compile time what BigQuery lacks: DISTINCT ON, ILIKE, row locks, UPDATE/DELETE without WHERE, enforced keys', () => {
+    const refused = (compile: () => unknown, message: string) =>
+      expect(compile).toThrow(new BigQueryUnsupportedError(message))
+    refused(
+      () => db.selectFrom('events').selectAll().distinctOn('event_id').compile(),
+      'BigQuery has no DISTINCT ON; keep one row per key with QUALIFY row_number() over (partition by … order by …) = 1',
+    )
+    refused(
+      () => db.selectFrom('events').selectAll().where('event_type', 'ilike', 'x%').compile(),
+      'BigQuery has no ILIKE; compare lower(column) with like and a lower-case pattern',
+    )
+    refused(
+      () => db.selectFrom('events').selectAll().where('event_type', 'not ilike', 'x%').compile(),
+      'BigQuery has no NOT ILIKE; compare lower(column) with like and a lower-case pattern',
+    )
+    refused(
+      () => db.selectFrom('events').selectAll().forUpdate().compile(),
+      'BigQuery has no row locks (ForUpdate); remove it, BigQuery runs DML with snapshot isolation',
+    )
+    refused(
+      () => db.updateTable('events').set({ n: 1 }).compile(),
+      'BigQuery needs a WHERE clause on UPDATE; add .where(sql`true`) to update every row',
+    )
+    refused(
+      () => db.deleteFrom('events').compile(),
+      'BigQuery needs a WHERE clause on DELETE; add .where(sql`true`) to delete every row',
+    )
+    const keys =
+      "; leave it out, or declare it with sql`primary key (…) not enforced`. Kysely's Migrator needs enforced keys: run migrations with another tool"
+    refused(
+      () =>
+        db.schema
+          .createTable('kysely_migration')
+          .addColumn('name', 'varchar(255)', (col) => col.notNull().primaryKey())
+          .compile(),
+      `BigQuery does not enforce keys or generate ids (primary key on column name)${keys}`,
+    )
+    refused(
+      () => db.schema.createTable('t').addColumn('a', 'text').addUniqueConstraint('u', ['a']).compile(),
+      `BigQuery does not enforce keys or generate ids (a unique constraint)${keys}`,
+    )
+    refused(
+      () =>
+        db.schema
+          .createTable('t')
+          .addColumn('a', 'text', (col) => col.references('events.event_id'))
+          .compile(),
+      `BigQuery does not enforce keys or generate ids (references on column a)${keys}`,
+    )
+    // What BigQuery has still compiles.
+    expect(db.selectFrom('events').select('event_id').distinct().compile().sql).toBe(
+      'select distinct `event_id` from `events`',
+    )
+    expect(db.updateTable('events').set({ n: 1 }).where(sql<boolean>`true`).compile().sql).toBe(
+      'update `events` set `n` = @p0 where true',
+    )
+    expect(
+      db.schema
+        .createTable('t')
+        .addColumn('a', 'text', (col) => col.notNull())
+        .compile().sql,
+    ).toBe('create table `t` (`a` STRING not null)')
+  })
+
   it("casts to Kysely's (Postgres-named) data types as GoogleSQL types, and names a type BigQuery lacks", () => {
     const cast = (type: string) =>
       db
@@ -202,7 +267,7 @@ describe('BigQuery query compiler', () => {
       'select * from `events` where `event_id` = @p0 and `n` = @p1 and `n` = @p2 and `moment` > @p3 and `n` is not null and `n` = @p4 and `event_id` in (@p5, @p6) and @p7',
     )
     expect(bigQueryParameters(q.parameters)).toEqual({
-      params: { p0: 'x', p1: 3, p2: 1.5, p3: when, p4: null, p5: 'a', p6: 'b', p7: true },
+      params: { p0: 'x', p1: 3, p2: 1.5, p3: BigQuery.timestamp(when), p4: null, p5: 'a', p6: 'b', p7: true },
       types: {
         p0: 'STRING',
         p1: 'INT64',
@@ -220,23 +285,55 @@ describe('BigQuery query compiler', () => {
     })
   })
 
-  it("builds the client's request: query, named params, types, default dataset, cost guard", () => {
-    const connection = new BigQueryConnection({ client, dataset: 'analytics', location: 'EU', maximumBytesBilled: 1e9 })
-    const compiled = db
-      .selectFrom('events')
-      .select('event_id')
-      .where('n', '=', null as never)
-      .compile()
+  it("builds the client's request: query, named params, types, default dataset, cost guard, labels, job prefix", () => {
+    const connection = new BigQueryConnection({
+      client,
+      dataset: 'analytics',
+      location: 'EU',
+      maximumBytesBilled: 1e9,
+      labels: { app: 'modelhub' },
+      jobPrefix: 'modelhub_',
+    })
+    const compiled = db.selectFrom('events').select('event_id').where('n', '=', 1).compile()
     expect(connection.request(compiled)).toEqual({
       query: 'select `event_id` from `events` where `n` = @p0',
-      params: { p0: null },
-      types: { p0: 'STRING' },
+      params: { p0: 1 },
+      types: { p0: 'INT64' },
       parseJSON: true,
-      wrapIntegers: false,
+      wrapIntegers: { integerTypeCastFunction: toJsInteger },
       location: 'EU',
       defaultDataset: { projectId: 'my-project', datasetId: 'analytics' },
       maximumBytesBilled: '1000000000',
+      labels: { app: 'modelhub' },
+      jobPrefix: 'modelhub_',
     })
+  })
+
+  it("takes the default dataset of another project as 'project.dataset', and refuses other dotted names", () => {
+    const compiled = db.selectFrom('events').selectAll().compile()
+    expect(new BigQueryConnection({ client, dataset: 'other-proj.ds' }).request(compiled).defaultDataset).toEqual({
+      projectId: 'other-proj',
+      datasetId: 'ds',
+    })
+    expect(() => new BigQueryConnection({ client, dataset: 'a.b.c' }).request(compiled)).toThrow(
+      new ModelHubInputError(`the dataset option: got "a.b.c"; use 'dataset' or 'project.dataset'`),
+    )
+  })
+
+  it('compiles an untyped NULL as the literal null, which converts to any column type', () => {
+    const insert = db
+      .insertInto('events')
+      .values({ event_id: 'x', n: null } as never)
+      .compile()
+    expect(insert.sql).toBe('insert into `events` (`event_id`, `n`) values (@p0, null)')
+    expect(insert.parameters).toEqual(['x'])
+    const typedNull = db
+      .updateTable('events')
+      .set({ n: typed(null, 'INT64') as never })
+      .where('event_id', '=', 'x')
+      .compile()
+    expect(typedNull.sql).toBe('update `events` set `n` = @p0 where `event_id` = @p1')
+    expect(bigQueryParameters(typedNull.parameters).types).toEqual({ p0: 'INT64', p1: 'STRING' })
   })
 })
 

@@ -1,7 +1,7 @@
 import { BigQuery, BigQueryDate, BigQueryDatetime, BigQueryTime, BigQueryTimestamp } from '@google-cloud/bigquery'
 import { Kysely } from 'kysely'
 import { describe, expect, it } from 'vitest'
-import { BigQueryConnection, BigQueryDialect, dryRunBytes, inChunks, toJsValue } from '../src/index.ts'
+import { BigQueryConnection, BigQueryDialect, dryRunBytes, inChunks, toJsInteger, toJsValue } from '../src/index.ts'
 
 /**
  * What the driver does without a network: the requests it builds and the values it converts, with
@@ -90,7 +90,7 @@ describe('BigQuery driver', () => {
       params: {},
       types: {},
       parseJSON: true,
-      wrapIntegers: false,
+      wrapIntegers: { integerTypeCastFunction: toJsInteger },
       maximumBytesBilled: '5000000000',
       dryRun: true,
     })
