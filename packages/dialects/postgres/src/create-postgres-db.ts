@@ -5,7 +5,7 @@ import Cursor from 'pg-cursor'
 import { poolCancellation } from './cancel.ts'
 import { rememberConnection } from './connections.ts'
 import { connectionLost, toConnectError, toQueryError } from './database-errors.ts'
-import { type HeldClient, holdClient } from './held-client.ts'
+import { type HeldClient, holdClient, watchNewClients } from './held-client.ts'
 import { postgres } from './postgres-engine.ts'
 import { resultParsers, serializeParameters } from './result-types.ts'
 
@@ -43,7 +43,9 @@ class ModelHubCursor<R> extends Cursor<R> {
   override read(maxRows: number, callback?: Cursor.ResultCallback<R>): Promise<R[]> | undefined
   override read(maxRows: number, callback?: Cursor.ResultCallback<R>): Promise<R[]> | undefined {
     if (callback) return super.read(maxRows, callback)
-    return super.read(maxRows).catch((error: unknown) => {
+    // pg-cursor may never settle a read whose connection the server closed (seen under pnpm soak):
+    // the client's loss settles it.
+    return this.#untilLost(super.read(maxRows)).catch((error: unknown) => {
       this.#held?.failed(error)
       throw toQueryError(error, this.#sql)
     })
@@ -56,7 +58,27 @@ class ModelHubCursor<R> extends Cursor<R> {
     if (callback) return super.close(callback)
     // pg-cursor would wait for the server to confirm the close, which a closed connection never does.
     if (this.#held?.lost() !== undefined) return Promise.resolve()
-    return super.close()
+    return this.#untilLost(super.close()).catch((error: unknown) => {
+      // Nothing is left to close on a connection the server closed.
+      if (this.#held?.lost() === undefined) throw error
+    })
+  }
+
+  /**
+   * pg hands the server's goodbye (e.g. 57P01) to the running cursor first; recording it here makes
+   * it the reason reported, not the socket error pg-cursor's later write to the dead socket causes.
+   * (pg-cursor's handleError is not in its type declarations, hence the cast.)
+   */
+  handleError(error: unknown): void {
+    this.#held?.failed(error)
+    ;(Cursor.prototype as unknown as { handleError(error: unknown): void }).handleError.call(this, error)
+  }
+
+  /** `work`, or a rejection with what closed the connection if the server closes it first. */
+  #untilLost<T>(work: Promise<T>): Promise<T> {
+    const held = this.#held
+    if (!held) return work
+    return Promise.race([work, held.whenLost.then((cause) => Promise.reject(connectionLost(cause, this.#sql)))])
   }
 }
 
@@ -84,6 +106,7 @@ function typedClient(held: HeldClient): PostgresPoolClient {
 }
 
 function typedPool(pool: pg.Pool): PostgresPool {
+  watchNewClients(pool)
   return {
     connect: async () => {
       try {

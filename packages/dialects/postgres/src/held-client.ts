@@ -6,6 +6,11 @@ export interface HeldClient {
   readonly client: pg.PoolClient
   /** What closed the connection, once it is closed; queries must not be sent after that. */
   lost(): unknown
+  /**
+   * Settles with what closed the connection when the server closes it while held: for work whose
+   * own promise a dead connection may never settle (a cursor's read or close).
+   */
+  readonly whenLost: Promise<unknown>
   /** Records an error a query got; a connection-level one marks the client lost. */
   failed(error: unknown): void
   /** Gives the client back: a lost (or `discard`ed) one is destroyed by the pool, never reused. */
@@ -15,6 +20,28 @@ export interface HeldClient {
 // A discarded client may still report late socket errors while it closes: nobody can act on them.
 const ignore = (): void => {}
 
+/** New clients whose server closed them before holdClient could listen (see watchNewClients). */
+const lostOnArrival = new WeakMap<pg.ClientBase, unknown>()
+const watchedPools = new WeakSet<pg.Pool>()
+
+/**
+ * Listens to each new client of `pool` from the moment pg-pool hands it out until the task ends.
+ * The server's goodbye can arrive in the same socket read as the connection's first ReadyForQuery,
+ * and pg then emits it before any awaiting code can add a listener (seen under `pnpm soak`); it
+ * is kept for holdClient. The listener is gone before any other code sees the client.
+ */
+export function watchNewClients(pool: pg.Pool): void {
+  if (watchedPools.has(pool)) return
+  watchedPools.add(pool)
+  pool.on('connect', (client) => {
+    const early = (error: unknown): void => {
+      lostOnArrival.set(client, error)
+    }
+    client.on('error', early)
+    queueMicrotask(() => client.removeListener('error', early))
+  })
+}
+
 /**
  * Holds `client` (from any pool, ours or the app's): while held, an `error` event (a checked-out pg
  * client has no listener, and node-postgres throws an unheard `error`, ending the process) is
@@ -22,22 +49,33 @@ const ignore = (): void => {}
  * pool's own handling of its idle clients is what the app set up.
  */
 export function holdClient(client: pg.PoolClient): HeldClient {
-  let lostBy: unknown
+  let lostBy: unknown = lostOnArrival.get(client)
+  let signalLost: (error: unknown) => void = () => {}
+  const whenLost = new Promise<unknown>((resolve) => {
+    signalLost = resolve
+  })
+  if (lostBy !== undefined) signalLost(lostBy)
   const onError = (error: unknown): void => {
     lostBy ??= error
+    signalLost(lostBy)
   }
+  // With a query running, pg hands the error to that query and only says 'end' to the client.
+  const onEnd = (): void => onError(new Error('Connection terminated unexpectedly'))
   client.on('error', onError)
+  client.on('end', onEnd)
   let released = false
   return {
     client,
     lost: () => lostBy,
+    whenLost,
     failed(error) {
-      if (isConnectionLoss(error)) lostBy ??= error
+      if (isConnectionLoss(error)) onError(error)
     },
     release(discard = false) {
       if (released) return
       released = true
       client.removeListener('error', onError)
+      client.removeListener('end', onEnd)
       if (lostBy !== undefined) client.on('error', ignore)
       client.release(lostBy !== undefined || discard)
     },
