@@ -15,6 +15,7 @@ import { loadSampleData } from '@kysely-modelhub/sample-data'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { runModels } from './app/src/models.ts'
+import { typed } from './app/src/typed.ts'
 
 const ROOT = resolve(import.meta.dirname, '../..')
 const APP = resolve(import.meta.dirname, 'app')
@@ -234,15 +235,6 @@ async function referenceModels(databaseUrl: string) {
   } finally {
     await db.destroy()
   }
-}
-
-function typed(value: unknown): unknown {
-  if (value instanceof Date) return { Date: value.toISOString() }
-  if (Array.isArray(value)) return value.map(typed)
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, typed(v)]))
-  }
-  return value === null ? null : { [typeof value]: value }
 }
 
 /** Numbers to 12 significant digits: float sums differ in their last bits between plans (parallel or not). */

@@ -11,18 +11,9 @@ import { PGliteDialect } from 'kysely-pglite-dialect'
 import pg from 'pg'
 import type { Database } from './database.js'
 import { runModels } from './models.js'
+import { typed } from './typed.js'
 
 const SAMPLE = { events: 3000, seed: 11, table: 'analytics_events', progress: false } as const
-
-/** A value with its JS type, so the test sees numbers that came back as strings and dates as Dates. */
-function typed(value: unknown): unknown {
-  if (value instanceof Date) return { Date: value.toISOString() }
-  if (Array.isArray(value)) return value.map(typed)
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, typed(v)]))
-  }
-  return value === null ? null : { [typeof value]: value }
-}
 
 async function onOwnPool(url: string) {
   const pool = new pg.Pool({ connectionString: url, max: 3 })
