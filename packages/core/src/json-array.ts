@@ -26,6 +26,7 @@ export abstract class JsonArrayExpression<E> implements AliasableExpression<E[]>
     return undefined
   }
 
+  /** The array expression's operation node, for Kysely to compile. */
   toOperationNode(): OperationNode {
     return this.#expression.toOperationNode()
   }

@@ -9,7 +9,7 @@ export type JsonScalar = string | number | boolean | null
  * equal `1`). Values are scalars, so there is no partial matching of nested arrays or objects.
  * The same rule holds on every engine.
  *
- * @example { _type: 'LinkContext', id: 'Quickstart Guide' }
+ * @example const quickstartLink: JsonMatch = { _type: 'LinkContext', id: 'Quickstart Guide' }
  */
 export type JsonMatch = Readonly<Record<string, JsonScalar>>
 

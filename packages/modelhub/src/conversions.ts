@@ -12,8 +12,8 @@ import { type Expression, type ExpressionBuilder, type RawBuilder, sql } from 'k
  * A conversion: events at a place in the product (a location-stack condition), of a type, or
  * both. The location condition is a slice (the event converts when it is not empty) or a test.
  *
- * @example { name: 'quickstart_presses', eventType: 'PressEvent',
- *            locationStack: (ls) => ls.from({ id: 'Quickstart Guide', _type: 'LinkContext' }) }
+ * @example const presses: ConversionEventDefinition = { name: 'quickstart_presses', eventType: 'PressEvent',
+ *   locationStack: (ls) => ls.from({ id: 'Quickstart Guide', _type: 'LinkContext' }) }
  */
 export interface ConversionEventDefinition<N extends string = string> {
   readonly name: N

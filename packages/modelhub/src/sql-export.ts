@@ -10,7 +10,7 @@ import {
 } from 'kysely'
 import { format, type SqlLanguage } from 'sql-formatter'
 
-/** How {@link toSql} prints a query. */
+/** How {@link ModelHub.toSql} prints a query. */
 export interface ToSqlOptions {
   /** Formatted over several lines with sql-formatter, in the engine's SQL dialect. Default true. */
   readonly pretty?: boolean
@@ -144,7 +144,7 @@ export function toSql(engine: Engine, q: SqlExportable, options: ToSqlOptions = 
  * inlined; without one it is formatted as generic SQL with its placeholders. The fence is longer
  * than any run of backticks in the SQL, so a string literal cannot close it.
  *
- * @example displaySqlAsMarkdown(hub.divide(newUsers, allUsers), hub) // '```sql\nselect\n ...\n```'
+ * @example displaySqlAsMarkdown(hub.agg.uniqueUsers(newUsers), hub) // a fenced sql block, parameters inlined
  */
 export function displaySqlAsMarkdown(q: SqlExportable, hub?: { readonly engine: Engine }): string {
   const text = hub ? toSql(hub.engine, q, { inlineParameters: true }) : formatGeneric(q.compile().sql)

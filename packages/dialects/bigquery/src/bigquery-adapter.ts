@@ -10,6 +10,7 @@ export class BigQueryAdapter extends DialectAdapterBase {
     return false
   }
 
+  /** Takes no lock. */
   override async acquireMigrationLock(_db: Kysely<any>): Promise<void> {
     // Migrations on BigQuery are not coordinated: a single runner is assumed.
   }

@@ -28,6 +28,7 @@ export class BigQueryDialect implements Dialect {
     return new BigQueryAdapter()
   }
 
+  /** Throws: introspection is not supported; INFORMATION_SCHEMA.COLUMNS lists the columns. */
   createIntrospector(_db: Kysely<any>): DatabaseIntrospector {
     throw new Error('BigQuery introspection is not supported; query INFORMATION_SCHEMA.COLUMNS directly')
   }

@@ -212,6 +212,7 @@ export class BigQueryDriver implements Driver {
     noTransactions()
   }
 
+  /** Throws: this dialect has no transactions. */
   async commitTransaction(): Promise<void> {
     noTransactions()
   }

@@ -17,7 +17,7 @@ export interface TypedParameter {
  * or DATE, DATETIME, TIME for text (`typed('2021-01-01', 'DATE')`). Temporal values may be text in
  * BigQuery's literal format or a Date (read in UTC); BYTES a Uint8Array.
  *
- * @example db.selectFrom('t').where('day', '=', typed('2021-01-01', 'DATE'))
+ * @example db.selectFrom('data').selectAll().where('day', '=', sql<string>`${typed('2021-01-01', 'DATE')}`)
  */
 export function typed(value: unknown, type: BigQueryType): TypedParameter {
   return { [TYPED]: true, value, type }

@@ -30,8 +30,6 @@ export type DropOffLocationsRow<P> = P extends true
  * The location is computed once per event: first each group's last visit to each location
  * (the location a window partition key), then the last of those per group.
  *
- * @example hub.agg.dropOffLocations(hub.events(), { percentage: true })
- *
  * Shape: select * from (select location, count(*) as value_counts from
  *          (select location, row_number() over (partition by <keys> order by moment desc, event_id desc) as __from_end from
  *            (select <keys>, <location> as location, moment, event_id,
@@ -39,6 +37,8 @@ export type DropOffLocationsRow<P> = P extends true
  *             from (<q>) as events where <keys not null>) as visits
  *           where case when location is null then 0 else __last_visit end = 1) as ends
  *        where __from_end = 1 group by location) as result order by value_counts desc, location
+ *
+ * @example hub.agg.dropOffLocations(hub.events(), { percentage: true })
  */
 export function dropOffLocations<R>(
   hub: HubContext,

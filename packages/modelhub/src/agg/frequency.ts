@@ -3,7 +3,7 @@ import type { HubContext } from '../hub-context.ts'
 import { typedResult } from '../typed-result.ts'
 import type { AggregateQuery } from './aggregate-query.ts'
 
-/** A row of {@link frequency}: how many users had this many sessions. */
+/** A row of {@link AggModels.frequency}: how many users had this many sessions. */
 export interface FrequencyRow {
   session_id_nunique: number
   user_id_nunique: number
@@ -14,13 +14,13 @@ export interface FrequencyRow {
  * NULL) are left out: they are not one user (Objectiv grouped them as one and reported a row
  * with 0 users).
  *
- * @example hub.agg.frequency(hub.events()).orderBy('session_id_nunique')
- * // → [{ session_id_nunique: 1, user_id_nunique: 1 }, { session_id_nunique: 2, user_id_nunique: 3 }]
- *
  * Shape: select session_id_nunique, count(*) as user_id_nunique from (
  *          select user_id, count(distinct session_id) as session_id_nunique from events
  *          where user_id is not null group by user_id) as users
  *        group by session_id_nunique
+ *
+ * @example hub.agg.frequency(hub.events()).orderBy('session_id_nunique')
+ * // → [{ session_id_nunique: 1, user_id_nunique: 1 }, { session_id_nunique: 2, user_id_nunique: 3 }]
  */
 export function frequency(hub: HubContext, q: SelectQueryBuilder<any, any, any>): AggregateQuery<FrequencyRow> {
   const users = hub.db

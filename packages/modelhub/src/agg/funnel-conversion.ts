@@ -50,14 +50,14 @@ const FUNNEL_NUMBERS = {
  * Events with a NULL location, anonymous users (user_id NULL) and events with a NULL key are left
  * out. Sorted by the keys, then n_users (largest first), then location (code-point order).
  *
- * @example hub.agg.funnelConversion(hub.events(), { groupBy: 'day' })
- *
  * The location is computed once per event (a window partition key of the first-visit pass).
  *
  * Shape: first visits (row_number over (partition by user_id, location order by moment, event_id) = 1, location not null)
  *        → lead(location) over (partition by <keys>, user_id order by moment, location collate "C") as next
  *        → count(distinct user_id), count(next) group by <keys>, location
  *        → rates against max(n_users) over (partition by <keys>)
+ *
+ * @example hub.agg.funnelConversion(hub.events(), { groupBy: 'day' })
  */
 export function funnelConversion<R>(
   hub: HubContext,

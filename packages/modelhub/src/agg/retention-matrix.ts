@@ -55,10 +55,6 @@ const DAY = parseTimeFormat('%Y-%m-%d')
  *   entirely, never counted again as a later cohort. To start the data itself later, filter `q`
  *   (e.g. `hub.events({ startDate })`), which moves users' first events.
  *
- * @example hub.agg.retentionMatrix(hub.events(), { timePeriod: 'monthly' }).orderBy(['first_cohort', 'period'])
- * // → [{ first_cohort: '2021-11', period: 0, value: 2 }, { first_cohort: '2021-11', period: 1, value: 1 },
- * //    { first_cohort: '2021-12', period: 0, value: 2 }]
- *
  * Shape (one pass over the events, no join):
  *   select first_cohort, period, count(distinct user_id) as value from (
  *     select user_id, <label of first_moment> as first_cohort, <units between first_moment and moment> as period
@@ -67,6 +63,10 @@ const DAY = parseTimeFormat('%Y-%m-%d')
  *     [where <day of first_moment> >= ?] [and <day of moment> <= ?]) as events
  *   group by first_cohort, period
  *   (percentage: value * 100.0 / max(case when period = 0 then value end) over (partition by first_cohort))
+ *
+ * @example hub.agg.retentionMatrix(hub.events(), { timePeriod: 'monthly' }).orderBy(['first_cohort', 'period'])
+ * // → [{ first_cohort: '2021-11', period: 0, value: 2 }, { first_cohort: '2021-11', period: 1, value: 1 },
+ * //    { first_cohort: '2021-12', period: 0, value: 2 }]
  */
 export function retentionMatrix(
   hub: HubContext,

@@ -35,9 +35,6 @@ const DURATION = '__session_duration'
  * whose events differ in such a column (event_type, application, …) gives one duration per value,
  * from its first to its last event with that value.
  *
- * @example hub.agg.sessionDuration(hub.events(), { groupBy: { timeAggregation: '%Y-%m' }, method: 'sum' })
- * // → [{ time_aggregation: '2021-11', session_duration: 0.005 }, { time_aggregation: '2021-12', session_duration: 0.003 }]
- *
  * Shape: select <keys>, avg(__session_duration) as session_duration from (
  *          select <column keys>, session_id, min(moment) as moment,
  *                 epoch_seconds(max(moment) - min(moment)) as __session_duration
@@ -45,6 +42,9 @@ const DURATION = '__session_duration'
  *        where __session_duration > 0 group by <keys>
  *   (with column keys that may split a session, the session's start is
  *    min(min(moment)) over (partition by session_id) instead)
+ *
+ * @example hub.agg.sessionDuration(hub.events(), { groupBy: { timeAggregation: '%Y-%m' }, method: 'sum' })
+ * // → [{ time_aggregation: '2021-11', session_duration: 0.005 }, { time_aggregation: '2021-12', session_duration: 0.003 }]
  */
 export function sessionDuration<R>(
   hub: HubContext,

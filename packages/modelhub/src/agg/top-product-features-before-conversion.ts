@@ -22,11 +22,11 @@ export type TopProductFeaturesBeforeConversionRow = ProductFeature & { unique_us
  * Conversions are counted over every hit of `q`; only then are the hits filtered on `eventType`.
  * The window columns are computed in a subquery and filtered outside it (no join back).
  *
- * @example hub.agg.topProductFeaturesBeforeConversion(hub.events(), 'quickstart_presses')
- *
  * Shape: … from (select events.*, sum(<conv>) over (partition by session_id order by moment range …) as __conversions_in_time,
  *        sum(<conv>) over (partition by session_id) as __converted from (<q>) as events) as events
  *        where __converted >= 1 and __conversions_in_time = 0 and <types hold eventType> … (as topProductFeatures)
+ *
+ * @example hub.agg.topProductFeaturesBeforeConversion(hub.events(), 'quickstart_presses')
  */
 export function topProductFeaturesBeforeConversion(
   hub: HubContext,

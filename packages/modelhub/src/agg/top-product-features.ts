@@ -39,11 +39,11 @@ export const FEATURE_KEYS = ['application', 'feature_nice_name', 'event_type'] a
  * by application, feature and event type in code-point order, so equal counts come in the same
  * order on every engine and database locale.
  *
- * @example hub.agg.topProductFeatures(hub.events(), { locationStack: (ls) => ls.from({ _type: 'LinkContext' }) })
- *
  * Shape: select * from (select application, feature_nice_name, event_type, count(distinct user_id) as user_id_nunique
  *        from (select <app id>, <nice name>, event_type, user_id from (<q>) as events where <types hold eventType>) as events
  *        group by …) as result where <keys not null> order by user_id_nunique desc, application, feature_nice_name, event_type
+ *
+ * @example hub.agg.topProductFeatures(hub.events(), { locationStack: (ls) => ls.from({ _type: 'LinkContext' }) })
  */
 export function topProductFeatures(
   hub: HubContext,

@@ -8,10 +8,10 @@ import type { GroupBy } from './group-by.ts'
  * `uniqueUsers`: with daily buckets, a session running past midnight counts on both days.
  * Sessions of anonymous users (user_id NULL) count too.
  *
+ * Shape: select <keys>, count(distinct session_id) as unique_sessions from events group by <keys>
+ *
  * @example hub.agg.uniqueSessions(hub.events(), { groupBy: { timeAggregation: '%Y-%m' } })
  * // → [{ time_aggregation: '2021-11', unique_sessions: 3 }, { time_aggregation: '2021-12', unique_sessions: 4 }]
- *
- * Shape: select <keys>, count(distinct session_id) as unique_sessions from events group by <keys>
  */
 export function uniqueSessions<R>(
   hub: HubContext,

@@ -92,8 +92,6 @@ export type NavigationPathRow<O, N extends number, L, B, A, E> = ByColumns<O, B>
  * partition columns, then the position of the path's event in its partition (from the end with
  * `startFromEnd`).
  *
- * @example hub.funnel.navigationPaths(hub.events(), { steps: 3 })
- *
  * Shape: one window pass over the partition, no self-joins:
  *   select <by>, step_1, …, conversion_step from (
  *     select <by>, __step as step_1, lead(__step, 1) over w as step_2, …, lead(__conv, k) over w …,
@@ -101,6 +99,8 @@ export type NavigationPathRow<O, N extends number, L, B, A, E> = ByColumns<O, B>
  *     from (select <by>, <value> as __step, <conversion> as __conv, … from (<q>) offset 0) where __step is not null
  *     window w as (partition by <by> order by <sortBy>, <value>, event_id)
  *   ) where (__offset = 0 or step_2 is not null) [and __offset < nExamples] order by <by>, __offset
+ *
+ * @example hub.funnel.navigationPaths(hub.events(), { steps: 3 })
  */
 export function navigationPaths<R>(
   hub: HubContext,

@@ -81,17 +81,17 @@ const MAX_STEPS = 20
  * Rows: one per group and step, sorted by the group keys, then step; groups without a step-1
  * event have no rows.
  *
- * @example hub.funnel.orderedSteps(hub.events(), {
- *   steps: [{ id: 'Quickstart Guide' }, (eb) => eb('event_type', '=', 'PressEvent')],
- *   conversionWindowSeconds: 3600,
- * })
- *
  * Shape: window passes only (no self-joins), with g = dense_rank() over (partition by user order by moment):
  *   pass p computes, for each step k > p, the earliest moment the chain of steps k-p+1 … k can finish at
  *   from an event's moment: min(case when step_{k-p+1} then <previous pass> end)
  *     over (partition by user order by g range between current row | 1 following and unbounded following);
  *   then per (group, user) the furthest step reached from a step-1 event, and per group count(...) per step,
  *   unpivoted by a cross join with the step numbers (select 1 as step union all select 2 …).
+ *
+ * @example hub.funnel.orderedSteps(hub.events(), {
+ *   steps: [{ id: 'Quickstart Guide' }, (eb) => eb('event_type', '=', 'PressEvent')],
+ *   conversionWindowSeconds: 3600,
+ * })
  */
 export function orderedSteps<R>(
   hub: HubContext,
