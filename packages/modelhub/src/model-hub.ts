@@ -178,7 +178,11 @@ export class ModelHub<DB, const G extends readonly string[] = readonly [], C ext
     return executeWithSignal(this.db as unknown as Kysely<any>, q, options)
   }
 
-  /** The SQL of a query: formatted for this hub's engine, optionally with its parameters inlined. */
+  /**
+   * The SQL of a query: formatted for this hub's engine, optionally with its parameters inlined.
+   *
+   * @example console.log(hub.toSql(hub.agg.uniqueUsers(hub.events()), { inlineParameters: true }))
+   */
   toSql(q: SqlExportable, options: ToSqlOptions = {}): string {
     checkOptions('hub.toSql', options, TO_SQL)
     return toSql(this.engine, q, options)

@@ -56,7 +56,11 @@ export class AggModels<C extends string> {
     return this.#hub
   }
 
-  /** Distinct users per time bucket (or per `groupBy`); NULL users are not counted. */
+  /**
+   * Distinct users per time bucket (or per `groupBy`); NULL users are not counted.
+   *
+   * @example await hub.agg.uniqueUsers(hub.events()).execute() // [{ time_aggregation: '2022-03-01', unique_users: … }, …]
+   */
   uniqueUsers<Q extends Needs<'user_id' | 'moment'>, const G extends GroupBy<Omit<RowOf<Q>, 'user_id'>> = undefined>(
     q: Q,
     options: { readonly groupBy?: G } = {},
@@ -67,7 +71,11 @@ export class AggModels<C extends string> {
 
   // ── more models below: each a method delegating to a function in its own file ──
 
-  /** Distinct sessions per time bucket (or per `groupBy`); a session counts in every bucket it has events in. */
+  /**
+   * Distinct sessions per time bucket (or per `groupBy`); a session counts in every bucket it has events in.
+   *
+   * @example hub.agg.uniqueSessions(hub.events(), { groupBy: null }) // one row: every session in the window
+   */
   uniqueSessions<
     Q extends Needs<'session_id' | 'moment'>,
     const G extends GroupBy<Omit<RowOf<Q>, 'session_id'>> = undefined,
@@ -82,6 +90,8 @@ export class AggModels<C extends string> {
   /**
    * Mean (or total) session duration in seconds per time bucket (or per `groupBy`), bounces left
    * out by default. A session belongs wholly to the time bucket of its first event.
+   *
+   * @example hub.agg.sessionDuration(hub.events(), { groupBy: { timeAggregation: '%Y-%m' }, method: 'sum' })
    */
   sessionDuration<Q extends Needs<'session_id' | 'moment'>, const G extends GroupBy<RowOf<Q>> = undefined>(
     q: Q,
@@ -95,7 +105,11 @@ export class AggModels<C extends string> {
     return sessionDuration(this.hub, q, options)
   }
 
-  /** How many users have N sessions: `{ session_id_nunique: N, user_id_nunique: users }`; anonymous events left out. */
+  /**
+   * How many users have N sessions: `{ session_id_nunique: N, user_id_nunique: users }`; anonymous events left out.
+   *
+   * @example hub.agg.frequency(hub.events()).orderBy('session_id_nunique')
+   */
   frequency<Q extends Needs<'user_id' | 'session_id'>>(q: Q): AggregateQuery<FrequencyRow> {
     return frequency(this.hub, q)
   }
@@ -103,6 +117,8 @@ export class AggModels<C extends string> {
   /**
    * Retention in long form: distinct users per cohort (period of their first event) and period
    * since then; pivot with `toMatrix(rows)`. `eventType` needs an `event_type` column.
+   *
+   * @example toMatrix(await hub.agg.retentionMatrix(hub.events(), { timePeriod: 'monthly' }).execute())
    */
   retentionMatrix<Q extends Needs<'user_id' | 'moment'>>(
     q: Q,
@@ -118,6 +134,8 @@ export class AggModels<C extends string> {
    * The features used most: distinct users per application, feature nice name and event type,
    * for events whose type stack holds `eventType` (default 'InteractiveEvent'). Needs the
    * `application` column (`globalContexts: ['application']`). Largest count first, ties by key.
+   *
+   * @example hub.agg.topProductFeatures(hub.events()).limit(10)
    */
   topProductFeatures<Q extends WithApplication<'user_id' | 'event_type' | 'stack_event_types' | 'location_stack'>>(
     q: Q,
@@ -130,6 +148,8 @@ export class AggModels<C extends string> {
   /**
    * {@link topProductFeatures} over the hits of converting sessions strictly before their first
    * conversion (hits at the conversion's moment excluded); the count is `unique_users`.
+   *
+   * @example hub.agg.topProductFeaturesBeforeConversion(hub.events(), 'quickstart_presses')
    */
   topProductFeaturesBeforeConversion<
     Q extends WithApplication<
@@ -148,6 +168,8 @@ export class AggModels<C extends string> {
    * The last location of each user (or `groupBy` group), counted: `value_counts`, or with
    * `percentage: true` the share of groups ×100 as `percentage`. Ties on the last moment go to
    * the greater event_id.
+   *
+   * @example hub.agg.dropOffLocations(hub.events(), { percentage: true })
    */
   dropOffLocations<
     Q extends Needs<'user_id' | 'moment' | 'event_id' | 'location_stack'>,
@@ -162,6 +184,8 @@ export class AggModels<C extends string> {
    * Objectiv's funnel conversion: per location (and `groupBy` keys; none by default) the users
    * who reached it, those who went on to another location, and the step and full conversion
    * rates and drop-off share (3 decimals).
+   *
+   * @example hub.agg.funnelConversion(hub.events(), { groupBy: 'day' })
    */
   funnelConversion<
     Q extends Needs<'user_id' | 'moment' | 'event_id' | 'location_stack'>,
