@@ -32,6 +32,10 @@ const sourceDirs = ['packages', 'packages/dialects']
 
 const started = performance.now()
 const examples = sourceFiles().flatMap((file) => examplesIn(file, readFileSync(file, 'utf8')))
+const empty = examples.filter((e) => e.lines.every((l) => l.text.trim() === ''))
+for (const e of empty) console.error(`${relative(root, e.file)}: an @example without code`)
+if (examples.length === 0) console.error('no @example found under packages/*/src: is the search broken?')
+if (examples.length === 0 || empty.length > 0) process.exit(1)
 const options = compilerOptions()
 const namesProgram = ts.createProgram([preamble, ...new Set(examples.map((e) => e.file))], options)
 const exportsOf = exportNames(namesProgram)
