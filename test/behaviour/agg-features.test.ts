@@ -23,7 +23,12 @@ describeEachEngine(
   'agg.topProductFeatures, topProductFeaturesBeforeConversion, dropOffLocations',
   (ctx) => {
     const hub = (options: { table?: string; identityResolution?: string } = {}) =>
-      new ModelHub(ctx.db, { engine: ctx.engine, globalContexts: ['application'], ...options })
+      new ModelHub(ctx.db, {
+        engine: ctx.engine,
+        globalContexts: ['application'],
+        sessionIds: 'sequential',
+        ...options,
+      })
 
     it('counts users per application, feature and event type (docs/semantics.md §S7.4 default call)', async () => {
       const h = hub()

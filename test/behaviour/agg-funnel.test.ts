@@ -26,7 +26,12 @@ describeEachEngine(
   'agg.funnelConversion',
   (ctx) => {
     const hub = (options: { table?: string; identityResolution?: string } = {}) =>
-      new ModelHub(ctx.db, { engine: ctx.engine, globalContexts: ['application'], ...options })
+      new ModelHub(ctx.db, {
+        engine: ctx.engine,
+        globalContexts: ['application'],
+        sessionIds: 'sequential',
+        ...options,
+      })
     /** Objectiv's test location: the first 7 characters of the lower-cased nice name. */
     const short = (h: ReturnType<typeof hub>) =>
       h

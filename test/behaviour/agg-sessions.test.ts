@@ -25,6 +25,7 @@ describeEachEngine(
     const hub = (timeAggregation?: string, table?: string) =>
       new ModelHub(ctx.db, {
         engine: ctx.engine,
+        sessionIds: 'sequential', // the tests name Objectiv's session numbers (BigQuery's default is 'daily')
         ...(timeAggregation ? { timeAggregation } : {}),
         ...(table ? { table } : {}),
       })

@@ -8,7 +8,11 @@ describeEachEngine(
   'agg.uniqueUsers',
   (ctx) => {
     const hub = (timeAggregation?: string) =>
-      new ModelHub(ctx.db, { engine: ctx.engine, ...(timeAggregation ? { timeAggregation } : {}) })
+      new ModelHub(ctx.db, {
+        engine: ctx.engine,
+        sessionIds: 'sequential',
+        ...(timeAggregation ? { timeAggregation } : {}),
+      })
 
     it('counts distinct users per time bucket (docs/semantics.md §S7.4)', async () => {
       const h = hub()

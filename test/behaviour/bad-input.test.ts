@@ -78,6 +78,11 @@ for (const [name, open] of ENGINES) {
         ),
       )
       expect(() => hub({ sessionGapSeconds: Number.NaN })).toThrow(/option "sessionGapSeconds"/)
+      expect(() => hub({ sessionIds: 'global' as never })).toThrow(
+        new ModelHubOptionError(
+          'Invalid model hub options: option "sessionIds": expected "sequential" (1, 2, 3… over the selection, as Objectiv numbers them) or "daily" (the UTC day × 10⁹ + the number within the day; scales on BigQuery)',
+        ),
+      )
       expect(() =>
         hub().funnel.orderedSteps(hub().events(), {
           steps: [{ _type: 'LinkContext' }],

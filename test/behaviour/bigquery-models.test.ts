@@ -85,7 +85,8 @@ for (const [fixture, data, window] of FIXTURES)
           })
           .addConversionEvent({ name: 'main', locationStack: (ls) => ls.from({ id: 'main' }) })
       return [
-        setup(new ModelHub(pg, { table: 'data', globalContexts: ['application'], ...options })),
+        // Postgres numbers sessions as BigQuery does by default ('daily'), so session_id compares too.
+        setup(new ModelHub(pg, { table: 'data', globalContexts: ['application'], sessionIds: 'daily', ...options })),
         setup(new ModelHub(bq, { table: 'data', globalContexts: ['application'], ...options, engine: bigquery })),
       ] as const
     }

@@ -47,7 +47,9 @@ describe('the snowplow layout on bigquery(zetasql) equals the objectiv layout on
   })
 
   it('events(): the same rows, one per event_id, the earliest collected', async () => {
-    const expected = await new ModelHub(pg, { table: 'stripped', globalContexts: CONTEXTS }).events().execute()
+    const expected = await new ModelHub(pg, { table: 'stripped', globalContexts: CONTEXTS, sessionIds: 'daily' })
+      .events()
+      .execute()
     const rows: any[] = await snowplow({ globalContexts: CONTEXTS }).events().execute()
     expect(rows).toHaveLength(12)
     expect(rows.map((r) => r.event_type)).toEqual(Array(12).fill('ClickEvent'))
@@ -61,7 +63,9 @@ describe('the snowplow layout on bigquery(zetasql) equals the objectiv layout on
   it('events() with identity resolution and a date window', async () => {
     const options = { identityResolution: 'email', globalContexts: CONTEXTS, sessionGapSeconds: 180 }
     const window = { startDate: '2021-11-30', endDate: '2021-12-02' }
-    const expected = await new ModelHub(pg, { table: 'stripped', ...options }).events(window).execute()
+    const expected = await new ModelHub(pg, { table: 'stripped', sessionIds: 'daily', ...options })
+      .events(window)
+      .execute()
     const rows = await snowplow(options).events(window).execute()
     expect(rows).toHaveLength(9)
     expect(normalized(rows)).toEqual(normalized(expected))

@@ -7,7 +7,8 @@ import { describeEachEngine } from '../support/engines.ts'
 describeEachEngine(
   'hub.divide',
   (ctx) => {
-    const hub = () => new ModelHub(ctx.db, { engine: ctx.engine, timeAggregation: '%Y-%m-%d' })
+    const hub = () =>
+      new ModelHub(ctx.db, { engine: ctx.engine, timeAggregation: '%Y-%m-%d', sessionIds: 'sequential' })
     const newUsers = (h: ReturnType<typeof hub>) => h.map.isNewUser(h.events()).where('is_new_user', '=', true)
 
     it("gives the notebook's new-user share, NULL where the numerator has no row (docs/semantics.md §S7.6)", async () => {

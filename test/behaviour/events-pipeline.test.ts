@@ -55,8 +55,9 @@ const TABLES = {
 describeEachEngine(
   'events() pipeline',
   (ctx) => {
+    // Objectiv's numbering on every engine (BigQuery's default, 'daily', is tested below).
     const hub = (options: ConstructorParameters<typeof ModelHub>[1] = {}) =>
-      new ModelHub(ctx.db, { engine: ctx.engine, ...options })
+      new ModelHub(ctx.db, { engine: ctx.engine, sessionIds: 'sequential', ...options })
     const byEvent = <R extends { event_id: string }>(rows: R[]) =>
       [...rows].sort((a, b) => a.event_id.localeCompare(b.event_id))
 
@@ -197,6 +198,35 @@ describeEachEngine(
       const inferred = new ModelHub(ctx.db)
       expect(inferred.engine).toBe(ctx.engine)
       expect((await inferred.events().execute()).length).toBe(12)
+    })
+
+    it("numbers sessions by day with sessionIds: 'daily' (BigQuery's default): same sessions, same order", async () => {
+      expect(new ModelHub(ctx.db).settings.sessionIds).toBe(ctx.engine.name === 'bigquery' ? 'daily' : 'sequential')
+      for (const table of ['data', 'synthetic', 'edges', 'identity_data']) {
+        const options = { table, sessionGapSeconds: 180, identityResolution: 'email' } as const
+        const daily = byEvent(
+          await hub({ ...options, sessionIds: 'daily' })
+            .events()
+            .execute(),
+        )
+        const sequential = byEvent(await hub(options).events().execute())
+        expect(daily.map(({ session_id, ...rest }) => rest)).toEqual(sequential.map(({ session_id, ...rest }) => rest))
+        // The session's first event's UTC day × 10⁹ + its number among that day's sessions, from 1.
+        const firsts = sequential.filter((r) => r.session_hit_number === 1).sort((a, b) => a.session_id - b.session_id)
+        const expected = new Map<number, number>()
+        for (const [i, first] of firsts.entries()) {
+          const day = Math.floor(first.moment.getTime() / 86_400_000)
+          const before = firsts.slice(0, i).filter((f) => Math.floor(f.moment.getTime() / 86_400_000) === day).length
+          expected.set(first.session_id, day * 1e9 + before + 1)
+        }
+        expect(daily.map((r) => r.session_id)).toEqual(sequential.map((r) => expected.get(r.session_id)))
+      }
+      const [first] = await hub({ sessionIds: 'daily' })
+        .events()
+        .where('session_hit_number', '=', 1)
+        .orderBy('session_id')
+        .execute()
+      expect(first?.session_id).toBe(18_960_000_000_001) // 2021-11-29 is day 18960 since 1970-01-01
     })
 
     it('returns no rows for an empty table, and a NULL stack as NULL', async () => {

@@ -38,7 +38,7 @@ for (const [fixture, data] of FIXTURES)
         h.addConversionEvent({ name: 'main', locationStack: (ls) => ls.from({ id: 'main' }) })
       return [
         setup(new ModelHub(pg, { table: 'data' })),
-        setup(new ModelHub(bq, { table: 'data', engine: bigquery })),
+        setup(new ModelHub(bq, { table: 'data', engine: bigquery, sessionIds: 'sequential' })),
       ] as const
     }
 

@@ -19,7 +19,8 @@ const stepsOf = (row: Record<string, unknown>, prefix = 'location_stack') =>
 describeEachEngine(
   'funnel.navigationPaths',
   (ctx) => {
-    const hub = () => new ModelHub(ctx.db, { engine: ctx.engine, globalContexts: ['application'] })
+    const hub = () =>
+      new ModelHub(ctx.db, { engine: ctx.engine, globalContexts: ['application'], sessionIds: 'sequential' })
 
     it('slides a window of 4 steps over all events, ties broken by name (docs/semantics.md §S7.5 ungrouped)', async () => {
       const rows = await hub().funnel.navigationPaths(hub().events(), { steps: 4, by: null }).execute()

@@ -19,7 +19,12 @@ describeEachEngine('models against the plain TypeScript reference, on generated 
     const table = `generated_${++tables}`
     const rows = [...generateSampleEvents({ events, seed })]
     await ctx.addTables({ [table]: dataTable(rows) })
-    const hub = new ModelHub(ctx.db, { table, timeAggregation: DAY, sessionGapSeconds }).addConversionEvent({
+    const hub = new ModelHub(ctx.db, {
+      table,
+      timeAggregation: DAY,
+      sessionGapSeconds,
+      sessionIds: 'sequential',
+    }).addConversionEvent({
       name: 'quickstart',
       locationStack: (ls) => ls.from(QUICKSTART),
       eventType: 'PressEvent',

@@ -11,7 +11,11 @@ describeEachEngine(
   'the modelhub-basics notebook on the Objectiv test data',
   (ctx) => {
     const notebook = () => {
-      const hub = new ModelHub(ctx.db, { engine: ctx.engine, timeAggregation: '%Y-%m-%d' }).addConversionEvent({
+      const hub = new ModelHub(ctx.db, {
+        engine: ctx.engine,
+        timeAggregation: '%Y-%m-%d',
+        sessionIds: 'sequential',
+      }).addConversionEvent({
         name: 'github',
         locationStack: (ls) => ls.from({ id: 'cta-repo-button', _type: 'LinkContext' }),
         eventType: 'ClickEvent',

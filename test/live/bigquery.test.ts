@@ -52,7 +52,7 @@ describe(`live BigQuery [${project}.${dataset}]`, () => {
 
   const hubs = () =>
     [
-      new ModelHub(pg, { table: 'data', globalContexts: ['application'] }),
+      new ModelHub(pg, { table: 'data', globalContexts: ['application'], sessionIds: 'daily' }),
       new ModelHub(bq, { table, globalContexts: ['application'] }),
     ].map((h) =>
       h.addConversionEvent({

@@ -15,6 +15,17 @@ export type CalendarUnit = 'day' | 'week' | 'month' | 'year'
 export const CALENDAR_UNITS: readonly CalendarUnit[] = ['day', 'week', 'month', 'year']
 
 /**
+ * How `session_id` numbers sessions (docs/semantics.md §S2.1):
+ * - 'sequential': 1, 2, 3… over the whole selection in order of each session's first event, as
+ *   Objectiv does. It takes one window over every event with no PARTITION BY.
+ * - 'daily': the UTC day of the session's first event (days since 1970-01-01) × 10⁹ + the session's
+ *   number within that day. Still unique and in the same order, from windows partitioned by day.
+ */
+export type SessionIds = 'sequential' | 'daily'
+
+export const SESSION_IDS: readonly SessionIds[] = ['sequential', 'daily']
+
+/**
  * Everything whose SQL differs between databases. Models and operators build SQL only through
  * an engine, so one model compiles for every engine; each engine has the same signatures.
  *
@@ -23,6 +34,12 @@ export const CALENDAR_UNITS: readonly CalendarUnit[] = ['day', 'week', 'month', 
  */
 export interface Engine {
   readonly name: string
+  /**
+   * The session numbering a hub uses unless told otherwise: 'sequential' where one sort of every
+   * event is affordable (a single server), 'daily' where a window without PARTITION BY runs on one
+   * worker and fails at scale (BigQuery).
+   */
+  readonly sessionIds: SessionIds
 
   /**
    * The one audited way a string becomes SQL text: a complete, quoted string literal. Rejects
@@ -96,6 +113,8 @@ export interface Engine {
   dayStart(day: string): RawBuilder<Date>
   /** The UTC calendar day holding a timestamp, as a date. */
   dayOf(timestamp: Expression<unknown>): RawBuilder<string>
+  /** The UTC calendar day holding a timestamp, as whole days since 1970-01-01 (an integer). */
+  epochDay(timestamp: Expression<unknown>): RawBuilder<number>
   /**
    * Field `field` of the first record of a REPEATED RECORD (`ARRAY<STRUCT>`) column, as Snowplow's
    * BigQuery loader writes contexts; NULL when the array is empty or NULL. Engines without such

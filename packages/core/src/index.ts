@@ -11,7 +11,15 @@ export {
   StatementTimeoutError,
   TableNotFoundError,
 } from './database-errors.ts'
-export { CALENDAR_UNITS, type CalendarUnit, type Engine, type SliceEnd, type SliceStart } from './engine.ts'
+export {
+  CALENDAR_UNITS,
+  type CalendarUnit,
+  type Engine,
+  SESSION_IDS,
+  type SessionIds,
+  type SliceEnd,
+  type SliceStart,
+} from './engine.ts'
 export { engineOf, rememberEngine } from './engine-registry.ts'
 export { invalid, ModelHubInputError } from './errors.ts'
 export { type GlobalContext, GlobalContexts, globalContexts } from './global-contexts.ts'

@@ -6,6 +6,7 @@ import {
   type LocationContext,
   type LocationStack,
   locationStack,
+  type SessionIds,
 } from '@kysely-modelhub/core'
 import type { Expression, Kysely, SelectQueryBuilder } from 'kysely'
 import { AggModels } from './agg/agg-models.ts'
@@ -62,9 +63,11 @@ export class ModelHub<DB, const G extends readonly string[] = readonly [], C ext
     return new MlModels<C>(this.context)
   }
   readonly #conversions: ReadonlyMap<string, ConversionEvent>
-  readonly settings: Readonly<Omit<ModelHubSettings, 'table' | 'globalContexts'>> & {
+  readonly settings: Readonly<Omit<ModelHubSettings, 'table' | 'globalContexts' | 'sessionIds'>> & {
     readonly table: string
     readonly globalContexts: G
+    /** The option given, else the engine's safe default (Engine.sessionIds). */
+    readonly sessionIds: SessionIds
   }
 
   constructor(
@@ -80,6 +83,7 @@ export class ModelHub<DB, const G extends readonly string[] = readonly [], C ext
       ...settings,
       table: checkTableName(settings.table ?? (engine.name === 'bigquery' ? 'events' : 'data'), engine),
       globalContexts: settings.globalContexts as unknown as G,
+      sessionIds: settings.sessionIds ?? engine.sessionIds,
     })
     this.#options = options
     this.#conversions = conversions ?? new Map()

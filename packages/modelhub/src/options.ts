@@ -1,4 +1,4 @@
-import { type Engine, parseTimeFormat } from '@kysely-modelhub/core'
+import { type Engine, parseTimeFormat, SESSION_IDS, type SessionIds } from '@kysely-modelhub/core'
 import { z } from 'zod'
 
 /** Columns of the events() source; a global context may not take one of these names. */
@@ -49,6 +49,12 @@ export const modelHubOptionsSchema = z
       .int('expected a whole number of seconds')
       .nonnegative('expected 0 or more seconds')
       .default(1800),
+    sessionIds: z
+      .enum(SESSION_IDS as [SessionIds, ...SessionIds[]], {
+        message:
+          'expected "sequential" (1, 2, 3… over the selection, as Objectiv numbers them) or "daily" (the UTC day × 10⁹ + the number within the day; scales on BigQuery)',
+      })
+      .optional(),
     identityResolution: z.string().min(1, 'expected the id of an IdentityContext, e.g. "email"').optional(),
     anonymizeUnidentifiedUsers: z.boolean().default(true),
     layout: z

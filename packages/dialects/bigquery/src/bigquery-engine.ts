@@ -82,6 +82,8 @@ const jsonText = (json: Expression<unknown>) =>
  */
 export const bigquery: Engine = {
   name: 'bigquery',
+  // A window with no PARTITION BY runs on one worker: "Resources exceeded" on a large table.
+  sessionIds: 'daily',
 
   quoteString: quoteBigQueryString,
 
@@ -165,6 +167,8 @@ export const bigquery: Engine = {
   dayStart: (day) => sql<Date>`timestamp(cast(${day} as date), 'UTC')`,
 
   dayOf: (timestamp) => sql<string>`date(${timestamp}, 'UTC')`,
+
+  epochDay: (timestamp) => sql<number>`unix_date(date(${timestamp}, 'UTC'))`,
 
   firstRecordField: (records, field) => sql`${records}[safe_offset(0)].${sql.id(field)}`,
 

@@ -104,6 +104,7 @@ const CONTEXT_LABEL = (() => {
 /** Postgres (and PGlite): JSON as jsonb, time buckets with to_char, all timestamps read as UTC. */
 export const postgres: Engine = {
   name: 'postgres',
+  sessionIds: 'sequential',
 
   quoteString: quotePostgresString,
 
@@ -189,6 +190,9 @@ export const postgres: Engine = {
   dayStart: (day) => sql<Date>`${day}::date::timestamp`,
 
   dayOf: (timestamp) => sql<string>`(${utc(timestamp)})::date`,
+
+  // int8: the day × 10⁹ of sessionIds 'daily' would overflow int4.
+  epochDay: (timestamp) => sql<number>`((${utc(timestamp)})::date - date '1970-01-01')::int8`,
 
   firstRecordField: () => {
     throw noRecords()

@@ -1,4 +1,4 @@
-import type { Engine } from '@kysely-modelhub/core'
+import type { Engine, SessionIds } from '@kysely-modelhub/core'
 import type { Kysely, SelectQueryBuilder } from 'kysely'
 import { extractEvents } from './extract.ts'
 import { extractSnowplowEvents } from './extract-snowplow.ts'
@@ -10,6 +10,7 @@ export interface PipelineOptions {
   readonly table: string
   readonly globalContexts: readonly string[]
   readonly sessionGapSeconds: number
+  readonly sessionIds: SessionIds
   readonly identityResolution?: string
   readonly anonymizeUnidentifiedUsers: boolean
   readonly startDate?: string
@@ -43,6 +44,7 @@ export function eventsPipeline(
   const sessionized = sessionize(db, engine, identified, {
     columns,
     sessionGapSeconds: options.sessionGapSeconds,
+    sessionIds: options.sessionIds,
     anonymize: resolving && options.anonymizeUnidentifiedUsers,
   })
   return typedOutput(db, engine, sessionized, options.globalContexts)

@@ -1,4 +1,4 @@
-import { type Engine, windowed } from '@kysely-modelhub/core'
+import { type Engine, type SessionIds, windowed } from '@kysely-modelhub/core'
 import { type Kysely, type SelectQueryBuilder, sql } from 'kysely'
 import { SESSION_USER, USER_SESSION } from './session-keys.ts'
 
@@ -6,6 +6,8 @@ export interface SessionizeOptions {
   /** Columns passed through unchanged (besides user_id). */
   readonly columns: readonly string[]
   readonly sessionGapSeconds: number
+  /** How session_id numbers sessions (core's SessionIds). */
+  readonly sessionIds: SessionIds
   /** Set user_id to NULL, after sessionization, where the `identity` column is NULL. */
   readonly anonymize: boolean
 }
@@ -13,6 +15,8 @@ export interface SessionizeOptions {
 const byUser = ['user_id'] as const
 const chronological = ['moment', 'event_id'] as const
 const runningRows = { kind: 'rows', start: 'unbounded preceding' } as const
+/** 'daily' ids: the day's number times this, plus the session's number within the day. */
+const SESSIONS_PER_DAY = 1_000_000_000
 
 /**
  * Objectiv's sessions in three window passes. An event starts a session when it is the user's
@@ -20,9 +24,12 @@ const runningRows = { kind: 'rows', start: 'unbounded preceding' } as const
  * it stays in the session); events are ordered by (moment, event_id) everywhere.
  *
  * 1. per user: is_start (from lag(moment)) and user_hit (row_number)
- * 2. over all events chronologically: start_number, the running count of session starts
+ * 2. start_number on each session start, increasing with (moment, event_id):
+ *    'sequential': the running count of session starts over all events (a window with no
+ *    PARTITION BY: one sort of every event, on one worker);
+ *    'daily': epoch day × 10⁹ + the running count of starts within the day (partitioned by day)
  * 3. per user: session_id = latest start_number so far (so sessions are numbered by their first
- *    event's (moment, event_id), from 1), session_hit_number = user_hit - the start's user_hit + 1
+ *    event's (moment, event_id)), session_hit_number = user_hit - the start's user_hit + 1
  *
  * Two more columns, which events() does not select, name each session without the global pass:
  * SESSION_USER (the user before anonymization) and USER_SESSION (1 for the user's first session,
@@ -55,6 +62,7 @@ export function sessionize(
         windowed(eb, sql<number>`row_number()`, { partitionBy: [...byUser], orderBy: [...chronological] }).as(
           'user_hit',
         ),
+        ...(options.sessionIds === 'daily' ? [engine.epochDay(eb.ref('moment')).as('start_day')] : []),
       ]
     })
   const perUser = { partitionBy: [...byUser], orderBy: [...chronological], frame: runningRows }
@@ -63,10 +71,12 @@ export function sessionize(
     .selectAll('starts')
     .select((eb) => {
       const starting = sql`case when ${eb.ref('is_start')} then 1 else 0 end`
+      const startNumber =
+        options.sessionIds === 'daily'
+          ? sql`${eb.ref('start_day')} * ${sql.lit(SESSIONS_PER_DAY)} + ${windowed(eb, sql`sum(${starting})`, { partitionBy: ['start_day'], orderBy: [...chronological], frame: runningRows })}`
+          : windowed(eb, sql`sum(${starting})`, { orderBy: [...chronological], frame: runningRows })
       return [
-        sql<number>`case when ${eb.ref('is_start')} then ${windowed(eb, sql`sum(${starting})`, { orderBy: [...chronological], frame: runningRows })} end`.as(
-          'start_number',
-        ),
+        sql<number>`case when ${eb.ref('is_start')} then ${startNumber} end`.as('start_number'),
         windowed(eb, sql<number>`sum(${starting})`, perUser).as(USER_SESSION),
       ]
     })
