@@ -5,10 +5,23 @@ export type { DropOffLocationsOptions, DropOffLocationsRow } from './agg/drop-of
 export type { FrequencyRow } from './agg/frequency.ts'
 export type { FunnelConversionOptions, FunnelConversionRow } from './agg/funnel-conversion.ts'
 export type { GroupBy, GroupByItem, GroupKeys } from './agg/group-by.ts'
+export {
+  LIFECYCLE_STATUSES,
+  type LifecycleOptions,
+  type LifecyclePeriod,
+  type LifecycleRow,
+  type LifecycleStatus,
+} from './agg/lifecycle.ts'
 export type { LocationOption } from './agg/location-option.ts'
 export type { RetentionMatrixOptions, RetentionRow, RetentionTimePeriod } from './agg/retention-matrix.ts'
 export { type RetentionMatrixRow, toMatrix } from './agg/retention-to-matrix.ts'
 export type { SessionDurationMethod } from './agg/session-duration.ts'
+export type {
+  StickinessInterval,
+  StickinessKeys,
+  StickinessOptions,
+  StickinessRow,
+} from './agg/stickiness.ts'
 export type {
   ProductFeature,
   TopProductFeaturesOptions,

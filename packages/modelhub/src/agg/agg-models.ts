@@ -1,9 +1,12 @@
+import { invalid } from '@kysely-modelhub/core'
 import {
   DROP_OFF_LOCATIONS,
   FUNNEL_CONVERSION,
   GROUPED,
+  LIFECYCLE,
   RETENTION_MATRIX,
   SESSION_DURATION,
+  STICKINESS,
   TOP_PRODUCT_FEATURES,
 } from '../checks/model-option-checks.ts'
 import { checkOptions } from '../checks/model-options.ts'
@@ -20,8 +23,10 @@ import {
   funnelConversion,
 } from './funnel-conversion.ts'
 import type { GroupBy, GroupKeys } from './group-by.ts'
+import { type LifecycleOptions, type LifecycleRow, lifecycle } from './lifecycle.ts'
 import { type RetentionMatrixOptions, type RetentionRow, retentionMatrix } from './retention-matrix.ts'
 import { type SessionDurationMethod, sessionDuration } from './session-duration.ts'
+import { type StickinessInterval, type StickinessKeys, type StickinessRow, stickiness } from './stickiness.ts'
 import {
   type TopProductFeaturesOptions,
   type TopProductFeaturesRow,
@@ -128,6 +133,36 @@ export class AggModels<C extends string> {
   ): AggregateQuery<RetentionRow> {
     checkOptions('hub.agg.retentionMatrix', options, RETENTION_MATRIX)
     return retentionMatrix(this.hub, q, options)
+  }
+
+  /**
+   * Lifecycle per period: users `new`, `returning`, `resurrecting` and `dormant` (docs/semantics.md §S13);
+   * one row per period (first to last with activity) and status, `users` never negative.
+   *
+   * @example hub.agg.lifecycle(hub.events(), { period: 'weekly' }).orderBy(['period', 'status'])
+   */
+  lifecycle<Q extends Needs<'user_id' | 'moment'>>(q: Q, options: LifecycleOptions = {}): AggregateQuery<LifecycleRow> {
+    checkOptions('hub.agg.lifecycle', options, LIFECYCLE)
+    return lifecycle(this.hub, q, options)
+  }
+
+  /**
+   * Stickiness: how many users were active on exactly N distinct days, weeks or months
+   * (`intervals_active`), per `groupBy` keys if given (none by default).
+   *
+   * @example hub.agg.stickiness(hub.events(), { interval: 'day' }).orderBy('intervals_active')
+   */
+  stickiness<
+    Q extends Needs<'user_id' | 'moment'>,
+    const G extends GroupBy<Omit<RowOf<Q>, 'user_id' | 'moment'>> = undefined,
+  >(
+    q: Q,
+    options: { readonly interval: StickinessInterval; readonly groupBy?: G },
+  ): AggregateQuery<StickinessKeys<RowOf<Q>, G> & StickinessRow> {
+    checkOptions('hub.agg.stickiness', options, STICKINESS)
+    if (options === undefined)
+      invalid('hub.agg.stickiness options', options, 'expected { interval: "day" | "week" | "month" }')
+    return stickiness(this.hub, q, options.interval, options.groupBy)
   }
 
   /**

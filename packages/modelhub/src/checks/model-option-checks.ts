@@ -1,7 +1,9 @@
 import type { DropOffLocationsOptions } from '../agg/drop-off-locations.ts'
 import type { FunnelConversionOptions } from '../agg/funnel-conversion.ts'
+import type { LifecycleOptions } from '../agg/lifecycle.ts'
 import type { RetentionMatrixOptions } from '../agg/retention-matrix.ts'
 import type { SessionDurationOptions } from '../agg/session-duration.ts'
+import type { StickinessOptions } from '../agg/stickiness.ts'
 import type { TopProductFeaturesOptions } from '../agg/top-product-features.ts'
 import type { ExecuteOptions } from '../execute-with-signal.ts'
 import type { NavigationPathsOptions } from '../funnel/navigation-paths.ts'
@@ -43,6 +45,10 @@ export const RETENTION_MATRIX: OptionChecks<RetentionMatrixOptions> = {
   endDate: null,
   percentage: null,
 }
+
+export const LIFECYCLE: OptionChecks<LifecycleOptions> = { period: null }
+
+export const STICKINESS: OptionChecks<StickinessOptions> = { interval: null, groupBy: null }
 
 export const TOP_PRODUCT_FEATURES: OptionChecks<TopProductFeaturesOptions<any>> = {
   locationStack: null,

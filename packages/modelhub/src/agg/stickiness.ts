@@ -1,0 +1,83 @@
+import { type CalendarUnit, invalid } from '@kysely-modelhub/core'
+import { expressionBuilder, type SelectQueryBuilder, sql } from 'kysely'
+import type { HubContext } from '../hub-context.ts'
+import { typedResult } from '../typed-result.ts'
+import type { AggregateQuery } from './aggregate-query.ts'
+import { type GroupBy, type GroupKeys, groupKeys } from './group-by.ts'
+
+/** The calendar interval whose distinct occurrences stickiness counts. */
+export type StickinessInterval = 'day' | 'week' | 'month'
+
+/** How many users were active on exactly `intervals_active` distinct intervals. */
+export interface StickinessRow {
+  intervals_active: number
+  users: number
+}
+
+export interface StickinessOptions<G = GroupBy<any>> {
+  /** The interval counted: 'day', 'week' (Monday-start) or 'month', in UTC. */
+  readonly interval: StickinessInterval
+  /** Keys to count per (a column, a `{ timeAggregation }` bucket, or an array); none by default. */
+  readonly groupBy?: G
+}
+
+/** The key columns of a stickiness row: none without groupBy, else like the other agg models. */
+export type StickinessKeys<O, G> = GroupKeys<O, [G] extends [undefined] ? null : G>
+
+const INTERVALS: Readonly<Record<StickinessInterval, CalendarUnit>> = { day: 'day', week: 'week', month: 'month' }
+
+/**
+ * Stickiness: per number N, how many users were active on exactly N distinct calendar intervals
+ * (UTC days, Monday-start weeks or months) within the events of `q`; with `groupBy`, per group
+ * (a user with events in two groups counts in both, with the intervals of each). No groupBy
+ * means no keys (not the hub's time bucket). Anonymous events never count (docs/semantics.md §S13).
+ *
+ * Shape (two aggregates, no join):
+ *   select <keys>, intervals_active, count(*) as users from (
+ *     select <keys>, user_id, count(distinct <start of moment's interval>) as intervals_active
+ *     from events where user_id is not null group by <keys>, user_id) as users
+ *   group by <keys>, intervals_active
+ */
+export function stickiness<R = StickinessRow>(
+  hub: HubContext,
+  q: SelectQueryBuilder<any, any, any>,
+  interval: unknown,
+  groupBy: GroupBy<any>,
+): AggregateQuery<R> {
+  if (typeof interval !== 'string' || !Object.hasOwn(INTERVALS, interval)) {
+    return invalid(
+      'interval',
+      interval,
+      `expected one of ${Object.keys(INTERVALS)
+        .map((i) => `"${i}"`)
+        .join(', ')}`,
+    )
+  }
+  const unit = INTERVALS[interval as StickinessInterval]
+  const { engine } = hub
+  const keysOf = (eb: Parameters<typeof groupKeys>[1]) =>
+    groupKeys(hub, eb, groupBy === undefined ? null : groupBy, ['user_id', 'moment'])
+
+  const perUser = hub.db
+    .selectFrom(q.as('events'))
+    .select((eb) => [
+      ...keysOf(eb).map((key) => eb.parens(engine.groupKey(key.expression).select).as(key.name)),
+      sql<number>`count(distinct ${engine.truncateTime(eb.ref('moment'), unit)})`.as('intervals_active'),
+    ])
+    .where('user_id', 'is not', null)
+    .groupBy((eb) => [eb.ref('user_id'), ...keysOf(eb).flatMap((key) => engine.groupKey(key.expression).groupBy)])
+
+  const names = keysOf(expressionBuilder<any, 'events'>()).map((key) => key.name)
+  const counted = hub.db
+    .selectFrom(perUser.as('users'))
+    .select((eb) => [
+      ...names.map((name) => eb.parens(engine.groupKey(eb.ref(name)).select).as(name)),
+      eb.ref('intervals_active').as('intervals_active'),
+      sql<number>`count(*)`.as('users'),
+    ])
+    .groupBy((eb) => [eb.ref('intervals_active'), ...names.flatMap((name) => engine.groupKey(eb.ref(name)).groupBy)])
+  return typedResult(hub, counted, {
+    intervals_active: 'number',
+    users: 'number',
+  }) as unknown as AggregateQuery<R>
+}
