@@ -98,6 +98,23 @@ describeEachEngine('models against the plain TypeScript reference, on generated 
     )
   })
 
+  it('lifecycles and stickiness equal the reference (docs/semantics.md §S13)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 2 ** 30 }), fc.integer({ min: 50, max: 600 }), async (seed, size) => {
+        const { hub, reference } = await dataset(seed, size)
+        for (const period of ['daily', 'weekly', 'monthly'] as const) {
+          const rows = await hub.agg.lifecycle(hub.events(), { period }).orderBy('period').orderBy('status').execute()
+          expect(rows).toEqual(ref.lifecycle(reference, period))
+        }
+        for (const interval of ['day', 'week', 'month'] as const) {
+          const rows = await hub.agg.stickiness(hub.events(), { interval }).orderBy('intervals_active').execute()
+          expect(rows).toEqual(ref.stickiness(reference, interval))
+        }
+      }),
+      RUNS,
+    )
+  })
+
   it("runs the notebook's flow on generated data: new-user share and presses before converting", async () => {
     const { hub, reference } = await dataset(7, 1500)
     const share = await hub

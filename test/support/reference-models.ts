@@ -170,3 +170,58 @@ export function retentionMatrix(
     })
     .sort((a, b) => (a.first_cohort < b.first_cohort ? -1 : a.first_cohort > b.first_cohort ? 1 : a.period - b.period))
 }
+
+/**
+ * Lifecycle per calendar period (docs/semantics.md §S13): for each period with activity, in order,
+ * the users new (first period ever), returning (also in the previous period), resurrecting
+ * (active before, not in the previous period) and dormant (in the previous period, not this one).
+ */
+export function lifecycle(
+  events: RefEvent[],
+  period: 'daily' | 'weekly' | 'monthly',
+): { period: string; status: string; users: number }[] {
+  const unit = ({ daily: 'day', weekly: 'week', monthly: 'month' } as const)[period]
+  const epoch = new Date(Date.UTC(1970, 0, 5)) // a Monday
+  const active = new Map<number, { label: string; users: Set<string> }>()
+  for (const e of events) {
+    const index = calendarUnitsBetween(epoch, e.moment, unit)
+    const label =
+      period === 'weekly'
+        ? bucket({ moment: mondayOf(e.moment) }, '%Y-%m-%d')
+        : bucket(e, period === 'daily' ? '%Y-%m-%d' : '%Y-%m')
+    const slot = active.get(index) ?? { label, users: new Set<string>() }
+    active.set(index, slot.users.add(e.user_id) && slot)
+  }
+  const seen = new Set<string>()
+  const rows: { period: string; status: string; users: number }[] = []
+  for (const index of [...active.keys()].sort((a, b) => a - b)) {
+    const { label, users } = active.get(index) as { label: string; users: Set<string> }
+    const previous = active.get(index - 1)?.users ?? new Set<string>()
+    const counts = { dormant: 0, new: 0, resurrecting: 0, returning: 0 }
+    for (const user of users) {
+      counts[!seen.has(user) ? 'new' : previous.has(user) ? 'returning' : 'resurrecting']++
+    }
+    counts.dormant = [...previous].filter((user) => !users.has(user)).length
+    for (const user of users) seen.add(user)
+    for (const [status, n] of Object.entries(counts)) rows.push({ period: label, status, users: n })
+  }
+  return rows
+}
+
+/** Stickiness: how many users were active on exactly N distinct calendar intervals, smallest N first. */
+export function stickiness(
+  events: RefEvent[],
+  interval: 'day' | 'week' | 'month',
+): { intervals_active: number; users: number }[] {
+  const epoch = new Date(Date.UTC(1970, 0, 5))
+  const intervals = new Map<string, Set<number>>()
+  for (const e of events) {
+    intervals.set(
+      e.user_id,
+      (intervals.get(e.user_id) ?? new Set()).add(calendarUnitsBetween(epoch, e.moment, interval)),
+    )
+  }
+  const users = new Map<number, number>()
+  for (const set of intervals.values()) users.set(set.size, (users.get(set.size) ?? 0) + 1)
+  return [...users].sort(([a], [b]) => a - b).map(([intervals_active, n]) => ({ intervals_active, users: n }))
+}
