@@ -98,6 +98,18 @@ export const MODELS: readonly BenchModel[] = [
     usesSessions: false,
   },
   {
+    name: 'lifecycle-weekly',
+    description: 'agg.lifecycle weekly',
+    build: (hub) => hub.agg.lifecycle(hub.events(), { period: 'weekly' }),
+    usesSessions: false,
+  },
+  {
+    name: 'stickiness-daily',
+    description: 'agg.stickiness by day',
+    build: (hub) => hub.agg.stickiness(hub.events(), { interval: 'day' }),
+    usesSessions: false,
+  },
+  {
     name: 'top-product-features',
     description: 'agg.topProductFeatures',
     build: (hub) => hub.agg.topProductFeatures(hub.events()),
