@@ -1,5 +1,5 @@
 -- Weekly lifecycle by hand: per ISO week (by its Monday) with activity, users new, returning,
--- resurrecting and dormant (active the week before, not this one; docs/semantics.md §S13).
+-- resurrecting and dormant (active the week before, not this one; docs/semantics.md §S8).
 with weeks as (
   select distinct cookie_id, date_trunc('week', moment)::date as week from data where cookie_id is not null
 ), flagged as (

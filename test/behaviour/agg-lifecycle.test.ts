@@ -21,7 +21,7 @@ describeEachEngine(
       return h.agg.lifecycle(h.events(), { period: p }).orderBy('period').orderBy('status').execute()
     }
 
-    it('labels ISO weeks by their Monday; NULL users and periods with nobody active are left out (docs/semantics.md §S13)', async () => {
+    it('labels ISO weeks by their Monday; NULL users and periods with nobody active are left out (docs/semantics.md §S8)', async () => {
       expect(await rows('weekly')).toEqual([
         ...period('2021-12-27', { new: 2 }),
         ...period('2022-01-03', { new: 1, returning: 1, dormant: 1 }),

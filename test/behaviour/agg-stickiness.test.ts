@@ -15,7 +15,7 @@ describeEachEngine(
       return h.agg.stickiness(h.events(), { interval }).orderBy('intervals_active').execute()
     }
 
-    it('counts users by distinct active days, ISO weeks and months; NULL users never count (docs/semantics.md §S13)', async () => {
+    it('counts users by distinct active days, ISO weeks and months; NULL users never count (docs/semantics.md §S8)', async () => {
       // Days: user 1 on 3, user 2 on 2, user 3 on 3 (two in one week), user 4 on 1.
       expect(await rows('day')).toEqual([row(1, 1), row(2, 1), row(3, 2)])
       // Weeks: Fri Dec 31 and Sun Jan 2 are one week, Mon Jan 3 the next.

@@ -98,7 +98,7 @@ describeEachEngine('models against the plain TypeScript reference, on generated 
     )
   })
 
-  it('lifecycles and stickiness equal the reference (docs/semantics.md §S13)', async () => {
+  it('lifecycles and stickiness equal the reference (docs/semantics.md §S8)', async () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 1, max: 2 ** 30 }), fc.integer({ min: 50, max: 600 }), async (seed, size) => {
         const { hub, reference } = await dataset(seed, size)

@@ -32,6 +32,8 @@ export const EVERY_MODEL: Record<string, (h: Hub) => { compile(): CompiledQuery;
     h.agg.sessionDuration(h.events(), { method: 'sum', excludeBounces: false, groupBy: null }),
   'agg.frequency': (h) => h.agg.frequency(h.events()),
   'agg.retentionMatrix': (h) => h.agg.retentionMatrix(h.events(), { timePeriod: 'weekly' }),
+  'agg.lifecycle': (h) => h.agg.lifecycle(h.events(), { period: 'daily' }),
+  'agg.stickiness': (h) => h.agg.stickiness(h.events(), { interval: 'week', groupBy: 'application' }),
   'agg.topProductFeatures': (h) => h.agg.topProductFeatures(h.events()),
   'agg.topProductFeaturesBeforeConversion': (h) => h.agg.topProductFeaturesBeforeConversion(h.events(), 'presses'),
   'agg.dropOffLocations': (h) => h.agg.dropOffLocations(h.events(), { groupBy: 'application', percentage: true }),

@@ -172,7 +172,7 @@ export function retentionMatrix(
 }
 
 /**
- * Lifecycle per calendar period (docs/semantics.md §S13): for each period with activity, in order,
+ * Lifecycle per calendar period (docs/semantics.md §S8): for each period with activity, in order,
  * the users new (first period ever), returning (also in the previous period), resurrecting
  * (active before, not in the previous period) and dormant (in the previous period, not this one).
  */

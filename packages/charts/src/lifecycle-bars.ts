@@ -16,7 +16,7 @@ const COLORS: Readonly<Record<LifecycleStatus, string>> = {
 /**
  * The lifecycle (`hub.agg.lifecycle` rows) as stacked bars, an SVG rendered with Apache ECharts:
  * one bar per period, new, returning and resurrecting users stacked above zero and dormant users
- * below it (the model reports them as positive counts; docs/semantics.md §S13). A status missing
+ * below it (the model reports them as positive counts; docs/semantics.md §S8). A status missing
  * for a period draws as 0.
  *
  * @example writeFileSync('lifecycle.svg', lifecycleBarsSvg(await hub.agg.lifecycle(events, { period: 'weekly' }).execute()))

@@ -136,7 +136,7 @@ export class AggModels<C extends string> {
   }
 
   /**
-   * Lifecycle per period: users `new`, `returning`, `resurrecting` and `dormant` (docs/semantics.md §S13);
+   * Lifecycle per period: users `new`, `returning`, `resurrecting` and `dormant` (docs/semantics.md §S8);
    * one row per period (first to last with activity) and status, `users` never negative.
    *
    * @example hub.agg.lifecycle(hub.events(), { period: 'weekly' }).orderBy(['period', 'status'])

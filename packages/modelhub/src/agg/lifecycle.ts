@@ -37,15 +37,17 @@ export const LIFECYCLE_STATUSES: readonly LifecycleStatus[] = ['new', 'returning
  * Lifecycle of users per calendar period (UTC), as PostHog's lifecycle insight defines it: a user
  * active in a period is `new` in their first period, `returning` when also active in the previous
  * period, else `resurrecting`; a user active in the previous period but not in this one is
- * `dormant` in it. Anonymous events (user_id NULL) never count. Decisions (docs/semantics.md §S13):
+ * `dormant` in it. Anonymous events (user_id NULL) never count. Decisions (docs/semantics.md §S8):
  * every period from the first to the last with activity has one row per status (0 included),
  * `users` is never negative, and a period in which nobody at all was active is not listed.
  *
  * Shape (windows and aggregates, one pass, no join per period):
  *   select period, status, case status when 'new' then new … when 'dormant' then dormant end as users from (
  *     select period_start, new, returning, resurrecting,
- *       case when <units from lag(period_start) to period_start> = 1 then lag(active) - returning else 0 end as dormant
- *     from (select period_start, count(*) as active, count(case when gap is null …) as new, …
+ *       case when <units from previous_start to period_start> = 1 then previous_active - returning else 0 end as dormant
+ *     from (select period_start, count(case when gap is null then 1 end) as new, …,
+ *             lag(period_start) over (order by period_start) as previous_start,
+ *             lag(count(*)) over (order by period_start) as previous_active
  *           from (select period_start, <units from lag(period_start) over (partition by user_id) to period_start> as gap
  *                 from (select user_id, <start of moment's period> as period_start from events
  *                       where user_id is not null group by user_id, period_start) as user_periods) as user_periods
@@ -103,28 +105,33 @@ export function lifecycle(
     ])
 
   const count = (condition: Expression<unknown>) => sql<number>`count(case when ${condition} then 1 end)`
+  // The previous period's start and active users come from a window over the grouped periods (one
+  // row each), in the grouping select itself: over events BigQuery would need one worker for all.
   const perPeriod = hub.db
     .selectFrom(gaps.as('user_periods'))
-    .select((eb) => [
-      eb.ref('period_start').as('period_start'),
-      sql<number>`count(*)`.as('active'),
-      count(sql`${eb.ref('gap')} is null`).as('new'),
-      count(sql`${eb.ref('gap')} = 1`).as('returning'),
-      count(sql`${eb.ref('gap')} > 1`).as('resurrecting'),
-    ])
+    .select((eb) => {
+      const previous = (value: Expression<unknown>) => windowed(eb, sql`lag(${value})`, { orderBy: ['period_start'] })
+      return [
+        eb.ref('period_start').as('period_start'),
+        count(sql`${eb.ref('gap')} is null`).as('new'),
+        count(sql`${eb.ref('gap')} = 1`).as('returning'),
+        count(sql`${eb.ref('gap')} > 1`).as('resurrecting'),
+        previous(eb.ref('period_start')).as('previous_start'),
+        previous(sql`count(*)`).as('previous_active'),
+      ]
+    })
     .groupBy('period_start')
 
   // Dormant in a period: active in the previous one and not in this one, i.e. the previous
   // period's active users less this period's returning ones (0 when the previous period had nobody).
   const withDormant = hub.db.selectFrom(perPeriod.as('periods')).select((eb) => {
-    const previous = (value: Expression<unknown>) => windowed(eb, sql`lag(${value})`, { orderBy: ['period_start'] })
-    const adjacent = sql`${engine.calendarUnitsBetween(previous(eb.ref('period_start')), eb.ref('period_start'), unit)} = 1`
+    const adjacent = sql`${engine.calendarUnitsBetween(eb.ref('previous_start'), eb.ref('period_start'), unit)} = 1`
     return [
       eb.ref('period_start').as('period_start'),
       eb.ref('new').as('new'),
       eb.ref('returning').as('returning'),
       eb.ref('resurrecting').as('resurrecting'),
-      sql<number>`case when ${adjacent} then ${previous(eb.ref('active'))} - ${eb.ref('returning')} else 0 end`.as(
+      sql<number>`case when ${adjacent} then ${eb.ref('previous_active')} - ${eb.ref('returning')} else 0 end`.as(
         'dormant',
       ),
     ]

@@ -30,7 +30,7 @@ const INTERVALS: Readonly<Record<StickinessInterval, CalendarUnit>> = { day: 'da
  * Stickiness: per number N, how many users were active on exactly N distinct calendar intervals
  * (UTC days, Monday-start weeks or months) within the events of `q`; with `groupBy`, per group
  * (a user with events in two groups counts in both, with the intervals of each). No groupBy
- * means no keys (not the hub's time bucket). Anonymous events never count (docs/semantics.md §S13).
+ * means no keys (not the hub's time bucket). Anonymous events never count (docs/semantics.md §S8).
  *
  * Shape (two aggregates, no join):
  *   select <keys>, intervals_active, count(*) as users from (
