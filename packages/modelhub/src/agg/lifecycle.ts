@@ -45,10 +45,11 @@ export const LIFECYCLE_STATUSES: readonly LifecycleStatus[] = ['new', 'returning
  *   select period, status, case status when 'new' then new … when 'dormant' then dormant end as users from (
  *     select period_start, new, returning, resurrecting,
  *       case when <units from previous_start to period_start> = 1 then previous_active - returning else 0 end as dormant
- *     from (select period_start, count(case when gap is null then 1 end) as new, …,
+ *     from (select period_start, count(case when user_previous_start is null then 1 end) as new,
+ *             count(case when <units from user_previous_start to period_start> = 1 then 1 end) as returning, …,
  *             lag(period_start) over (order by period_start) as previous_start,
  *             lag(count(*)) over (order by period_start) as previous_active
- *           from (select period_start, <units from lag(period_start) over (partition by user_id) to period_start> as gap
+ *           from (select period_start, lag(period_start) over (partition by user_id …) as user_previous_start
  *                 from (select user_id, <start of moment's period> as period_start from events
  *                       where user_id is not null group by user_id, period_start) as user_periods) as user_periods
  *           group by period_start) as periods) as periods
@@ -90,32 +91,30 @@ export function lifecycle(
     .select(['user_id', 'period_start'])
     .groupBy(['user_id', 'period_start'])
 
-  // Periods since the user's previous active period: NULL for their first, 1 right after one.
-  const gaps = hub.db
+  // The start of the user's previous active period (NULL in their first).
+  const previous = hub.db
     .selectFrom(userPeriods.as('user_periods'))
     .select((eb) => [
       eb.ref('period_start').as('period_start'),
-      engine
-        .calendarUnitsBetween(
-          windowed(eb, sql`lag(${eb.ref('period_start')})`, { partitionBy: ['user_id'], orderBy: ['period_start'] }),
-          eb.ref('period_start'),
-          unit,
-        )
-        .as('gap'),
+      windowed(eb, sql`lag(${eb.ref('period_start')})`, { partitionBy: ['user_id'], orderBy: ['period_start'] }).as(
+        'user_previous_start',
+      ),
     ])
 
   const count = (condition: Expression<unknown>) => sql<number>`count(case when ${condition} then 1 end)`
   // The previous period's start and active users come from a window over the grouped periods (one
   // row each), in the grouping select itself: over events BigQuery would need one worker for all.
   const perPeriod = hub.db
-    .selectFrom(gaps.as('user_periods'))
+    .selectFrom(previous.as('user_periods'))
     .select((eb) => {
       const previous = (value: Expression<unknown>) => windowed(eb, sql`lag(${value})`, { orderBy: ['period_start'] })
+      // Whole periods since the user's previous one: 1 right after it.
+      const gap = engine.calendarUnitsBetween(eb.ref('user_previous_start'), eb.ref('period_start'), unit)
       return [
         eb.ref('period_start').as('period_start'),
-        count(sql`${eb.ref('gap')} is null`).as('new'),
-        count(sql`${eb.ref('gap')} = 1`).as('returning'),
-        count(sql`${eb.ref('gap')} > 1`).as('resurrecting'),
+        count(sql`${eb.ref('user_previous_start')} is null`).as('new'),
+        count(sql`${gap} = 1`).as('returning'),
+        count(sql`${gap} > 1`).as('resurrecting'),
         previous(eb.ref('period_start')).as('previous_start'),
         previous(sql`count(*)`).as('previous_active'),
       ]
