@@ -50,6 +50,7 @@ describeEachEngine(
       expect(call({ interval: 'hour' })).toThrow(ModelHubInputError)
       expect(call({ interval: 'hour' })).toThrow('interval: got "hour"; expected one of "day", "week", "month"')
       expect(call({})).toThrow('interval: got undefined; expected one of "day", "week", "month"')
+      expect(call(undefined)).toThrow('interval: got undefined; expected one of "day", "week", "month"')
       expect(call({ interval: 'day', groupBy: 'user_id' })).toThrow(/"user_id" is in groupBy/)
       expect(call({ interval: 'day', period: 'x' })).toThrow(/unknown option "period"/)
     })

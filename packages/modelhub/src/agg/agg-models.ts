@@ -1,4 +1,3 @@
-import { invalid } from '@kysely-modelhub/core'
 import {
   DROP_OFF_LOCATIONS,
   FUNNEL_CONVERSION,
@@ -160,9 +159,8 @@ export class AggModels<C extends string> {
     options: { readonly interval: StickinessInterval; readonly groupBy?: G },
   ): AggregateQuery<StickinessKeys<RowOf<Q>, G> & StickinessRow> {
     checkOptions('hub.agg.stickiness', options, STICKINESS)
-    if (options === undefined)
-      invalid('hub.agg.stickiness options', options, 'expected { interval: "day" | "week" | "month" }')
-    return stickiness(this.hub, q, options.interval, options.groupBy)
+    // Untyped callers may leave the options out: then the missing interval is the error.
+    return stickiness(this.hub, q, options?.interval, options?.groupBy)
   }
 
   /**
