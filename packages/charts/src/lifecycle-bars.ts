@@ -1,10 +1,13 @@
 import { invalid } from '@kysely-modelhub/core'
-import { LIFECYCLE_STATUSES, type LifecycleRow, type LifecycleStatus } from '@kysely-modelhub/modelhub'
+import type { LifecycleRow, LifecycleStatus } from '@kysely-modelhub/modelhub'
 import { type ChartSize, renderEchartsSvg } from './render-svg.ts'
 
 export interface LifecycleBarsOptions extends ChartSize {
   readonly title?: string
 }
+
+// Stacking order, bottom up (dormant goes below zero). Types only from modelhub: charts load no model code.
+const LIFECYCLE_STATUSES: readonly LifecycleStatus[] = ['new', 'returning', 'resurrecting', 'dormant']
 
 const COLORS: Readonly<Record<LifecycleStatus, string>> = {
   new: '#2f9e44',
