@@ -392,6 +392,50 @@ describe('BigQuery sessions over REST', () => {
     ])
   })
 
+  it('streams in the connection’s session when it has one, and never starts one for a stream', async () => {
+    let sessions = 0
+    const queries: any[] = []
+    fake = await startFakeBigQuery({
+      insert: (body) =>
+        jobInSession(
+          body,
+          sessionOf(body, () => `session-${++sessions}`),
+        ),
+      results: () => done({ totalRows: '0' }),
+      query: (body) => {
+        queries.push(body)
+        return {
+          kind: 'bigquery#queryResponse',
+          jobReference: { projectId: 'my-project', jobId: `stream-${queries.length}`, location: 'US' },
+          jobComplete: true,
+          schema: { fields: [{ name: 'one', type: 'INTEGER' }] },
+          rows: [{ f: [{ v: '1' }] }],
+          totalRows: '1',
+        }
+      },
+    })
+    const db = dbOn(fake)
+    const streamed: unknown[] = []
+    await db.connection().execute(async (c) => {
+      for await (const row of c.selectFrom('events').select('n').stream()) streamed.push(row)
+      await sql`create temp table t as select 1 as one`.execute(c)
+      for await (const row of c
+        .selectFrom('t' as never)
+        .selectAll()
+        .stream())
+        streamed.push(row)
+    })
+    expect(streamed).toEqual([{ one: 1 }, { one: 1 }])
+    expect(queries.map((q) => [q.query, q.createSession, q.connectionProperties])).toEqual([
+      ['select `n` from `events`', undefined, undefined],
+      ['select * from `t`', undefined, [{ key: 'session_id', value: 'session-1' }]],
+    ])
+    expect(jobsOf(fake).map((j) => j.sql)).toEqual([
+      'create temp table t as select 1 as one',
+      'CALL BQ.ABORT_SESSION()',
+    ])
+  })
+
   it('refuses savepoints and isolation levels with BigQueryUnsupportedError, before any job', async () => {
     fake = await sessionFake()
     const db = dbOn(fake)

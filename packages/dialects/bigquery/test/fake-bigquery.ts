@@ -3,7 +3,7 @@ import { BigQuery } from '@google-cloud/bigquery'
 
 /**
  * A local HTTP server answering the BigQuery REST calls the driver makes (jobs.insert,
- * jobs.getQueryResults, jobs.cancel) with the replies a test gives, in the shapes BigQuery's REST
+ * jobs.getQueryResults, jobs.get, jobs.cancel, and jobs.query for streams) with the replies a test gives, in the shapes BigQuery's REST
  * reference documents. It records every request, so a test can assert what the real client sent.
  * It tests the driver's requests and decoding only: model results are tested on ZetaSQL.
  */
@@ -22,6 +22,8 @@ export interface FakeReplies {
   results(jobId: string, query: URLSearchParams): { status?: number; body: object }
   /** The reply to jobs.get for a job (its resource, as BigQuery has it now); 404 when absent. */
   job?(jobId: string): object
+  /** The reply to jobs.query (a QueryResponse), which the client's query stream calls; 404 when absent. */
+  query?(body: any): object
 }
 
 export interface FakeBigQuery {
@@ -55,6 +57,8 @@ export async function startFakeBigQuery(replies: FakeReplies): Promise<FakeBigQu
       const reply = replies.results(results[1], url.searchParams)
       send(reply.status ?? 200, reply.body)
     } else if (request.method === 'GET' && job?.[1] && replies.job) send(200, replies.job(job[1]))
+    else if (request.method === 'POST' && url.pathname.endsWith('/queries') && replies.query)
+      send(200, replies.query(body))
     else if (url.pathname.endsWith('/cancel')) send(200, { kind: 'bigquery#jobCancelResponse' })
     else send(404, { error: { code: 404, message: `no fake for ${request.method} ${url.pathname}` } })
   })
