@@ -1,6 +1,9 @@
 import { DialectAdapterBase, type Kysely } from 'kysely'
 
-/** BigQuery has neither transactions through this dialect, RETURNING, nor migration locks. */
+/**
+ * BigQuery's transactions (run in a session by the driver) take DML and temporary tables only, not
+ * DDL on permanent tables; it has no RETURNING and no migration locks.
+ */
 export class BigQueryAdapter extends DialectAdapterBase {
   override get supportsTransactionalDdl(): boolean {
     return false

@@ -51,9 +51,15 @@ export function createBigQueryDb<DB>(options: BigQueryDbOptions): Kysely<DB> {
   }
   const db = new Kysely<DB>({ dialect: new BigQueryDialect(config) })
   configs.set(db, config)
-  rememberCancellation(db, (compiled, signal, reached) =>
-    new BigQueryConnection(config).executeQuery(compiled, signal, reached),
-  )
+  rememberCancellation(db, async (compiled, signal, reached) => {
+    // A connection of its own, like a single query's: a session it had to start ends with it.
+    const connection = new BigQueryConnection(config)
+    try {
+      return await connection.executeQuery(compiled, signal, reached)
+    } finally {
+      await connection.endSession()
+    }
+  })
   return rememberEngine(db, bigquery)
 }
 
