@@ -7,6 +7,7 @@ import {
   locationStack,
 } from '@kysely-modelhub/core'
 import { type Expression, type ExpressionBuilder, type RawBuilder, sql } from 'kysely'
+import type { AnyExpressionBuilder } from './any-query.ts'
 
 /**
  * A conversion: events at a place in the product (a location-stack condition), of a type, or
@@ -24,7 +25,7 @@ export interface ConversionEventDefinition<N extends string = string> {
 /** A stored conversion: a predicate on the event columns, applied to whatever query it meets. */
 export interface ConversionEvent {
   readonly name: string
-  isConversion(eb: ExpressionBuilder<any, any>): RawBuilder<boolean>
+  isConversion(eb: AnyExpressionBuilder): RawBuilder<boolean>
 }
 
 export function defineConversion(definition: ConversionEventDefinition, engine: Engine): ConversionEvent {

@@ -10,6 +10,7 @@ import {
 import type { Expression, Kysely, SelectQueryBuilder } from 'kysely'
 import { AggModels } from './agg/agg-models.ts'
 import type { AggregateQuery } from './agg/aggregate-query.ts'
+import type { AnyKysely, AnyQuery } from './any-query.ts'
 import { EVENTS_WINDOW, EXECUTE, MATERIALIZE, TO_SQL } from './checks/model-option-checks.ts'
 import { checkOptions } from './checks/model-options.ts'
 import { connectHub, type HubConnection, withHeldConnection } from './connection-scope.ts'
@@ -73,7 +74,7 @@ export class ModelHub<DB, const G extends readonly string[] = readonly [], C ext
     conversions?: ReadonlyMap<string, ConversionEvent>,
   ) {
     const settings = parseModelHubOptions(options)
-    const engine = hubEngine(db as Kysely<any>, settings.engine)
+    const engine = hubEngine(db as AnyKysely, settings.engine)
     this.db = db
     this.engine = engine
     this.settings = Object.freeze({
@@ -93,7 +94,7 @@ export class ModelHub<DB, const G extends readonly string[] = readonly [], C ext
   /** What the models read: the Kysely, the engine, the time bucket and the conversions. */
   get context(): HubContext {
     return {
-      db: this.db as unknown as Kysely<any>,
+      db: this.db as unknown as AnyKysely,
       engine: this.engine,
       timeAggregation: this.settings.timeAggregation,
       conversions: this.#conversions,
@@ -134,7 +135,7 @@ export class ModelHub<DB, const G extends readonly string[] = readonly [], C ext
    */
   events(window: { startDate?: string; endDate?: string } = {}): EventsQuery<DB, G[number]> {
     checkOptions('hub.events', window, EVENTS_WINDOW)
-    const db = this.db as unknown as Kysely<any>
+    const db = this.db as unknown as AnyKysely
     const pipeline = eventsPipeline(db, this.engine, {
       ...this.settings,
       ...checkDayWindow(window),
@@ -152,10 +153,7 @@ export class ModelHub<DB, const G extends readonly string[] = readonly [], C ext
    *
    * @example hub.divide(hub.agg.uniqueUsers(newUsers), hub.agg.uniqueUsers(hub.events())) // new-user share
    */
-  divide<RA, RB>(
-    a: SelectQueryBuilder<any, any, RA>,
-    b: SelectQueryBuilder<any, any, RB> & DivideCheck<RA, RB>,
-  ): AggregateQuery<Quotient<RA, RB>> {
+  divide<RA, RB>(a: AnyQuery<RA>, b: AnyQuery<RB> & DivideCheck<RA, RB>): AggregateQuery<Quotient<RA, RB>> {
     return divide(this.context, a, b)
   }
 
@@ -175,7 +173,7 @@ export class ModelHub<DB, const G extends readonly string[] = readonly [], C ext
    */
   execute<O>(q: RunnableQuery<O>, options: ExecuteOptions = {}): Promise<O[]> {
     checkOptions('hub.execute', options, EXECUTE)
-    return executeWithSignal(this.db as unknown as Kysely<any>, q, options)
+    return executeWithSignal(this.db as unknown as AnyKysely, q, options)
   }
 
   /** The SQL of a query: formatted for this hub's engine, optionally with its parameters inlined. */
@@ -190,7 +188,7 @@ export class ModelHub<DB, const G extends readonly string[] = readonly [], C ext
    * {@link withConnection} or {@link connect}.
    */
   materialize<O, const N extends string = 'materialized'>(
-    q: SelectQueryBuilder<any, any, O>,
+    q: AnyQuery<O>,
     options: MaterializeOptions<N>,
   ): Promise<MaterializedQuery<O, N>> {
     checkOptions('hub.materialize', options, MATERIALIZE)

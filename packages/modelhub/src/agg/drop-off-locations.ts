@@ -1,5 +1,6 @@
 import { invalid, windowed } from '@kysely-modelhub/core'
 import { expressionBuilder, type SelectQueryBuilder, sql } from 'kysely'
+import type { AnyQuery } from '../any-query.ts'
 import type { HubContext } from '../hub-context.ts'
 import { typedResult } from '../typed-result.ts'
 import type { AggregateQuery } from './aggregate-query.ts'
@@ -42,7 +43,7 @@ export type DropOffLocationsRow<P> = P extends true
  */
 export function dropOffLocations<R>(
   hub: HubContext,
-  q: SelectQueryBuilder<any, any, any>,
+  q: AnyQuery,
   options: DropOffLocationsOptions<any, GroupBy<any>, boolean | undefined>,
 ): AggregateQuery<R> {
   const { percentage = false } = options

@@ -1,4 +1,5 @@
 import { type SelectQueryBuilder, sql } from 'kysely'
+import type { AnyQuery } from '../any-query.ts'
 import type { HubContext } from '../hub-context.ts'
 import { typedResult } from '../typed-result.ts'
 import type { AggregateQuery } from './aggregate-query.ts'
@@ -22,7 +23,7 @@ export interface FrequencyRow {
  *          where user_id is not null group by user_id) as users
  *        group by session_id_nunique
  */
-export function frequency(hub: HubContext, q: SelectQueryBuilder<any, any, any>): AggregateQuery<FrequencyRow> {
+export function frequency(hub: HubContext, q: AnyQuery): AggregateQuery<FrequencyRow> {
   const users = hub.db
     .selectFrom(q.as('events'))
     .select((eb) => [

@@ -1,5 +1,6 @@
 import { windowed } from '@kysely-modelhub/core'
 import { type Expression, expressionBuilder, type SelectQueryBuilder, sql } from 'kysely'
+import type { AnyQuery } from '../any-query.ts'
 import type { HubContext } from '../hub-context.ts'
 import { typedResult } from '../typed-result.ts'
 import type { AggregateQuery } from './aggregate-query.ts'
@@ -61,7 +62,7 @@ const FUNNEL_NUMBERS = {
  */
 export function funnelConversion<R>(
   hub: HubContext,
-  q: SelectQueryBuilder<any, any, any>,
+  q: AnyQuery,
   options: FunnelConversionOptions<any, GroupBy<any>>,
 ): AggregateQuery<R> {
   const keys = groupKeys(hub, expressionBuilder<any, 'events'>(), options.groupBy ?? null, ['user_id', 'location'])
@@ -124,10 +125,7 @@ export function funnelConversion<R>(
   // Keys are JSON on BigQuery for a global context, which cannot be ordered either: order by the group key.
   const sorted = names
     .flatMap((name) => hub.engine.groupKey(sql.ref(name)).groupBy)
-    .reduce<SelectQueryBuilder<any, any, any>>(
-      (query, key) => query.orderBy(key),
-      typedResult(hub, rates, FUNNEL_NUMBERS),
-    )
+    .reduce<AnyQuery>((query, key) => query.orderBy(key), typedResult(hub, rates, FUNNEL_NUMBERS))
   return sorted
     .orderBy('n_users', 'desc')
     .orderBy((eb) => hub.engine.codePointOrder(eb.ref('location'))) as unknown as AggregateQuery<R>

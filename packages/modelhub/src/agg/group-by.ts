@@ -1,5 +1,6 @@
 import { invalid, parseTimeFormat } from '@kysely-modelhub/core'
 import type { Expression, ExpressionBuilder } from 'kysely'
+import type { AnyExpressionBuilder } from '../any-query.ts'
 import type { HubContext } from '../hub-context.ts'
 import { timeBucket } from '../map/time-agg.ts'
 
@@ -40,7 +41,7 @@ export interface GroupKey {
  */
 export function groupKeys(
   hub: HubContext,
-  eb: ExpressionBuilder<any, any>,
+  eb: AnyExpressionBuilder,
   groupBy: GroupBy<any>,
   aggregated: readonly string[],
 ): GroupKey[] {

@@ -1,5 +1,6 @@
 import { invalid, type LocationContext, LocationStack, locationStack } from '@kysely-modelhub/core'
 import type { Expression, ExpressionBuilder, SelectQueryBuilder } from 'kysely'
+import type { AnyExpressionBuilder, AnyQuery } from '../any-query.ts'
 import type { HubContext } from '../hub-context.ts'
 
 /** The columns of rows `O` that hold text (possibly NULL). */
@@ -20,7 +21,7 @@ export type LocationOption<O> =
 /** The location name expression an option stands for, over the query's `events` rows. */
 export function locationName(
   hub: HubContext,
-  eb: ExpressionBuilder<any, any>,
+  eb: AnyExpressionBuilder,
   option: LocationOption<any> | undefined,
 ): Expression<string | null> {
   if (option === undefined) return locationStack(eb.ref('location_stack'), hub.engine).niceName()
@@ -56,7 +57,7 @@ function isExpression(value: unknown): value is Expression<string | null> {
  */
 export function withLocation(
   hub: HubContext,
-  q: SelectQueryBuilder<any, any, any>,
+  q: AnyQuery,
   option: LocationOption<any> | undefined,
 ): SelectQueryBuilder<any, 'events', any> {
   return hub.db

@@ -1,5 +1,6 @@
 import { type CalendarUnit, invalid, parseTimeFormat, windowed } from '@kysely-modelhub/core'
 import { type Expression, type SelectQueryBuilder, sql } from 'kysely'
+import type { AnyQuery } from '../any-query.ts'
 import { checkDayWindow } from '../dates.ts'
 import type { HubContext } from '../hub-context.ts'
 import { typedResult } from '../typed-result.ts'
@@ -70,7 +71,7 @@ const DAY = parseTimeFormat('%Y-%m-%d')
  */
 export function retentionMatrix(
   hub: HubContext,
-  q: SelectQueryBuilder<any, any, any>,
+  q: AnyQuery,
   options: RetentionMatrixOptions,
 ): AggregateQuery<RetentionRow> {
   const timePeriod = options.timePeriod ?? 'monthly'

@@ -1,5 +1,6 @@
 import { invalid, windowed } from '@kysely-modelhub/core'
 import { type Expression, type ExpressionBuilder, sql } from 'kysely'
+import type { EventsExpressionBuilder } from '../any-query.ts'
 import type { HubContext } from '../hub-context.ts'
 import { sessionsOf } from '../pipeline/session-keys.ts'
 import { type AggregateQuery, aggregate } from './aggregate-query.ts'
@@ -69,7 +70,7 @@ export function sessionDuration<R>(
   // Per session (and per value of the splitting keys): its start and its duration.
   const sessions = hub.db
     .selectFrom(query.as('events'))
-    .select((eb: ExpressionBuilder<any, 'events'>) => {
+    .select((eb: EventsExpressionBuilder) => {
       const first = (column: string): Expression<unknown> => {
         const min = sql`min(${eb.ref(column)})`
         return splitting.length === 0 ? min : windowed(eb, sql`min(${min})`, { partitionBy: [...session] })

@@ -1,4 +1,5 @@
 import type { SelectQueryBuilder } from 'kysely'
+import type { AnyQuery } from '../any-query.ts'
 import { conversionNamed } from '../conversions.ts'
 import type { HubContext } from '../hub-context.ts'
 import { conversionsCounterColumn, conversionsInTimeColumn } from '../map/conversion-columns.ts'
@@ -30,7 +31,7 @@ export type TopProductFeaturesBeforeConversionRow = ProductFeature & { unique_us
  */
 export function topProductFeaturesBeforeConversion(
   hub: HubContext,
-  q: SelectQueryBuilder<any, any, any>,
+  q: AnyQuery,
   name: string,
   options: TopProductFeaturesOptions<any>,
 ): AggregateQuery<TopProductFeaturesBeforeConversionRow> {

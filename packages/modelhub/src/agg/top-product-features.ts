@@ -1,5 +1,6 @@
 import { type GlobalContext, globalContexts, invalid } from '@kysely-modelhub/core'
 import { type Expression, type ExpressionBuilder, type SelectQueryBuilder, type SqlBool, sql } from 'kysely'
+import type { AnyQuery, EventsExpressionBuilder } from '../any-query.ts'
 import { columnsOf } from '../columns-of.ts'
 import type { HubContext } from '../hub-context.ts'
 import type { EventsLike } from '../map/add-column.ts'
@@ -47,7 +48,7 @@ export const FEATURE_KEYS = ['application', 'feature_nice_name', 'event_type'] a
  */
 export function topProductFeatures(
   hub: HubContext,
-  q: SelectQueryBuilder<any, any, any>,
+  q: AnyQuery,
   options: TopProductFeaturesOptions<any>,
 ): AggregateQuery<TopProductFeaturesRow> {
   return countFeatures<TopProductFeaturesRow>(
@@ -63,10 +64,10 @@ export function topProductFeatures(
  */
 export function featureEvents(
   hub: HubContext,
-  q: SelectQueryBuilder<any, any, any>,
+  q: AnyQuery,
   options: TopProductFeaturesOptions<any>,
   model: string,
-  where?: (eb: ExpressionBuilder<any, 'events'>) => Expression<SqlBool>,
+  where?: (eb: EventsExpressionBuilder) => Expression<SqlBool>,
 ): SelectQueryBuilder<any, 'events', ProductFeature & { user_id: string | null }> {
   const eventType = options.eventType ?? 'InteractiveEvent'
   if (typeof eventType !== 'string' || eventType.length === 0) {
@@ -79,7 +80,7 @@ export function featureEvents(
       const holdsType = hub.engine.jsonIncludesString(eb.ref('events.stack_event_types'), eventType)
       return where ? eb.and([holdsType, where(eb)]) : holdsType
     })
-    .select((eb: ExpressionBuilder<any, 'events'>) => [
+    .select((eb: EventsExpressionBuilder) => [
       globalContexts(eb.ref('events.application'), hub.engine).get('id').as('application'),
       eb.parens(locationName(hub, eb, options.locationStack)).as('feature_nice_name'),
       eb.ref('events.event_type').as('event_type'),
@@ -88,7 +89,7 @@ export function featureEvents(
 }
 
 /** An error naming the model when `q` is known to lack the `application` column. */
-export function requireApplication(q: SelectQueryBuilder<any, any, any>, model: string): void {
+export function requireApplication(q: AnyQuery, model: string): void {
   const columns = columnsOf(q)
   if (columns && !columns.includes('application')) {
     invalid(
@@ -104,11 +105,7 @@ export function requireApplication(q: SelectQueryBuilder<any, any, any>, model: 
  * with a NULL key are dropped after counting (Objectiv's dropna): a filter on the events would
  * make the database compute the feature name twice per event, once to filter and once to group.
  */
-export function countFeatures<R>(
-  hub: HubContext,
-  features: SelectQueryBuilder<any, any, any>,
-  value: string,
-): AggregateQuery<R> {
+export function countFeatures<R>(hub: HubContext, features: AnyQuery, value: string): AggregateQuery<R> {
   const grouped = aggregate<any>(hub, features, FEATURE_KEYS, ['user_id'], (eb) => ({
     [value]: sql<number>`count(distinct ${eb.ref('user_id')})`,
   }))

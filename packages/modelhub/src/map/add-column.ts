@@ -1,11 +1,12 @@
 import type { Expression, ExpressionBuilder, SelectQueryBuilder } from 'kysely'
+import type { AnyQuery, EventsExpressionBuilder } from '../any-query.ts'
 import { requireColumnsOf } from '../columns-of.ts'
 import type { HubContext } from '../hub-context.ts'
 import type { Flatten } from '../objectiv-event.ts'
 import { SESSION_KEY, withSessionKeys } from '../pipeline/session-keys.ts'
 
 /** Any query over events whose rows have at least the columns `O`. */
-export type EventsLike<O> = SelectQueryBuilder<any, any, O>
+export type EventsLike<O> = AnyQuery<O>
 
 /** Rows of `O` with column `A` of type `T` added (or replaced). */
 export type WithColumn<O, A extends string, T> = Flatten<Omit<O, A> & { [K in A]: T }>
@@ -26,7 +27,7 @@ export function addColumn<Q extends EventsLike<any>, A extends string, T>(
   hub: HubContext,
   q: Q,
   name: A,
-  column: (eb: ExpressionBuilder<any, 'events'>) => Expression<T>,
+  column: (eb: EventsExpressionBuilder) => Expression<T>,
 ): MappedQuery<Q, A, T> {
   const inner = hub.db
     .selectFrom(q.as('events'))
@@ -46,8 +47,8 @@ export function addSessionColumn<Q extends EventsLike<any>, A extends string, T>
   hub: HubContext,
   q: Q,
   name: A,
-  column: (eb: ExpressionBuilder<any, 'events'>) => Expression<T>,
-  keyed: (eb: ExpressionBuilder<any, 'events'>) => Expression<T>,
+  column: (eb: EventsExpressionBuilder) => Expression<T>,
+  keyed: (eb: EventsExpressionBuilder) => Expression<T>,
 ): MappedQuery<Q, A, T> {
   const withKeys = withSessionKeys(q)
   if (!withKeys) return addColumn(hub, q, name, column)
@@ -74,8 +75,8 @@ export function addColumnWithHelpers<Q extends EventsLike<any>, A extends string
   hub: HubContext,
   q: Q,
   name: A,
-  helpers: Record<string, (eb: ExpressionBuilder<any, 'events'>) => Expression<unknown>>,
-  column: (eb: ExpressionBuilder<any, 'events'>) => Expression<T>,
+  helpers: Record<string, (eb: EventsExpressionBuilder) => Expression<unknown>>,
+  column: (eb: EventsExpressionBuilder) => Expression<T>,
 ): MappedQuery<Q, A, T> {
   const columns = requireColumnsOf(q, `the "${name}" column`).filter((c) => c !== name)
   const first = hub.db

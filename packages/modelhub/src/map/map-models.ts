@@ -1,5 +1,6 @@
 import { type Engine, invalid, parseTimeFormat } from '@kysely-modelhub/core'
 import { type Expression, type ExpressionBuilder, sql } from 'kysely'
+import type { EventsExpressionBuilder } from '../any-query.ts'
 import { NAMED, PARTITIONED, TIME_BUCKETED } from '../checks/model-option-checks.ts'
 import { checkOptions } from '../checks/model-options.ts'
 import { conversionNamed } from '../conversions.ts'
@@ -167,9 +168,9 @@ function addConversionColumn<Q extends EventsLike<any>, A extends string>(
   q: Q,
   name: A,
   partition: string,
-  count: (eb: ExpressionBuilder<any, 'events'>, partition: Partition) => Expression<number>,
+  count: (eb: EventsExpressionBuilder, partition: Partition) => Expression<number>,
 ): MappedQuery<Q, A, number> {
-  const column = (eb: ExpressionBuilder<any, 'events'>, p: Partition) => hub.engine.outputNumber(count(eb, p))
+  const column = (eb: EventsExpressionBuilder, p: Partition) => hub.engine.outputNumber(count(eb, p))
   if (partition !== 'session_id') return addColumn(hub, q, name, (eb) => column(eb, partition))
   return addSessionColumn(
     hub,

@@ -1,5 +1,6 @@
 import { invalid, ModelHubInputError } from '@kysely-modelhub/core'
 import { type Expression, type ExpressionBuilder, type SelectQueryBuilder, type SqlBool, sql } from 'kysely'
+import type { AnyQuery, EventsExpressionBuilder } from '../any-query.ts'
 import type { HubContext } from '../hub-context.ts'
 import { MapModels } from '../map/map-models.ts'
 import { aucInDatabase } from './auc.ts'
@@ -11,12 +12,12 @@ export interface FeatureImportanceOptions<C extends string> extends LogisticRegr
   /** The conversion whose users are the positives (a user converted when they have ≥ 1). */
   readonly conversion: C
   /** The value counted per user, e.g. `(eb) => hub.ls(eb.ref('location_stack')).niceName()`; NULLs are not counted. */
-  readonly feature: (eb: ExpressionBuilder<any, 'events'>) => Expression<string | null>
+  readonly feature: (eb: EventsExpressionBuilder) => Expression<string | null>
   /**
    * Which events count towards the features (default: all), e.g. `(eb) => eb('event_type', '=', 'PressEvent')`.
    * Leave the conversion events out, or their own value predicts the label perfectly.
    */
-  readonly countedEvents?: (eb: ExpressionBuilder<any, 'events'>) => Expression<SqlBool>
+  readonly countedEvents?: (eb: EventsExpressionBuilder) => Expression<SqlBool>
   /** Keep only the `top` most frequent values as features (default: all, at most 50). */
   readonly top?: number
   /** Folds of the cross-validation. Default 3. */
@@ -62,7 +63,7 @@ export interface FeatureImportance {
  */
 export async function featureImportance<C extends string>(
   hub: HubContext,
-  q: SelectQueryBuilder<any, any, any>,
+  q: AnyQuery,
   options: FeatureImportanceOptions<C>,
 ): Promise<FeatureImportance> {
   const { folds = 3, seed = 0, top, feature, countedEvents } = options

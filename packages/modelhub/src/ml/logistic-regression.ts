@@ -1,5 +1,6 @@
 import { invalid, ModelHubInputError } from '@kysely-modelhub/core'
 import { type SelectQueryBuilder, sql } from 'kysely'
+import type { AnyQuery } from '../any-query.ts'
 import { FIT, SCORE } from '../checks/model-option-checks.ts'
 import { checkOptions } from '../checks/model-options.ts'
 import type { HubContext } from '../hub-context.ts'
@@ -48,9 +49,7 @@ interface Fitted<F extends string> {
 }
 
 /** Rows that have every feature of `F` as a number column (any query before the features are known). */
-type HasFeatures<F extends string> = string extends F
-  ? SelectQueryBuilder<any, any, any>
-  : RowsOf<{ readonly [K in F]: number | bigint | null }>
+type HasFeatures<F extends string> = string extends F ? AnyQuery : RowsOf<{ readonly [K in F]: number | bigint | null }>
 
 type RowOf<Q> = Q extends SelectQueryBuilder<any, any, infer O> ? O : never
 
@@ -92,7 +91,7 @@ export class LogisticRegression<F extends string = string> {
    * bounds them), a constant feature a finite one (it shares the intercept's job under the penalty).
    */
   async fit<O, const F2 extends NumericColumn<O>, L extends BooleanColumn<O>>(
-    q: SelectQueryBuilder<any, any, O>,
+    q: AnyQuery<O>,
     options: FitOptions<F2, L>,
   ): Promise<LogisticRegression<F2>> {
     checkOptions('fit', options, FIT)
@@ -120,7 +119,7 @@ export class LogisticRegression<F extends string = string> {
     return self
   }
 
-  async #clientEvaluator(q: SelectQueryBuilder<any, any, any>, features: readonly string[], label: string) {
+  async #clientEvaluator(q: AnyQuery, features: readonly string[], label: string) {
     const { db } = this.#hub
     const pulled = await db
       .selectFrom(q.as('rows'))
@@ -197,7 +196,7 @@ export class LogisticRegression<F extends string = string> {
     const label = options.label as string
     if (typeof label !== 'string' || label.length === 0) invalid('label', label, 'expected a boolean column of q')
     const { db, engine } = this.#hub
-    const predicted = this.predict(q) as unknown as SelectQueryBuilder<any, any, any>
+    const predicted = this.predict(q) as unknown as AnyQuery
     const { rows } = await sql<{
       n: unknown
       correct: unknown
