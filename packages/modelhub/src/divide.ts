@@ -1,6 +1,6 @@
 import { ModelHubInputError } from '@kysely-modelhub/core'
 import { type SelectQueryBuilder, sql } from 'kysely'
-import type { AggregateQuery } from './agg/aggregate-query.ts'
+import { type AggregateQuery, aggregateResult } from './agg/aggregate-query.ts'
 import type { AnyQuery } from './any-query.ts'
 import { requireColumnsOf } from './columns-of.ts'
 import type { HubContext } from './hub-context.ts'
@@ -103,5 +103,5 @@ export function divide<R>(hub: HubContext, a: AnyQuery, b: AnyQuery): AggregateQ
         numerator.value,
       ),
     ])
-  return typedResult(hub, quotient, { [numerator.value]: 'number' }) as unknown as AggregateQuery<R>
+  return aggregateResult(typedResult(hub, quotient, { [numerator.value]: 'number' }))
 }

@@ -3,7 +3,7 @@ import { expressionBuilder, type SelectQueryBuilder, sql } from 'kysely'
 import type { AnyQuery } from '../any-query.ts'
 import type { HubContext } from '../hub-context.ts'
 import { typedResult } from '../typed-result.ts'
-import type { AggregateQuery } from './aggregate-query.ts'
+import { type AggregateQuery, aggregateResult } from './aggregate-query.ts'
 import { type GroupBy, groupKeys } from './group-by.ts'
 import { type LocationOption, withLocation } from './location-option.ts'
 
@@ -92,7 +92,9 @@ export function dropOffLocations<R>(
         value,
       ),
     ])
-  return typedResult(hub, counted, { [value]: 'number' })
-    .orderBy(value, 'desc')
-    .orderBy((eb) => hub.engine.codePointOrder(eb.ref('location'))) as unknown as AggregateQuery<R>
+  return aggregateResult(
+    typedResult(hub, counted, { [value]: 'number' })
+      .orderBy(value, 'desc')
+      .orderBy((eb) => hub.engine.codePointOrder(eb.ref('location'))),
+  )
 }

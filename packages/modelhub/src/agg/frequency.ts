@@ -2,7 +2,7 @@ import { type SelectQueryBuilder, sql } from 'kysely'
 import type { AnyQuery } from '../any-query.ts'
 import type { HubContext } from '../hub-context.ts'
 import { typedResult } from '../typed-result.ts'
-import type { AggregateQuery } from './aggregate-query.ts'
+import { type AggregateQuery, aggregateResult } from './aggregate-query.ts'
 
 /** A row of {@link frequency}: how many users had this many sessions. */
 export interface FrequencyRow {
@@ -39,8 +39,5 @@ export function frequency(hub: HubContext, q: AnyQuery): AggregateQuery<Frequenc
       sql<number>`count(*)`.as('user_id_nunique'),
     ])
     .groupBy('session_id_nunique')
-  return typedResult(hub, counted, {
-    session_id_nunique: 'number',
-    user_id_nunique: 'number',
-  }) as unknown as AggregateQuery<FrequencyRow>
+  return aggregateResult(typedResult(hub, counted, { session_id_nunique: 'number', user_id_nunique: 'number' }))
 }

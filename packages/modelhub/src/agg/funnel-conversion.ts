@@ -3,7 +3,7 @@ import { type Expression, expressionBuilder, type SelectQueryBuilder, sql } from
 import type { AnyQuery } from '../any-query.ts'
 import type { HubContext } from '../hub-context.ts'
 import { typedResult } from '../typed-result.ts'
-import type { AggregateQuery } from './aggregate-query.ts'
+import { type AggregateQuery, aggregateResult } from './aggregate-query.ts'
 import { type GroupBy, type GroupKeys, groupKeys } from './group-by.ts'
 import { type LocationOption, withLocation } from './location-option.ts'
 
@@ -126,7 +126,7 @@ export function funnelConversion<R>(
   const sorted = names
     .flatMap((name) => hub.engine.groupKey(sql.ref(name)).groupBy)
     .reduce<AnyQuery>((query, key) => query.orderBy(key), typedResult(hub, rates, FUNNEL_NUMBERS))
-  return sorted
-    .orderBy('n_users', 'desc')
-    .orderBy((eb) => hub.engine.codePointOrder(eb.ref('location'))) as unknown as AggregateQuery<R>
+  return aggregateResult(
+    sorted.orderBy('n_users', 'desc').orderBy((eb) => hub.engine.codePointOrder(eb.ref('location'))),
+  )
 }

@@ -4,7 +4,7 @@ import type { AnyQuery } from '../any-query.ts'
 import { checkDayWindow } from '../dates.ts'
 import type { HubContext } from '../hub-context.ts'
 import { typedResult } from '../typed-result.ts'
-import type { AggregateQuery } from './aggregate-query.ts'
+import { type AggregateQuery, aggregateResult } from './aggregate-query.ts'
 
 /** The length of a retention period (and of a cohort). */
 export type RetentionTimePeriod = 'daily' | 'weekly' | 'monthly' | 'yearly'
@@ -135,5 +135,5 @@ export function retentionMatrix(
         ]
       })
     : counted
-  return typedResult(hub, valued, { period: 'number', value: 'number' }) as unknown as AggregateQuery<RetentionRow>
+  return aggregateResult(typedResult(hub, valued, { period: 'number', value: 'number' }))
 }

@@ -1,9 +1,9 @@
 import { invalid, windowed } from '@kysely-modelhub/core'
 import { type Expression, type ExpressionBuilder, sql } from 'kysely'
-import type { EventsExpressionBuilder } from '../any-query.ts'
+import type { AnyQuery, EventsExpressionBuilder } from '../any-query.ts'
 import type { HubContext } from '../hub-context.ts'
 import { sessionsOf } from '../pipeline/session-keys.ts'
-import { type AggregateQuery, aggregate } from './aggregate-query.ts'
+import { type AggregateQuery, aggregate, aggregateResult } from './aggregate-query.ts'
 import type { GroupBy } from './group-by.ts'
 
 /** How the durations of a group's sessions are combined. */
@@ -95,5 +95,6 @@ export function sessionDuration<R>(
   }))
   // Without keys SQL gives one row even for no sessions (avg NULL): no sessions give no row.
   if (groupBy !== null) return result
-  return (result as AggregateQuery<any>).where('session_duration', 'is not', null) as unknown as AggregateQuery<R>
+  const rows: AnyQuery = result
+  return aggregateResult(rows.where('session_duration', 'is not', null))
 }

@@ -5,7 +5,7 @@ import { columnsOf } from '../columns-of.ts'
 import type { HubContext } from '../hub-context.ts'
 import type { EventsLike } from '../map/add-column.ts'
 import type { ObjectivEvent } from '../objectiv-event.ts'
-import { type AggregateQuery, aggregate } from './aggregate-query.ts'
+import { type AggregateQuery, aggregate, aggregateResult } from './aggregate-query.ts'
 import { type LocationOption, locationName } from './location-option.ts'
 
 /** A query over events with these columns and the `application` global-context column. */
@@ -115,8 +115,10 @@ export function countFeatures<R>(hub: HubContext, features: AnyQuery, value: str
     .selectFrom(hub.engine.computedOnce(grouped).as('result'))
     .selectAll('result')
     .where((eb) => eb.and(FEATURE_KEYS.map((key) => eb(key, 'is not', null))))
-  return FEATURE_KEYS.reduce(
-    (sorted, key) => sorted.orderBy((eb) => hub.engine.codePointOrder(eb.ref(key))),
-    counted.orderBy(value, 'desc'),
-  ) as AggregateQuery<R>
+  return aggregateResult(
+    FEATURE_KEYS.reduce(
+      (sorted, key) => sorted.orderBy((eb) => hub.engine.codePointOrder(eb.ref(key))),
+      counted.orderBy(value, 'desc'),
+    ),
+  )
 }

@@ -18,12 +18,21 @@ export type MappedQuery<Q, A extends string, T> =
     : never
 
 /**
+ * The last select of a map helper as the query it promises: the rows of `Q` and column `A`. Its
+ * column list is known only at run time, so Kysely cannot infer it: every map helper ends here,
+ * the one place that asserts its result type.
+ */
+function mappedResult<Q, A extends string, T>(q: AnyQuery): MappedQuery<Q, A, T> {
+  return q as MappedQuery<Q, A, T>
+}
+
+/**
  * Adds one column computed over the rows of `q`, keeping every row. The column is computed in a
  * subquery and selected again outside it, so `.where(name, …)` works on the result at once.
  *
  * Shape: select * from (select events.*, <column> as name from (<q>) as events) as events
  */
-export function addColumn<Q extends EventsLike<any>, A extends string, T>(
+export function addColumn<Q extends AnyQuery, A extends string, T>(
   hub: HubContext,
   q: Q,
   name: A,
@@ -33,7 +42,7 @@ export function addColumn<Q extends EventsLike<any>, A extends string, T>(
     .selectFrom(q.as('events'))
     .selectAll('events')
     .select((eb) => eb.parens(column(eb)).as(name))
-  return hub.db.selectFrom(inner.as('events')).selectAll('events') as unknown as MappedQuery<Q, A, T>
+  return mappedResult(hub.db.selectFrom(inner.as('events')).selectAll('events'))
 }
 
 /**
@@ -43,7 +52,7 @@ export function addColumn<Q extends EventsLike<any>, A extends string, T>(
  * Shape over the pipeline: select <q columns>, name from (select <q columns>, <keys>, <keyed> as name
  *   from (<q + keys>) as events) as events
  */
-export function addSessionColumn<Q extends EventsLike<any>, A extends string, T>(
+export function addSessionColumn<Q extends AnyQuery, A extends string, T>(
   hub: HubContext,
   q: Q,
   name: A,
@@ -60,9 +69,7 @@ export function addSessionColumn<Q extends EventsLike<any>, A extends string, T>
       ...[...columns, ...SESSION_KEY].map((c) => eb.ref(`events.${c}`).as(c)),
       eb.parens(keyed(eb)).as(name),
     ])
-  return hub.db
-    .selectFrom(inner.as('events'))
-    .select([...columns, name].map((c) => `events.${c}`) as any) as unknown as MappedQuery<Q, A, T>
+  return mappedResult(hub.db.selectFrom(inner.as('events')).select([...columns, name].map((c) => `events.${c}`)))
 }
 
 /**
@@ -71,7 +78,7 @@ export function addSessionColumn<Q extends EventsLike<any>, A extends string, T>
  *
  * Shape: select <q columns>, <column> as name from (select events.*, <helpers> from (<q>) as events) as events
  */
-export function addColumnWithHelpers<Q extends EventsLike<any>, A extends string, T>(
+export function addColumnWithHelpers<Q extends AnyQuery, A extends string, T>(
   hub: HubContext,
   q: Q,
   name: A,
@@ -86,5 +93,5 @@ export function addColumnWithHelpers<Q extends EventsLike<any>, A extends string
   const second = hub.db
     .selectFrom(first.as('events'))
     .select((eb) => [...columns.map((c) => eb.ref(`events.${c}`).as(c)), eb.parens(column(eb)).as(name)])
-  return hub.db.selectFrom(second.as('events')).selectAll('events') as unknown as MappedQuery<Q, A, T>
+  return mappedResult(hub.db.selectFrom(second.as('events')).selectAll('events'))
 }

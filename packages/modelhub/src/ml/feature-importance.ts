@@ -49,8 +49,18 @@ export interface FeatureImportance {
    * The users' rows: `user_id`, one count column per feature value, `converted` (boolean) and
    * `fold` (0 … folds − 1, stratified by `converted`, shuffled by a hash of user_id and the seed).
    */
+  // biome-ignore lint/suspicious/noExplicitAny: the database is the user's; the users' rows stay queryable by name
   readonly data: SelectQueryBuilder<any, 'users', Record<string, unknown>>
 }
+
+/** The count column of the i-th feature value. */
+type FeatureColumn = `f_${number}`
+
+/** A row of `data`: the user, a count per feature value, the label and the user's fold. */
+type UserRow = { user_id: string; converted: boolean; fold: number } & { [column: FeatureColumn]: number }
+
+/** The users' rows, the columns named at run time by the feature values found. */
+type UsersQuery = SelectQueryBuilder<{ users: UserRow }, 'users', UserRow>
 
 /**
  * Which locations (or other values) go with converting: per user, the count of each value of
@@ -76,7 +86,7 @@ export async function featureImportance<C extends string>(
   const withConverted = new MapModels<C>(hub).conversionsCounter(q, options.conversion, {
     partition: 'user_id',
     as: '__converted',
-  } as never) as unknown as SelectQueryBuilder<any, 'events', any>
+  })
   const featured = db
     .selectFrom(withConverted.as('events'))
     .where('events.user_id', 'is not', null)
@@ -103,7 +113,7 @@ export async function featureImportance<C extends string>(
     throw new ModelHubInputError(
       `feature importance: the feature has ${values.length} distinct values, more than ${MAX_FEATURES} columns; pass top (1 to ${MAX_FEATURES}) to keep the most frequent`,
     )
-  const columns = values.map((_, i) => `f_${i}`)
+  const columns = values.map((_, i): FeatureColumn => `f_${i}`)
   const users = db
     .selectFrom(featured.as('f'))
     .select((eb) => [
@@ -130,23 +140,24 @@ export async function featureImportance<C extends string>(
         )
         .as('users'),
     )
-    .selectAll('users') as unknown as SelectQueryBuilder<any, 'users', Record<string, unknown>>
-  const spec = { features: columns, label: 'converted' } as never
+    // Kysely cannot name the count columns chosen at run time: this states them, the one assertion here.
+    .selectAll('users') as UsersQuery
+  const spec = { features: columns, label: 'converted' } as const
   const aucs: number[] = []
   for (let fold = 0; fold < folds; fold++) {
     const train = data.where('users.fold', '<>', fold)
     const test = data.where('users.fold', '=', fold)
-    const model = await new LogisticRegression(hub, options).fit(train as never, spec)
-    aucs.push(await aucInDatabase(hub, model.predictProba(test as never) as never, 'converted'))
+    const model = await new LogisticRegression(hub, options).fit(train, spec)
+    aucs.push(await aucInDatabase(hub, model.predictProba(test), 'converted'))
   }
-  const model = (await new LogisticRegression(hub, options).fit(data as never, spec)) as LogisticRegression<string>
-  const coef = model.coef as Record<string, number>
+  const model = await new LogisticRegression(hub, options).fit(data, spec)
+  const coef = model.coef
   const features = values
     .map((v, i) => ({
       value: String(v.value),
       column: columns[i] as string,
       events: Number(v.events),
-      coef: coef[columns[i] as string] as number,
+      coef: coef[columns[i] as FeatureColumn] as number,
     }))
     .sort((a, b) => b.coef - a.coef)
   return {
