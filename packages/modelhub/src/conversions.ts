@@ -6,7 +6,7 @@ import {
   LocationStack,
   locationStack,
 } from '@kysely-modelhub/core'
-import { type Expression, type ExpressionBuilder, type RawBuilder, sql } from 'kysely'
+import { type Expression, type RawBuilder, sql } from 'kysely'
 import type { AnyExpressionBuilder } from './any-query.ts'
 
 /**
@@ -18,6 +18,7 @@ import type { AnyExpressionBuilder } from './any-query.ts'
  */
 export interface ConversionEventDefinition<N extends string = string> {
   readonly name: N
+  // biome-ignore lint/suspicious/noExplicitAny: a part of the stack holds contexts of any type (ls.from narrows them)
   readonly locationStack?: (ls: LocationStack<LocationContext>) => LocationStack<any> | Expression<boolean>
   readonly eventType?: string
 }

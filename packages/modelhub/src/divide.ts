@@ -1,5 +1,5 @@
 import { ModelHubInputError } from '@kysely-modelhub/core'
-import { type SelectQueryBuilder, sql } from 'kysely'
+import { sql } from 'kysely'
 import { type AggregateQuery, aggregateResult } from './agg/aggregate-query.ts'
 import type { AnyQuery } from './any-query.ts'
 import { requireColumnsOf } from './columns-of.ts'

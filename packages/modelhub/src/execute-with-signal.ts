@@ -1,5 +1,5 @@
 import { cancellationOf, invalid, QueryCancelledError } from '@kysely-modelhub/core'
-import type { CompiledQuery, Kysely } from 'kysely'
+import type { CompiledQuery } from 'kysely'
 import type { AnyKysely } from './any-query.ts'
 
 /** A query builder, or raw `sql` (compiled on the Kysely it runs on). */

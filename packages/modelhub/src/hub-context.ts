@@ -1,5 +1,4 @@
 import type { Engine } from '@kysely-modelhub/core'
-import type { Kysely } from 'kysely'
 import type { AnyKysely } from './any-query.ts'
 import type { ConversionEvent } from './conversions.ts'
 

@@ -1,5 +1,5 @@
 import { type Engine, engineOf } from '@kysely-modelhub/core'
-import { CamelCasePlugin, type Kysely, type KyselyPlugin } from 'kysely'
+import { CamelCasePlugin, type KyselyPlugin } from 'kysely'
 import type { AnyKysely } from './any-query.ts'
 import { ModelHubOptionError } from './options.ts'
 

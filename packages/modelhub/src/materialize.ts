@@ -50,6 +50,7 @@ function generatedName(): string {
 
 /** `select <the columns of q> from <relation>`: named columns keep the result readable by columnsOf. */
 function reader<O, N extends string>(
+  // biome-ignore lint/suspicious/noExplicitAny: a Kysely or a transaction, whatever its database (invariant in it)
   db: QueryCreator<any>,
   relation: string,
   alias: string | undefined,

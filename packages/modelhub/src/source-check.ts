@@ -1,5 +1,5 @@
 import { invalid } from '@kysely-modelhub/core'
-import { type Kysely, sql } from 'kysely'
+import { sql } from 'kysely'
 import type { AnyKysely } from './any-query.ts'
 import type { HubContext } from './hub-context.ts'
 import { SNOWPLOW_LOCATION_STACK_COLUMN, snowplowContextColumn } from './pipeline/extract-snowplow.ts'

@@ -3,7 +3,6 @@ import {
   type AliasedExpression,
   AliasNode,
   IdentifierNode,
-  type Kysely,
   type RawBuilder,
   SelectQueryNode,
   sql,

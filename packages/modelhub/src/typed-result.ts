@@ -1,5 +1,5 @@
 import type { Engine } from '@kysely-modelhub/core'
-import type { Expression, RawBuilder, SelectQueryBuilder } from 'kysely'
+import type { Expression, RawBuilder } from 'kysely'
 import type { AnyQuery } from './any-query.ts'
 import { requireColumnsOf } from './columns-of.ts'
 import type { HubContext } from './hub-context.ts'
@@ -34,7 +34,7 @@ export function typedResult(
   q: AnyQuery,
   types: Readonly<Record<string, OutputType>>,
   columns: readonly string[] = requireColumnsOf(q, 'a model result'),
-): SelectQueryBuilder<any, 'result', any> {
+): AnyQuery {
   return hub.db.selectFrom(q.as('result')).select((eb) =>
     columns.map((column) => {
       const ref = eb.ref(`result.${column}`)

@@ -10,9 +10,11 @@ export class BigQueryAdapter extends DialectAdapterBase {
     return false
   }
 
+  // biome-ignore lint/suspicious/noExplicitAny: Kysely's DialectAdapter signature
   override async acquireMigrationLock(_db: Kysely<any>): Promise<void> {
     // Migrations on BigQuery are not coordinated: a single runner is assumed.
   }
 
+  // biome-ignore lint/suspicious/noExplicitAny: Kysely's DialectAdapter signature
   override async releaseMigrationLock(_db: Kysely<any>): Promise<void> {}
 }

@@ -28,6 +28,7 @@ export class BigQueryDialect implements Dialect {
     return new BigQueryAdapter()
   }
 
+  // biome-ignore lint/suspicious/noExplicitAny: Kysely's Dialect signature
   createIntrospector(_db: Kysely<any>): DatabaseIntrospector {
     throw new Error('BigQuery introspection is not supported; query INFORMATION_SCHEMA.COLUMNS directly')
   }

@@ -1,4 +1,4 @@
-import { type Expression, type ExpressionBuilder, expressionBuilder, type SelectQueryBuilder } from 'kysely'
+import { type Expression, expressionBuilder, type SelectQueryBuilder } from 'kysely'
 import type { AnyQuery, EventsExpressionBuilder } from '../any-query.ts'
 import type { HubContext } from '../hub-context.ts'
 import type { Flatten } from '../objectiv-event.ts'
@@ -27,7 +27,7 @@ export function aggregateResult<R>(q: AnyQuery): AggregateQuery<R> {
 export function aggregate<R>(
   hub: HubContext,
   q: AnyQuery,
-  groupBy: GroupBy<any>,
+  groupBy: GroupBy<Record<string, unknown>>,
   aggregated: readonly string[],
   values: (eb: EventsExpressionBuilder) => Record<string, Expression<unknown>>,
 ): AggregateQuery<R> {
@@ -44,6 +44,6 @@ export function aggregate<R>(
     groupKeys(hub, eb, groupBy, aggregated).flatMap((key) => hub.engine.groupKey(key.expression).groupBy),
   )
   const keyless = groupBy === null
-  const numbers = Object.keys(values(expressionBuilder<any, 'events'>())).map((name) => [name, 'number'] as const)
+  const numbers = Object.keys(values(expressionBuilder())).map((name) => [name, 'number'] as const)
   return aggregateResult(typedResult(hub, keyless ? grouped : withGroups, Object.fromEntries(numbers)))
 }

@@ -1,5 +1,5 @@
 import { invalid, windowed } from '@kysely-modelhub/core'
-import { expressionBuilder, type SelectQueryBuilder, sql } from 'kysely'
+import { expressionBuilder, sql } from 'kysely'
 import type { AnyQuery } from '../any-query.ts'
 import type { HubContext } from '../hub-context.ts'
 import { typedResult } from '../typed-result.ts'
@@ -44,12 +44,13 @@ export type DropOffLocationsRow<P> = P extends true
 export function dropOffLocations<R>(
   hub: HubContext,
   q: AnyQuery,
-  options: DropOffLocationsOptions<any, GroupBy<any>, boolean | undefined>,
+  // biome-ignore lint/suspicious/noExplicitAny: options for rows of any columns; the public method checked them against q
+  options: DropOffLocationsOptions<any, GroupBy<Record<string, unknown>>, boolean | undefined>,
 ): AggregateQuery<R> {
   const { percentage = false } = options
   if (typeof percentage !== 'boolean') invalid('percentage', percentage, 'expected true or false')
   const groupBy = options.groupBy === undefined ? 'user_id' : options.groupBy
-  const keys = groupKeys(hub, expressionBuilder<any, 'events'>(), groupBy, [])
+  const keys = groupKeys(hub, expressionBuilder(), groupBy, [])
   const keyColumns = keys.map((_, i) => `__key_${i}`)
   const lastFirst = [
     { by: 'moment', direction: 'desc' },

@@ -1,4 +1,4 @@
-import { type SelectQueryBuilder, sql } from 'kysely'
+import { sql } from 'kysely'
 import type { AnyQuery } from '../any-query.ts'
 import type { HubContext } from '../hub-context.ts'
 import { typedResult } from '../typed-result.ts'

@@ -1,5 +1,5 @@
 import { windowed } from '@kysely-modelhub/core'
-import { type Expression, expressionBuilder, type SelectQueryBuilder, sql } from 'kysely'
+import { type Expression, expressionBuilder, sql } from 'kysely'
 import type { AnyQuery } from '../any-query.ts'
 import type { HubContext } from '../hub-context.ts'
 import { typedResult } from '../typed-result.ts'
@@ -63,9 +63,10 @@ const FUNNEL_NUMBERS = {
 export function funnelConversion<R>(
   hub: HubContext,
   q: AnyQuery,
-  options: FunnelConversionOptions<any, GroupBy<any>>,
+  // biome-ignore lint/suspicious/noExplicitAny: options for rows of any columns; the public method checked them against q
+  options: FunnelConversionOptions<any, GroupBy<Record<string, unknown>>>,
 ): AggregateQuery<R> {
-  const keys = groupKeys(hub, expressionBuilder<any, 'events'>(), options.groupBy ?? null, ['user_id', 'location'])
+  const keys = groupKeys(hub, expressionBuilder(), options.groupBy ?? null, ['user_id', 'location'])
   const names = keys.map((key) => key.name)
   const located = withLocation(hub, q, options.locationStack)
   const visits = hub.db

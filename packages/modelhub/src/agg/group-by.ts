@@ -1,5 +1,5 @@
 import { invalid, parseTimeFormat } from '@kysely-modelhub/core'
-import type { Expression, ExpressionBuilder } from 'kysely'
+import type { Expression } from 'kysely'
 import type { AnyExpressionBuilder } from '../any-query.ts'
 import type { HubContext } from '../hub-context.ts'
 import { timeBucket } from '../map/time-agg.ts'
@@ -42,7 +42,7 @@ export interface GroupKey {
 export function groupKeys(
   hub: HubContext,
   eb: AnyExpressionBuilder,
-  groupBy: GroupBy<any>,
+  groupBy: GroupBy<Record<string, unknown>>,
   aggregated: readonly string[],
 ): GroupKey[] {
   if (groupBy === null) return []

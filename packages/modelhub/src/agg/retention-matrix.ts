@@ -1,5 +1,5 @@
 import { type CalendarUnit, invalid, parseTimeFormat, windowed } from '@kysely-modelhub/core'
-import { type Expression, type SelectQueryBuilder, sql } from 'kysely'
+import { type Expression, sql } from 'kysely'
 import type { AnyQuery } from '../any-query.ts'
 import { checkDayWindow } from '../dates.ts'
 import type { HubContext } from '../hub-context.ts'

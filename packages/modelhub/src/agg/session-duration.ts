@@ -1,5 +1,5 @@
 import { invalid, windowed } from '@kysely-modelhub/core'
-import { type Expression, type ExpressionBuilder, sql } from 'kysely'
+import { type Expression, sql } from 'kysely'
 import type { AnyQuery, EventsExpressionBuilder } from '../any-query.ts'
 import type { HubContext } from '../hub-context.ts'
 import { sessionsOf } from '../pipeline/session-keys.ts'
@@ -10,7 +10,7 @@ import type { GroupBy } from './group-by.ts'
 export type SessionDurationMethod = 'mean' | 'sum'
 
 export interface SessionDurationOptions {
-  readonly groupBy?: GroupBy<any>
+  readonly groupBy?: GroupBy<Record<string, unknown>>
   /** Leave out sessions that last 0 seconds (one event, or all at one instant); default true. */
   readonly excludeBounces?: boolean
   /** Average (default) or total duration per group. */

@@ -1,4 +1,3 @@
-import type { SelectQueryBuilder } from 'kysely'
 import type { AnyQuery } from '../any-query.ts'
 import { conversionNamed } from '../conversions.ts'
 import type { HubContext } from '../hub-context.ts'
@@ -33,6 +32,7 @@ export function topProductFeaturesBeforeConversion(
   hub: HubContext,
   q: AnyQuery,
   name: string,
+  // biome-ignore lint/suspicious/noExplicitAny: options for rows of any columns; the public method checked them against q
   options: TopProductFeaturesOptions<any>,
 ): AggregateQuery<TopProductFeaturesBeforeConversionRow> {
   const conversion = conversionNamed(hub.conversions, name)

@@ -1,5 +1,5 @@
 import { type GlobalContext, globalContexts, invalid } from '@kysely-modelhub/core'
-import { type Expression, type ExpressionBuilder, type SelectQueryBuilder, type SqlBool, sql } from 'kysely'
+import { type Expression, type SqlBool, sql } from 'kysely'
 import type { AnyQuery, EventsExpressionBuilder } from '../any-query.ts'
 import { columnsOf } from '../columns-of.ts'
 import type { HubContext } from '../hub-context.ts'
@@ -30,6 +30,9 @@ export interface ProductFeature {
 
 export type TopProductFeaturesRow = ProductFeature & { user_id_nunique: number }
 
+/** An event as a feature: its keys (NULL where it has none, dropped after counting) and its user. */
+type FeatureEvent = { [K in keyof ProductFeature]: ProductFeature[K] | null } & { user_id: string | null }
+
 /** The key columns of a feature, in the order results are sorted by after the count. */
 export const FEATURE_KEYS = ['application', 'feature_nice_name', 'event_type'] as const
 
@@ -49,6 +52,7 @@ export const FEATURE_KEYS = ['application', 'feature_nice_name', 'event_type'] a
 export function topProductFeatures(
   hub: HubContext,
   q: AnyQuery,
+  // biome-ignore lint/suspicious/noExplicitAny: options for rows of any columns; the public method checked them against q
   options: TopProductFeaturesOptions<any>,
 ): AggregateQuery<TopProductFeaturesRow> {
   return countFeatures<TopProductFeaturesRow>(
@@ -65,10 +69,11 @@ export function topProductFeatures(
 export function featureEvents(
   hub: HubContext,
   q: AnyQuery,
+  // biome-ignore lint/suspicious/noExplicitAny: options for rows of any columns; the public method checked them against q
   options: TopProductFeaturesOptions<any>,
   model: string,
   where?: (eb: EventsExpressionBuilder) => Expression<SqlBool>,
-): SelectQueryBuilder<any, 'events', ProductFeature & { user_id: string | null }> {
+): AnyQuery<FeatureEvent> {
   const eventType = options.eventType ?? 'InteractiveEvent'
   if (typeof eventType !== 'string' || eventType.length === 0) {
     invalid('eventType', eventType, 'expected an event type such as "InteractiveEvent" or "PressEvent"')
@@ -85,7 +90,7 @@ export function featureEvents(
       eb.parens(locationName(hub, eb, options.locationStack)).as('feature_nice_name'),
       eb.ref('events.event_type').as('event_type'),
       eb.ref('events.user_id').as('user_id'),
-    ]) as unknown as SelectQueryBuilder<any, 'events', ProductFeature & { user_id: string | null }>
+    ])
 }
 
 /** An error naming the model when `q` is known to lack the `application` column. */
@@ -106,7 +111,7 @@ export function requireApplication(q: AnyQuery, model: string): void {
  * make the database compute the feature name twice per event, once to filter and once to group.
  */
 export function countFeatures<R>(hub: HubContext, features: AnyQuery, value: string): AggregateQuery<R> {
-  const grouped = aggregate<any>(hub, features, FEATURE_KEYS, ['user_id'], (eb) => ({
+  const grouped = aggregate<Record<string, unknown>>(hub, features, FEATURE_KEYS, ['user_id'], (eb) => ({
     [value]: sql<number>`count(distinct ${eb.ref('user_id')})`,
   }))
   // Kept outside the grouping (computedOnce): pushed into it, Postgres would evaluate the name

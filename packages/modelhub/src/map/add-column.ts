@@ -1,4 +1,4 @@
-import type { Expression, ExpressionBuilder, SelectQueryBuilder } from 'kysely'
+import type { Expression, SelectQueryBuilder } from 'kysely'
 import type { AnyQuery, EventsExpressionBuilder } from '../any-query.ts'
 import { requireColumnsOf } from '../columns-of.ts'
 import type { HubContext } from '../hub-context.ts'
@@ -13,7 +13,7 @@ export type WithColumn<O, A extends string, T> = Flatten<Omit<O, A> & { [K in A]
 
 /** The query a map helper returns: the same rows, one more column, still called `events`. */
 export type MappedQuery<Q, A extends string, T> =
-  Q extends SelectQueryBuilder<infer DB, any, infer O>
+  Q extends SelectQueryBuilder<infer DB, infer _TB, infer O>
     ? SelectQueryBuilder<Omit<DB, 'events'> & { events: WithColumn<O, A, T> }, 'events', WithColumn<O, A, T>>
     : never
 

@@ -1,5 +1,5 @@
 import { windowed } from '@kysely-modelhub/core'
-import { type Expression, type ExpressionBuilder, type RawBuilder, sql } from 'kysely'
+import { type Expression, type RawBuilder, sql } from 'kysely'
 import type { AnyExpressionBuilder, EventsExpressionBuilder } from '../any-query.ts'
 import type { ConversionEvent } from '../conversions.ts'
 

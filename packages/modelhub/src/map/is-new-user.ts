@@ -1,5 +1,5 @@
 import { windowed } from '@kysely-modelhub/core'
-import { type ExpressionBuilder, type RawBuilder, sql } from 'kysely'
+import { type RawBuilder, sql } from 'kysely'
 import type { EventsExpressionBuilder } from '../any-query.ts'
 import type { HubContext } from '../hub-context.ts'
 import { SESSION_USER, USER_SESSION } from '../pipeline/session-keys.ts'

@@ -1,6 +1,6 @@
 import { type Engine, invalid, parseTimeFormat } from '@kysely-modelhub/core'
-import { type Expression, type ExpressionBuilder, sql } from 'kysely'
-import type { EventsExpressionBuilder } from '../any-query.ts'
+import { type Expression, sql } from 'kysely'
+import type { AnyQuery, EventsExpressionBuilder } from '../any-query.ts'
 import { NAMED, PARTITIONED, TIME_BUCKETED } from '../checks/model-option-checks.ts'
 import { checkOptions } from '../checks/model-options.ts'
 import { conversionNamed } from '../conversions.ts'
@@ -163,7 +163,7 @@ export class MapModels<C extends string> {
  * counted per session key, which names the same groups without numbering the sessions. The
  * count (a sum, int8 or numeric in SQL) leaves as a number on every driver.
  */
-function addConversionColumn<Q extends EventsLike<any>, A extends string>(
+function addConversionColumn<Q extends AnyQuery, A extends string>(
   hub: HubContext,
   q: Q,
   name: A,

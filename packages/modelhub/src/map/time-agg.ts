@@ -1,5 +1,5 @@
 import { parseTimeFormat } from '@kysely-modelhub/core'
-import type { Expression, ExpressionBuilder } from 'kysely'
+import type { Expression } from 'kysely'
 import type { AnyExpressionBuilder } from '../any-query.ts'
 import type { HubContext } from '../hub-context.ts'
 

@@ -1,5 +1,5 @@
 import { ModelHubInputError } from '@kysely-modelhub/core'
-import { type SelectQueryBuilder, sql } from 'kysely'
+import { sql } from 'kysely'
 import type { AnyQuery } from '../any-query.ts'
 import type { HubContext } from '../hub-context.ts'
 

@@ -1,4 +1,4 @@
-import type { SelectQueryBuilder, SqlBool } from 'kysely'
+import type { SqlBool } from 'kysely'
 import type { AnyQuery } from '../any-query.ts'
 
 /** Any query whose rows have at least the columns `O`. */

@@ -1,4 +1,4 @@
-import { type RawBuilder, type SelectQueryBuilder, sql } from 'kysely'
+import { type RawBuilder, sql } from 'kysely'
 import type { AnyQuery } from '../any-query.ts'
 import type { HubContext } from '../hub-context.ts'
 import type { IterationSums } from './newton.ts'

@@ -1,5 +1,5 @@
 import { invalid, ModelHubInputError } from '@kysely-modelhub/core'
-import { type Expression, type ExpressionBuilder, type SelectQueryBuilder, type SqlBool, sql } from 'kysely'
+import { type Expression, type SelectQueryBuilder, type SqlBool, sql } from 'kysely'
 import type { AnyQuery, EventsExpressionBuilder } from '../any-query.ts'
 import type { HubContext } from '../hub-context.ts'
 import { MapModels } from '../map/map-models.ts'

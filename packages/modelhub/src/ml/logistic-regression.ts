@@ -1,5 +1,5 @@
 import { invalid, ModelHubInputError } from '@kysely-modelhub/core'
-import { type Expression, type SelectQueryBuilder, sql } from 'kysely'
+import { type Expression, sql } from 'kysely'
 import type { AnyQuery } from '../any-query.ts'
 import { FIT, SCORE } from '../checks/model-option-checks.ts'
 import { checkOptions } from '../checks/model-options.ts'

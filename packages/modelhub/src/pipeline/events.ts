@@ -1,5 +1,4 @@
 import type { Engine } from '@kysely-modelhub/core'
-import type { Kysely, SelectQueryBuilder } from 'kysely'
 import type { AnyKysely, AnyQuery } from '../any-query.ts'
 import { extractEvents } from './extract.ts'
 import { extractSnowplowEvents } from './extract-snowplow.ts'

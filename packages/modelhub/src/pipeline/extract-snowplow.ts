@@ -1,5 +1,5 @@
 import type { Engine } from '@kysely-modelhub/core'
-import { type Kysely, type SelectQueryBuilder, sql } from 'kysely'
+import { sql } from 'kysely'
 import type { AnyKysely, AnyQuery } from '../any-query.ts'
 import { globalContextType } from '../global-context-name.ts'
 import { tableSource } from '../table-name.ts'

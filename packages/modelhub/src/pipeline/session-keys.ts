@@ -1,4 +1,3 @@
-import type { SelectQueryBuilder } from 'kysely'
 import type { AnyQuery } from '../any-query.ts'
 
 /** The user a session belongs to, before anonymization (so anonymous users' sessions stay apart). */
@@ -9,6 +8,7 @@ export const USER_SESSION = '__user_session'
 /** The columns that together name a session, as session_id does. */
 export const SESSION_KEY = [SESSION_USER, USER_SESSION] as const
 
+// biome-ignore lint/suspicious/noExplicitAny: a loose view of Kysely's operation tree: each step checks `kind` before reading a field
 type Node = Record<string, any>
 
 /**
@@ -38,7 +38,7 @@ export function withSessionKeys(q: AnyQuery): AnyQuery | undefined {
     return undefined
   const inner = new Set(((from.node.selections ?? []) as Node[]).map((s) => s.selection?.alias?.name))
   if (!SESSION_KEY.every((key) => inner.has(key))) return undefined
-  return q.select(SESSION_KEY.map((key) => `events.${key}`) as any)
+  return q.select(SESSION_KEY.map((key) => `events.${key}`))
 }
 
 /**
