@@ -61,7 +61,7 @@ function reader<O, N extends string>(
   const query = columns
     ? from.select(columns.map((column) => (IDENTIFIER.test(column) ? column : sql.id(column).as(column))))
     : from.selectAll()
-  return query as unknown as MaterializedQuery<O, N>
+  return query as MaterializedQuery<O, N>
 }
 
 /**

@@ -80,6 +80,7 @@ export class ModelHub<DB, const G extends readonly string[] = readonly [], C ext
     this.settings = Object.freeze({
       ...settings,
       table: checkTableName(settings.table ?? (engine.name === 'bigquery' ? 'events' : 'data'), engine),
+      // The names parsed from options are the G the caller typed them as.
       globalContexts: settings.globalContexts as unknown as G,
     })
     this.#options = options
@@ -94,7 +95,7 @@ export class ModelHub<DB, const G extends readonly string[] = readonly [], C ext
   /** What the models read: the Kysely, the engine, the time bucket and the conversions. */
   get context(): HubContext {
     return {
-      db: this.db as unknown as AnyKysely,
+      db: this.db as AnyKysely,
       engine: this.engine,
       timeAggregation: this.settings.timeAggregation,
       conversions: this.#conversions,
@@ -135,13 +136,14 @@ export class ModelHub<DB, const G extends readonly string[] = readonly [], C ext
    */
   events(window: { startDate?: string; endDate?: string } = {}): EventsQuery<DB, G[number]> {
     checkOptions('hub.events', window, EVENTS_WINDOW)
-    const db = this.db as unknown as AnyKysely
+    const db = this.db as AnyKysely
     const pipeline = eventsPipeline(db, this.engine, {
       ...this.settings,
       ...checkDayWindow(window),
     })
     // The documented columns by name: the session keys stay inside, for the models (session-keys.ts).
     const columns = pipelineColumns(this.settings.globalContexts).map((c) => `events.${c}` as const)
+    // The columns depend on the hub's global contexts, known at run time: EventsQuery states them.
     return db.selectFrom(pipeline.as('events')).select(columns) as unknown as EventsQuery<DB, G[number]>
   }
 
@@ -173,7 +175,7 @@ export class ModelHub<DB, const G extends readonly string[] = readonly [], C ext
    */
   execute<O>(q: RunnableQuery<O>, options: ExecuteOptions = {}): Promise<O[]> {
     checkOptions('hub.execute', options, EXECUTE)
-    return executeWithSignal(this.db as unknown as AnyKysely, q, options)
+    return executeWithSignal(this.db as AnyKysely, q, options)
   }
 
   /** The SQL of a query: formatted for this hub's engine, optionally with its parameters inlined. */
