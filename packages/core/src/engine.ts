@@ -85,6 +85,7 @@ export interface Engine {
    * are computed once per row however often they are read (Postgres re-evaluates them per use
    * once it flattens a subquery). Unread columns are still dropped.
    */
+  // biome-ignore lint/suspicious/noExplicitAny: any select query; it comes back with its own type
   computedOnce<Q extends SelectQueryBuilder<any, any, any>>(query: Q): Q
   /** The array, or an empty array where it is NULL. */
   jsonArrayOrEmpty<T>(array: Expression<unknown>): RawBuilder<T[]>

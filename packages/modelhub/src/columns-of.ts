@@ -1,6 +1,7 @@
 import { invalid } from '@kysely-modelhub/core'
 import type { Compilable, OperationNode, OperationNodeSource } from 'kysely'
 
+// biome-ignore lint/suspicious/noExplicitAny: a loose view of Kysely's operation tree: each step checks `kind` before reading a field
 type Node = OperationNode & Record<string, any>
 
 /**

@@ -1,5 +1,6 @@
 import { ConnectionLostError } from '@kysely-modelhub/core'
 import type { Kysely, KyselyPlugin } from 'kysely'
+import type { AnyKysely } from './any-query.ts'
 
 /** Raised when a query is built or run through a connection scope that has ended. */
 export class ConnectionReleasedError extends Error {
@@ -21,10 +22,10 @@ export interface HubConnection<H> {
 }
 
 /** Kyselys bound to a held connection (by us), with their scope. */
-const scopes = new WeakMap<Kysely<any>, ConnectionScope>()
+const scopes = new WeakMap<AnyKysely, ConnectionScope>()
 
 /** The scope of a Kysely bound by {@link holdConnection}, if it is one. */
-export function connectionScopeOf(db: Kysely<any>): ConnectionScope | undefined {
+export function connectionScopeOf(db: AnyKysely): ConnectionScope | undefined {
   return scopes.get(db)
 }
 

@@ -6,7 +6,8 @@ import {
   LocationStack,
   locationStack,
 } from '@kysely-modelhub/core'
-import { type Expression, type ExpressionBuilder, type RawBuilder, sql } from 'kysely'
+import { type Expression, type RawBuilder, sql } from 'kysely'
+import type { AnyExpressionBuilder } from './any-query.ts'
 
 /**
  * A conversion: events at a place in the product (a location-stack condition), of a type, or
@@ -17,6 +18,7 @@ import { type Expression, type ExpressionBuilder, type RawBuilder, sql } from 'k
  */
 export interface ConversionEventDefinition<N extends string = string> {
   readonly name: N
+  // biome-ignore lint/suspicious/noExplicitAny: a part of the stack holds contexts of any type (ls.from narrows them)
   readonly locationStack?: (ls: LocationStack<LocationContext>) => LocationStack<any> | Expression<boolean>
   readonly eventType?: string
 }
@@ -24,7 +26,7 @@ export interface ConversionEventDefinition<N extends string = string> {
 /** A stored conversion: a predicate on the event columns, applied to whatever query it meets. */
 export interface ConversionEvent {
   readonly name: string
-  isConversion(eb: ExpressionBuilder<any, any>): RawBuilder<boolean>
+  isConversion(eb: AnyExpressionBuilder): RawBuilder<boolean>
 }
 
 export function defineConversion(definition: ConversionEventDefinition, engine: Engine): ConversionEvent {

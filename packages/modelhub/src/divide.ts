@@ -1,6 +1,7 @@
 import { ModelHubInputError } from '@kysely-modelhub/core'
-import { type SelectQueryBuilder, sql } from 'kysely'
-import type { AggregateQuery } from './agg/aggregate-query.ts'
+import { sql } from 'kysely'
+import { type AggregateQuery, aggregateResult } from './agg/aggregate-query.ts'
+import type { AnyQuery } from './any-query.ts'
 import { requireColumnsOf } from './columns-of.ts'
 import type { HubContext } from './hub-context.ts'
 import type { Flatten } from './objectiv-event.ts'
@@ -50,7 +51,7 @@ export type DivideCheck<RA, RB> = [NumericValue<RA, RB>, NumericValue<RB, RA>] e
 export type Quotient<RA, RB> = Flatten<{ [K in keyof RA]: K extends DivideValue<RA, RB> ? number | null : RA[K] }>
 
 /** A query with its value column split off: the value is its last column, as every model selects it. */
-function valueAndKeys(q: SelectQueryBuilder<any, any, any>, side: string): { value: string; keys: string[] } {
+function valueAndKeys(q: AnyQuery, side: string): { value: string; keys: string[] } {
   const columns = requireColumnsOf(q, `divide ${side}`)
   const value = columns.at(-1)
   if (value === undefined)
@@ -74,11 +75,7 @@ function valueAndKeys(q: SelectQueryBuilder<any, any, any>, side: string): { val
  *   (numerator.v * 1.0) / nullif(denominator.v, 0) as v
  *   from (<a>) as numerator full outer join (<b>) as denominator on numerator.k = denominator.k and …) as result
  */
-export function divide<R>(
-  hub: HubContext,
-  a: SelectQueryBuilder<any, any, any>,
-  b: SelectQueryBuilder<any, any, any>,
-): AggregateQuery<R> {
+export function divide<R>(hub: HubContext, a: AnyQuery, b: AnyQuery): AggregateQuery<R> {
   const numerator = valueAndKeys(a, 'numerator')
   const denominator = valueAndKeys(b, 'denominator')
   const onlyInNumerator = numerator.keys.filter((k) => !denominator.keys.includes(k))
@@ -106,5 +103,5 @@ export function divide<R>(
         numerator.value,
       ),
     ])
-  return typedResult(hub, quotient, { [numerator.value]: 'number' }) as unknown as AggregateQuery<R>
+  return aggregateResult(typedResult(hub, quotient, { [numerator.value]: 'number' }))
 }

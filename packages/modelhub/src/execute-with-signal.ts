@@ -1,9 +1,10 @@
 import { cancellationOf, invalid, QueryCancelledError } from '@kysely-modelhub/core'
-import type { CompiledQuery, Kysely } from 'kysely'
+import type { CompiledQuery } from 'kysely'
+import type { AnyKysely } from './any-query.ts'
 
 /** A query builder, or raw `sql` (compiled on the Kysely it runs on). */
 export interface RunnableQuery<O> {
-  compile(db: Kysely<any>): CompiledQuery<O>
+  compile(db: AnyKysely): CompiledQuery<O>
 }
 
 /** How long a query may run, and a signal that cancels it. */
@@ -39,7 +40,7 @@ function why(signal: AbortSignal, timeoutMs: number | undefined, timeout: AbortS
  * @example const rows = await executeWithSignal(db, hub.agg.uniqueUsers(hub.events()), { timeoutMs: 30_000 })
  */
 export async function executeWithSignal<O>(
-  db: Kysely<any>,
+  db: AnyKysely,
   q: RunnableQuery<O>,
   options: ExecuteOptions = {},
 ): Promise<O[]> {

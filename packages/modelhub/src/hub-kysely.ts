@@ -1,5 +1,6 @@
 import { type Engine, engineOf } from '@kysely-modelhub/core'
-import { CamelCasePlugin, type Kysely, type KyselyPlugin } from 'kysely'
+import { CamelCasePlugin, type KyselyPlugin } from 'kysely'
+import type { AnyKysely } from './any-query.ts'
 import { ModelHubOptionError } from './options.ts'
 
 /** Raised for a Kysely a hub cannot keep its promises on: the row types would not match the rows. */
@@ -19,7 +20,7 @@ const KEY_RENAMING_PLUGINS: readonly (abstract new (...args: never[]) => KyselyP
  * the Kyselys it was copied from (engine-registry.ts), or given. A given engine that contradicts the
  * remembered one is an error, not a choice.
  */
-export function hubEngine(db: Kysely<any>, given: Engine | undefined): Engine {
+export function hubEngine(db: AnyKysely, given: Engine | undefined): Engine {
   const renaming = db
     .getExecutor()
     .plugins.find((plugin) => KEY_RENAMING_PLUGINS.some((kind) => plugin instanceof kind))

@@ -1,5 +1,6 @@
 import { invalid } from '@kysely-modelhub/core'
 import { type QueryCreator, type SelectQueryBuilder, sql } from 'kysely'
+import type { AnyQuery } from './any-query.ts'
 import { columnsOf } from './columns-of.ts'
 import { connectionScopeOf } from './connection-scope.ts'
 import type { HubContext } from './hub-context.ts'
@@ -49,17 +50,18 @@ function generatedName(): string {
 
 /** `select <the columns of q> from <relation>`: named columns keep the result readable by columnsOf. */
 function reader<O, N extends string>(
+  // biome-ignore lint/suspicious/noExplicitAny: a Kysely or a transaction, whatever its database (invariant in it)
   db: QueryCreator<any>,
   relation: string,
   alias: string | undefined,
-  q: SelectQueryBuilder<any, any, O>,
+  q: AnyQuery<O>,
 ): MaterializedQuery<O, N> {
   const from = db.selectFrom(alias ? `${relation} as ${alias}` : relation)
   const columns = columnsOf(q)
   const query = columns
     ? from.select(columns.map((column) => (IDENTIFIER.test(column) ? column : sql.id(column).as(column))))
     : from.selectAll()
-  return query as unknown as MaterializedQuery<O, N>
+  return query as MaterializedQuery<O, N>
 }
 
 /**
@@ -83,7 +85,7 @@ function reader<O, N extends string>(
  */
 export async function materialize<O, N extends string>(
   hub: HubContext,
-  q: SelectQueryBuilder<any, any, O>,
+  q: AnyQuery<O>,
   options: MaterializeOptions<N>,
 ): Promise<MaterializedQuery<O, N>> {
   const kind = options?.kind
@@ -97,7 +99,7 @@ export async function materialize<O, N extends string>(
     case 'cte':
       return reader(
         // The CTE's name is only known at run time, so its type cannot be checked here.
-        db.with(name, () => q as SelectQueryBuilder<any, any, any>),
+        db.with(name, () => q as AnyQuery),
         name,
         alias,
         q,

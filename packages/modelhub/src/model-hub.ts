@@ -11,6 +11,7 @@ import {
 import type { Expression, Kysely, SelectQueryBuilder } from 'kysely'
 import { AggModels } from './agg/agg-models.ts'
 import type { AggregateQuery } from './agg/aggregate-query.ts'
+import type { AnyKysely, AnyQuery } from './any-query.ts'
 import { EVENTS_WINDOW, EXECUTE, MATERIALIZE, TO_SQL } from './checks/model-option-checks.ts'
 import { checkOptions } from './checks/model-options.ts'
 import { connectHub, type HubConnection, withHeldConnection } from './connection-scope.ts'
@@ -76,12 +77,13 @@ export class ModelHub<DB, const G extends readonly string[] = readonly [], C ext
     conversions?: ReadonlyMap<string, ConversionEvent>,
   ) {
     const settings = parseModelHubOptions(options)
-    const engine = hubEngine(db as Kysely<any>, settings.engine)
+    const engine = hubEngine(db as AnyKysely, settings.engine)
     this.db = db
     this.engine = engine
     this.settings = Object.freeze({
       ...settings,
       table: checkTableName(settings.table ?? (engine.name === 'bigquery' ? 'events' : 'data'), engine),
+      // The names parsed from options are the G the caller typed them as.
       globalContexts: settings.globalContexts as unknown as G,
       sessionIds: settings.sessionIds ?? engine.sessionIds,
     })
@@ -97,7 +99,7 @@ export class ModelHub<DB, const G extends readonly string[] = readonly [], C ext
   /** What the models read: the Kysely, the engine, the time bucket and the conversions. */
   get context(): HubContext {
     return {
-      db: this.db as unknown as Kysely<any>,
+      db: this.db as AnyKysely,
       engine: this.engine,
       timeAggregation: this.settings.timeAggregation,
       conversions: this.#conversions,
@@ -138,13 +140,14 @@ export class ModelHub<DB, const G extends readonly string[] = readonly [], C ext
    */
   events(window: { startDate?: string; endDate?: string } = {}): EventsQuery<DB, G[number]> {
     checkOptions('hub.events', window, EVENTS_WINDOW)
-    const db = this.db as unknown as Kysely<any>
+    const db = this.db as AnyKysely
     const pipeline = eventsPipeline(db, this.engine, {
       ...this.settings,
       ...checkDayWindow(window),
     })
     // The documented columns by name: the session keys stay inside, for the models (session-keys.ts).
     const columns = pipelineColumns(this.settings.globalContexts).map((c) => `events.${c}` as const)
+    // The columns depend on the hub's global contexts, known at run time: EventsQuery states them.
     return db.selectFrom(pipeline.as('events')).select(columns) as unknown as EventsQuery<DB, G[number]>
   }
 
@@ -156,10 +159,7 @@ export class ModelHub<DB, const G extends readonly string[] = readonly [], C ext
    *
    * @example hub.divide(hub.agg.uniqueUsers(newUsers), hub.agg.uniqueUsers(hub.events())) // new-user share
    */
-  divide<RA, RB>(
-    a: SelectQueryBuilder<any, any, RA>,
-    b: SelectQueryBuilder<any, any, RB> & DivideCheck<RA, RB>,
-  ): AggregateQuery<Quotient<RA, RB>> {
+  divide<RA, RB>(a: AnyQuery<RA>, b: AnyQuery<RB> & DivideCheck<RA, RB>): AggregateQuery<Quotient<RA, RB>> {
     return divide(this.context, a, b)
   }
 
@@ -179,7 +179,7 @@ export class ModelHub<DB, const G extends readonly string[] = readonly [], C ext
    */
   execute<O>(q: RunnableQuery<O>, options: ExecuteOptions = {}): Promise<O[]> {
     checkOptions('hub.execute', options, EXECUTE)
-    return executeWithSignal(this.db as unknown as Kysely<any>, q, options)
+    return executeWithSignal(this.db as AnyKysely, q, options)
   }
 
   /**
@@ -198,7 +198,7 @@ export class ModelHub<DB, const G extends readonly string[] = readonly [], C ext
    * {@link withConnection} or {@link connect}.
    */
   materialize<O, const N extends string = 'materialized'>(
-    q: SelectQueryBuilder<any, any, O>,
+    q: AnyQuery<O>,
     options: MaterializeOptions<N>,
   ): Promise<MaterializedQuery<O, N>> {
     checkOptions('hub.materialize', options, MATERIALIZE)

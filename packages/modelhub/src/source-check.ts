@@ -1,5 +1,6 @@
 import { invalid } from '@kysely-modelhub/core'
-import { type Kysely, sql } from 'kysely'
+import { sql } from 'kysely'
+import type { AnyKysely } from './any-query.ts'
 import type { HubContext } from './hub-context.ts'
 import { SNOWPLOW_LOCATION_STACK_COLUMN, snowplowContextColumn } from './pipeline/extract-snowplow.ts'
 import { tableAsRead } from './table-name.ts'
@@ -36,7 +37,7 @@ const regclassText = (table: string) =>
     .join('.')
 
 /** The table's columns, or undefined when there is no such table (one catalog query). */
-async function columnsOfTable(db: Kysely<any>, engine: string, table: string): Promise<string[] | undefined> {
+async function columnsOfTable(db: AnyKysely, engine: string, table: string): Promise<string[] | undefined> {
   if (engine === 'bigquery') {
     const parts = table.split('.')
     const name = parts.pop() as string

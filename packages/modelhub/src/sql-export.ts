@@ -77,6 +77,7 @@ class InlineParameters extends OperationNodeTransformer {
 
   protected override transformPrimitiveValueList(node: PrimitiveValueListNode): PrimitiveValueListNode {
     const literals = node.values.map((value) => RawNode.createWithSql(sqlLiteral(this.#engine, value)))
+    // The same for a list: a list of raw literals where the primitive values were.
     return ValueListNode.create(literals) as unknown as PrimitiveValueListNode
   }
 }

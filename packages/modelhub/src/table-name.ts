@@ -3,12 +3,12 @@ import {
   type AliasedExpression,
   AliasNode,
   IdentifierNode,
-  type Kysely,
   type RawBuilder,
   SelectQueryNode,
   sql,
   TableNode,
 } from 'kysely'
+import type { AnyKysely } from './any-query.ts'
 
 /** Postgres keeps the first 63 bytes of a name (NAMEDATALEN - 1): two longer names could read one table. */
 const POSTGRES_NAME_BYTES = 63
@@ -79,7 +79,7 @@ export function tableSource<A extends string>(table: string, alias: A): AliasedE
  * The table as `db` reads it: on a `withSchema('s')` Kysely an unqualified `data` is `s.data`. Found
  * by compiling a query through the Kysely's plugins (no round trip), since the schema is the plugin's.
  */
-export function tableAsRead(db: Kysely<any>, table: string): string {
+export function tableAsRead(db: AnyKysely, table: string): string {
   const { query } = db.selectFrom(tableSource(table, 'data')).selectAll().compile()
   const from = SelectQueryNode.is(query) ? query.from?.froms[0] : undefined
   const node = from && AliasNode.is(from) ? from.node : undefined

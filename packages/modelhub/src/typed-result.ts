@@ -1,5 +1,6 @@
 import type { Engine } from '@kysely-modelhub/core'
-import type { Expression, RawBuilder, SelectQueryBuilder } from 'kysely'
+import type { Expression, RawBuilder } from 'kysely'
+import type { AnyQuery } from './any-query.ts'
 import { requireColumnsOf } from './columns-of.ts'
 import type { HubContext } from './hub-context.ts'
 
@@ -30,10 +31,10 @@ export function output(engine: Engine, type: OutputType, value: Expression<unkno
  */
 export function typedResult(
   hub: HubContext,
-  q: SelectQueryBuilder<any, any, any>,
+  q: AnyQuery,
   types: Readonly<Record<string, OutputType>>,
   columns: readonly string[] = requireColumnsOf(q, 'a model result'),
-): SelectQueryBuilder<any, 'result', any> {
+): AnyQuery {
   return hub.db.selectFrom(q.as('result')).select((eb) =>
     columns.map((column) => {
       const ref = eb.ref(`result.${column}`)

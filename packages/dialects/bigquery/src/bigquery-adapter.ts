@@ -14,9 +14,11 @@ export class BigQueryAdapter extends DialectAdapterBase {
   }
 
   /** Takes no lock. */
+  // biome-ignore lint/suspicious/noExplicitAny: Kysely's DialectAdapter signature
   override async acquireMigrationLock(_db: Kysely<any>): Promise<void> {
     // Migrations on BigQuery are not coordinated: a single runner is assumed.
   }
 
+  // biome-ignore lint/suspicious/noExplicitAny: Kysely's DialectAdapter signature
   override async releaseMigrationLock(_db: Kysely<any>): Promise<void> {}
 }

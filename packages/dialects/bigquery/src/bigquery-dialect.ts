@@ -30,6 +30,7 @@ export class BigQueryDialect implements Dialect {
   }
 
   /** Throws: introspection is not supported; INFORMATION_SCHEMA.COLUMNS lists the columns. */
+  // biome-ignore lint/suspicious/noExplicitAny: Kysely's Dialect signature
   createIntrospector(_db: Kysely<any>): DatabaseIntrospector {
     throw new Error('BigQuery introspection is not supported; query INFORMATION_SCHEMA.COLUMNS directly')
   }

@@ -261,6 +261,7 @@ async function allResults(job: Job): Promise<{ rows: Record<string, unknown>[]; 
   let affected: bigint | undefined
   let options: object | null = { wrapIntegers: WRAP_INTEGERS, parseJSON: true, autoPaginate: false }
   while (options) {
+    // The client's declarations lack the reply (third element) and the page token in options.
     const [page, next, reply] = (await job.getQueryResults(options as never)) as unknown as [
       Record<string, unknown>[],
       object | null,

@@ -129,6 +129,7 @@ export const bigquery: Engine = {
   codePointOrder: (text) => sql<string | null>`(${text})`,
 
   // BigQuery evaluates each expression of a subquery once per row; nothing to prevent.
+  // biome-ignore lint/suspicious/noExplicitAny: any select query; it comes back with its own type
   computedOnce: <Q extends SelectQueryBuilder<any, any, any>>(query: Q): Q => query,
 
   // Takes JSON text (STRING) or JSON alike, without knowing which: to_json_string gives '"{…}"' for

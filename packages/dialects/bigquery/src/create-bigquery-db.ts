@@ -63,6 +63,7 @@ export function createBigQueryDb<DB>(options: BigQueryDbOptions): Kysely<DB> {
   return rememberEngine(db, bigquery)
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: any Kysely, whatever its database (Kysely is invariant in it)
 const configs = new WeakMap<Kysely<any>, BigQueryDialectConfig>()
 
 /**
@@ -70,6 +71,7 @@ const configs = new WeakMap<Kysely<any>, BigQueryDialectConfig>()
  *
  * @example if ((await dryRunBytes(db, hub.agg.uniqueUsers(hub.events()))) > 10e9) throw new Error('too costly')
  */
+// biome-ignore lint/suspicious/noExplicitAny: any Kysely, whatever its database (Kysely is invariant in it)
 export async function dryRunBytes(db: Kysely<any>, query: Compilable): Promise<number> {
   const config = configs.get(db)
   if (!config) throw new Error('dryRunBytes needs a Kysely made by createBigQueryDb')

@@ -147,6 +147,7 @@ export const postgres: Engine = {
   codePointOrder: (text) => sql<string | null>`((${text}) collate "C")`,
 
   // OFFSET 0 is Postgres' documented way to stop a subquery from being pulled up.
+  // biome-ignore lint/suspicious/noExplicitAny: any select query; it comes back with its own type
   computedOnce: <Q extends SelectQueryBuilder<any, any, any>>(query: Q): Q => query.offset(sql.lit(0)) as Q,
 
   parseJson: (value) => sql`(${value})::jsonb`,

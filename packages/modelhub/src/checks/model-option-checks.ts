@@ -44,35 +44,36 @@ export const RETENTION_MATRIX: OptionChecks<RetentionMatrixOptions> = {
   percentage: null,
 }
 
-export const TOP_PRODUCT_FEATURES: OptionChecks<TopProductFeaturesOptions<any>> = {
+export const TOP_PRODUCT_FEATURES: OptionChecks<TopProductFeaturesOptions<never>> = {
   locationStack: null,
   eventType: null,
 }
 
-export const DROP_OFF_LOCATIONS: OptionChecks<DropOffLocationsOptions<any, any, any>> = {
+export const DROP_OFF_LOCATIONS: OptionChecks<DropOffLocationsOptions<never, never, never>> = {
   locationStack: null,
   groupBy: null,
   percentage: null,
 }
 
-export const FUNNEL_CONVERSION: OptionChecks<FunnelConversionOptions<any, any>> = {
+export const FUNNEL_CONVERSION: OptionChecks<FunnelConversionOptions<never, never>> = {
   locationStack: null,
   groupBy: null,
 }
 
-export const NAVIGATION_PATHS: OptionChecks<NavigationPathsOptions<any, number, any, any, string, any, any>> = {
-  steps: null,
-  by: null,
-  locationStack: null,
-  addConversionStepColumn: null,
-  onlyConvertedPaths: null,
-  conversionName: isText,
-  startFromEnd: null,
-  nExamples: null,
-  sortBy: null,
-}
+export const NAVIGATION_PATHS: OptionChecks<NavigationPathsOptions<never, number, never, never, string, never, never>> =
+  {
+    steps: null,
+    by: null,
+    locationStack: null,
+    addConversionStepColumn: null,
+    onlyConvertedPaths: null,
+    conversionName: isText,
+    startFromEnd: null,
+    nExamples: null,
+    sortBy: null,
+  }
 
-export const ORDERED_STEPS: OptionChecks<OrderedStepsOptions<any, any>> = {
+export const ORDERED_STEPS: OptionChecks<OrderedStepsOptions<never, never>> = {
   steps: null,
   by: null,
   conversionWindowSeconds: null,

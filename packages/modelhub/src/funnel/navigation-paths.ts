@@ -242,7 +242,7 @@ export function navigationPaths<R>(
     for (const key of hub.engine.groupKey(sql.ref(`result.${column}`)).groupBy) sorted = sorted.orderBy(key)
   }
   sorted = sorted.orderBy('result.__offset')
-  return sorted as unknown as AggregateQuery<R>
+  return sorted as AggregateQuery<R>
 }
 
 function partitionColumns(by: unknown): string[] {

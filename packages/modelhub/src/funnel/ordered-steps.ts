@@ -254,7 +254,7 @@ export function orderedSteps<R>(
       full_conversion_rate: 'number',
     }),
   )
-  return sorted as unknown as AggregateQuery<R>
+  return sorted as AggregateQuery<R>
 }
 
 function stepTest(hub: HubContext, eb: ExpressionBuilder<any, any>, step: FunnelStep): Expression<SqlBool | null> {

@@ -1,5 +1,6 @@
 import { type Engine, invalid, parseTimeFormat } from '@kysely-modelhub/core'
-import { type Expression, type ExpressionBuilder, sql } from 'kysely'
+import { type Expression, sql } from 'kysely'
+import type { AnyQuery, EventsExpressionBuilder } from '../any-query.ts'
 import { NAMED, PARTITIONED, TIME_BUCKETED } from '../checks/model-option-checks.ts'
 import { checkOptions } from '../checks/model-options.ts'
 import { conversionNamed } from '../conversions.ts'
@@ -162,14 +163,14 @@ export class MapModels<C extends string> {
  * counted per session key, which names the same groups without numbering the sessions. The
  * count (a sum, int8 or numeric in SQL) leaves as a number on every driver.
  */
-function addConversionColumn<Q extends EventsLike<any>, A extends string>(
+function addConversionColumn<Q extends AnyQuery, A extends string>(
   hub: HubContext,
   q: Q,
   name: A,
   partition: string,
-  count: (eb: ExpressionBuilder<any, 'events'>, partition: Partition) => Expression<number>,
+  count: (eb: EventsExpressionBuilder, partition: Partition) => Expression<number>,
 ): MappedQuery<Q, A, number> {
-  const column = (eb: ExpressionBuilder<any, 'events'>, p: Partition) => hub.engine.outputNumber(count(eb, p))
+  const column = (eb: EventsExpressionBuilder, p: Partition) => hub.engine.outputNumber(count(eb, p))
   if (partition !== 'session_id') return addColumn(hub, q, name, (eb) => column(eb, partition))
   return addSessionColumn(
     hub,

@@ -1,4 +1,5 @@
-import { type RawBuilder, type SelectQueryBuilder, sql } from 'kysely'
+import { type RawBuilder, sql } from 'kysely'
+import type { AnyQuery } from '../any-query.ts'
 import type { HubContext } from '../hub-context.ts'
 import type { IterationSums } from './newton.ts'
 import { expMinusAbs, linearPredictor, sigmoid } from './probability.ts'
@@ -31,7 +32,7 @@ export interface CountedSums extends IterationSums {
  */
 export async function databaseSums(
   hub: HubContext,
-  q: SelectQueryBuilder<any, any, any>,
+  q: AnyQuery,
   features: readonly string[],
   label: string,
   fitIntercept: boolean,

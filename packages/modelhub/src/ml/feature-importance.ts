@@ -1,5 +1,6 @@
 import { invalid, ModelHubInputError } from '@kysely-modelhub/core'
-import { type Expression, type ExpressionBuilder, type SelectQueryBuilder, type SqlBool, sql } from 'kysely'
+import { type Expression, type SelectQueryBuilder, type SqlBool, sql } from 'kysely'
+import type { AnyQuery, EventsExpressionBuilder } from '../any-query.ts'
 import type { HubContext } from '../hub-context.ts'
 import { MapModels } from '../map/map-models.ts'
 import { aucInDatabase } from './auc.ts'
@@ -11,12 +12,12 @@ export interface FeatureImportanceOptions<C extends string> extends LogisticRegr
   /** The conversion whose users are the positives (a user converted when they have ≥ 1). */
   readonly conversion: C
   /** The value counted per user, e.g. `(eb) => hub.ls(eb.ref('location_stack')).niceName()`; NULLs are not counted. */
-  readonly feature: (eb: ExpressionBuilder<any, 'events'>) => Expression<string | null>
+  readonly feature: (eb: EventsExpressionBuilder) => Expression<string | null>
   /**
    * Which events count towards the features (default: all), e.g. `(eb) => eb('event_type', '=', 'PressEvent')`.
    * Leave the conversion events out, or their own value predicts the label perfectly.
    */
-  readonly countedEvents?: (eb: ExpressionBuilder<any, 'events'>) => Expression<SqlBool>
+  readonly countedEvents?: (eb: EventsExpressionBuilder) => Expression<SqlBool>
   /** Keep only the `top` most frequent values as features (default: all, at most 50). */
   readonly top?: number
   /** Folds of the cross-validation. Default 3. */
@@ -48,8 +49,18 @@ export interface FeatureImportance {
    * The users' rows: `user_id`, one count column per feature value, `converted` (boolean) and
    * `fold` (0 … folds − 1, stratified by `converted`, shuffled by a hash of user_id and the seed).
    */
+  // biome-ignore lint/suspicious/noExplicitAny: the database is the user's; the users' rows stay queryable by name
   readonly data: SelectQueryBuilder<any, 'users', Record<string, unknown>>
 }
+
+/** The count column of the i-th feature value. */
+type FeatureColumn = `f_${number}`
+
+/** A row of `data`: the user, a count per feature value, the label and the user's fold. */
+type UserRow = { user_id: string; converted: boolean; fold: number } & { [column: FeatureColumn]: number }
+
+/** The users' rows, the columns named at run time by the feature values found. */
+type UsersQuery = SelectQueryBuilder<{ users: UserRow }, 'users', UserRow>
 
 /**
  * Which locations (or other values) go with converting: per user, the count of each value of
@@ -62,7 +73,7 @@ export interface FeatureImportance {
  */
 export async function featureImportance<C extends string>(
   hub: HubContext,
-  q: SelectQueryBuilder<any, any, any>,
+  q: AnyQuery,
   options: FeatureImportanceOptions<C>,
 ): Promise<FeatureImportance> {
   const { folds = 3, seed = 0, top, feature, countedEvents } = options
@@ -75,7 +86,7 @@ export async function featureImportance<C extends string>(
   const withConverted = new MapModels<C>(hub).conversionsCounter(q, options.conversion, {
     partition: 'user_id',
     as: '__converted',
-  } as never) as unknown as SelectQueryBuilder<any, 'events', any>
+  })
   const featured = db
     .selectFrom(withConverted.as('events'))
     .where('events.user_id', 'is not', null)
@@ -102,7 +113,7 @@ export async function featureImportance<C extends string>(
     throw new ModelHubInputError(
       `feature importance: the feature has ${values.length} distinct values, more than ${MAX_FEATURES} columns; pass top (1 to ${MAX_FEATURES}) to keep the most frequent`,
     )
-  const columns = values.map((_, i) => `f_${i}`)
+  const columns = values.map((_, i): FeatureColumn => `f_${i}`)
   const users = db
     .selectFrom(featured.as('f'))
     .select((eb) => [
@@ -129,23 +140,24 @@ export async function featureImportance<C extends string>(
         )
         .as('users'),
     )
-    .selectAll('users') as unknown as SelectQueryBuilder<any, 'users', Record<string, unknown>>
-  const spec = { features: columns, label: 'converted' } as never
+    // Kysely cannot name the count columns chosen at run time: this states them, the one assertion here.
+    .selectAll('users') as UsersQuery
+  const spec = { features: columns, label: 'converted' } as const
   const aucs: number[] = []
   for (let fold = 0; fold < folds; fold++) {
     const train = data.where('users.fold', '<>', fold)
     const test = data.where('users.fold', '=', fold)
-    const model = await new LogisticRegression(hub, options).fit(train as never, spec)
-    aucs.push(await aucInDatabase(hub, model.predictProba(test as never) as never, 'converted'))
+    const model = await new LogisticRegression(hub, options).fit(train, spec)
+    aucs.push(await aucInDatabase(hub, model.predictProba(test), 'converted'))
   }
-  const model = (await new LogisticRegression(hub, options).fit(data as never, spec)) as LogisticRegression<string>
-  const coef = model.coef as Record<string, number>
+  const model = await new LogisticRegression(hub, options).fit(data, spec)
+  const coef = model.coef
   const features = values
     .map((v, i) => ({
       value: String(v.value),
       column: columns[i] as string,
       events: Number(v.events),
-      coef: coef[columns[i] as string] as number,
+      coef: coef[columns[i] as FeatureColumn] as number,
     }))
     .sort((a, b) => b.coef - a.coef)
   return {

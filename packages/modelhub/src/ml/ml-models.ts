@@ -1,4 +1,4 @@
-import type { SelectQueryBuilder } from 'kysely'
+import type { AnyQuery } from '../any-query.ts'
 import { FEATURE_IMPORTANCE, LOGISTIC_REGRESSION } from '../checks/model-option-checks.ts'
 import { checkOptions } from '../checks/model-options.ts'
 import type { HubContext } from '../hub-context.ts'
@@ -28,7 +28,7 @@ export class MlModels<C extends string> {
    * converting: per-user counts pivoted into columns, a logistic regression on them, k-fold AUC.
    */
   featureImportance(
-    q: SelectQueryBuilder<any, any, Pick<ObjectivEvent, 'user_id' | 'event_type' | 'location_stack'>>,
+    q: AnyQuery<Pick<ObjectivEvent, 'user_id' | 'event_type' | 'location_stack'>>,
     options: FeatureImportanceOptions<C>,
   ): Promise<FeatureImportance> {
     checkOptions('hub.ml.featureImportance', options, FEATURE_IMPORTANCE)

@@ -1,5 +1,6 @@
 import type { Engine } from '@kysely-modelhub/core'
-import { type Kysely, type SelectQueryBuilder, sql } from 'kysely'
+import { sql } from 'kysely'
+import type { AnyKysely, AnyQuery } from '../any-query.ts'
 import { globalContextType } from '../global-context-name.ts'
 import { tableSource } from '../table-name.ts'
 import type { ExtractOptions } from './extract.ts'
@@ -39,11 +40,7 @@ function addDays(day: string, days: number): string {
  *           from events where collector_tstamp >= <start - 1 day> and collector_tstamp < <end + 2 days>) as raw
  *        where __occurrence = 1 and date(true_tstamp) between <start> and <end>
  */
-export function extractSnowplowEvents(
-  db: Kysely<any>,
-  engine: Engine,
-  options: ExtractOptions,
-): SelectQueryBuilder<any, any, any> {
+export function extractSnowplowEvents(db: AnyKysely, engine: Engine, options: ExtractOptions): AnyQuery {
   let raw = db
     .selectFrom(tableSource(options.table, 'sp'))
     .selectAll('sp')

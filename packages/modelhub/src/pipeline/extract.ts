@@ -1,5 +1,6 @@
 import type { Engine } from '@kysely-modelhub/core'
-import { type Expression, type Kysely, type SelectQueryBuilder, sql } from 'kysely'
+import { type Expression, sql } from 'kysely'
+import type { AnyKysely, AnyQuery } from '../any-query.ts'
 import { globalContextType } from '../global-context-name.ts'
 import { tableSource } from '../table-name.ts'
 
@@ -19,11 +20,7 @@ export interface ExtractOptions {
  * Shape: select event_id, day, moment, cookie_id as user_id, v->'location_stack', … from
  *        (select *, parse_json(value) as v from data where day between … offset 0) as raw offset 0
  */
-export function extractEvents(
-  db: Kysely<any>,
-  engine: Engine,
-  options: ExtractOptions,
-): SelectQueryBuilder<any, any, any> {
+export function extractEvents(db: AnyKysely, engine: Engine, options: ExtractOptions): AnyQuery {
   let raw = db
     .selectFrom(tableSource(options.table, 'data'))
     .selectAll()
