@@ -65,79 +65,18 @@ export async function featureImportance<C extends string>(
   q: SelectQueryBuilder<any, any, any>,
   options: FeatureImportanceOptions<C>,
 ): Promise<FeatureImportance> {
-  const { folds = 3, seed = 0, top, feature, countedEvents } = options
+  const { folds = 3, seed = 0, top, feature } = options
   if (!Number.isInteger(folds) || folds < 2) invalid('folds', folds, 'expected an integer ≥ 2')
   if (!Number.isSafeInteger(seed)) invalid('seed', seed, 'expected an integer')
   if (top !== undefined && (!Number.isInteger(top) || top < 1 || top > MAX_FEATURES))
     invalid('top', top, `expected an integer from 1 to ${MAX_FEATURES}`)
   if (typeof feature !== 'function') invalid('feature', feature, 'expected a function (eb) => expression giving text')
-  const { db, engine } = hub
-  const withConverted = new MapModels<C>(hub).conversionsCounter(q, options.conversion, {
-    partition: 'user_id',
-    as: '__converted',
-  } as never) as unknown as SelectQueryBuilder<any, 'events', any>
-  const featured = db
-    .selectFrom(withConverted.as('events'))
-    .where('events.user_id', 'is not', null)
-    .select((eb) => [
-      eb.ref('events.user_id').as('user_id'),
-      eb.ref('events.__converted').as('conversions'),
-      (countedEvents
-        ? sql<string | null>`case when ${countedEvents(eb)} then ${feature(eb)} end`
-        : sql<string | null>`${feature(eb)}`
-      ).as('feature'),
-    ])
-  const values = await db
-    .selectFrom(featured.as('f'))
-    .where('f.feature', 'is not', null)
-    .select((eb) => [eb.ref('f.feature').as('value'), eb.fn.countAll<number>().as('events')])
-    .groupBy('f.feature')
-    .orderBy('events', 'desc')
-    .orderBy((eb) => engine.codePointOrder(eb.ref('f.feature')))
-    .$if(top !== undefined, (b) => b.limit(top as number))
-    .execute()
-  if (values.length === 0)
-    throw new ModelHubInputError('feature importance: no counted event has a feature value; nothing to fit')
-  if (values.length > MAX_FEATURES)
-    throw new ModelHubInputError(
-      `feature importance: the feature has ${values.length} distinct values, more than ${MAX_FEATURES} columns; pass top (1 to ${MAX_FEATURES}) to keep the most frequent`,
-    )
+  const featured = featuredEvents(hub, q, options)
+  const values = await featureValues(hub, featured, top)
   const columns = values.map((_, i) => `f_${i}`)
-  const users = db
-    .selectFrom(featured.as('f'))
-    .select((eb) => [
-      eb.ref('f.user_id').as('user_id'),
-      ...values.map((v, i) =>
-        engine
-          .outputNumber(sql`sum(case when ${eb.ref('f.feature')} = ${String(v.value)} then 1 else 0 end)`)
-          .as(columns[i] as string),
-      ),
-      sql<boolean>`max(${eb.ref('f.conversions')}) > 0`.as('converted'),
-    ])
-    .groupBy('f.user_id')
-    .having((eb) => eb(eb.fn.count('f.feature'), '>', 0))
-  // Stratified folds: within each class, users in a seeded hash order are dealt round-robin.
-  const data = db
-    .selectFrom(
-      db
-        .selectFrom(users.as('u'))
-        .selectAll('u')
-        .select((eb) =>
-          sql<number>`mod(row_number() over (partition by ${eb.ref('u.converted')} order by ${engine.seededHash(eb.ref('u.user_id'), seed)}, ${eb.ref('u.user_id')}) - 1, ${folds})`.as(
-            'fold',
-          ),
-        )
-        .as('users'),
-    )
-    .selectAll('users') as unknown as SelectQueryBuilder<any, 'users', Record<string, unknown>>
+  const data = dealtIntoFolds(hub, userCounts(hub, featured, values, columns), folds, seed)
   const spec = { features: columns, label: 'converted' } as never
-  const aucs: number[] = []
-  for (let fold = 0; fold < folds; fold++) {
-    const train = data.where('users.fold', '<>', fold)
-    const test = data.where('users.fold', '=', fold)
-    const model = await new LogisticRegression(hub, options).fit(train as never, spec)
-    aucs.push(await aucInDatabase(hub, model.predictProba(test as never) as never, 'converted'))
-  }
+  const aucs = await foldAucs(hub, data, spec, folds, options)
   const model = (await new LogisticRegression(hub, options).fit(data as never, spec)) as LogisticRegression<string>
   const coef = model.coef as Record<string, number>
   const features = values
@@ -155,4 +94,116 @@ export async function featureImportance<C extends string>(
     model,
     data,
   }
+}
+
+/** A feature value and how many counted events have it. */
+type FeatureValue = { value: unknown; events: number }
+
+/** The identified users' events: the user, whether they converted so far, and the feature value if counted. */
+function featuredEvents<C extends string>(
+  hub: HubContext,
+  q: SelectQueryBuilder<any, any, any>,
+  { conversion, feature, countedEvents }: FeatureImportanceOptions<C>,
+) {
+  const withConverted = new MapModels<C>(hub).conversionsCounter(q, conversion, {
+    partition: 'user_id',
+    as: '__converted',
+  } as never) as unknown as SelectQueryBuilder<any, 'events', any>
+  return hub.db
+    .selectFrom(withConverted.as('events'))
+    .where('events.user_id', 'is not', null)
+    .select((eb) => [
+      eb.ref('events.user_id').as('user_id'),
+      eb.ref('events.__converted').as('conversions'),
+      (countedEvents
+        ? sql<string | null>`case when ${countedEvents(eb)} then ${feature(eb)} end`
+        : sql<string | null>`${feature(eb)}`
+      ).as('feature'),
+    ])
+}
+
+/** The feature values, most frequent first (the `top` of them); one query. */
+async function featureValues(
+  { db, engine }: HubContext,
+  featured: SelectQueryBuilder<any, any, any>,
+  top: number | undefined,
+): Promise<FeatureValue[]> {
+  const values = await db
+    .selectFrom(featured.as('f'))
+    .where('f.feature', 'is not', null)
+    .select((eb) => [eb.ref('f.feature').as('value'), eb.fn.countAll<number>().as('events')])
+    .groupBy('f.feature')
+    .orderBy('events', 'desc')
+    .orderBy((eb) => engine.codePointOrder(eb.ref('f.feature')))
+    .$if(top !== undefined, (b) => b.limit(top as number))
+    .execute()
+  if (values.length === 0)
+    throw new ModelHubInputError('feature importance: no counted event has a feature value; nothing to fit')
+  if (values.length > MAX_FEATURES)
+    throw new ModelHubInputError(
+      `feature importance: the feature has ${values.length} distinct values, more than ${MAX_FEATURES} columns; pass top (1 to ${MAX_FEATURES}) to keep the most frequent`,
+    )
+  return values
+}
+
+/** Per user with a counted event: the count of each value (a column each) and whether they converted. */
+function userCounts(
+  { db, engine }: HubContext,
+  featured: SelectQueryBuilder<any, any, any>,
+  values: readonly FeatureValue[],
+  columns: readonly string[],
+) {
+  return db
+    .selectFrom(featured.as('f'))
+    .select((eb) => [
+      eb.ref('f.user_id').as('user_id'),
+      ...values.map((v, i) =>
+        engine
+          .outputNumber(sql`sum(case when ${eb.ref('f.feature')} = ${String(v.value)} then 1 else 0 end)`)
+          .as(columns[i] as string),
+      ),
+      sql<boolean>`max(${eb.ref('f.conversions')}) > 0`.as('converted'),
+    ])
+    .groupBy('f.user_id')
+    .having((eb) => eb(eb.fn.count('f.feature'), '>', 0))
+}
+
+/** Stratified folds: within each class, users in a seeded hash order are dealt round-robin. */
+function dealtIntoFolds(
+  { db, engine }: HubContext,
+  users: SelectQueryBuilder<any, any, any>,
+  folds: number,
+  seed: number,
+): SelectQueryBuilder<any, 'users', Record<string, unknown>> {
+  return db
+    .selectFrom(
+      db
+        .selectFrom(users.as('u'))
+        .selectAll('u')
+        .select((eb) =>
+          sql<number>`mod(row_number() over (partition by ${eb.ref('u.converted')} order by ${engine.seededHash(eb.ref('u.user_id'), seed)}, ${eb.ref('u.user_id')}) - 1, ${folds})`.as(
+            'fold',
+          ),
+        )
+        .as('users'),
+    )
+    .selectAll('users') as unknown as SelectQueryBuilder<any, 'users', Record<string, unknown>>
+}
+
+/** The AUC on each fold of the model fitted on the other folds. */
+async function foldAucs(
+  hub: HubContext,
+  data: SelectQueryBuilder<any, 'users', Record<string, unknown>>,
+  spec: never,
+  folds: number,
+  options: LogisticRegressionOptions,
+): Promise<number[]> {
+  const aucs: number[] = []
+  for (let fold = 0; fold < folds; fold++) {
+    const train = data.where('users.fold', '<>', fold)
+    const test = data.where('users.fold', '=', fold)
+    const model = await new LogisticRegression(hub, options).fit(train as never, spec)
+    aucs.push(await aucInDatabase(hub, model.predictProba(test as never) as never, 'converted'))
+  }
+  return aucs
 }
