@@ -98,6 +98,33 @@ export function orderedSteps<R>(
   q: SelectQueryBuilder<any, any, any>,
   options: OrderedStepsOptions<string | undefined, GroupBy<any>>,
 ): AggregateQuery<R> {
+  const funnel = plannedFunnel(hub, options)
+  const finished = finishTimes(funnel, flaggedEvents(funnel, q))
+  const counted = countedPerStep(funnel, bestStartPerUser(funnel, finished))
+  return oneRowPerStep(funnel, counted) as unknown as AggregateQuery<R>
+}
+
+/** What every stage of the funnel's query reads: the checked options and the names of its columns. */
+interface FunnelPlan {
+  readonly hub: HubContext
+  readonly steps: readonly FunnelStep[]
+  readonly by: string
+  readonly window: number | undefined
+  readonly keys: ReturnType<typeof groupKeys>
+  /** The group keys' columns inside the query: `__key_0`, … */
+  readonly keyAlias: readonly string[]
+  /** 1 … number of steps. */
+  readonly numbers: readonly number[]
+  /** Per step: whether it repeats an earlier step, so must happen strictly later than the step before. */
+  readonly strict: readonly boolean[]
+}
+
+/** The column saying whether an event matches step i. */
+const flag = (i: number) => `__s_${i}`
+/** H(k, i): the earliest moment steps i+1 … k can be done by, after an event at this row's moment as step i. */
+const finish = (k: number, i: number) => `__t_${k}_${i}`
+
+function plannedFunnel(hub: HubContext, options: OrderedStepsOptions<string | undefined, GroupBy<any>>): FunnelPlan {
   const steps = options?.steps
   if (!Array.isArray(steps) || steps.length < 1 || steps.length > MAX_STEPS) {
     invalid('steps', steps, `expected an array of 1 to ${MAX_STEPS} steps`)
@@ -119,13 +146,14 @@ export function orderedSteps<R>(
     invalid('conversionWindowSeconds', window, 'expected a number of seconds, 0 or more')
   }
   const keys = groupKeys(hub, expressionBuilder<any, 'events'>(), options.groupBy ?? null, [by])
-  const keyAlias = keys.map((_, i) => `__key_${i}`)
-  const n = steps.length
-  const numbers = Array.from({ length: n }, (_, i) => i + 1)
-  const flag = (i: number) => `__s_${i}`
+  const numbers = Array.from({ length: steps.length }, (_, i) => i + 1)
   const strict = numbers.map((i) => i > 1 && steps.slice(0, i - 1).some((earlier) => sameStep(earlier, steps[i - 1])))
+  return { hub, steps, by, window, keys, keyAlias: keys.map((_, i) => `__key_${i}`), numbers, strict }
+}
 
-  const flagged = hub.engine.computedOnce(
+/** The events of known users: their user, moment, group keys and whether they match each step. */
+function flaggedEvents({ hub, steps, by, keys, keyAlias, numbers }: FunnelPlan, q: SelectQueryBuilder<any, any, any>) {
+  return hub.engine.computedOnce(
     hub.db
       .selectFrom(q.as('events'))
       .where((eb) => eb(eb.ref(by), 'is not', null))
@@ -139,6 +167,18 @@ export function orderedSteps<R>(
         }),
       ]),
   )
+}
+
+/**
+ * The window passes: pass p adds H(k, k-p) for every step k > p, the min over the later events
+ * (by moment rank g) that match step k-p+1 of the previous pass's H; H(k, 1) is then how early
+ * the chain of steps 1 … k finishes from a step-1 event.
+ */
+function finishTimes(
+  funnel: FunnelPlan,
+  flagged: SelectQueryBuilder<any, any, any>,
+): SelectQueryBuilder<any, any, any> {
+  const { hub, keyAlias, numbers, strict } = funnel
   const base = ['__by', '__moment', ...keyAlias, ...numbers.map(flag)]
   let level = hub.db
     .selectFrom(flagged.as('events'))
@@ -146,18 +186,16 @@ export function orderedSteps<R>(
       ...base.map((c) => eb.ref(c).as(c)),
       windowed(eb, sql<number>`dense_rank()`, { partitionBy: ['__by'], orderBy: ['__moment'] }).as('__g'),
     ]) as SelectQueryBuilder<any, any, any>
-  // H(k, i): the earliest moment steps i+1 … k can be done by, after an event at this row's moment as step i.
-  const finish = (k: number, i: number) => `__t_${k}_${i}`
-  /** H(k, 1) of the passes so far: how early the chain of steps 1 … k finishes from a step-1 event. */
+  /** H(k, 1) of the passes so far. */
   const finished: string[] = []
-  for (let p = 1; p < n; p++) {
+  const frameOf = (i: number): WindowFrame =>
+    strict[i - 1]
+      ? { kind: 'range', start: { following: 1 }, end: 'unbounded following' }
+      : { kind: 'range', start: 'current row', end: 'unbounded following' }
+  for (let p = 1; p < numbers.length; p++) {
     const previous = level
     const computed = numbers.filter((k) => k > p)
     const carried = [...finished]
-    const frameOf = (i: number): WindowFrame =>
-      strict[i - 1]
-        ? { kind: 'range', start: { following: 1 }, end: 'unbounded following' }
-        : { kind: 'range', start: 'current row', end: 'unbounded following' }
     level = hub.db.selectFrom(previous.as('events')).select((eb) => [
       ...[...base, '__g', ...carried].map((c) => eb.ref(c).as(c)),
       ...computed.map((k) => {
@@ -173,31 +211,38 @@ export function orderedSteps<R>(
     ])
     finished.push(finish(p + 1, 1))
   }
-  const reachedCase = (eb: ExpressionBuilder<any, any>) => {
-    if (n === 1) return sql<number>`1`
-    const within = (k: number) => {
-      const at = eb.ref(finish(k, 1))
-      return window === undefined
-        ? sql<boolean>`${at} is not null`
-        : sql<boolean>`${at} is not null and ${hub.engine.epochSecondsBetween(eb.ref('__moment'), at)} <= ${sql.lit(window)}`
-    }
-    const arms = numbers
-      .slice(1)
-      .reverse()
-      .map((k) => sql`when ${within(k)} then ${sql.lit(k)}`)
-    return sql<number>`case ${sql.join(arms, sql` `)} else 1 end`
+  return level
+}
+
+/** The furthest step a start reaches: the last k whose chain finishes (within the conversion window). */
+function reachedCase({ hub, window, numbers }: FunnelPlan, eb: ExpressionBuilder<any, any>) {
+  if (numbers.length === 1) return sql<number>`1`
+  const within = (k: number) => {
+    const at = eb.ref(finish(k, 1))
+    return window === undefined
+      ? sql<boolean>`${at} is not null`
+      : sql<boolean>`${at} is not null and ${hub.engine.epochSecondsBetween(eb.ref('__moment'), at)} <= ${sql.lit(window)}`
   }
-  // Each start's furthest step, then per user the best start (the earliest on ties) and its group.
+  const arms = numbers
+    .slice(1)
+    .reverse()
+    .map((k) => sql`when ${within(k)} then ${sql.lit(k)}`)
+  return sql<number>`case ${sql.join(arms, sql` `)} else 1 end`
+}
+
+/** Each start's furthest step, then per user the best start (the earliest on ties) and its group: rank 1. */
+function bestStartPerUser(funnel: FunnelPlan, finished: SelectQueryBuilder<any, any, any>) {
+  const { hub, keyAlias } = funnel
   const starts = hub.db
-    .selectFrom(level.as('events'))
+    .selectFrom(finished.as('events'))
     .where((eb) => eb.and([eb(eb.ref(flag(1)), '=', true), ...keyAlias.map((alias) => eb(alias, 'is not', null))]))
     .select((eb) => [
       ...keyAlias.map((alias) => eb.ref(alias).as(alias)),
       eb.ref('__by').as('__by'),
       eb.ref('__moment').as('__moment'),
-      reachedCase(eb).as('__reached'),
+      reachedCase(funnel, eb).as('__reached'),
     ])
-  const best = hub.db.selectFrom(starts.as('starts')).select((eb) => [
+  return hub.db.selectFrom(starts.as('starts')).select((eb) => [
     ...keyAlias.map((alias) => eb.ref(alias).as(alias)),
     eb.ref('__reached').as('__reached'),
     windowed(eb, sql<number>`row_number()`, {
@@ -209,21 +254,30 @@ export function orderedSteps<R>(
       ],
     }).as('__rank'),
   ])
-  const counted = hub.db
-    .selectFrom(best.as('users'))
-    .where('__rank', '=', 1)
-    .select((eb) => [
-      ...keyAlias.map((alias) => eb.ref(alias).as(alias)),
-      ...numbers.map((k) =>
-        sql<number>`count(case when ${eb.ref('__reached')} >= ${sql.lit(k)} then 1 end)`.as(`__n_${k}`),
-      ),
-    ])
-    .$call((query) => (keyAlias.length ? query.groupBy(keyAlias) : query))
-    // Keyless: count(...) always gives one row; keep it only when some user started the funnel.
-    .$call((query) => (keyAlias.length ? query : query.having(sql<boolean>`count(*) > 0`)))
+}
+
+/** Per group, the users who reached each step: one row with `__n_1` … `__n_<steps>`. */
+function countedPerStep({ hub, keyAlias, numbers }: FunnelPlan, best: SelectQueryBuilder<any, any, any>) {
+  return (
+    hub.db
+      .selectFrom(best.as('users'))
+      .where('__rank', '=', 1)
+      .select((eb) => [
+        ...keyAlias.map((alias) => eb.ref(alias).as(alias)),
+        ...numbers.map((k) =>
+          sql<number>`count(case when ${eb.ref('__reached')} >= ${sql.lit(k)} then 1 end)`.as(`__n_${k}`),
+        ),
+      ])
+      .$call((query) => (keyAlias.length ? query.groupBy([...keyAlias]) : query))
+      // Keyless: count(...) always gives one row; keep it only when some user started the funnel.
+      .$call((query) => (keyAlias.length ? query : query.having(sql<boolean>`count(*) > 0`)))
+  )
+}
+
+/** One row per step: the counts once, crossed with the step numbers (a UNION ALL of constants), sorted. */
+function oneRowPerStep({ hub, keys, keyAlias, numbers }: FunnelPlan, counted: SelectQueryBuilder<any, any, any>) {
   const ratio = (numerator: Expression<number>, denominator: Expression<number>) =>
     sql<number | null>`1.0 * ${numerator} / nullif(${denominator}, 0)`
-  // One row per step: the counts once, crossed with the step numbers (a UNION ALL of constants).
   const stepRows = numbers
     .map((k) => hub.db.selectNoFrom(sql<number>`${sql.lit(k)}`.as('step')))
     .reduce((all, next) => all.unionAll(next))
@@ -245,7 +299,7 @@ export function orderedSteps<R>(
         'full_conversion_rate',
       ),
     ])
-  const sorted = [...keys.map((key) => key.name), 'step'].reduce(
+  return [...keys.map((key) => key.name), 'step'].reduce(
     (query, column) => query.orderBy(column),
     typedResult(hub, unioned, {
       step: 'number',
@@ -254,7 +308,6 @@ export function orderedSteps<R>(
       full_conversion_rate: 'number',
     }),
   )
-  return sorted as AggregateQuery<R>
 }
 
 function stepTest(hub: HubContext, eb: ExpressionBuilder<any, any>, step: FunnelStep): Expression<SqlBool | null> {

@@ -62,6 +62,9 @@ type UserRow = { user_id: string; converted: boolean; fold: number } & { [column
 /** The users' rows, the columns named at run time by the feature values found. */
 type UsersQuery = SelectQueryBuilder<{ users: UserRow }, 'users', UserRow>
 
+/** What the model is fitted on: the count columns, and whether the user converted. */
+type UsersSpec = { readonly features: FeatureColumn[]; readonly label: 'converted' }
+
 /**
  * Which locations (or other values) go with converting: per user, the count of each value of
  * `feature` among the counted events, pivoted into columns; label = the user converted. A
@@ -76,80 +79,18 @@ export async function featureImportance<C extends string>(
   q: AnyQuery,
   options: FeatureImportanceOptions<C>,
 ): Promise<FeatureImportance> {
-  const { folds = 3, seed = 0, top, feature, countedEvents } = options
+  const { folds = 3, seed = 0, top, feature } = options
   if (!Number.isInteger(folds) || folds < 2) invalid('folds', folds, 'expected an integer ≥ 2')
   if (!Number.isSafeInteger(seed)) invalid('seed', seed, 'expected an integer')
   if (top !== undefined && (!Number.isInteger(top) || top < 1 || top > MAX_FEATURES))
     invalid('top', top, `expected an integer from 1 to ${MAX_FEATURES}`)
   if (typeof feature !== 'function') invalid('feature', feature, 'expected a function (eb) => expression giving text')
-  const { db, engine } = hub
-  const withConverted = new MapModels<C>(hub).conversionsCounter(q, options.conversion, {
-    partition: 'user_id',
-    as: '__converted',
-  })
-  const featured = db
-    .selectFrom(withConverted.as('events'))
-    .where('events.user_id', 'is not', null)
-    .select((eb) => [
-      eb.ref('events.user_id').as('user_id'),
-      eb.ref('events.__converted').as('conversions'),
-      (countedEvents
-        ? sql<string | null>`case when ${countedEvents(eb)} then ${feature(eb)} end`
-        : sql<string | null>`${feature(eb)}`
-      ).as('feature'),
-    ])
-  const values = await db
-    .selectFrom(featured.as('f'))
-    .where('f.feature', 'is not', null)
-    .select((eb) => [eb.ref('f.feature').as('value'), eb.fn.countAll<number>().as('events')])
-    .groupBy('f.feature')
-    .orderBy('events', 'desc')
-    .orderBy((eb) => engine.codePointOrder(eb.ref('f.feature')))
-    .$if(top !== undefined, (b) => b.limit(top as number))
-    .execute()
-  if (values.length === 0)
-    throw new ModelHubInputError('feature importance: no counted event has a feature value; nothing to fit')
-  if (values.length > MAX_FEATURES)
-    throw new ModelHubInputError(
-      `feature importance: the feature has ${values.length} distinct values, more than ${MAX_FEATURES} columns; pass top (1 to ${MAX_FEATURES}) to keep the most frequent`,
-    )
+  const featured = featuredEvents(hub, q, options)
+  const values = await featureValues(hub, featured, top)
   const columns = values.map((_, i): FeatureColumn => `f_${i}`)
-  const users = db
-    .selectFrom(featured.as('f'))
-    .select((eb) => [
-      eb.ref('f.user_id').as('user_id'),
-      ...values.map((v, i) =>
-        engine
-          .outputNumber(sql`sum(case when ${eb.ref('f.feature')} = ${String(v.value)} then 1 else 0 end)`)
-          .as(columns[i] as string),
-      ),
-      sql<boolean>`max(${eb.ref('f.conversions')}) > 0`.as('converted'),
-    ])
-    .groupBy('f.user_id')
-    .having((eb) => eb(eb.fn.count('f.feature'), '>', 0))
-  // Stratified folds: within each class, users in a seeded hash order are dealt round-robin.
-  const data = db
-    .selectFrom(
-      db
-        .selectFrom(users.as('u'))
-        .selectAll('u')
-        .select((eb) =>
-          sql<number>`mod(row_number() over (partition by ${eb.ref('u.converted')} order by ${engine.seededHash(eb.ref('u.user_id'), seed)}, ${eb.ref('u.user_id')}) - 1, ${folds})`.as(
-            'fold',
-          ),
-        )
-        .as('users'),
-    )
-    // Kysely cannot name the count columns chosen at run time: this states them, the one assertion here.
-    .selectAll('users') as UsersQuery
-  const spec = { features: columns, label: 'converted' } as const
-  const aucs: number[] = []
-  for (let fold = 0; fold < folds; fold++) {
-    const train = data.where('users.fold', '<>', fold)
-    const test = data.where('users.fold', '=', fold)
-    const model = await new LogisticRegression(hub, options).fit(train, spec)
-    aucs.push(await aucInDatabase(hub, model.predictProba(test), 'converted'))
-  }
+  const data = dealtIntoFolds(hub, userCounts(hub, featured, values, columns), folds, seed)
+  const spec: UsersSpec = { features: columns, label: 'converted' }
+  const aucs = await foldAucs(hub, data, spec, folds, options)
   const model = await new LogisticRegression(hub, options).fit(data, spec)
   const coef = model.coef
   const features = values
@@ -167,4 +108,114 @@ export async function featureImportance<C extends string>(
     model,
     data,
   }
+}
+
+/** A feature value and how many counted events have it. */
+type FeatureValue = { value: unknown; events: number }
+
+/** The identified users' events: the user, whether they converted so far, and the feature value if counted. */
+function featuredEvents<C extends string>(
+  hub: HubContext,
+  q: AnyQuery,
+  { conversion, feature, countedEvents }: FeatureImportanceOptions<C>,
+) {
+  const withConverted = new MapModels<C>(hub).conversionsCounter(q, conversion, {
+    partition: 'user_id',
+    as: '__converted',
+  })
+  return hub.db
+    .selectFrom(withConverted.as('events'))
+    .where('events.user_id', 'is not', null)
+    .select((eb) => [
+      eb.ref('events.user_id').as('user_id'),
+      eb.ref('events.__converted').as('conversions'),
+      (countedEvents
+        ? sql<string | null>`case when ${countedEvents(eb)} then ${feature(eb)} end`
+        : sql<string | null>`${feature(eb)}`
+      ).as('feature'),
+    ])
+}
+
+/** The feature values, most frequent first (the `top` of them); one query. */
+async function featureValues(
+  { db, engine }: HubContext,
+  featured: AnyQuery,
+  top: number | undefined,
+): Promise<FeatureValue[]> {
+  const values = await db
+    .selectFrom(featured.as('f'))
+    .where('f.feature', 'is not', null)
+    .select((eb) => [eb.ref('f.feature').as('value'), eb.fn.countAll<number>().as('events')])
+    .groupBy('f.feature')
+    .orderBy('events', 'desc')
+    .orderBy((eb) => engine.codePointOrder(eb.ref('f.feature')))
+    .$if(top !== undefined, (b) => b.limit(top as number))
+    .execute()
+  if (values.length === 0)
+    throw new ModelHubInputError('feature importance: no counted event has a feature value; nothing to fit')
+  if (values.length > MAX_FEATURES)
+    throw new ModelHubInputError(
+      `feature importance: the feature has ${values.length} distinct values, more than ${MAX_FEATURES} columns; pass top (1 to ${MAX_FEATURES}) to keep the most frequent`,
+    )
+  return values
+}
+
+/** Per user with a counted event: the count of each value (a column each) and whether they converted. */
+function userCounts(
+  { db, engine }: HubContext,
+  featured: AnyQuery,
+  values: readonly FeatureValue[],
+  columns: readonly FeatureColumn[],
+) {
+  return db
+    .selectFrom(featured.as('f'))
+    .select((eb) => [
+      eb.ref('f.user_id').as('user_id'),
+      ...values.map((v, i) =>
+        engine
+          .outputNumber(sql`sum(case when ${eb.ref('f.feature')} = ${String(v.value)} then 1 else 0 end)`)
+          .as(columns[i] as FeatureColumn),
+      ),
+      sql<boolean>`max(${eb.ref('f.conversions')}) > 0`.as('converted'),
+    ])
+    .groupBy('f.user_id')
+    .having((eb) => eb(eb.fn.count('f.feature'), '>', 0))
+}
+
+/** Stratified folds: within each class, users in a seeded hash order are dealt round-robin. */
+function dealtIntoFolds({ db, engine }: HubContext, users: AnyQuery, folds: number, seed: number): UsersQuery {
+  return (
+    db
+      .selectFrom(
+        db
+          .selectFrom(users.as('u'))
+          .selectAll('u')
+          .select((eb) =>
+            sql<number>`mod(row_number() over (partition by ${eb.ref('u.converted')} order by ${engine.seededHash(eb.ref('u.user_id'), seed)}, ${eb.ref('u.user_id')}) - 1, ${folds})`.as(
+              'fold',
+            ),
+          )
+          .as('users'),
+      )
+      // Kysely cannot name the count columns chosen at run time: this states them, the one assertion here.
+      .selectAll('users') as UsersQuery
+  )
+}
+
+/** The AUC on each fold of the model fitted on the other folds. */
+async function foldAucs(
+  hub: HubContext,
+  data: UsersQuery,
+  spec: UsersSpec,
+  folds: number,
+  options: LogisticRegressionOptions,
+): Promise<number[]> {
+  const aucs: number[] = []
+  for (let fold = 0; fold < folds; fold++) {
+    const train = data.where('users.fold', '<>', fold)
+    const test = data.where('users.fold', '=', fold)
+    const model = await new LogisticRegression(hub, options).fit(train, spec)
+    aucs.push(await aucInDatabase(hub, model.predictProba(test), 'converted'))
+  }
+  return aucs
 }
