@@ -1,4 +1,4 @@
-import { ModelHub } from '@kysely-modelhub/modelhub'
+import { ModelHub, type SqlExportable } from '@kysely-modelhub/modelhub'
 import type { CompiledQuery, Kysely } from 'kysely'
 
 /** A hub over the sample data with the contexts and the conversion the model list uses. */
@@ -13,7 +13,10 @@ type Hub = ReturnType<typeof sampleHub>
 const overlay = { _type: 'OverlayContext', id: 'hamburger-menu' }
 
 /** Every model of docs/models.md, with its options exercised, as a query over the hub's events. */
-export const EVERY_MODEL: Record<string, (h: Hub) => { compile(): CompiledQuery; execute(): Promise<unknown[]> }> = {
+export const EVERY_MODEL: Record<
+  string,
+  (h: Hub) => SqlExportable & { compile(): CompiledQuery; execute(): Promise<unknown[]> }
+> = {
   events: (h) => h.events(),
   'events, windowed': (h) => h.events({ startDate: '2022-03-02', endDate: '2022-03-04' }),
   'map.isFirstSession': (h) => h.map.isFirstSession(h.events()),

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path'
 import { CACHE_DIR_ENV, userCacheDir, VERSION } from '@kysely-modelhub/cli'
 import { describe, expect, it } from 'vitest'
 
-const CLI = resolve(import.meta.dirname, '../packages/cli')
+const CLI = resolve(import.meta.dirname, '..')
 
 function run(...args: string[]): Promise<{ code: number; stdout: string }> {
   const node = ['--conditions=@kysely-modelhub/source', '--import', 'tsx', join(CLI, 'bin/kysely-modelhub.js')]

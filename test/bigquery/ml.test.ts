@@ -10,12 +10,12 @@ import { createZetaSqlDb } from '../support/zetasql.ts'
 /**
  * The bigquery engine across engines on ZetaSQL (BigQuery's reference semantics): the same fit as
  * Postgres, and feature importance's pivot, seeded folds (farm_fingerprint) and AUC queries.
- * ml-logistic-regression.test.ts runs the whole logistic-regression suite on ZetaSQL too.
+ * test/behaviour/ml-logistic-regression.test.ts runs the whole logistic-regression suite on ZetaSQL too.
  */
 
 const FEATURES = ['x1', 'x2', 'x3'] as const
 const rows = generateMlData().map((r, id) => ({ id, ...r }))
-/** scikit-learn's optimum for this data (see ml-logistic-regression.test.ts for how it was computed). */
+/** scikit-learn's optimum for this data (see test/behaviour/ml-logistic-regression.test.ts for how it was computed). */
 const SKLEARN_C1 = {
   coef: [1.0964498284199506, -0.3321081538632256, 0.7080232222635922],
   intercept: -0.25093563693586046,
