@@ -196,12 +196,14 @@ from
                                     select
                                       `starts`.*,
                                       case
-                                        when `is_start` then sum(
+                                        when `is_start` then `start_day` * 1000000000 + sum(
                                           case
                                             when `is_start` then 1
                                             else 0
                                           end
                                         ) over (
+                                          partition by
+                                            `start_day`
                                           order by
                                             `moment`,
                                             `event_id` rows between unbounded preceding
@@ -247,7 +249,8 @@ from
                                             order by
                                               `moment`,
                                               `event_id`
-                                          ) as `user_hit`
+                                          ) as `user_hit`,
+                                          unix_date(date(`moment`, 'UTC')) as `start_day`
                                         from
                                           (
                                             select
