@@ -1,3 +1,4 @@
+export { CALENDAR_UNITS, type CalendarUnit, checkCalendarUnit } from './calendar-unit.ts'
 export { type CancellableRun, cancellationOf, QueryCancelledError, rememberCancellation } from './cancellation.ts'
 export {
   AuthenticationError,
@@ -11,7 +12,13 @@ export {
   StatementTimeoutError,
   TableNotFoundError,
 } from './database-errors.ts'
-export { CALENDAR_UNITS, type CalendarUnit, type Engine, type SliceEnd, type SliceStart } from './engine.ts'
+export type {
+  Engine,
+  EngineCatalog,
+  EngineTables,
+  SliceEnd,
+  SliceStart,
+} from './engine.ts'
 export { engineOf, rememberEngine } from './engine-registry.ts'
 export { invalid, ModelHubInputError } from './errors.ts'
 export { type GlobalContext, GlobalContexts, globalContexts } from './global-contexts.ts'

@@ -78,7 +78,7 @@ export class ModelHub<DB, const G extends readonly string[] = readonly [], C ext
     this.engine = engine
     this.settings = Object.freeze({
       ...settings,
-      table: checkTableName(settings.table ?? (engine.name === 'bigquery' ? 'events' : 'data'), engine),
+      table: checkTableName(settings.table ?? engine.tables.defaultName, engine),
       globalContexts: settings.globalContexts as unknown as G,
     })
     this.#options = options

@@ -6,7 +6,7 @@ import { conversionNamed } from '../conversions.ts'
 import type { HubContext } from '../hub-context.ts'
 import type { ObjectivEvent } from '../objectiv-event.ts'
 import { SESSION_KEY } from '../pipeline/session-keys.ts'
-import { checkNameLength } from '../table-name.ts'
+import { checkName } from '../table-name.ts'
 import { addColumn, addColumnWithHelpers, addSessionColumn, type EventsLike, type MappedQuery } from './add-column.ts'
 import {
   conversionsCounterColumn,
@@ -183,7 +183,7 @@ function addConversionColumn<Q extends EventsLike<any>, A extends string>(
 function columnName<A extends string>(given: A | undefined, fallback: A, engine: Engine): A {
   if (given === undefined) return fallback
   if (typeof given !== 'string' || given.length === 0) invalid('as', given, 'expected a column name')
-  checkNameLength('as', given, given, engine)
+  checkName('as', given, given, engine)
   return given
 }
 
