@@ -1,6 +1,6 @@
 import { invalid, parseTimeFormat } from '@kysely-modelhub/core'
 import type { Expression, ExpressionBuilder } from 'kysely'
-import type { HubContext } from '../hub-context.ts'
+import type { HubContext } from '../hub/hub-context.ts'
 import { timeBucket } from '../map/time-agg.ts'
 
 /** One grouping key: a column of the rows, or a time bucket of `moment` in its own format. */

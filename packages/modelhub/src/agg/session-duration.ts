@@ -1,6 +1,6 @@
 import { invalid, windowed } from '@kysely-modelhub/core'
 import { type Expression, type ExpressionBuilder, sql } from 'kysely'
-import type { HubContext } from '../hub-context.ts'
+import type { HubContext } from '../hub/hub-context.ts'
 import { sessionsOf } from '../pipeline/session-keys.ts'
 import { type AggregateQuery, aggregate } from './aggregate-query.ts'
 import type { GroupBy } from './group-by.ts'

@@ -1,6 +1,6 @@
 import type { SelectQueryBuilder } from 'kysely'
-import { conversionNamed } from '../conversions.ts'
-import type { HubContext } from '../hub-context.ts'
+import { conversionNamed } from '../hub/conversions.ts'
+import type { HubContext } from '../hub/hub-context.ts'
 import { conversionsCounterColumn, conversionsInTimeColumn } from '../map/conversion-columns.ts'
 import { sessionsOf } from '../pipeline/session-keys.ts'
 import type { AggregateQuery } from './aggregate-query.ts'

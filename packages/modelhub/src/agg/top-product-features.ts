@@ -1,9 +1,9 @@
 import { type GlobalContext, globalContexts, invalid } from '@kysely-modelhub/core'
 import { type Expression, type ExpressionBuilder, type SelectQueryBuilder, type SqlBool, sql } from 'kysely'
-import { columnsOf } from '../columns-of.ts'
-import type { HubContext } from '../hub-context.ts'
+import type { HubContext } from '../hub/hub-context.ts'
 import type { EventsLike } from '../map/add-column.ts'
-import type { ObjectivEvent } from '../objectiv-event.ts'
+import type { ObjectivEvent } from '../pipeline/objectiv-event.ts'
+import { columnsOf } from '../results/columns-of.ts'
 import { type AggregateQuery, aggregate } from './aggregate-query.ts'
 import { type LocationOption, locationName } from './location-option.ts'
 

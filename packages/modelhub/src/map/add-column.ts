@@ -1,8 +1,8 @@
 import type { Expression, ExpressionBuilder, SelectQueryBuilder } from 'kysely'
-import { requireColumnsOf } from '../columns-of.ts'
-import type { HubContext } from '../hub-context.ts'
-import type { Flatten } from '../objectiv-event.ts'
+import type { HubContext } from '../hub/hub-context.ts'
+import type { Flatten } from '../pipeline/objectiv-event.ts'
 import { SESSION_KEY, withSessionKeys } from '../pipeline/session-keys.ts'
+import { requireColumnsOf } from '../results/columns-of.ts'
 
 /** Any query over events whose rows have at least the columns `O`. */
 export type EventsLike<O> = SelectQueryBuilder<any, any, O>

@@ -1,6 +1,6 @@
 import { windowed } from '@kysely-modelhub/core'
 import { type Expression, type ExpressionBuilder, type RawBuilder, sql } from 'kysely'
-import type { ConversionEvent } from '../conversions.ts'
+import type { ConversionEvent } from '../hub/conversions.ts'
 
 /** A partition: one column, or several that together name the groups (as the session key does). */
 export type Partition = string | readonly string[]

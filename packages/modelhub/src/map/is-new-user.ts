@@ -1,6 +1,6 @@
 import { windowed } from '@kysely-modelhub/core'
 import { type ExpressionBuilder, type RawBuilder, sql } from 'kysely'
-import type { HubContext } from '../hub-context.ts'
+import type { HubContext } from '../hub/hub-context.ts'
 import { SESSION_USER, USER_SESSION } from '../pipeline/session-keys.ts'
 import { timeBucket } from './time-agg.ts'
 

@@ -1,6 +1,6 @@
 import { parseTimeFormat } from '@kysely-modelhub/core'
 import type { Expression, ExpressionBuilder } from 'kysely'
-import type { HubContext } from '../hub-context.ts'
+import type { HubContext } from '../hub/hub-context.ts'
 
 /** The time bucket of an event's moment: the hub's format, or the one given. */
 export function timeBucket(

@@ -1,6 +1,6 @@
 import { ModelHubInputError } from '@kysely-modelhub/core'
 import { type SelectQueryBuilder, sql } from 'kysely'
-import type { HubContext } from '../hub-context.ts'
+import type { HubContext } from '../hub/hub-context.ts'
 
 /**
  * The area under the ROC curve of `probability` against the boolean `label`, computed in SQL as

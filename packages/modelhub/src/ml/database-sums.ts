@@ -1,5 +1,5 @@
 import { type RawBuilder, type SelectQueryBuilder, sql } from 'kysely'
-import type { HubContext } from '../hub-context.ts'
+import type { HubContext } from '../hub/hub-context.ts'
 import type { IterationSums } from './newton.ts'
 import { expMinusAbs, linearPredictor, sigmoid } from './probability.ts'
 

@@ -1,6 +1,6 @@
 import { invalid, ModelHubInputError } from '@kysely-modelhub/core'
 import { type Expression, type ExpressionBuilder, type SelectQueryBuilder, type SqlBool, sql } from 'kysely'
-import type { HubContext } from '../hub-context.ts'
+import type { HubContext } from '../hub/hub-context.ts'
 import { MapModels } from '../map/map-models.ts'
 import { aucInDatabase } from './auc.ts'
 import { MAX_FEATURES } from './limits.ts'

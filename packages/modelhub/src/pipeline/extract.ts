@@ -1,7 +1,7 @@
 import type { Engine } from '@kysely-modelhub/core'
 import { type Expression, type Kysely, type SelectQueryBuilder, sql } from 'kysely'
-import { globalContextType } from '../global-context-name.ts'
-import { tableSource } from '../table-name.ts'
+import { tableSource } from '../checks/table-name.ts'
+import { globalContextType } from './global-context-name.ts'
 
 export interface ExtractOptions {
   readonly table: string

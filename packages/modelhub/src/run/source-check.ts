@@ -1,7 +1,7 @@
 import { invalid } from '@kysely-modelhub/core'
-import type { HubContext } from './hub-context.ts'
-import { SNOWPLOW_LOCATION_STACK_COLUMN, snowplowContextColumn } from './pipeline/extract-snowplow.ts'
-import { tableAsRead } from './table-name.ts'
+import { tableAsRead } from '../checks/table-name.ts'
+import type { HubContext } from '../hub/hub-context.ts'
+import { SNOWPLOW_LOCATION_STACK_COLUMN, snowplowContextColumn } from '../pipeline/extract-snowplow.ts'
 
 /** What decides the columns read. */
 export interface SourceSettings {

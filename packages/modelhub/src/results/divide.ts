@@ -1,9 +1,9 @@
 import { ModelHubInputError } from '@kysely-modelhub/core'
 import { type SelectQueryBuilder, sql } from 'kysely'
-import type { AggregateQuery } from './agg/aggregate-query.ts'
+import type { AggregateQuery } from '../agg/aggregate-query.ts'
+import type { HubContext } from '../hub/hub-context.ts'
+import type { Flatten } from '../pipeline/objectiv-event.ts'
 import { requireColumnsOf } from './columns-of.ts'
-import type { HubContext } from './hub-context.ts'
-import type { Flatten } from './objectiv-event.ts'
 import { typedResult } from './typed-result.ts'
 
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never
