@@ -31,7 +31,7 @@ export interface EngineTables {
 export interface EngineCatalog {
   /**
    * The columns of a table (a name or a dotted path, as the hub reads it), in order; undefined
-   * when no such table is visible to the connection. Needs no privilege on the table itself.
+   * when no such table is visible to the connection.
    */
   tableColumns(db: Kysely<any>, table: string): Promise<readonly string[] | undefined>
 }
