@@ -1,8 +1,8 @@
 import { type Expression, expressionBuilder, type SelectQueryBuilder } from 'kysely'
-import type { AnyQuery, EventsExpressionBuilder } from '../any-query.ts'
-import type { HubContext } from '../hub-context.ts'
-import type { Flatten } from '../objectiv-event.ts'
-import { typedResult } from '../typed-result.ts'
+import type { AnyQuery, EventsExpressionBuilder } from '../hub/any-query.ts'
+import type { HubContext } from '../hub/hub-context.ts'
+import type { Flatten } from '../pipeline/objectiv-event.ts'
+import { typedResult } from '../results/typed-result.ts'
 import { type GroupBy, groupKeys } from './group-by.ts'
 
 /** What an aggregation model returns: a query over its result rows, filterable and sortable by column. */

@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
-import type { AnyQuery } from '../any-query.ts'
-import type { HubContext } from '../hub-context.ts'
-import { typedResult } from '../typed-result.ts'
+import type { AnyQuery } from '../hub/any-query.ts'
+import type { HubContext } from '../hub/hub-context.ts'
+import { typedResult } from '../results/typed-result.ts'
 import { type AggregateQuery, aggregateResult } from './aggregate-query.ts'
 
 /** A row of {@link AggModels.frequency}: how many users had this many sessions. */

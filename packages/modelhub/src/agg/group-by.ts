@@ -1,7 +1,7 @@
 import { invalid, parseTimeFormat } from '@kysely-modelhub/core'
 import type { Expression } from 'kysely'
-import type { AnyExpressionBuilder } from '../any-query.ts'
-import type { HubContext } from '../hub-context.ts'
+import type { AnyExpressionBuilder } from '../hub/any-query.ts'
+import type { HubContext } from '../hub/hub-context.ts'
 import { timeBucket } from '../map/time-agg.ts'
 
 /** One grouping key: a column of the rows, or a time bucket of `moment` in its own format. */

@@ -1,7 +1,7 @@
 import { invalid, type LocationContext, LocationStack, locationStack } from '@kysely-modelhub/core'
 import type { Expression } from 'kysely'
-import type { AnyExpressionBuilder, AnyQuery } from '../any-query.ts'
-import type { HubContext } from '../hub-context.ts'
+import type { AnyExpressionBuilder, AnyQuery } from '../hub/any-query.ts'
+import type { HubContext } from '../hub/hub-context.ts'
 
 /** The columns of rows `O` that hold text (possibly NULL). */
 export type TextColumnOf<O> = { [K in keyof O & string]: O[K] extends string | null ? K : never }[keyof O & string]

@@ -1,9 +1,9 @@
 import { type CalendarUnit, invalid, parseTimeFormat, windowed } from '@kysely-modelhub/core'
 import { type Expression, sql } from 'kysely'
-import type { AnyQuery } from '../any-query.ts'
-import { checkDayWindow } from '../dates.ts'
-import type { HubContext } from '../hub-context.ts'
-import { typedResult } from '../typed-result.ts'
+import { checkDayWindow } from '../checks/dates.ts'
+import type { AnyQuery } from '../hub/any-query.ts'
+import type { HubContext } from '../hub/hub-context.ts'
+import { typedResult } from '../results/typed-result.ts'
 import { type AggregateQuery, aggregateResult } from './aggregate-query.ts'
 
 /** The length of a retention period (and of a cohort). */

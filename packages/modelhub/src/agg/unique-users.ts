@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import type { HubContext } from '../hub-context.ts'
+import type { HubContext } from '../hub/hub-context.ts'
 import { type AggregateQuery, aggregate } from './aggregate-query.ts'
 import type { GroupBy } from './group-by.ts'
 

@@ -2,9 +2,9 @@ import type { AggregateQuery } from '../agg/aggregate-query.ts'
 import type { GroupBy, GroupKeys } from '../agg/group-by.ts'
 import { NAVIGATION_PATHS, ORDERED_STEPS, SANKEY_LINKS } from '../checks/model-option-checks.ts'
 import { checkOptions } from '../checks/model-options.ts'
-import type { HubContext } from '../hub-context.ts'
+import type { HubContext } from '../hub/hub-context.ts'
 import type { EventsLike } from '../map/add-column.ts'
-import type { ObjectivEvent } from '../objectiv-event.ts'
+import type { ObjectivEvent } from '../pipeline/objectiv-event.ts'
 import {
   type NavigationPathRow,
   type NavigationPathsOptions,

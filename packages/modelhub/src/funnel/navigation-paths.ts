@@ -9,10 +9,10 @@ import {
 } from 'kysely'
 import type { AggregateQuery } from '../agg/aggregate-query.ts'
 import { locationName } from '../agg/location-option.ts'
-import { columnsOf } from '../columns-of.ts'
-import { conversionNamed } from '../conversions.ts'
-import type { HubContext } from '../hub-context.ts'
-import { typedResult } from '../typed-result.ts'
+import { conversionNamed } from '../hub/conversions.ts'
+import type { HubContext } from '../hub/hub-context.ts'
+import { columnsOf } from '../results/columns-of.ts'
+import { typedResult } from '../results/typed-result.ts'
 import { type StepColumns, stepColumn } from './step-columns.ts'
 
 /** The largest `steps` accepted: each step is one LEAD (or LAG) column. */

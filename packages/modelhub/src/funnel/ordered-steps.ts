@@ -17,8 +17,8 @@ import {
 } from 'kysely'
 import type { AggregateQuery } from '../agg/aggregate-query.ts'
 import { type GroupBy, groupKeys } from '../agg/group-by.ts'
-import type { HubContext } from '../hub-context.ts'
-import { typedResult } from '../typed-result.ts'
+import type { HubContext } from '../hub/hub-context.ts'
+import { typedResult } from '../results/typed-result.ts'
 
 /**
  * One step of an ordered funnel: a match on the location stack (the event's stack has an element

@@ -1,9 +1,9 @@
 import type { Expression, SelectQueryBuilder } from 'kysely'
-import type { AnyQuery, EventsExpressionBuilder } from '../any-query.ts'
-import { requireColumnsOf } from '../columns-of.ts'
-import type { HubContext } from '../hub-context.ts'
-import type { Flatten } from '../objectiv-event.ts'
+import type { AnyQuery, EventsExpressionBuilder } from '../hub/any-query.ts'
+import type { HubContext } from '../hub/hub-context.ts'
+import type { Flatten } from '../pipeline/objectiv-event.ts'
 import { SESSION_KEY, withSessionKeys } from '../pipeline/session-keys.ts'
+import { requireColumnsOf } from '../results/columns-of.ts'
 
 /** Any query over events whose rows have at least the columns `O`. */
 export type EventsLike<O> = AnyQuery<O>

@@ -1,7 +1,7 @@
 import { windowed } from '@kysely-modelhub/core'
 import { type Expression, type RawBuilder, sql } from 'kysely'
-import type { AnyExpressionBuilder, EventsExpressionBuilder } from '../any-query.ts'
-import type { ConversionEvent } from '../conversions.ts'
+import type { AnyExpressionBuilder, EventsExpressionBuilder } from '../hub/any-query.ts'
+import type { ConversionEvent } from '../hub/conversions.ts'
 
 /** A partition: one column, or several that together name the groups (as the session key does). */
 export type Partition = string | readonly string[]

@@ -1,7 +1,7 @@
 import { windowed } from '@kysely-modelhub/core'
 import { type RawBuilder, sql } from 'kysely'
-import type { EventsExpressionBuilder } from '../any-query.ts'
-import type { HubContext } from '../hub-context.ts'
+import type { EventsExpressionBuilder } from '../hub/any-query.ts'
+import type { HubContext } from '../hub/hub-context.ts'
 import { SESSION_USER, USER_SESSION } from '../pipeline/session-keys.ts'
 import { timeBucket } from './time-agg.ts'
 

@@ -1,13 +1,13 @@
 import { type Engine, invalid, parseTimeFormat } from '@kysely-modelhub/core'
 import { type Expression, sql } from 'kysely'
-import type { AnyQuery, EventsExpressionBuilder } from '../any-query.ts'
 import { NAMED, PARTITIONED, TIME_BUCKETED } from '../checks/model-option-checks.ts'
 import { checkOptions } from '../checks/model-options.ts'
-import { conversionNamed } from '../conversions.ts'
-import type { HubContext } from '../hub-context.ts'
-import type { ObjectivEvent } from '../objectiv-event.ts'
+import { checkName } from '../checks/table-name.ts'
+import type { AnyQuery, EventsExpressionBuilder } from '../hub/any-query.ts'
+import { conversionNamed } from '../hub/conversions.ts'
+import type { HubContext } from '../hub/hub-context.ts'
+import type { ObjectivEvent } from '../pipeline/objectiv-event.ts'
 import { SESSION_KEY } from '../pipeline/session-keys.ts'
-import { checkNameLength } from '../table-name.ts'
 import { addColumn, addColumnWithHelpers, addSessionColumn, type EventsLike, type MappedQuery } from './add-column.ts'
 import {
   conversionsCounterColumn,
@@ -184,7 +184,7 @@ function addConversionColumn<Q extends AnyQuery, A extends string>(
 function columnName<A extends string>(given: A | undefined, fallback: A, engine: Engine): A {
   if (given === undefined) return fallback
   if (typeof given !== 'string' || given.length === 0) invalid('as', given, 'expected a column name')
-  checkNameLength('as', given, given, engine)
+  checkName('as', given, given, engine)
   return given
 }
 

@@ -1,7 +1,7 @@
 import { ModelHubInputError } from '@kysely-modelhub/core'
 import { sql } from 'kysely'
-import type { AnyQuery } from '../any-query.ts'
-import type { HubContext } from '../hub-context.ts'
+import type { AnyQuery } from '../hub/any-query.ts'
+import type { HubContext } from '../hub/hub-context.ts'
 
 /**
  * The area under the ROC curve of `probability` against the boolean `label`, computed in SQL as

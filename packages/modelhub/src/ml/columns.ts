@@ -1,5 +1,5 @@
 import type { SqlBool } from 'kysely'
-import type { AnyQuery } from '../any-query.ts'
+import type { AnyQuery } from '../hub/any-query.ts'
 
 /** Any query whose rows have at least the columns `O`. */
 export type RowsOf<O> = AnyQuery<O>

@@ -1,6 +1,6 @@
 import { type RawBuilder, sql } from 'kysely'
-import type { AnyQuery } from '../any-query.ts'
-import type { HubContext } from '../hub-context.ts'
+import type { AnyQuery } from '../hub/any-query.ts'
+import type { HubContext } from '../hub/hub-context.ts'
 import type { IterationSums } from './newton.ts'
 import { expMinusAbs, linearPredictor, sigmoid } from './probability.ts'
 

@@ -1,8 +1,8 @@
-import type { AnyQuery } from '../any-query.ts'
 import { FEATURE_IMPORTANCE, LOGISTIC_REGRESSION } from '../checks/model-option-checks.ts'
 import { checkOptions } from '../checks/model-options.ts'
-import type { HubContext } from '../hub-context.ts'
-import type { ObjectivEvent } from '../objectiv-event.ts'
+import type { AnyQuery } from '../hub/any-query.ts'
+import type { HubContext } from '../hub/hub-context.ts'
+import type { ObjectivEvent } from '../pipeline/objectiv-event.ts'
 import { type FeatureImportance, type FeatureImportanceOptions, featureImportance } from './feature-importance.ts'
 import { LogisticRegression, type LogisticRegressionOptions } from './logistic-regression.ts'
 

@@ -1,5 +1,5 @@
 import type { Engine, SessionIds } from '@kysely-modelhub/core'
-import type { AnyKysely, AnyQuery } from '../any-query.ts'
+import type { AnyKysely, AnyQuery } from '../hub/any-query.ts'
 import { extractEvents } from './extract.ts'
 import { extractSnowplowEvents } from './extract-snowplow.ts'
 import { resolveIdentity } from './identity.ts'

@@ -1,10 +1,10 @@
 import type { Engine } from '@kysely-modelhub/core'
 import { sql } from 'kysely'
-import type { AnyKysely, AnyQuery } from '../any-query.ts'
-import { globalContextType } from '../global-context-name.ts'
-import { tableSource } from '../table-name.ts'
+import { tableSource } from '../checks/table-name.ts'
+import type { AnyKysely, AnyQuery } from '../hub/any-query.ts'
 import type { ExtractOptions } from './extract.ts'
 import { identityOf } from './extract.ts'
+import { globalContextType } from './global-context-name.ts'
 
 /** The REPEATED RECORD column Snowplow's BigQuery loader writes for a global context (`application` → …_application_context_1_0_0). */
 export const snowplowContextColumn = (name: string): string => `contexts_io_objectiv_context_${name}_context_1_0_0`

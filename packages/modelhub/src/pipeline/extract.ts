@@ -1,8 +1,8 @@
 import type { Engine } from '@kysely-modelhub/core'
 import { type Expression, sql } from 'kysely'
-import type { AnyKysely, AnyQuery } from '../any-query.ts'
-import { globalContextType } from '../global-context-name.ts'
-import { tableSource } from '../table-name.ts'
+import { tableSource } from '../checks/table-name.ts'
+import type { AnyKysely, AnyQuery } from '../hub/any-query.ts'
+import { globalContextType } from './global-context-name.ts'
 
 export interface ExtractOptions {
   readonly table: string

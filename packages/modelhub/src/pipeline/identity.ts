@@ -1,6 +1,6 @@
 import { type Engine, windowed } from '@kysely-modelhub/core'
 import { sql } from 'kysely'
-import type { AnyKysely, AnyQuery } from '../any-query.ts'
+import type { AnyKysely, AnyQuery } from '../hub/any-query.ts'
 
 /**
  * Identity resolution, before sessionization: every event of a cookie takes the latest identity

@@ -1,4 +1,4 @@
-import type { AnyQuery } from '../any-query.ts'
+import type { AnyQuery } from '../hub/any-query.ts'
 
 /** The user a session belongs to, before anonymization (so anonymous users' sessions stay apart). */
 export const SESSION_USER = '__session_user'

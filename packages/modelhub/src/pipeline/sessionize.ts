@@ -1,6 +1,6 @@
 import { type Engine, type SessionIds, windowed } from '@kysely-modelhub/core'
 import { sql } from 'kysely'
-import type { AnyKysely, AnyQuery } from '../any-query.ts'
+import type { AnyKysely, AnyQuery } from '../hub/any-query.ts'
 import { SESSION_USER, USER_SESSION } from './session-keys.ts'
 
 export interface SessionizeOptions {

@@ -1,6 +1,6 @@
 import { ConnectionLostError } from '@kysely-modelhub/core'
 import type { Kysely, KyselyPlugin } from 'kysely'
-import type { AnyKysely } from './any-query.ts'
+import type { AnyKysely } from '../hub/any-query.ts'
 
 /** Raised when a query is built or run through a connection scope that has ended. */
 export class ConnectionReleasedError extends Error {

@@ -1,6 +1,6 @@
 import { cancellationOf, invalid, QueryCancelledError } from '@kysely-modelhub/core'
 import type { CompiledQuery } from 'kysely'
-import type { AnyKysely } from './any-query.ts'
+import type { AnyKysely } from '../hub/any-query.ts'
 
 /** A query builder, or raw `sql` (compiled on the Kysely it runs on). */
 export interface RunnableQuery<O> {

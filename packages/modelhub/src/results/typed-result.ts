@@ -1,8 +1,8 @@
 import type { Engine } from '@kysely-modelhub/core'
 import type { Expression, RawBuilder } from 'kysely'
-import type { AnyQuery } from './any-query.ts'
+import type { AnyQuery } from '../hub/any-query.ts'
+import type { HubContext } from '../hub/hub-context.ts'
 import { requireColumnsOf } from './columns-of.ts'
-import type { HubContext } from './hub-context.ts'
 
 /** The declared JS type of a result column that SQL alone would not give through every driver. */
 export type OutputType = 'number' | 'day' | 'instant' | 'text'

@@ -8,7 +8,7 @@ import {
   ValueListNode,
   type ValueNode,
 } from 'kysely'
-import { format, type SqlLanguage } from 'sql-formatter'
+import { format, type SqlLanguage, supportedDialects } from 'sql-formatter'
 
 /** How {@link ModelHub.toSql} prints a query. */
 export interface ToSqlOptions {
@@ -24,15 +24,10 @@ export interface ToSqlOptions {
 /** A query whose SQL can be exported: any Kysely builder (select, raw `sql`, …). */
 export type SqlExportable = Compilable & { withPlugin(plugin: KyselyPlugin): Compilable }
 
-/** sql-formatter's dialect for each engine; an engine it does not know gets its generic SQL. */
-const FORMATTER_LANGUAGES: Readonly<Record<string, SqlLanguage>> = {
-  postgres: 'postgresql',
-  bigquery: 'bigquery',
-}
-
-/** The sql-formatter language used for an engine's SQL. */
-export function formatterLanguage(engineName: string): SqlLanguage {
-  return Object.hasOwn(FORMATTER_LANGUAGES, engineName) ? FORMATTER_LANGUAGES[engineName]! : 'sql'
+/** The sql-formatter language used for an engine's SQL: the engine's own, or generic SQL when sql-formatter does not know it. */
+export function formatterLanguage(engine: Engine): SqlLanguage {
+  const language = engine.sqlFormatterLanguage
+  return supportedDialects.includes(language) ? (language as SqlLanguage) : 'sql'
 }
 
 /**
@@ -108,7 +103,7 @@ export function compileInlined(engine: Engine, q: SqlExportable): string {
 }
 
 function formatSql(text: string, engine: Engine): string {
-  const language = formatterLanguage(engine.name)
+  const language = formatterLanguage(engine)
   try {
     return format(text, { language, tabWidth: 2, keywordCase: 'preserve' })
   } catch (error) {

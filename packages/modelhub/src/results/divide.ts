@@ -1,10 +1,10 @@
 import { ModelHubInputError } from '@kysely-modelhub/core'
 import { sql } from 'kysely'
-import { type AggregateQuery, aggregateResult } from './agg/aggregate-query.ts'
-import type { AnyQuery } from './any-query.ts'
+import { type AggregateQuery, aggregateResult } from '../agg/aggregate-query.ts'
+import type { AnyQuery } from '../hub/any-query.ts'
+import type { HubContext } from '../hub/hub-context.ts'
+import type { Flatten } from '../pipeline/objectiv-event.ts'
 import { requireColumnsOf } from './columns-of.ts'
-import type { HubContext } from './hub-context.ts'
-import type { Flatten } from './objectiv-event.ts'
 import { typedResult } from './typed-result.ts'
 
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never

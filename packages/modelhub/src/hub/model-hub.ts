@@ -9,28 +9,28 @@ import {
   type SessionIds,
 } from '@kysely-modelhub/core'
 import type { Expression, Kysely, SelectQueryBuilder } from 'kysely'
-import { AggModels } from './agg/agg-models.ts'
-import type { AggregateQuery } from './agg/aggregate-query.ts'
+import { AggModels } from '../agg/agg-models.ts'
+import type { AggregateQuery } from '../agg/aggregate-query.ts'
+import { checkDayWindow } from '../checks/dates.ts'
+import { EVENTS_WINDOW, EXECUTE, MATERIALIZE, TO_SQL } from '../checks/model-option-checks.ts'
+import { checkOptions } from '../checks/model-options.ts'
+import { checkTableName } from '../checks/table-name.ts'
+import { FunnelModels } from '../funnel/funnel-models.ts'
+import { MapModels } from '../map/map-models.ts'
+import { MlModels } from '../ml/ml-models.ts'
+import { eventsPipeline, pipelineColumns } from '../pipeline/events.ts'
+import type { EventRow } from '../pipeline/objectiv-event.ts'
+import { type DivideCheck, divide, type Quotient } from '../results/divide.ts'
+import { connectHub, type HubConnection, withHeldConnection } from '../run/connection-scope.ts'
+import { type ExecuteOptions, executeWithSignal, type RunnableQuery } from '../run/execute-with-signal.ts'
+import { type MaterializedQuery, type MaterializeOptions, materialize } from '../run/materialize.ts'
+import { checkSource } from '../run/source-check.ts'
+import { type SqlExportable, type ToSqlOptions, toSql } from '../run/sql-export.ts'
 import type { AnyKysely, AnyQuery } from './any-query.ts'
-import { EVENTS_WINDOW, EXECUTE, MATERIALIZE, TO_SQL } from './checks/model-option-checks.ts'
-import { checkOptions } from './checks/model-options.ts'
-import { connectHub, type HubConnection, withHeldConnection } from './connection-scope.ts'
 import { type ConversionEvent, type ConversionEventDefinition, defineConversion } from './conversions.ts'
-import { checkDayWindow } from './dates.ts'
-import { type DivideCheck, divide, type Quotient } from './divide.ts'
-import { type ExecuteOptions, executeWithSignal, type RunnableQuery } from './execute-with-signal.ts'
-import { FunnelModels } from './funnel/funnel-models.ts'
 import type { HubContext } from './hub-context.ts'
 import { hubEngine } from './hub-kysely.ts'
-import { MapModels } from './map/map-models.ts'
-import { type MaterializedQuery, type MaterializeOptions, materialize } from './materialize.ts'
-import { MlModels } from './ml/ml-models.ts'
-import type { EventRow } from './objectiv-event.ts'
 import { type ModelHubOptionsInput, type ModelHubSettings, parseModelHubOptions } from './options.ts'
-import { eventsPipeline, pipelineColumns } from './pipeline/events.ts'
-import { checkSource } from './source-check.ts'
-import { type SqlExportable, type ToSqlOptions, toSql } from './sql-export.ts'
-import { checkTableName } from './table-name.ts'
 
 /**
  * What `hub.events()` returns: an ordinary Kysely query over the `events` source, joinable with the
@@ -82,7 +82,7 @@ export class ModelHub<DB, const G extends readonly string[] = readonly [], C ext
     this.engine = engine
     this.settings = Object.freeze({
       ...settings,
-      table: checkTableName(settings.table ?? (engine.name === 'bigquery' ? 'events' : 'data'), engine),
+      table: checkTableName(settings.table ?? engine.tables.defaultName, engine),
       // The names parsed from options are the G the caller typed them as.
       globalContexts: settings.globalContexts as unknown as G,
       sessionIds: settings.sessionIds ?? engine.sessionIds,
@@ -151,7 +151,7 @@ export class ModelHub<DB, const G extends readonly string[] = readonly [], C ext
     return db.selectFrom(pipeline.as('events')).select(columns) as unknown as EventsQuery<DB, G[number]>
   }
 
-  // ── composition, SQL, materialization (divide.ts, sql-export.ts, materialize.ts, connection-scope.ts) ──
+  // ── composition (results/), SQL, materialization and held connections (run/) ──
 
   /**
    * `a / b` for two aggregates aligned on their shared key columns (one FULL OUTER JOIN): the value

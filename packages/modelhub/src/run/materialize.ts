@@ -1,9 +1,9 @@
 import { invalid } from '@kysely-modelhub/core'
 import { type QueryCreator, type SelectQueryBuilder, sql } from 'kysely'
-import type { AnyQuery } from './any-query.ts'
-import { columnsOf } from './columns-of.ts'
+import type { AnyQuery } from '../hub/any-query.ts'
+import type { HubContext } from '../hub/hub-context.ts'
+import { columnsOf } from '../results/columns-of.ts'
 import { connectionScopeOf } from './connection-scope.ts'
-import type { HubContext } from './hub-context.ts'
 import { inlineParametersPlugin } from './sql-export.ts'
 
 /** Where a query's rows are kept: a WITH clause, or a relation in the database. */

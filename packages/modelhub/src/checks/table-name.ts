@@ -8,39 +8,46 @@ import {
   sql,
   TableNode,
 } from 'kysely'
-import type { AnyKysely } from './any-query.ts'
-
-/** Postgres keeps the first 63 bytes of a name (NAMEDATALEN - 1): two longer names could read one table. */
-const POSTGRES_NAME_BYTES = 63
+import type { AnyKysely } from '../hub/any-query.ts'
 
 /**
- * Checks the `table` option: dot-separated parts (`data`, `analytics.data`; on BigQuery also
- * `project.dataset.events`), each non-empty. Any other text is allowed in a part: it is quoted as an
- * identifier, never pasted. On Postgres a part longer than 63 bytes is an error, since the server
- * would silently shorten it.
+ * Checks the `table` option against the engine's table names (`engine.tables`): dot-separated parts
+ * (`data`, `analytics.data`; on BigQuery also `project.dataset.events`), each non-empty and one the
+ * engine keeps exactly. Any other text is allowed in a part: it is quoted as an identifier, never
+ * pasted.
  */
 export function checkTableName(table: string, engine: Engine): string {
   assertText('option "table"', table)
+  const { shapes } = engine.tables
   const parts = table.split('.')
-  const most = engine.name === 'bigquery' ? 3 : 2
-  const shape =
-    engine.name === 'bigquery' ? '"events", "dataset.events" or "project.dataset.events"' : '"data" or "schema.data"'
-  if (parts.length > most || parts.some((part) => part.length === 0)) {
+  if (parts.length > shapes.length || parts.some((part) => part.length === 0)) {
     invalid(
       'option "table"',
       table,
-      `expected ${shape}: ${most === 3 ? 'one to three' : 'one or two'} non-empty names joined by "."`,
+      `expected ${alternatives(shapes.map((shape) => `"${shape}"`))}: ${partCounts(shapes.length)} non-empty names joined by "."`,
     )
   }
-  for (const part of parts) checkNameLength('option "table"', table, part, engine)
+  for (const part of parts) checkName('option "table"', table, part, engine)
   return table
 }
 
-/** On Postgres a name over 63 bytes is an error: the server would silently shorten it. */
-export function checkNameLength(what: string, given: unknown, name: string, engine: Engine): void {
-  if (engine.name === 'postgres' && new TextEncoder().encode(name).length > POSTGRES_NAME_BYTES) {
-    invalid(what, given, `the name "${name}" is longer than Postgres' 63 bytes, and Postgres would silently shorten it`)
-  }
+/** A name the engine would not keep exactly is an error (e.g. Postgres silently shortens names over 63 bytes). */
+export function checkName(what: string, given: unknown, name: string, engine: Engine): void {
+  const problem = engine.tables.nameProblem(name)
+  if (problem !== undefined) invalid(what, given, problem)
+}
+
+/** `"a"`, `"a" or "b"`, `"a", "b" or "c"`. */
+function alternatives(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`
+}
+
+const NUMBER_WORDS = ['one', 'two', 'three', 'four', 'five']
+
+/** How many parts a name may have, in words: `one`, `one or two`, `one to three`. */
+function partCounts(most: number): string {
+  const word = (n: number) => NUMBER_WORDS[n - 1] ?? String(n)
+  return most <= 1 ? 'one' : most === 2 ? 'one or two' : `one to ${word(most)}`
 }
 
 /** The table as a quoted identifier path: `"analytics"."data"`, `` `project`.`dataset`.`events` ``. */
