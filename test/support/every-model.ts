@@ -53,5 +53,14 @@ export const EVERY_MODEL: Record<
     ),
 }
 
-/** Rows as a sorted list of JSON texts: equal for the same rows in any order. */
-export const canonical = (rows: readonly unknown[]): string[] => rows.map((row) => JSON.stringify(row)).sort()
+/**
+ * Rows as a sorted list of JSON texts: equal for the same rows in any order. Floats are rounded to 12
+ * significant digits: a sum or mean differs in its last bits with the number of parallel workers the
+ * server could start for that run (so under load).
+ */
+export const canonical = (rows: readonly unknown[]): string[] =>
+  rows
+    .map((row) =>
+      JSON.stringify(row, (_, v) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(12)) : v)),
+    )
+    .sort()
