@@ -25,6 +25,11 @@ export interface EngineTables {
    * names could mean one table.
    */
   nameProblem(name: string): string | undefined
+  /**
+   * Whether releasing a connection ends its temporary tables (a BigQuery session ends with it). The
+   * hub then drops none itself: there an unqualified DROP could name a dataset's table of the same name.
+   */
+  readonly temporaryEndWithConnection: boolean
 }
 
 /** What the database's catalog tells about a table, each answer in one query. */

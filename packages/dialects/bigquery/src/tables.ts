@@ -6,6 +6,8 @@ export const bigqueryTables: EngineTables = {
   defaultName: 'events',
   shapes: ['events', 'dataset.events', 'project.dataset.events'],
   nameProblem: () => undefined,
+  // The driver ends the connection's session on release (bigquery-driver.ts), and its tables with it.
+  temporaryEndWithConnection: true,
 }
 
 /** The BigQuery catalog: INFORMATION_SCHEMA.COLUMNS of the table's dataset (or of the default one). */

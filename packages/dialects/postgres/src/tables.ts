@@ -12,6 +12,8 @@ export const postgresTables: EngineTables = {
     new TextEncoder().encode(name).length > NAME_BYTES
       ? `the name "${name}" is longer than Postgres' 63 bytes, and Postgres would silently shorten it`
       : undefined,
+  // A pooled connection lives on: the hub drops what it made before giving it back.
+  temporaryEndWithConnection: false,
 }
 
 /** A relation name as to_regclass reads it: each part a quoted identifier. */

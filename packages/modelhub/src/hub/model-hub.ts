@@ -218,12 +218,12 @@ export class ModelHub<DB, const G extends readonly string[] = readonly [], C ext
    * })
    */
   withConnection<T>(fn: (hub: ModelHub<DB, G, C>) => Promise<T> | T): Promise<T> {
-    return withHeldConnection(this.db, (db) => this.#boundTo(db), fn)
+    return withHeldConnection(this.db, this.engine, (db) => this.#boundTo(db), fn)
   }
 
   /** {@link withConnection} as a handle, for notebooks: `const c = await hub.connect(); …; await c.release()`. */
   connect(): Promise<HubConnection<ModelHub<DB, G, C>>> {
-    return connectHub(this.db, (db) => this.#boundTo(db))
+    return connectHub(this.db, this.engine, (db) => this.#boundTo(db))
   }
 
   /** This hub on another Kysely (the same database): same options, conversions and engine. */

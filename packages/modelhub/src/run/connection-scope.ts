@@ -1,4 +1,4 @@
-import { ConnectionLostError } from '@kysely-modelhub/core'
+import { ConnectionLostError, type Engine } from '@kysely-modelhub/core'
 import type { Kysely, KyselyPlugin } from 'kysely'
 import type { AnyKysely } from '../hub/any-query.ts'
 
@@ -48,12 +48,15 @@ function releasedGuard(scope: ConnectionScope): KyselyPlugin {
  * Holds one connection of `db` until `release()`: the returned Kysely runs every query on it
  * (Kysely's `db.connection()`, kept open across calls). On release the temporary tables recorded
  * in its scope are dropped on that same connection, so a pooled connection goes back clean and the
- * next borrower cannot see them; afterwards the Kysely refuses to build or run queries.
+ * next borrower cannot see them (unless the engine's release ends them anyway: a BigQuery session); afterwards the Kysely refuses to build or run queries.
  *
  * Inside a scope, or on a transaction, there already is one connection: it is reused, and the
  * release does nothing (the outer scope or the transaction owns it).
  */
-export async function holdConnection<DB>(db: Kysely<DB>): Promise<{ db: Kysely<DB>; release(): Promise<void> }> {
+export async function holdConnection<DB>(
+  db: Kysely<DB>,
+  engine: Engine,
+): Promise<{ db: Kysely<DB>; release(): Promise<void> }> {
   if (scopes.has(db) || db.isTransaction) return { db, release: async () => {} }
   let giveBack!: () => void
   const releaseRequested = new Promise<void>((resolve) => {
@@ -69,6 +72,7 @@ export async function holdConnection<DB>(db: Kysely<DB>): Promise<{ db: Kysely<D
     scopes.set(guarded, scope)
     bind({ db: guarded, scope })
     await releaseRequested
+    if (engine.tables.temporaryEndWithConnection) return
     // `connection` has no guard: it still runs the drops after the scope refuses user queries.
     for (const table of scope.tempTables.reverse()) {
       try {
@@ -102,10 +106,11 @@ export async function holdConnection<DB>(db: Kysely<DB>): Promise<{ db: Kysely<D
  */
 export async function withHeldConnection<DB, H, T>(
   db: Kysely<DB>,
+  engine: Engine,
   bind: (db: Kysely<DB>) => H,
   fn: (hub: H) => Promise<T> | T,
 ): Promise<T> {
-  const held = await holdConnection(db)
+  const held = await holdConnection(db, engine)
   let result: T
   try {
     result = await fn(bind(held.db))
@@ -118,7 +123,11 @@ export async function withHeldConnection<DB, H, T>(
 }
 
 /** {@link holdConnection} as a handle around a hub: for notebooks and REPLs, where a callback is awkward. */
-export async function connectHub<DB, H>(db: Kysely<DB>, bind: (db: Kysely<DB>) => H): Promise<HubConnection<H>> {
-  const held = await holdConnection(db)
+export async function connectHub<DB, H>(
+  db: Kysely<DB>,
+  engine: Engine,
+  bind: (db: Kysely<DB>) => H,
+): Promise<HubConnection<H>> {
+  const held = await holdConnection(db, engine)
   return { hub: bind(held.db), release: () => held.release() }
 }

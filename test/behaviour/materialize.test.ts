@@ -1,7 +1,7 @@
 import { ModelHubInputError } from '@kysely-modelhub/core'
 import { ConnectionReleasedError, ModelHub } from '@kysely-modelhub/modelhub'
 import { createPostgresDb, postgres } from '@kysely-modelhub/postgres'
-import { type Kysely, sql } from 'kysely'
+import { type Kysely, type KyselyPlugin, sql } from 'kysely'
 import { expect, it } from 'vitest'
 import { createDataTable, dataTable, OBJECTIV_DATA } from '../fixtures/objectiv-data.ts'
 import { describeEachEngine, describeEachPostgres } from '../support/engines.ts'
@@ -298,6 +298,21 @@ describeEachEngine(
       expect(fromEvents).toEqual(USERS_PER_DAY)
       expect(share.map((r) => r.unique_users)).toEqual([1, 0.5, null, 1, 1])
       await expect(ctx.db.selectFrom('tmp_every_engine').selectAll().execute()).rejects.toThrow(/tmp_every_engine/)
+    })
+
+    it('drops its temporary tables itself only where releasing the connection would not (a BigQuery session ends them)', async () => {
+      const drops: string[] = []
+      const recorder: KyselyPlugin = {
+        transformQuery: ({ node }) => {
+          if (node.kind === 'DropTableNode') drops.push(node.table.table.identifier.name)
+          return node
+        },
+        transformResult: async ({ result }) => result,
+      }
+      const h = new ModelHub(ctx.db.withPlugin(recorder), { engine: ctx.engine, timeAggregation: '%Y-%m-%d' })
+      await h.withConnection((s) => s.materialize(usersPerDay(s), { kind: 'temp_table', name: 'tmp_every_drop' }))
+      expect(drops).toEqual(ctx.engine.tables.temporaryEndWithConnection ? [] : ['tmp_every_drop'])
+      await expect(ctx.db.selectFrom('tmp_every_drop').selectAll().execute()).rejects.toThrow(/tmp_every_drop/)
     })
 
     it('connect(): the table is read until release()', async () => {
