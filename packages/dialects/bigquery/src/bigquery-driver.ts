@@ -331,10 +331,12 @@ export class BigQueryDriver implements Driver {
     await (connection as BigQueryConnection).beginTransaction()
   }
 
+  /** `COMMIT TRANSACTION` in the connection's session. */
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
     await (connection as BigQueryConnection).commitTransaction()
   }
 
+  /** `ROLLBACK TRANSACTION` in the connection's session (its end, when that fails: see the connection). */
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
     await (connection as BigQueryConnection).rollbackTransaction()
   }
