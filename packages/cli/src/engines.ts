@@ -1,3 +1,4 @@
+import type { BigQueryDialectConfig } from '@kysely-modelhub/bigquery'
 import type { Engine } from '@kysely-modelhub/core'
 import type { Kysely } from 'kysely'
 import { CliError } from './database.ts'
@@ -7,7 +8,7 @@ export type EngineName = (typeof ENGINE_NAMES)[number]
 
 /** A Kysely that compiles an engine's SQL and never connects, with the engine, for `sql`. */
 export interface OfflineEngine {
-  readonly db: Kysely<any>
+  readonly db: Kysely<unknown>
   readonly engine: Engine
 }
 
@@ -20,7 +21,7 @@ export async function offlineEngine(name: string): Promise<OfflineEngine> {
   const { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler } = await import('kysely')
   if (name === 'postgres') {
     const { postgres } = await import('@kysely-modelhub/postgres')
-    const db = new Kysely<any>({
+    const db = new Kysely<unknown>({
       dialect: {
         createAdapter: () => new PostgresAdapter(),
         createDriver: () => new DummyDriver(),
@@ -35,11 +36,12 @@ export async function offlineEngine(name: string): Promise<OfflineEngine> {
     const { BigQueryAdapter, BigQueryDialect, BigQueryQueryCompiler, bigquery } = await import(
       '@kysely-modelhub/bigquery'
     )
-    const db = new Kysely<any>({
+    const db = new Kysely<unknown>({
       dialect: {
         createAdapter: () => new BigQueryAdapter(),
         createDriver: () => new DummyDriver(),
-        createIntrospector: (k) => new BigQueryDialect({} as never).createIntrospector(k),
+        // Only to say that BigQuery has no introspection: it reads no config.
+        createIntrospector: (k) => new BigQueryDialect({} as BigQueryDialectConfig).createIntrospector(k),
         createQueryCompiler: () => new BigQueryQueryCompiler(),
       },
     })
