@@ -28,7 +28,9 @@ export interface OpenDatabaseOptions {
 }
 
 export interface OpenedDatabase {
-  readonly db: Kysely<unknown>
+  /** The user's database: its tables are for the caller to name. */
+  // biome-ignore lint/suspicious/noExplicitAny: any database (Kysely is invariant in it), as callers of this public type query it
+  readonly db: Kysely<any>
   /** Where the data is, for people: 'PGlite at …' or the server URL without its password. */
   readonly description: string
   /** How many sample events were loaded now (0 when the data was already there). */

@@ -1,4 +1,5 @@
-import type { EventsQuery, GroupBy, ModelHub, SqlExportable } from '@kysely-modelhub/modelhub'
+import type { EventsQuery, GroupBy, ModelHub } from '@kysely-modelhub/modelhub'
+import type { SelectQueryBuilder } from 'kysely'
 import { CliError } from './database.ts'
 
 /** The model options the CLI takes, as parsed flags. */
@@ -16,14 +17,13 @@ export interface ModelFlags {
   readonly retentionEndDate?: string
 }
 
-type Hub = ModelHub<unknown, readonly string[], string>
-type Events = EventsQuery<unknown, string>
-
-/** What the commands do with a model's query: run it, at most n rows (`run`, `chart`), or print its SQL (`sql`). */
-export interface ModelQuery extends SqlExportable {
-  execute(): Promise<unknown[]>
-  limit(n: number): { execute(): Promise<unknown[]> }
-}
+// ModelSpec is public: its hub is on any database (Kysely is invariant in it), its query has any model's rows.
+// biome-ignore lint/suspicious/noExplicitAny: any database (see above)
+type Hub = ModelHub<any, readonly string[], string>
+// biome-ignore lint/suspicious/noExplicitAny: any database (see above)
+type Events = EventsQuery<any, string>
+// biome-ignore lint/suspicious/noExplicitAny: any database and tables, the rows of whichever model (see above)
+type ModelQuery = SelectQueryBuilder<any, any, any>
 
 export interface ModelSpec {
   /** The CLI name, kebab-case: 'unique-users'. */
