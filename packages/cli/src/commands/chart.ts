@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
+import type { RetentionRow } from '@kysely-modelhub/modelhub'
 import type { Command } from 'commander'
 import type { CliIo } from '../cli-io.ts'
 import { withHubFlags } from '../hub-options.ts'
@@ -48,7 +49,7 @@ export function addChartCommand(program: Command, io: CliIo): void {
 function drawRetentionMatrix(io: CliIo, flags: ChartFlags): Promise<void> {
   const spec = modelNamed('retention-matrix')
   return withEventsHub(io, flags, { name: 'retention-matrix' }, async (hub, events) => {
-    const rows = (await spec.build(hub, events, flags, hub.conversionNames[0]!).execute()) as never
+    const rows = (await spec.build(hub, events, flags, hub.conversionNames[0]!).execute()) as RetentionRow[]
     const out = writableFile(flags.out)
     const { retentionHeatmapSvg } = await charts()
     writeFileSync(out, retentionHeatmapSvg(rows, { title: `Retention (${flags.timePeriod ?? 'monthly'})` }))

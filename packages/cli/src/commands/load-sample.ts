@@ -44,7 +44,7 @@ async function loadIntoPostgres(io: CliIo, flags: LoadSampleFlags, databaseUrl: 
   const where = `Postgres at ${redactUrl(databaseUrl)}`
   const table = flags.table ?? 'data'
   const { createPostgresDb } = await import('@kysely-modelhub/postgres')
-  const db = createPostgresDb<any>({ connectionString: databaseUrl, max: 2 })
+  const db = createPostgresDb<unknown>({ connectionString: databaseUrl, max: 2 })
   try {
     const { loadSampleData } = await sampleData()
     const loaded = await loadSampleData(db, {

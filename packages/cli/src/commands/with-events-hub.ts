@@ -18,7 +18,7 @@ export async function withEventsHub<T>(
   io: CliIo,
   flags: HubFlags & DatabaseFlags,
   what: { readonly name: string; readonly contexts?: readonly string[] },
-  work: (hub: ModelHub<any, readonly string[], string>, events: ReturnType<typeof eventsFromFlags>) => Promise<T>,
+  work: (hub: ModelHub<unknown, readonly string[], string>, events: ReturnType<typeof eventsFromFlags>) => Promise<T>,
 ): Promise<T> {
   const opened = await openDatabase({
     databaseUrl: flags.databaseUrl,

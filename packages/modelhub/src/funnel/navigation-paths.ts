@@ -1,14 +1,8 @@
 import { invalid, type LocationContext, type LocationStack, windowed } from '@kysely-modelhub/core'
-import {
-  type Expression,
-  type ExpressionBuilder,
-  type RawBuilder,
-  type SelectQueryBuilder,
-  type SqlBool,
-  sql,
-} from 'kysely'
-import type { AggregateQuery } from '../agg/aggregate-query.ts'
+import { type Expression, type RawBuilder, type SqlBool, sql } from 'kysely'
+import { type AggregateQuery, aggregateResult } from '../agg/aggregate-query.ts'
 import { locationName } from '../agg/location-option.ts'
+import type { AnyExpressionBuilder, AnyQuery } from '../hub/any-query.ts'
 import { conversionNamed } from '../hub/conversions.ts'
 import type { HubContext } from '../hub/hub-context.ts'
 import { columnsOf } from '../results/columns-of.ts'
@@ -19,7 +13,10 @@ import { type StepColumns, stepColumn } from './step-columns.ts'
 export const MAX_NAVIGATION_STEPS = 30
 
 /** A step value computed from the location stack: a part of it (its nice name) or a text expression. */
-export type StepValueFunction = (ls: LocationStack<LocationContext>) => LocationStack<any> | Expression<string | null>
+export type StepValueFunction = (
+  ls: LocationStack<LocationContext>,
+  // biome-ignore lint/suspicious/noExplicitAny: a part of the stack holds contexts of any type (ls.from narrows them)
+) => LocationStack<any> | Expression<string | null>
 
 /** Where a step's value comes from: a function of the location stack, or a column of the query. */
 export type StepValueOption<O> = StepValueFunction | (keyof O & string)
@@ -102,23 +99,22 @@ export type NavigationPathRow<O, N extends number, L, B, A, E> = ByColumns<O, B>
  *
  * @example hub.funnel.navigationPaths(hub.events(), { steps: 3 })
  */
-export function navigationPaths<R>(
-  hub: HubContext,
-  q: SelectQueryBuilder<any, any, any>,
-  options: NavigationPathsOptions<
-    any,
-    number,
-    string | undefined,
-    PathsBy<any> | undefined,
-    string,
-    boolean | undefined,
-    boolean | undefined
-  >,
-): AggregateQuery<R> {
+export function navigationPaths<R, O>(hub: HubContext, q: AnyQuery, options: PathsOptionsOf<O>): AggregateQuery<R> {
   const plan = plannedPaths(hub, q, options)
   const kept = keptPaths(plan, pathWindows(plan, locatedEvents(plan, q)))
-  return sortedPaths(plan, kept) as unknown as AggregateQuery<R>
+  return aggregateResult(sortedPaths(plan, kept))
 }
+
+/** The options for rows `O` as the model reads them: the literal types of the public method widened. */
+type PathsOptionsOf<O> = NavigationPathsOptions<
+  O,
+  number,
+  string | undefined,
+  PathsBy<O> | undefined,
+  string,
+  boolean | undefined,
+  boolean | undefined
+>
 
 /** What every stage of the paths' query reads: the checked options and what they imply. */
 interface PathsPlan {
@@ -136,7 +132,7 @@ interface PathsPlan {
   readonly option: string | StepValueFunction | undefined
   /** The step columns' prefix: the column's name, or `location_stack`. */
   readonly prefix: string
-  readonly conversion: ((eb: ExpressionBuilder<any, any>) => Expression<boolean>) | undefined
+  readonly conversion: ((eb: AnyExpressionBuilder) => Expression<boolean>) | undefined
   readonly tieOnEventId: boolean
   /** The step of the anchor event: 1, or the last with startFromEnd. */
   readonly anchor: number
@@ -144,11 +140,7 @@ interface PathsPlan {
   readonly stepNumbers: readonly number[]
 }
 
-function plannedPaths(
-  hub: HubContext,
-  q: SelectQueryBuilder<any, any, any>,
-  options: NavigationPathsOptions<any, number, string | undefined, PathsBy<any> | undefined, string, any, any>,
-): PathsPlan {
+function plannedPaths<O>(hub: HubContext, q: AnyQuery, options: PathsOptionsOf<O>): PathsPlan {
   const steps = options?.steps
   if (typeof steps !== 'number' || !Number.isSafeInteger(steps) || steps < 1 || steps > MAX_NAVIGATION_STEPS) {
     invalid('steps', steps, `expected a whole number from 1 to ${MAX_NAVIGATION_STEPS}`)
@@ -201,7 +193,7 @@ const stepOf = (plan: PathsPlan) => (k: number) => stepColumn(plan.prefix, k)
 const conv = (k: number) => `__conv_${k}`
 
 /** Each event's partition keys, sort key, step value and (when needed) conversion flag and event_id. */
-function locatedEvents(plan: PathsPlan, q: SelectQueryBuilder<any, any, any>) {
+function locatedEvents(plan: PathsPlan, q: AnyQuery) {
   const { hub, by, byAlias, sortBy, option, conversion, tieOnEventId } = plan
   return hub.engine.computedOnce(
     hub.db
@@ -217,22 +209,21 @@ function locatedEvents(plan: PathsPlan, q: SelectQueryBuilder<any, any, any>) {
 }
 
 /** The one window pass: per event, the step values (and conversion flags) of its path, and its offset. */
-function pathWindows(plan: PathsPlan, located: SelectQueryBuilder<any, any, any>) {
+function pathWindows(plan: PathsPlan, located: AnyQuery) {
   const { hub, option, byAlias, fromEnd, anchor, stepNumbers, conversion, tieOnEventId } = plan
   const step = stepOf(plan)
   // Text values tie-break by code point; a column keeps its own order (numbers as numbers).
-  const valueOrder = (eb: ExpressionBuilder<any, any>) =>
+  const valueOrder = (eb: AnyExpressionBuilder) =>
     typeof option === 'string' ? eb.ref('__step') : hub.engine.codePointOrder(eb.ref('__step'))
   // Partition keys go through engine.groupKey: BigQuery cannot partition or sort by a JSON value.
-  const partition = (eb: ExpressionBuilder<any, any>) =>
-    byAlias.flatMap((alias) => hub.engine.groupKey(eb.ref(alias)).groupBy)
-  const window = <T>(eb: ExpressionBuilder<any, any>, call: Expression<T>): RawBuilder<T> =>
+  const partition = (eb: AnyExpressionBuilder) => byAlias.flatMap((alias) => hub.engine.groupKey(eb.ref(alias)).groupBy)
+  const window = <T>(eb: AnyExpressionBuilder, call: Expression<T>): RawBuilder<T> =>
     windowed(eb, call, {
       partitionBy: partition(eb),
       orderBy: ['__sort', valueOrder(eb), ...(tieOnEventId ? ['__event_id'] : [])],
     })
   /** How far each step lies from the anchor event: LEAD forwards, LAG backwards. */
-  const shifted = (eb: ExpressionBuilder<any, any>, column: string, k: number): Expression<unknown> => {
+  const shifted = (eb: AnyExpressionBuilder, column: string, k: number): Expression<unknown> => {
     const distance = Math.abs(k - anchor)
     if (distance === 0) return eb.ref(column)
     return window(eb, sql`${sql.raw(fromEnd ? 'lag' : 'lead')}(${eb.ref(column)}, ${sql.lit(distance)})`)
@@ -251,17 +242,17 @@ function pathWindows(plan: PathsPlan, located: SelectQueryBuilder<any, any, any>
     ])
 }
 
-const converts = (eb: ExpressionBuilder<any, any>, k: number) => sql<boolean>`coalesce(${eb.ref(conv(k))}, false)`
+const converts = (eb: AnyExpressionBuilder, k: number) => sql<boolean>`coalesce(${eb.ref(conv(k))}, false)`
 
 /** The first step of the path that is a conversion, NULL when none. */
-const firstConversion = ({ stepNumbers }: PathsPlan, eb: ExpressionBuilder<any, any>): RawBuilder<number | null> =>
+const firstConversion = ({ stepNumbers }: PathsPlan, eb: AnyExpressionBuilder): RawBuilder<number | null> =>
   sql<number | null>`case ${sql.join(
     stepNumbers.map((k) => sql`when ${converts(eb, k)} then ${sql.lit(k)}`),
     sql` `,
   )} end`
 
 /** The paths worth a row (not a lone last event; nExamples; onlyConvertedPaths), their later steps cut. */
-function keptPaths(plan: PathsPlan, paths: SelectQueryBuilder<any, any, any>) {
+function keptPaths(plan: PathsPlan, paths: AnyQuery) {
   const { hub, by, byAlias, steps, onlyConverted, fromEnd, withConversionStep } = plan
   return hub.db
     .selectFrom(paths.as('paths'))
@@ -280,7 +271,7 @@ function keptPaths(plan: PathsPlan, paths: SelectQueryBuilder<any, any, any>) {
     ])
 }
 
-function keptConditions(plan: PathsPlan, eb: ExpressionBuilder<any, any>): Expression<SqlBool>[] {
+function keptConditions(plan: PathsPlan, eb: AnyExpressionBuilder): Expression<SqlBool>[] {
   const { steps, fromEnd, nExamples, onlyConverted } = plan
   const step = stepOf(plan)
   const neighbour = fromEnd ? steps - 1 : 2
@@ -300,7 +291,7 @@ function keptConditions(plan: PathsPlan, eb: ExpressionBuilder<any, any>): Expre
 }
 
 /** The step columns; with onlyConvertedPaths, NULL beyond the conversion (before the previous one from the end). */
-function stepValues(plan: PathsPlan, eb: ExpressionBuilder<any, any>) {
+function stepValues(plan: PathsPlan, eb: AnyExpressionBuilder) {
   const { steps, stepNumbers, onlyConverted, fromEnd, anchor } = plan
   const step = stepOf(plan)
   /** With onlyConvertedPaths from the end: no conversion among steps k … N-1. */
@@ -317,7 +308,7 @@ function stepValues(plan: PathsPlan, eb: ExpressionBuilder<any, any>) {
 }
 
 /** The output columns, typed, sorted by partition, then the event's position in it. */
-function sortedPaths(plan: PathsPlan, kept: SelectQueryBuilder<any, any, any>) {
+function sortedPaths(plan: PathsPlan, kept: AnyQuery) {
   const { hub, by, stepNumbers, withConversionStep } = plan
   const output = [...by, ...stepNumbers.map(stepOf(plan)), ...(withConversionStep ? ['conversion_step'] : [])]
   let sorted = typedResult(hub, kept, withConversionStep ? { conversion_step: 'number' } : {}, output)
@@ -346,7 +337,7 @@ function conversionOf(
   name: string | undefined,
   needed: boolean,
   known: string[] | undefined,
-): ((eb: ExpressionBuilder<any, any>) => Expression<boolean>) | undefined {
+): ((eb: AnyExpressionBuilder) => Expression<boolean>) | undefined {
   if (name !== undefined) {
     const conversion = conversionNamed(hub.conversions, name)
     return (eb) => conversion.isConversion(eb)

@@ -7,16 +7,10 @@ import {
   type WindowFrame,
   windowed,
 } from '@kysely-modelhub/core'
-import {
-  type Expression,
-  type ExpressionBuilder,
-  expressionBuilder,
-  type SelectQueryBuilder,
-  type SqlBool,
-  sql,
-} from 'kysely'
-import type { AggregateQuery } from '../agg/aggregate-query.ts'
+import { type Expression, expressionBuilder, type SqlBool, sql } from 'kysely'
+import { type AggregateQuery, aggregateResult } from '../agg/aggregate-query.ts'
 import { type GroupBy, groupKeys } from '../agg/group-by.ts'
+import type { AnyExpressionBuilder, AnyQuery, EventsExpressionBuilder } from '../hub/any-query.ts'
 import type { HubContext } from '../hub/hub-context.ts'
 import { typedResult } from '../results/typed-result.ts'
 
@@ -27,7 +21,7 @@ import { typedResult } from '../results/typed-result.ts'
  */
 export type FunnelStep =
   | JsonMatch
-  | ((eb: ExpressionBuilder<any, 'events'>, ls: LocationStack<LocationContext>) => Expression<SqlBool | null>)
+  | ((eb: EventsExpressionBuilder, ls: LocationStack<LocationContext>) => Expression<SqlBool | null>)
 
 export interface OrderedStepsOptions<B, G> {
   /** The steps, in the order users must take them (1 to 20 of them; a step may repeat an earlier one). */
@@ -95,13 +89,13 @@ const MAX_STEPS = 20
  */
 export function orderedSteps<R>(
   hub: HubContext,
-  q: SelectQueryBuilder<any, any, any>,
-  options: OrderedStepsOptions<string | undefined, GroupBy<any>>,
+  q: AnyQuery,
+  options: OrderedStepsOptions<string | undefined, GroupBy<Record<string, unknown>>>,
 ): AggregateQuery<R> {
   const funnel = plannedFunnel(hub, options)
   const finished = finishTimes(funnel, flaggedEvents(funnel, q))
   const counted = countedPerStep(funnel, bestStartPerUser(funnel, finished))
-  return oneRowPerStep(funnel, counted) as unknown as AggregateQuery<R>
+  return aggregateResult(oneRowPerStep(funnel, counted))
 }
 
 /** What every stage of the funnel's query reads: the checked options and the names of its columns. */
@@ -124,7 +118,10 @@ const flag = (i: number) => `__s_${i}`
 /** H(k, i): the earliest moment steps i+1 … k can be done by, after an event at this row's moment as step i. */
 const finish = (k: number, i: number) => `__t_${k}_${i}`
 
-function plannedFunnel(hub: HubContext, options: OrderedStepsOptions<string | undefined, GroupBy<any>>): FunnelPlan {
+function plannedFunnel(
+  hub: HubContext,
+  options: OrderedStepsOptions<string | undefined, GroupBy<Record<string, unknown>>>,
+): FunnelPlan {
   const steps = options?.steps
   if (!Array.isArray(steps) || steps.length < 1 || steps.length > MAX_STEPS) {
     invalid('steps', steps, `expected an array of 1 to ${MAX_STEPS} steps`)
@@ -145,14 +142,14 @@ function plannedFunnel(hub: HubContext, options: OrderedStepsOptions<string | un
   if (window !== undefined && (typeof window !== 'number' || !Number.isFinite(window) || window < 0)) {
     invalid('conversionWindowSeconds', window, 'expected a number of seconds, 0 or more')
   }
-  const keys = groupKeys(hub, expressionBuilder<any, 'events'>(), options.groupBy ?? null, [by])
+  const keys = groupKeys(hub, expressionBuilder(), options.groupBy ?? null, [by])
   const numbers = Array.from({ length: steps.length }, (_, i) => i + 1)
   const strict = numbers.map((i) => i > 1 && steps.slice(0, i - 1).some((earlier) => sameStep(earlier, steps[i - 1])))
   return { hub, steps, by, window, keys, keyAlias: keys.map((_, i) => `__key_${i}`), numbers, strict }
 }
 
 /** The events of known users: their user, moment, group keys and whether they match each step. */
-function flaggedEvents({ hub, steps, by, keys, keyAlias, numbers }: FunnelPlan, q: SelectQueryBuilder<any, any, any>) {
+function flaggedEvents({ hub, steps, by, keys, keyAlias, numbers }: FunnelPlan, q: AnyQuery) {
   return hub.engine.computedOnce(
     hub.db
       .selectFrom(q.as('events'))
@@ -174,18 +171,15 @@ function flaggedEvents({ hub, steps, by, keys, keyAlias, numbers }: FunnelPlan, 
  * (by moment rank g) that match step k-p+1 of the previous pass's H; H(k, 1) is then how early
  * the chain of steps 1 … k finishes from a step-1 event.
  */
-function finishTimes(
-  funnel: FunnelPlan,
-  flagged: SelectQueryBuilder<any, any, any>,
-): SelectQueryBuilder<any, any, any> {
+function finishTimes(funnel: FunnelPlan, flagged: AnyQuery): AnyQuery {
   const { hub, keyAlias, numbers, strict } = funnel
   const base = ['__by', '__moment', ...keyAlias, ...numbers.map(flag)]
-  let level = hub.db
+  let level: AnyQuery = hub.db
     .selectFrom(flagged.as('events'))
     .select((eb) => [
       ...base.map((c) => eb.ref(c).as(c)),
       windowed(eb, sql<number>`dense_rank()`, { partitionBy: ['__by'], orderBy: ['__moment'] }).as('__g'),
-    ]) as SelectQueryBuilder<any, any, any>
+    ])
   /** H(k, 1) of the passes so far. */
   const finished: string[] = []
   const frameOf = (i: number): WindowFrame =>
@@ -215,7 +209,7 @@ function finishTimes(
 }
 
 /** The furthest step a start reaches: the last k whose chain finishes (within the conversion window). */
-function reachedCase({ hub, window, numbers }: FunnelPlan, eb: ExpressionBuilder<any, any>) {
+function reachedCase({ hub, window, numbers }: FunnelPlan, eb: AnyExpressionBuilder) {
   if (numbers.length === 1) return sql<number>`1`
   const within = (k: number) => {
     const at = eb.ref(finish(k, 1))
@@ -231,7 +225,7 @@ function reachedCase({ hub, window, numbers }: FunnelPlan, eb: ExpressionBuilder
 }
 
 /** Each start's furthest step, then per user the best start (the earliest on ties) and its group: rank 1. */
-function bestStartPerUser(funnel: FunnelPlan, finished: SelectQueryBuilder<any, any, any>) {
+function bestStartPerUser(funnel: FunnelPlan, finished: AnyQuery) {
   const { hub, keyAlias } = funnel
   const starts = hub.db
     .selectFrom(finished.as('events'))
@@ -257,7 +251,7 @@ function bestStartPerUser(funnel: FunnelPlan, finished: SelectQueryBuilder<any, 
 }
 
 /** Per group, the users who reached each step: one row with `__n_1` … `__n_<steps>`. */
-function countedPerStep({ hub, keyAlias, numbers }: FunnelPlan, best: SelectQueryBuilder<any, any, any>) {
+function countedPerStep({ hub, keyAlias, numbers }: FunnelPlan, best: AnyQuery) {
   return (
     hub.db
       .selectFrom(best.as('users'))
@@ -275,13 +269,13 @@ function countedPerStep({ hub, keyAlias, numbers }: FunnelPlan, best: SelectQuer
 }
 
 /** One row per step: the counts once, crossed with the step numbers (a UNION ALL of constants), sorted. */
-function oneRowPerStep({ hub, keys, keyAlias, numbers }: FunnelPlan, counted: SelectQueryBuilder<any, any, any>) {
+function oneRowPerStep({ hub, keys, keyAlias, numbers }: FunnelPlan, counted: AnyQuery) {
   const ratio = (numerator: Expression<number>, denominator: Expression<number>) =>
     sql<number | null>`1.0 * ${numerator} / nullif(${denominator}, 0)`
   const stepRows = numbers
     .map((k) => hub.db.selectNoFrom(sql<number>`${sql.lit(k)}`.as('step')))
     .reduce((all, next) => all.unionAll(next))
-  const pick = (eb: ExpressionBuilder<any, any>, at: (k: number) => Expression<unknown>) =>
+  const pick = (eb: AnyExpressionBuilder, at: (k: number) => Expression<unknown>) =>
     sql`case ${eb.ref('steps.step')} ${sql.join(
       numbers.map((k) => sql`when ${sql.lit(k)} then ${at(k)}`),
       sql` `,
@@ -310,9 +304,9 @@ function oneRowPerStep({ hub, keys, keyAlias, numbers }: FunnelPlan, counted: Se
   )
 }
 
-function stepTest(hub: HubContext, eb: ExpressionBuilder<any, any>, step: FunnelStep): Expression<SqlBool | null> {
+function stepTest(hub: HubContext, eb: AnyExpressionBuilder, step: FunnelStep): Expression<SqlBool | null> {
   const ls = locationStack(eb.ref('location_stack'), hub.engine)
-  if (typeof step === 'function') return step(eb as ExpressionBuilder<any, 'events'>, ls)
+  if (typeof step === 'function') return step(eb, ls)
   return ls.contains(step)
 }
 
