@@ -39,6 +39,7 @@ export function hubFromFlags(
     ...(flags.timeAggregation !== undefined ? { timeAggregation: flags.timeAggregation } : {}),
     globalContexts: contexts,
     ...(gap !== undefined ? { sessionGapSeconds: gap } : {}),
+    ...(flags.sessionIds !== undefined ? { sessionIds: flags.sessionIds } : {}),
     ...(flags.identityResolution !== undefined
       ? {
           identityResolution: flags.identityResolution,
