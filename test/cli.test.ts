@@ -78,6 +78,7 @@ describe('kysely-modelhub --help', () => {
         '--time-aggregation',
         '--global-contexts',
         '--session-gap-seconds',
+        '--session-ids',
         '--identity-resolution',
         '--start-date',
         '--end-date',
@@ -207,6 +208,16 @@ describe('kysely-modelhub sql', () => {
   })
 })
 
+it("numbers sessions by day on BigQuery unless --session-ids sequential asks for Objectiv's numbers", async () => {
+  const byDay = await cli('sql', 'is-first-session', '--engine', 'bigquery')
+  const sequential = await cli('sql', 'is-first-session', '--engine', 'bigquery', '--session-ids', 'sequential')
+  const onPostgres = await cli('sql', 'is-first-session', '--session-ids', 'daily')
+  for (const run of [byDay, sequential, onPostgres]) expect([run.code, run.stderr]).toEqual([0, ''])
+  expect(byDay.stdout).toContain("unix_date(date(`moment`, 'UTC')) as `start_day`")
+  expect(sequential.stdout).not.toContain('start_day')
+  expect(onPostgres.stdout).toContain('"start_day" * 1000000000')
+})
+
 describe('kysely-modelhub load-sample and run on the embedded PGlite', () => {
   it('keeps the loaded sample for the next run', async () => {
     const again = await cli('load-sample', '--events', '1500', '--data-dir', dataDir)
@@ -328,6 +339,10 @@ describe('kysely-modelhub errors: one line on stderr, a non-zero exit, no stack 
     [['sql', 'unique-users', '--engine', 'mysql'], /'mysql' is invalid. Allowed choices are postgres, bigquery/],
     [['sql', 'unique-users', '--time-aggregation', '%Q'], /timeAggregation.*%Q/],
     [['sql', 'unique-users', '--session-gap-seconds', 'soon'], /invalid --session-gap-seconds "soon"/],
+    [
+      ['sql', 'is-first-session', '--session-ids', 'global'],
+      /'global' is invalid. Allowed choices are sequential, daily/,
+    ],
     [['sql', 'unique-users', '--start-date', '2022-02-30'], /2022-02-30/],
     [['sql', 'session-duration', '--method', 'median'], /invalid --method "median": expected one of mean, sum/],
     [['sql', 'unique-users', '--as', 'x'], /option --as does not apply to model unique-users/],

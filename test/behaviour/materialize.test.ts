@@ -1,10 +1,10 @@
 import { ModelHubInputError } from '@kysely-modelhub/core'
 import { ConnectionReleasedError, ModelHub } from '@kysely-modelhub/modelhub'
 import { createPostgresDb, postgres } from '@kysely-modelhub/postgres'
-import { type Kysely, sql } from 'kysely'
+import { type Kysely, type KyselyPlugin, sql } from 'kysely'
 import { expect, it } from 'vitest'
-import { createDataTable, OBJECTIV_DATA } from '../fixtures/objectiv-data.ts'
-import { describeEachPostgres } from '../support/engines.ts'
+import { createDataTable, dataTable, OBJECTIV_DATA } from '../fixtures/objectiv-data.ts'
+import { describeEachEngine, describeEachPostgres } from '../support/engines.ts'
 
 const USERS_PER_DAY = [
   { time_aggregation: '2021-11-29', unique_users: 1 },
@@ -273,4 +273,72 @@ describeEachPostgres(
     }
   },
   (db) => createDataTable(db, OBJECTIV_DATA),
+)
+
+// On BigQuery a temporary table lives in the connection's session (started by its first temporary
+// table or transaction, ended at release); the ZetaSQL test database keeps one per connection too.
+describeEachEngine(
+  'hub.materialize temp_table',
+  (ctx) => {
+    const hub = () => new ModelHub(ctx.db, { engine: ctx.engine, timeAggregation: '%Y-%m-%d' })
+    const usersPerDay = (h: ReturnType<typeof hub>) => h.agg.uniqueUsers(h.events({ startDate: '2021-11-16' }))
+
+    it('withConnection: later queries of the scope read its temporary tables, which end with the scope', async () => {
+      const [daily, fromEvents, share] = await hub().withConnection(async (h) => {
+        const table = await h.materialize(usersPerDay(h), { kind: 'temp_table', name: 'tmp_every_engine' })
+        const events = await h.materialize(h.events(), { kind: 'temp_table' })
+        const newUsers = h.map.isNewUser(events).where('is_new_user', '=', true)
+        return [
+          await table.orderBy('time_aggregation').execute(),
+          await h.agg.uniqueUsers(events).orderBy('time_aggregation').execute(),
+          await h.divide(h.agg.uniqueUsers(newUsers), table).orderBy('time_aggregation').execute(),
+        ]
+      })
+      expect(daily).toEqual(USERS_PER_DAY)
+      expect(fromEvents).toEqual(USERS_PER_DAY)
+      expect(share.map((r) => r.unique_users)).toEqual([1, 0.5, null, 1, 1])
+      await expect(ctx.db.selectFrom('tmp_every_engine').selectAll().execute()).rejects.toThrow(/tmp_every_engine/)
+    })
+
+    it('drops its temporary tables itself only where releasing the connection would not (a BigQuery session ends them)', async () => {
+      const drops: string[] = []
+      const recorder: KyselyPlugin = {
+        transformQuery: ({ node }) => {
+          if (node.kind === 'DropTableNode') drops.push(node.table.table.identifier.name)
+          return node
+        },
+        transformResult: async ({ result }) => result,
+      }
+      const h = new ModelHub(ctx.db.withPlugin(recorder), { engine: ctx.engine, timeAggregation: '%Y-%m-%d' })
+      await h.withConnection((s) => s.materialize(usersPerDay(s), { kind: 'temp_table', name: 'tmp_every_drop' }))
+      expect(drops).toEqual(ctx.engine.tables.temporaryEndWithConnection ? [] : ['tmp_every_drop'])
+      await expect(ctx.db.selectFrom('tmp_every_drop').selectAll().execute()).rejects.toThrow(/tmp_every_drop/)
+    })
+
+    it('connect(): the table is read until release()', async () => {
+      // PGlite has one connection: the check that no other connection sees it is after the release.
+      const connection = await hub().connect()
+      try {
+        const table = await connection.hub.materialize(usersPerDay(connection.hub), {
+          kind: 'temp_table',
+          name: 'tmp_every_handle',
+        })
+        expect(await table.where('time_aggregation', '=', '2021-12-01').execute()).toEqual([USERS_PER_DAY[2]])
+      } finally {
+        await connection.release()
+      }
+      await expect(ctx.db.selectFrom('tmp_every_handle').selectAll().execute()).rejects.toThrow(/tmp_every_handle/)
+    })
+
+    it('a hub over a transaction: the table lives until the transaction ends', async () => {
+      const rows = await ctx.db.transaction().execute(async (trx) => {
+        const h = new ModelHub(trx, { engine: ctx.engine, timeAggregation: '%Y-%m-%d' })
+        const table = await h.materialize(usersPerDay(h), { kind: 'temp_table', name: 'tmp_every_trx' })
+        return table.orderBy('time_aggregation').execute()
+      })
+      expect(rows).toEqual(USERS_PER_DAY)
+      await expect(ctx.db.selectFrom('tmp_every_trx').selectAll().execute()).rejects.toThrow(/tmp_every_trx/)
+    })
+  },
+  { data: dataTable(OBJECTIV_DATA) },
 )

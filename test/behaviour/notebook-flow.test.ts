@@ -73,8 +73,8 @@ describeEachEngine(
     it('counts converted users’ clicks before converting, per session, on a materialized frame', async () => {
       const { hub, df } = notebook()
       const counts = await hub.withConnection(async (h) => {
-        // The notebook's temp table; ZetaSQL evaluates queries only, so there the frame is a CTE.
-        const frame = await h.materialize(df, { kind: ctx.isPostgres ? 'temp_table' : 'cte' })
+        // The notebook's temp table (on BigQuery, in the connection's session).
+        const frame = await h.materialize(df, { kind: 'temp_table' })
         const labelled = h.map.conversionsInTime(h.map.isConversionEvent(frame, 'github'), 'github', {
           as: 'conversion_count',
         })

@@ -1,3 +1,4 @@
+import { bigquery as bigqueryEngine } from '@kysely-modelhub/bigquery'
 import { type Engine, ModelHubInputError } from '@kysely-modelhub/core'
 import { displaySqlAsMarkdown, ModelHub } from '@kysely-modelhub/modelhub'
 import { createPostgresDb, postgres } from '@kysely-modelhub/postgres'
@@ -5,7 +6,7 @@ import fc from 'fast-check'
 import { CompiledQuery, Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
 import { expect, it } from 'vitest'
-import { formatterLanguage } from '../../packages/modelhub/src/sql-export.ts'
+import { formatterLanguage } from '../../packages/modelhub/src/run/sql-export.ts'
 import { HOSTILE_IDS } from '../fixtures/location-stacks.ts'
 import { dataTable, OBJECTIV_DATA, userId } from '../fixtures/objectiv-data.ts'
 import { describeEachEngine } from '../support/engines.ts'
@@ -195,15 +196,15 @@ describeEachEngine(
 )
 
 it('formats with the dialect of the engine', () => {
-  expect(formatterLanguage('postgres')).toBe('postgresql')
-  expect(formatterLanguage('bigquery')).toBe('bigquery')
-  expect(formatterLanguage('somethingelse')).toBe('sql')
-  expect(formatterLanguage('toString')).toBe('sql')
+  expect(formatterLanguage(postgres)).toBe('postgresql')
+  expect(formatterLanguage(bigqueryEngine)).toBe('bigquery')
+  expect(formatterLanguage({ ...postgres, sqlFormatterLanguage: 'somethingelse' })).toBe('sql')
+  expect(formatterLanguage({ ...postgres, sqlFormatterLanguage: 'toString' })).toBe('sql')
   // BigQuery SQL (backquoted names, @named parameters), which the postgresql formatter cannot read.
   const text = 'select `e`.x from `project.data-set.events` as `e` where `e`.y = @p0'
   const query = { compile: () => CompiledQuery.raw(text), withPlugin: () => query }
   const db = createPostgresDb<any>({ connectionString: 'postgresql://localhost/never-connected' })
-  const bigquery: Engine = { ...postgres, name: 'bigquery' }
+  const bigquery: Engine = { ...postgres, name: 'bigquery', sqlFormatterLanguage: 'bigquery' }
   // A Kysely of no engine of ours, so the engine option decides (on db it would contradict postgres).
   const plain = new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool() }) })
   expect(new ModelHub(plain, { engine: bigquery }).toSql(query)).toBe(

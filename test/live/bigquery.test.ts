@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { createBigQueryDb, dryRunBytes, typed } from '@kysely-modelhub/bigquery'
+import { BigQuery, BigQueryUnsupportedError, createBigQueryDb, dryRunBytes, typed } from '@kysely-modelhub/bigquery'
 import { ModelHub } from '@kysely-modelhub/modelhub'
 import { createPgliteDb } from '@kysely-modelhub/postgres'
 import { type Kysely, sql } from 'kysely'
@@ -183,6 +183,85 @@ describe(`live BigQuery [${project}.${dataset}]`, () => {
       await sql`drop table if exists ${sql.table(name)}`.execute(bq)
     }
   }, 180_000)
+
+  it('keeps temporary tables in a session for withConnection and connect(), and ends the session on release', async () => {
+    const [, b] = hubs()
+    const hub = b as ModelHub<any, any, any>
+    const expected = normalized(await hub.agg.uniqueUsers(hub.events()).execute())
+    const inScope = await hub.withConnection(async (h) => {
+      const events = await h.materialize(h.events(), { kind: 'temp_table' })
+      const daily = await h.materialize(h.agg.uniqueUsers(events), { kind: 'temp_table', name: 'modelhub_live_daily' })
+      const session = await sql<{ id: string }>`select @@session_id as id`.execute(h.db)
+      return { rows: normalized(await daily.execute()), session: session.rows[0]?.id }
+    })
+    expect(inScope.rows).toEqual(expected)
+    expect(inScope.session).toMatch(/\S/)
+    // Other connections never saw the table (unqualified, it names a table of the dataset, which does not exist).
+    await expect(bq.selectFrom('modelhub_live_daily').selectAll().execute()).rejects.toThrow(/modelhub_live_daily/)
+    // The release ended the session: no job can run in it any more.
+    const client = new BigQuery({
+      projectId: project,
+      ...(location ? { location } : {}),
+      ...(keyFilename ? { keyFilename } : {}),
+    })
+    await expect(
+      client.query({
+        query: 'select 1',
+        connectionProperties: [{ key: 'session_id', value: inScope.session! }],
+        ...(location ? { location } : {}),
+      }),
+    ).rejects.toThrow()
+
+    const connection = await hub.connect()
+    try {
+      const daily = await connection.hub.materialize(connection.hub.agg.uniqueUsers(connection.hub.events()), {
+        kind: 'temp_table',
+      })
+      expect(normalized(await daily.execute())).toEqual(expected)
+      expect(normalized(await daily.execute())).toEqual(expected)
+    } finally {
+      await connection.release()
+    }
+  }, 300_000)
+
+  it('runs a transaction over several queries in one session: commits, rolls back on error, refuses savepoints', async () => {
+    const name = `${dataset}.${table}_trx`
+    await sql`create table ${sql.table(name)} (id STRING, n INT64)`.execute(bq)
+    try {
+      const [, b] = hubs()
+      const outside = b as ModelHub<any, any, any>
+      const expected = normalized(await outside.agg.uniqueUsers(outside.events()).execute())
+      const inside = await bq.transaction().execute(async (trx) => {
+        const inserted = await trx.insertInto(name).values({ id: 'kept', n: 1 }).executeTakeFirst()
+        expect(inserted.numInsertedOrUpdatedRows).toBe(1n)
+        // A hub over the transaction: its temporary table lives in the transaction's session.
+        const hub = new ModelHub(trx, { table })
+        const daily = await hub.materialize(hub.agg.uniqueUsers(hub.events()), { kind: 'temp_table' })
+        return {
+          daily: normalized(await daily.execute()),
+          rows: await trx.selectFrom(name).selectAll().execute(),
+        }
+      })
+      expect(inside.daily).toEqual(expected)
+      expect(inside.rows).toEqual([{ id: 'kept', n: 1 }])
+      expect(await bq.selectFrom(name).selectAll().execute()).toEqual([{ id: 'kept', n: 1 }])
+
+      await expect(
+        bq.transaction().execute(async (trx) => {
+          await trx.insertInto(name).values({ id: 'dropped', n: null }).execute()
+          await trx.updateTable(name).set({ n: 2 }).where('id', '=', 'kept').execute()
+          throw new Error('the app rolls back')
+        }),
+      ).rejects.toThrow('the app rolls back')
+      expect(await bq.selectFrom(name).selectAll().execute()).toEqual([{ id: 'kept', n: 1 }])
+
+      const trx = await bq.startTransaction().execute()
+      await expect(trx.savepoint('before').execute()).rejects.toThrow(BigQueryUnsupportedError)
+      await trx.rollback().execute()
+    } finally {
+      await sql`drop table if exists ${sql.table(name)}`.execute(bq)
+    }
+  }, 300_000)
 
   it('reports the bytes a query would process, and refuses one over maximumBytesBilled', async () => {
     const [, b] = hubs()

@@ -1,4 +1,4 @@
-import { ModelHub } from '@kysely-modelhub/modelhub'
+import { ModelHub, type SqlExportable } from '@kysely-modelhub/modelhub'
 import type { CompiledQuery, Kysely } from 'kysely'
 
 /** A hub over the sample data with the contexts and the conversion the model list uses. */
@@ -13,7 +13,10 @@ type Hub = ReturnType<typeof sampleHub>
 const overlay = { _type: 'OverlayContext', id: 'hamburger-menu' }
 
 /** Every model of docs/models.md, with its options exercised, as a query over the hub's events. */
-export const EVERY_MODEL: Record<string, (h: Hub) => { compile(): CompiledQuery; execute(): Promise<unknown[]> }> = {
+export const EVERY_MODEL: Record<
+  string,
+  (h: Hub) => SqlExportable & { compile(): CompiledQuery; execute(): Promise<unknown[]> }
+> = {
   events: (h) => h.events(),
   'events, windowed': (h) => h.events({ startDate: '2022-03-02', endDate: '2022-03-04' }),
   'map.isFirstSession': (h) => h.map.isFirstSession(h.events()),
@@ -52,5 +55,14 @@ export const EVERY_MODEL: Record<string, (h: Hub) => { compile(): CompiledQuery;
     ),
 }
 
-/** Rows as a sorted list of JSON texts: equal for the same rows in any order. */
-export const canonical = (rows: readonly unknown[]): string[] => rows.map((row) => JSON.stringify(row)).sort()
+/**
+ * Rows as a sorted list of JSON texts: equal for the same rows in any order. Floats are rounded to 12
+ * significant digits: a sum or mean differs in its last bits with the number of parallel workers the
+ * server could start for that run (so under load).
+ */
+export const canonical = (rows: readonly unknown[]): string[] =>
+  rows
+    .map((row) =>
+      JSON.stringify(row, (_, v) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(12)) : v)),
+    )
+    .sort()

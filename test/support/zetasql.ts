@@ -10,9 +10,11 @@ import {
 import { rememberEngine } from '@kysely-modelhub/core'
 import {
   type CompiledQuery,
+  CreateTableNode,
   type DatabaseConnection,
   type Dialect,
   type Driver,
+  DropTableNode,
   Kysely,
   type QueryResult,
 } from 'kysely'
@@ -176,6 +178,15 @@ export async function evaluateOnZetaSql(
   compiled: CompiledQuery,
   tables: Readonly<Record<string, TableContents>> = {},
 ): Promise<Record<string, unknown>[]> {
+  return (await queryOnZetaSql(port, compiled, tables)).rows
+}
+
+/** {@link evaluateOnZetaSql} with the result's column types (ZetaSQL TypeKinds), for keeping a result as a table. */
+async function queryOnZetaSql(
+  port: number,
+  compiled: CompiledQuery,
+  tables: Readonly<Record<string, TableContents>>,
+): Promise<{ columns: Record<string, number>; rows: Record<string, unknown>[] }> {
   if (connectedPort !== port) {
     zetasql.ZetaSQLClient.init(port)
     connectedPort = port
@@ -224,10 +235,21 @@ export async function evaluateOnZetaSql(
       error ? reject(new Error(`ZetaSQL: ${error.details ?? error.message}\n${compiled.sql}`)) : resolve(result),
     ),
   )
-  const names: string[] = (response.prepared?.columns ?? []).map((c: { name: string }) => c.name)
-  return (response.content?.tableData?.row ?? []).map((row: { cell: unknown[] }) =>
-    Object.fromEntries(names.map((name, i) => [name, jsValue(row.cell[i])])),
-  )
+  const prepared: { name: string; type: { typeKind: number } }[] = response.prepared?.columns ?? []
+  const names = prepared.map((c) => c.name)
+  return {
+    columns: Object.fromEntries(prepared.map((c) => [c.name, c.type.typeKind])),
+    rows: (response.content?.tableData?.row ?? []).map((row: { cell: unknown[] }) =>
+      Object.fromEntries(names.map((name, i) => [name, jsValue(row.cell[i])])),
+    ),
+  }
+}
+
+/** A result column's type as a test table's column type; only the scalar types a table here can hold. */
+function columnTypeOf(typeKind: number, column: string): ColumnType {
+  const name = TYPE_NAMES[typeKind]
+  if (name && name in TYPE_KIND && name !== 'BYTES') return name as ColumnType
+  throw new Error(`ZetaSQL test tables cannot keep column ${column} of type ${name ?? typeKind}`)
 }
 
 /**
@@ -310,30 +332,72 @@ export async function analyzeOnZetaSql(
 }
 
 /**
+ * One connection to ZetaSQL, standing for a BigQuery connection with its session: a temporary table
+ * made on it (`create temporary table … as select …`, evaluated now and kept as rows) is seen by its
+ * later queries only, dropped by `drop table`, and gone when the connection is released.
+ */
+class ZetaSqlConnection implements DatabaseConnection {
+  readonly #port: number
+  readonly #tables: Readonly<Record<string, TableContents>>
+  readonly #temporary: Record<string, TableContents> = {}
+
+  constructor(port: number, tables: Readonly<Record<string, TableContents>>) {
+    this.#port = port
+    this.#tables = tables
+  }
+
+  async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+    const { query } = compiled
+    if (CreateTableNode.is(query) && query.temporary && query.selectQuery) {
+      const name = query.table.table.identifier.name
+      const head = `create temporary table \`${escapeBigQueryIdentifier(name)}\` as `
+      if (!compiled.sql.startsWith(head)) throw new Error(`ZetaSQL tests cannot run ${compiled.sql}`)
+      const { columns, rows } = await queryOnZetaSql(
+        this.#port,
+        { ...compiled, sql: compiled.sql.slice(head.length) },
+        this.#named(compiled.sql),
+      )
+      const types = Object.fromEntries(Object.entries(columns).map(([c, kind]) => [c, columnTypeOf(kind, c)]))
+      this.#temporary[name] = { columns: types, rows }
+      return { rows: [] }
+    }
+    if (DropTableNode.is(query) && !query.table.table.schema) {
+      const name = query.table.table.identifier.name
+      if (name in this.#temporary || query.ifExists) {
+        delete this.#temporary[name]
+        return { rows: [] }
+      }
+    }
+    return { rows: (await evaluateOnZetaSql(this.#port, compiled, this.#named(compiled.sql))) as R[] }
+  }
+
+  /** Only the tables the query names (a temporary one over a table of its name): every table's contents travel with each request. */
+  #named(text: string): Record<string, TableContents> {
+    // Names as the compiler writes them (`it\'s`, `\u0001`), or bare in hand-written SQL.
+    const bare = (name: string) => new RegExp(`\\b${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`)
+    const named = Object.entries({ ...this.#tables, ...this.#temporary }).filter(
+      ([name]) => text.includes(`\`${escapeBigQueryIdentifier(name)}\``) || bare(name).test(text),
+    )
+    return Object.fromEntries(named)
+  }
+
+  // biome-ignore lint/correctness/useYield: streaming is not offered on ZetaSQL
+  async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
+    throw new Error('streaming is not supported on ZetaSQL')
+  }
+}
+
+/**
  * A Kysely that compiles with the BigQuery dialect and runs on the ZetaSQL server, over fixed
  * table contents (ZetaSQL evaluates queries, not writes): the bigquery engine's behavioural tests
- * use it like any other database.
+ * use it like any other database. Each connection keeps its own temporary tables, as a BigQuery
+ * connection's session does; a transaction has nothing to isolate, since nothing is written.
  */
 export function createZetaSqlDb<DB = any>(
   port: number,
   tables: Readonly<Record<string, TableContents>> = {},
 ): Kysely<DB> {
   if (!port) throw new Error('no ZetaSQL server: the test setup starts one when its binary and tzdata are installed')
-  const connection: DatabaseConnection = {
-    async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
-      // Only the tables the query names: every table's contents travel with each request.
-      // Names as the compiler writes them (`it\'s`, `\u0001`), or bare in hand-written SQL.
-      const bare = (name: string) => new RegExp(`\\b${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`)
-      const named = Object.entries(tables).filter(
-        ([name]) => compiled.sql.includes(`\`${escapeBigQueryIdentifier(name)}\``) || bare(name).test(compiled.sql),
-      )
-      return { rows: (await evaluateOnZetaSql(port, compiled, Object.fromEntries(named))) as R[] }
-    },
-    // biome-ignore lint/correctness/useYield: streaming is not offered on ZetaSQL
-    async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
-      throw new Error('streaming is not supported on ZetaSQL')
-    },
-  }
   const bigQueryDialect = new BigQueryDialect({ client: undefined as never })
   const dialect: Dialect = {
     createAdapter: () => bigQueryDialect.createAdapter(),
@@ -341,10 +405,8 @@ export function createZetaSqlDb<DB = any>(
     createIntrospector: (db) => bigQueryDialect.createIntrospector(db),
     createDriver: (): Driver => ({
       init: async () => {},
-      acquireConnection: async () => connection,
-      beginTransaction: async () => {
-        throw new Error('no transactions on ZetaSQL')
-      },
+      acquireConnection: async () => new ZetaSqlConnection(port, tables),
+      beginTransaction: async () => {},
       commitTransaction: async () => {},
       rollbackTransaction: async () => {},
       releaseConnection: async () => {},

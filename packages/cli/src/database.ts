@@ -28,6 +28,8 @@ export interface OpenDatabaseOptions {
 }
 
 export interface OpenedDatabase {
+  /** The user's database: its tables are for the caller to name. */
+  // biome-ignore lint/suspicious/noExplicitAny: any database (Kysely is invariant in it), as callers of this public type query it
   readonly db: Kysely<any>
   /** Where the data is, for people: 'PGlite at …' or the server URL without its password. */
   readonly description: string
@@ -55,7 +57,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<O
   const dataDir = resolve(options.dataDir ?? resolve(CACHE_DIR, `pglite-sample-${events}`))
   const description = `embedded PGlite at ${dataDir}`
   if (existsSync(dataDir)) {
-    const db = await createPgliteDb<any>({ dataDir })
+    const db = await createPgliteDb<unknown>({ dataDir })
     // Asking also starts the driver, so that db.destroy() closes PGlite even if nothing else runs.
     if (await hasDataTable(db)) return { db, description, loaded: 0 }
     await db.destroy()
@@ -66,7 +68,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<O
   mkdirSync(dirname(dataDir), { recursive: true })
   log(`First run: generating ${events} sample events into embedded PGlite at ${dataDir} …`)
   let loaded: number
-  const db = await createPgliteDb<any>({ dataDir: filling })
+  const db = await createPgliteDb<unknown>({ dataDir: filling })
   try {
     loaded = await loadSampleData(db, { events })
   } catch (error) {
@@ -83,13 +85,13 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<O
     if (!existsSync(dataDir)) throw error
     loaded = 0
   }
-  return { db: await createPgliteDb<any>({ dataDir }), description, loaded }
+  return { db: await createPgliteDb<unknown>({ dataDir }), description, loaded }
 }
 
 async function openServer(url: string): Promise<OpenedDatabase> {
   const description = `Postgres at ${redactUrl(url)}`
   const [{ createPostgresDb }, { sql }] = await Promise.all([postgresDriver(), import('kysely')])
-  const db = createPostgresDb<any>({ connectionString: url, max: 2 })
+  const db = createPostgresDb<unknown>({ connectionString: url, max: 2 })
   try {
     await sql`select 1`.execute(db)
     return { db, description, loaded: 0 }
@@ -112,7 +114,7 @@ export function redactUrl(url: string): string {
   }
 }
 
-async function hasDataTable(db: Kysely<any>): Promise<boolean> {
+async function hasDataTable(db: Kysely<unknown>): Promise<boolean> {
   const { sql } = await import('kysely')
   const { rows } = await sql<{ table: string | null }>`select to_regclass('data')::text as "table"`.execute(db)
   return Boolean(rows[0]?.table)

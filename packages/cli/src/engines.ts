@@ -1,3 +1,4 @@
+import type { BigQueryDialectConfig } from '@kysely-modelhub/bigquery'
 import type { Engine } from '@kysely-modelhub/core'
 import type { Kysely } from 'kysely'
 import { CliError } from './database.ts'
@@ -7,6 +8,7 @@ export type EngineName = (typeof ENGINE_NAMES)[number]
 
 /** A Kysely that compiles an engine's SQL and never connects, with the engine, for `sql`. */
 export interface OfflineEngine {
+  // biome-ignore lint/suspicious/noExplicitAny: any database (Kysely is invariant in it), as callers of this public type query it
   readonly db: Kysely<any>
   readonly engine: Engine
 }
@@ -20,7 +22,7 @@ export async function offlineEngine(name: string): Promise<OfflineEngine> {
   const { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler } = await import('kysely')
   if (name === 'postgres') {
     const { postgres } = await import('@kysely-modelhub/postgres')
-    const db = new Kysely<any>({
+    const db = new Kysely<unknown>({
       dialect: {
         createAdapter: () => new PostgresAdapter(),
         createDriver: () => new DummyDriver(),
@@ -35,11 +37,12 @@ export async function offlineEngine(name: string): Promise<OfflineEngine> {
     const { BigQueryAdapter, BigQueryDialect, BigQueryQueryCompiler, bigquery } = await import(
       '@kysely-modelhub/bigquery'
     )
-    const db = new Kysely<any>({
+    const db = new Kysely<unknown>({
       dialect: {
         createAdapter: () => new BigQueryAdapter(),
         createDriver: () => new DummyDriver(),
-        createIntrospector: (k) => new BigQueryDialect({} as never).createIntrospector(k),
+        // Only to say that BigQuery has no introspection: it reads no config.
+        createIntrospector: (k) => new BigQueryDialect({} as BigQueryDialectConfig).createIntrospector(k),
         createQueryCompiler: () => new BigQueryQueryCompiler(),
       },
     })

@@ -6,7 +6,10 @@ import { CliError, messageOf } from './database.ts'
  * the columns the hub reads. Commands that read never create or fill a table: a missing one is
  * an error that says how to load sample events on purpose.
  */
-export async function checkEventsTable(hub: ModelHub<any, any, any>, where: string): Promise<void> {
+export async function checkEventsTable<DB, G extends readonly string[], C extends string>(
+  hub: ModelHub<DB, G, C>,
+  where: string,
+): Promise<void> {
   try {
     await hub.check()
   } catch (error) {

@@ -1,4 +1,4 @@
-import type { Engine } from '@kysely-modelhub/core'
+import type { Engine, JsonMatch } from '@kysely-modelhub/core'
 import { ModelHub } from '@kysely-modelhub/modelhub'
 import type { Kysely } from 'kysely'
 import { CliError } from './database.ts'
@@ -10,11 +10,11 @@ const none = (value: string | undefined): string | undefined => (value === 'none
 
 /** A hub with the flags' options and conversion; bad values are one-line errors. */
 export function hubFromFlags(
-  db: Kysely<any>,
+  db: Kysely<unknown>,
   engine: Engine | undefined,
   flags: HubFlags,
   extraContexts: readonly string[] = [],
-): ModelHub<any, readonly string[], string> {
+): ModelHub<unknown, readonly string[], string> {
   const contexts = [
     ...new Set([
       ...(flags.globalContexts ?? '')
@@ -33,12 +33,13 @@ export function hubFromFlags(
       )
     }
   }
-  const hub = new ModelHub<any, readonly string[]>(db, {
+  const hub = new ModelHub<unknown, readonly string[]>(db, {
     ...(engine ? { engine } : {}),
     ...(flags.table !== undefined ? { table: flags.table } : {}),
     ...(flags.timeAggregation !== undefined ? { timeAggregation: flags.timeAggregation } : {}),
     globalContexts: contexts,
     ...(gap !== undefined ? { sessionGapSeconds: gap } : {}),
+    ...(flags.sessionIds !== undefined ? { sessionIds: flags.sessionIds } : {}),
     ...(flags.identityResolution !== undefined
       ? {
           identityResolution: flags.identityResolution,
@@ -51,10 +52,11 @@ export function hubFromFlags(
   if (eventType === undefined && location === undefined) {
     throw new CliError('--conversion-event-type and --conversion-location cannot both be none')
   }
-  let match: Record<string, unknown> | undefined
+  // Parsed JSON, not yet checked: ls.from checks its values when a model uses the conversion.
+  let match: JsonMatch | undefined
   if (location !== undefined) {
     try {
-      match = JSON.parse(location) as Record<string, unknown>
+      match = JSON.parse(location)
     } catch {
       match = undefined
     }
@@ -67,12 +69,12 @@ export function hubFromFlags(
   return hub.addConversionEvent({
     name: flags.conversionName ?? DEFAULT_CONVERSION.name,
     ...(eventType !== undefined ? { eventType } : {}),
-    ...(match !== undefined ? { locationStack: (ls) => ls.from(match as never) } : {}),
+    ...(match !== undefined ? { locationStack: (ls) => ls.from(match) } : {}),
   })
 }
 
 /** The events the models run over: `hub.events({ startDate, endDate })`. */
-export function eventsFromFlags(hub: ModelHub<any, readonly string[], string>, flags: HubFlags) {
+export function eventsFromFlags(hub: ModelHub<unknown, readonly string[], string>, flags: HubFlags) {
   return hub.events({
     ...(flags.startDate !== undefined ? { startDate: flags.startDate } : {}),
     ...(flags.endDate !== undefined ? { endDate: flags.endDate } : {}),

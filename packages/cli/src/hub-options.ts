@@ -1,4 +1,4 @@
-import type { Command } from 'commander'
+import { type Command, Option } from 'commander'
 
 // The hub's flags without the hub: commands are defined (and --help printed) without loading ModelHub.
 
@@ -7,6 +7,7 @@ export interface HubFlags {
   readonly timeAggregation?: string
   readonly globalContexts?: string
   readonly sessionGapSeconds?: string
+  readonly sessionIds?: 'sequential' | 'daily'
   readonly identityResolution?: string
   readonly anonymizeUnidentifiedUsers?: boolean
   readonly startDate?: string
@@ -30,6 +31,12 @@ export function withHubFlags(command: Command): Command {
     .option('--time-aggregation <format>', "strftime format of the time buckets (default '%Y-%m-%d')")
     .option('--global-contexts <names>', 'global context columns, comma-separated, e.g. application,http')
     .option('--session-gap-seconds <n>', 'a longer gap between events starts a new session (default 1800)')
+    .addOption(
+      new Option(
+        '--session-ids <numbering>',
+        "session_id as Objectiv's 1, 2, 3… or by day (scales on BigQuery; default there)",
+      ).choices(['sequential', 'daily']),
+    )
     .option('--identity-resolution <id>', 'resolve users on the IdentityContext with this id, e.g. email')
     .option('--no-anonymize-unidentified-users', 'with --identity-resolution: keep cookie ids of unidentified users')
     .option('--start-date <YYYY-MM-DD>', 'first day of the events (inclusive)')

@@ -1,4 +1,5 @@
 export { CACHE_DIR_ENV, userCacheDir } from './cache-dir.ts'
+export type { CliIo } from './cli-io.ts'
 export {
   CACHE_DIR,
   CliError,
@@ -13,5 +14,5 @@ export { ENGINE_NAMES, type EngineName, type OfflineEngine, offlineEngine } from
 export { checkEventsTable } from './events-table.ts'
 export { formatCell, formatDuration, formatTable } from './format.ts'
 export { FLAG_OF, MODELS, type ModelFlags, type ModelSpec, modelNamed } from './models.ts'
-export { type CliIo, createProgram, runCli } from './program.ts'
+export { createProgram, runCli } from './program.ts'
 export { VERSION } from './version.ts'

@@ -1,4 +1,4 @@
-import type { EventsQuery, ModelHub } from '@kysely-modelhub/modelhub'
+import type { EventsQuery, GroupBy, ModelHub } from '@kysely-modelhub/modelhub'
 import type { SelectQueryBuilder } from 'kysely'
 import { CliError } from './database.ts'
 
@@ -17,8 +17,13 @@ export interface ModelFlags {
   readonly retentionEndDate?: string
 }
 
+// ModelSpec is public: its hub is on any database (Kysely is invariant in it), its query has any model's rows.
+// biome-ignore lint/suspicious/noExplicitAny: any database (see above)
 type Hub = ModelHub<any, readonly string[], string>
+// biome-ignore lint/suspicious/noExplicitAny: any database (see above)
 type Events = EventsQuery<any, string>
+// biome-ignore lint/suspicious/noExplicitAny: any database and tables, the rows of whichever model (see above)
+type ModelQuery = SelectQueryBuilder<any, any, any>
 
 export interface ModelSpec {
   /** The CLI name, kebab-case: 'unique-users'. */
@@ -29,11 +34,11 @@ export interface ModelSpec {
   readonly summary: string
   /** The model flags it takes (keys of {@link ModelFlags}). */
   readonly flags: readonly (keyof ModelFlags)[]
-  readonly build: (hub: Hub, events: Events, flags: ModelFlags, conversion: string) => SelectQueryBuilder<any, any, any>
+  readonly build: (hub: Hub, events: Events, flags: ModelFlags, conversion: string) => ModelQuery
 }
 
 /** `--group-by a,b` → ['a', 'b']; `--group-by none` → null (one row); `%…` items are time buckets. */
-export function parseGroupBy(value: string | undefined): unknown {
+export function parseGroupBy(value: string | undefined): GroupBy<Record<string, unknown>> {
   if (value === undefined) return undefined
   if (value === 'none') return null
   const items = value.split(',').map((item) => item.trim())
@@ -124,7 +129,7 @@ export const MODELS: readonly ModelSpec[] = [
     kind: 'agg',
     summary: 'distinct users per time bucket (or --group-by)',
     flags: ['groupBy'],
-    build: (hub, q, f) => hub.agg.uniqueUsers(q, defined({ groupBy: parseGroupBy(f.groupBy) }) as never),
+    build: (hub, q, f) => hub.agg.uniqueUsers(q, defined({ groupBy: parseGroupBy(f.groupBy) })),
   },
   {
     name: 'unique-sessions',
@@ -132,7 +137,7 @@ export const MODELS: readonly ModelSpec[] = [
     kind: 'agg',
     summary: 'distinct sessions per time bucket (or --group-by)',
     flags: ['groupBy'],
-    build: (hub, q, f) => hub.agg.uniqueSessions(q, defined({ groupBy: parseGroupBy(f.groupBy) }) as never),
+    build: (hub, q, f) => hub.agg.uniqueSessions(q, defined({ groupBy: parseGroupBy(f.groupBy) })),
   },
   {
     name: 'session-duration',
@@ -147,7 +152,7 @@ export const MODELS: readonly ModelSpec[] = [
           groupBy: parseGroupBy(f.groupBy),
           excludeBounces: f.includeBounces ? false : undefined,
           method: oneOf('method', f.method, ['mean', 'sum'] as const),
-        }) as never,
+        }),
       ),
   },
   {
@@ -176,6 +181,8 @@ export const MODELS: readonly ModelSpec[] = [
         }),
       ),
   },
+  // These two read the application global context, which contextsOfModel adds to their hub at run time;
+  // the hub's type (contexts from flags: readonly string[]) cannot show it, hence `q as never`.
   {
     name: 'top-product-features',
     call: 'hub.agg.topProductFeatures',
@@ -200,7 +207,7 @@ export const MODELS: readonly ModelSpec[] = [
     summary: 'the last location of each user, counted',
     flags: ['groupBy', 'percentage'],
     build: (hub, q, f) =>
-      hub.agg.dropOffLocations(q, defined({ groupBy: parseGroupBy(f.groupBy), percentage: f.percentage }) as never),
+      hub.agg.dropOffLocations(q, defined({ groupBy: parseGroupBy(f.groupBy), percentage: f.percentage })),
   },
   {
     name: 'funnel-conversion',
@@ -208,7 +215,7 @@ export const MODELS: readonly ModelSpec[] = [
     kind: 'agg',
     summary: 'per location: users reaching it and going on',
     flags: ['groupBy'],
-    build: (hub, q, f) => hub.agg.funnelConversion(q, defined({ groupBy: parseGroupBy(f.groupBy) }) as never),
+    build: (hub, q, f) => hub.agg.funnelConversion(q, defined({ groupBy: parseGroupBy(f.groupBy) })),
   },
 ]
 

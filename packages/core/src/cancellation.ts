@@ -28,15 +28,18 @@ export type CancellableRun = (
   reached: () => void,
 ) => Promise<QueryResult<unknown>>
 
+// biome-ignore lint/suspicious/noExplicitAny: any Kysely, whatever its database (Kysely is invariant in it)
 const runs = new WeakMap<Kysely<any>, CancellableRun>()
 
 /** Remembers how queries on `db` can be cancelled (createPostgresDb, createPgliteDb, createBigQueryDb do). */
+// biome-ignore lint/suspicious/noExplicitAny: any Kysely, whatever its database (Kysely is invariant in it)
 export function rememberCancellation<K extends Kysely<any>>(db: K, run: CancellableRun): K {
   runs.set(db, run)
   return db
 }
 
 /** The cancellable way to run a query on `db`, if its factory registered one. */
+// biome-ignore lint/suspicious/noExplicitAny: any Kysely, whatever its database (Kysely is invariant in it)
 export function cancellationOf(db: Kysely<any>): CancellableRun | undefined {
   return runs.get(db)
 }

@@ -1,4 +1,5 @@
-import type { Expression, RawBuilder, SelectQueryBuilder } from 'kysely'
+import type { Expression, Kysely, RawBuilder, SelectQueryBuilder } from 'kysely'
+import type { CalendarUnit } from './calendar-unit.ts'
 import type { JsonMatch } from './json-match.ts'
 import type { TimeFormat } from './time-format.ts'
 
@@ -8,11 +9,38 @@ export type SliceStart = { readonly index: number } | { readonly firstMatch: Jso
 /** Where a slice ends: before an index (negative counts from the end) or just after the first match. */
 export type SliceEnd = { readonly index: number } | { readonly throughFirstMatch: JsonMatch }
 
-/** A UTC calendar unit for periods and truncation; weeks start on Monday. */
-export type CalendarUnit = 'day' | 'week' | 'month' | 'year'
+/** How an engine names tables: which names a model hub reads by default and which it accepts. */
+export interface EngineTables {
+  /** The events table a model hub reads when given no `table` option (`data`, `events`). */
+  readonly defaultName: string
+  /**
+   * One example table name for each number of dot-separated parts the engine accepts, fewest parts
+   * first: `['data', 'schema.data']`. The `table` option is checked against them and its error
+   * shows them.
+   */
+  readonly shapes: readonly string[]
+  /**
+   * Why the engine would not keep a name exactly (a part of a table name, a column name), or
+   * undefined when it would. E.g. Postgres silently shortens names over 63 bytes, so two long
+   * names could mean one table.
+   */
+  nameProblem(name: string): string | undefined
+  /**
+   * Whether releasing a connection ends its temporary tables (a BigQuery session ends with it). The
+   * hub then drops none itself: there an unqualified DROP could name a dataset's table of the same name.
+   */
+  readonly temporaryEndWithConnection: boolean
+}
 
-/** The calendar units every engine supports, for validating input. */
-export const CALENDAR_UNITS: readonly CalendarUnit[] = ['day', 'week', 'month', 'year']
+/** What the database's catalog tells about a table, each answer in one query. */
+export interface EngineCatalog {
+  /**
+   * The columns of a table (a name or a dotted path, as the hub reads it), in order; undefined
+   * when no such table is visible to the connection.
+   */
+  // biome-ignore lint/suspicious/noExplicitAny: the hub's Kysely is over the user's database, whatever its tables
+  tableColumns(db: Kysely<any>, table: string): Promise<readonly string[] | undefined>
+}
 
 /**
  * How `session_id` numbers sessions (docs/semantics.md §S2.1):
@@ -33,6 +61,7 @@ export const SESSION_IDS: readonly SessionIds[] = ['sequential', 'daily']
  * `[]`, lengths 0, `some` false), and element access out of range gives NULL.
  */
 export interface Engine {
+  /** The engine's name, for messages and logs. Models never branch on it: each difference is a member here. */
   readonly name: string
   /**
    * The session numbering a hub uses unless told otherwise: 'sequential' where one sort of every
@@ -40,6 +69,16 @@ export interface Engine {
    * worker and fails at scale (BigQuery).
    */
   readonly sessionIds: SessionIds
+
+  /** Table names: the default one, the accepted shapes, names the engine would not keep exactly. */
+  readonly tables: EngineTables
+  /** Catalog queries, such as a table's columns for `hub.check()`. */
+  readonly catalog: EngineCatalog
+  /**
+   * sql-formatter's language for this engine's SQL (`postgresql`, `bigquery`), used by `toSql`; a
+   * language sql-formatter does not know formats as generic `sql`.
+   */
+  readonly sqlFormatterLanguage: string
 
   /**
    * The one audited way a string becomes SQL text: a complete, quoted string literal. Rejects
@@ -85,6 +124,7 @@ export interface Engine {
    * are computed once per row however often they are read (Postgres re-evaluates them per use
    * once it flattens a subquery). Unread columns are still dropped.
    */
+  // biome-ignore lint/suspicious/noExplicitAny: any select query; it comes back with its own type
   computedOnce<Q extends SelectQueryBuilder<any, any, any>>(query: Q): Q
   /** The array, or an empty array where it is NULL. */
   jsonArrayOrEmpty<T>(array: Expression<unknown>): RawBuilder<T[]>

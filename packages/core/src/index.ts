@@ -1,3 +1,4 @@
+export { CALENDAR_UNITS, type CalendarUnit, checkCalendarUnit } from './calendar-unit.ts'
 export { type CancellableRun, cancellationOf, QueryCancelledError, rememberCancellation } from './cancellation.ts'
 export {
   AuthenticationError,
@@ -12,9 +13,9 @@ export {
   TableNotFoundError,
 } from './database-errors.ts'
 export {
-  CALENDAR_UNITS,
-  type CalendarUnit,
   type Engine,
+  type EngineCatalog,
+  type EngineTables,
   SESSION_IDS,
   type SessionIds,
   type SliceEnd,

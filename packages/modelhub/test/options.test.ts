@@ -1,3 +1,4 @@
+import { bigquery } from '@kysely-modelhub/bigquery'
 import { ModelHubInputError } from '@kysely-modelhub/core'
 import { postgres } from '@kysely-modelhub/postgres'
 import { Kysely, PostgresDialect } from 'kysely'
@@ -49,7 +50,7 @@ describe('ModelHub options', () => {
   })
 
   it('defaults the table by engine', () => {
-    expect(new ModelHub(db, { engine: { ...postgres, name: 'bigquery' } }).settings.table).toBe('events')
+    expect(new ModelHub(db, { engine: bigquery }).settings.table).toBe('events')
   })
 })
 

@@ -58,6 +58,7 @@ function at(type: LocationType, id: string, extra: { href?: string } = {}): Loca
   let context = contexts.get(key)
   if (!context) {
     const _types = Object.freeze(['AbstractContext', 'AbstractLocationContext', ...LOCATION_TYPES[type], type])
+    // Frozen and shared by every event; the schema's type says string[] (a JSON array).
     context = Object.freeze({ _type: type, id, _types: _types as unknown as string[], ...extra })
     contexts.set(key, context)
   }

@@ -87,7 +87,7 @@ const sessionLength = (random: Random): number => (random.chance(0.25) ? 1 : 2 +
 const delay = (step: Step, random: Random): number =>
   step.quick ? random.int(150, 1500) : Math.min(MAX_GAP_IN_SESSION, 1000 + Math.round(random.exponential(40_000)))
 
-/** Shared and frozen like the location contexts, so no event carries copies. */
+/** Shared and frozen like the location contexts, so no event carries copies (typed string[] as in the schema). */
 const globalTypes = (type: string): string[] =>
   Object.freeze(['AbstractContext', 'AbstractGlobalContext', type]) as unknown as string[]
 const TYPES = {
@@ -156,6 +156,7 @@ export function* visitorEvents(visitor: Visitor, random: Random, nextId: () => s
       }
       yield {
         _type: step.type,
+        // Frozen and shared, as globalTypes.
         _types: EVENT_TYPES[step.type] as unknown as string[],
         id: nextId(),
         time,

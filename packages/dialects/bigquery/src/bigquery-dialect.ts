@@ -5,7 +5,8 @@ import { BigQueryQueryCompiler } from './bigquery-query-compiler.ts'
 
 /**
  * A Kysely dialect for BigQuery on @google-cloud/bigquery 8: GoogleSQL compiler, typed named
- * parameters, streaming, no transactions.
+ * parameters, streaming, and BigQuery sessions for a connection's temporary tables and
+ * transactions (no savepoints).
  *
  * @example new Kysely<DB>({ dialect: new BigQueryDialect({ client: new BigQuery({ projectId }) }) })
  */
@@ -29,6 +30,7 @@ export class BigQueryDialect implements Dialect {
   }
 
   /** Throws: introspection is not supported; INFORMATION_SCHEMA.COLUMNS lists the columns. */
+  // biome-ignore lint/suspicious/noExplicitAny: Kysely's Dialect signature
   createIntrospector(_db: Kysely<any>): DatabaseIntrospector {
     throw new Error('BigQuery introspection is not supported; query INFORMATION_SCHEMA.COLUMNS directly')
   }

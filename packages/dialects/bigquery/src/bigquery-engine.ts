@@ -1,17 +1,11 @@
-import type { CalendarUnit, Engine, JsonMatch, JsonScalar, SliceEnd, SliceStart } from '@kysely-modelhub/core'
-import { CALENDAR_UNITS, invalid, matchEntries } from '@kysely-modelhub/core'
+import type { Engine, JsonMatch, JsonScalar, SliceEnd, SliceStart } from '@kysely-modelhub/core'
+import { checkCalendarUnit, matchEntries } from '@kysely-modelhub/core'
 import { type Expression, type RawBuilder, type SelectQueryBuilder, sql } from 'kysely'
 import { quoteBigQueryString } from './quote.ts'
+import { bigqueryCatalog, bigqueryTables } from './tables.ts'
 import { formatTimestampPieces } from './time-format.ts'
 
 const lit = (value: string): RawBuilder<string> => sql.raw(quoteBigQueryString(value))
-
-/** A calendar unit checked at run time too: it becomes SQL text. */
-function calendarUnit(unit: CalendarUnit): CalendarUnit {
-  return CALENDAR_UNITS.includes(unit)
-    ? unit
-    : invalid('calendar unit', unit, `expected one of ${CALENDAR_UNITS.join(', ')}`)
-}
 
 /** Member `key` of a JSON value by subscript: any key text works, no JSONPath escaping. */
 const member = (object: Expression<unknown>, key: string) => sql`${object}[${lit(key)}]`
@@ -85,6 +79,12 @@ export const bigquery: Engine = {
   // A window with no PARTITION BY runs on one worker: "Resources exceeded" on a large table.
   sessionIds: 'daily',
 
+  tables: bigqueryTables,
+
+  catalog: bigqueryCatalog,
+
+  sqlFormatterLanguage: 'bigquery',
+
   quoteString: quoteBigQueryString,
 
   jsonElement: <T>(array: Expression<unknown>, index: number) =>
@@ -129,6 +129,7 @@ export const bigquery: Engine = {
   codePointOrder: (text) => sql<string | null>`(${text})`,
 
   // BigQuery evaluates each expression of a subquery once per row; nothing to prevent.
+  // biome-ignore lint/suspicious/noExplicitAny: any select query; it comes back with its own type
   computedOnce: <Q extends SelectQueryBuilder<any, any, any>>(query: Q): Q => query,
 
   // Takes JSON text (STRING) or JSON alike, without knowing which: to_json_string gives '"{…}"' for
@@ -155,12 +156,12 @@ export const bigquery: Engine = {
   epochSecondsBetween: (start, end) => sql<number>`(timestamp_diff(${end}, ${start}, microsecond) / 1000000)`,
 
   truncateTime: (timestamp, unit) => {
-    const part = { day: 'day', week: 'isoweek', month: 'month', year: 'year' }[calendarUnit(unit)]
+    const part = { day: 'day', week: 'isoweek', month: 'month', year: 'year' }[checkCalendarUnit(unit)]
     return sql<Date>`timestamp_trunc(${timestamp}, ${sql.raw(part)}, 'UTC')`
   },
 
   calendarUnitsBetween: (start, end, unit) => {
-    const part = { day: 'day', week: 'isoweek', month: 'month', year: 'year' }[calendarUnit(unit)]
+    const part = { day: 'day', week: 'isoweek', month: 'month', year: 'year' }[checkCalendarUnit(unit)]
     return sql<number>`date_diff(date(${end}, 'UTC'), date(${start}, 'UTC'), ${sql.raw(part)})`
   },
 

@@ -2,6 +2,7 @@ import {
   type AggregateFunctionNode,
   AliasNode,
   type ColumnDefinitionNode,
+  type CreateTableNode,
   type DataTypeNode,
   DefaultQueryCompiler,
   type DeleteQueryNode,
@@ -153,6 +154,21 @@ export class BigQueryQueryCompiler extends DefaultQueryCompiler {
       )
     }
     super.visitDeleteQuery(node)
+  }
+
+  /**
+   * BigQuery has no ON COMMIT. A temporary table lives in the connection's session, which the
+   * driver ends when a transaction's connection is released, right after its commit or rollback:
+   * `on commit drop` is what already happens (inside a `db.connection()` scope, at the scope's
+   * end), so it is left out. Keeping the rows, or deleting them at commit, is not possible.
+   */
+  protected override visitCreateTable(node: CreateTableNode): void {
+    if (node.onCommit && node.onCommit !== 'drop') {
+      throw new BigQueryUnsupportedError(
+        `BigQuery has no ON COMMIT ${node.onCommit.toUpperCase()}; a temporary table lives until its session ends (the connection's release): leave out onCommit`,
+      )
+    }
+    super.visitCreateTable(node.onCommit ? { ...node, onCommit: undefined } : node)
   }
 
   protected override visitColumnDefinition(node: ColumnDefinitionNode): void {

@@ -51,12 +51,19 @@ export function createBigQueryDb<DB>(options: BigQueryDbOptions): Kysely<DB> {
   }
   const db = new Kysely<DB>({ dialect: new BigQueryDialect(config) })
   configs.set(db, config)
-  rememberCancellation(db, (compiled, signal, reached) =>
-    new BigQueryConnection(config).executeQuery(compiled, signal, reached),
-  )
+  rememberCancellation(db, async (compiled, signal, reached) => {
+    // A connection of its own, like a single query's: a session it had to start ends with it.
+    const connection = new BigQueryConnection(config)
+    try {
+      return await connection.executeQuery(compiled, signal, reached)
+    } finally {
+      await connection.endSession()
+    }
+  })
   return rememberEngine(db, bigquery)
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: any Kysely, whatever its database (Kysely is invariant in it)
 const configs = new WeakMap<Kysely<any>, BigQueryDialectConfig>()
 
 /**
@@ -64,6 +71,7 @@ const configs = new WeakMap<Kysely<any>, BigQueryDialectConfig>()
  *
  * @example if ((await dryRunBytes(db, hub.agg.uniqueUsers(hub.events()))) > 10e9) throw new Error('too costly')
  */
+// biome-ignore lint/suspicious/noExplicitAny: any Kysely, whatever its database (Kysely is invariant in it)
 export async function dryRunBytes(db: Kysely<any>, query: Compilable): Promise<number> {
   const config = configs.get(db)
   if (!config) throw new Error('dryRunBytes needs a Kysely made by createBigQueryDb')

@@ -6,6 +6,7 @@ export {
   type BigQueryDialectConfig,
   BigQueryDriver,
   inChunks,
+  type SessionUse,
 } from './bigquery-driver.ts'
 export { bigquery } from './bigquery-engine.ts'
 export { toBigQueryError } from './bigquery-errors.ts'

@@ -14,6 +14,7 @@ import {
   toJsInteger,
   typed,
 } from '../src/index.ts'
+import { needsSession } from '../src/session-statements.ts'
 
 interface Db {
   events: { event_id: string; event_type: string; moment: Date; n: number | null }
@@ -344,8 +345,57 @@ describe('createBigQueryDb', () => {
     expect(bq.selectFrom('events').select('event_id').compile().sql).toBe('select `event_id` from `events`')
   })
 
-  it('refuses transactions', async () => {
+  it('refuses transaction settings BigQuery has no choice of, before any job', async () => {
     const bq = createBigQueryDb<Db>({ projectId: 'p', dataset: 'd' })
-    await expect(bq.transaction().execute(async () => 1)).rejects.toThrow(/transactions are not supported/)
+    await expect(
+      bq
+        .transaction()
+        .setAccessMode('read only')
+        .execute(async () => 1),
+    ).rejects.toThrow(BigQueryUnsupportedError)
+  })
+})
+
+describe('BigQuery sessions', () => {
+  it('asks for a session, or runs in one, through the query configuration', () => {
+    const compiled = db.selectFrom('events').select('event_id').compile()
+    const connection = new BigQueryConnection({ client })
+    expect(connection.request(compiled)).not.toHaveProperty('createSession')
+    expect(connection.request(compiled)).not.toHaveProperty('connectionProperties')
+    expect(connection.request(compiled, { create: true })).toMatchObject({ createSession: true })
+    expect(connection.request(compiled, { id: 'CgwKCmZhbGl1' })).toMatchObject({
+      connectionProperties: [{ key: 'session_id', value: 'CgwKCmZhbGl1' }],
+    })
+    expect(connection.sessionId).toBeUndefined()
+  })
+
+  it('knows which statements need a session: temporary tables and functions, from the builder or raw SQL', () => {
+    const select = db.selectFrom('events').select('event_id')
+    expect(needsSession(db.schema.createTable('t').temporary().as(select).compile())).toBe(true)
+    expect(needsSession(db.schema.createTable('t').as(select).compile())).toBe(false)
+    expect(needsSession(select.compile())).toBe(false)
+    for (const text of [
+      'create temp table t as select 1',
+      '  CREATE TEMPORARY TABLE t (x INT64)',
+      'create or replace temp table t as select 1',
+      'create temp function f(x INT64) as (x + 1)',
+    ]) {
+      expect(needsSession(sql.raw(text).compile(db))).toBe(true)
+    }
+    for (const text of ['create table temp_t as select 1', 'select 1 as create_temp_table', 'drop table t']) {
+      expect(needsSession(sql.raw(text).compile(db))).toBe(false)
+    }
+  })
+
+  it('leaves out ON COMMIT DROP (the session ends with the connection) and refuses the other ON COMMIT actions', () => {
+    const select = db.selectFrom('events').select('event_id')
+    expect(db.schema.createTable('t').temporary().onCommit('drop').as(select).compile().sql).toBe(
+      'create temporary table `t` as select `event_id` from `events`',
+    )
+    expect(() => db.schema.createTable('t').temporary().onCommit('preserve rows').as(select).compile()).toThrow(
+      new BigQueryUnsupportedError(
+        "BigQuery has no ON COMMIT PRESERVE ROWS; a temporary table lives until its session ends (the connection's release): leave out onCommit",
+      ),
+    )
   })
 })

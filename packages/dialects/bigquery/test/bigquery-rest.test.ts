@@ -1,8 +1,21 @@
 import { DatabaseInternalError } from '@kysely-modelhub/core'
 import { Kysely, sql } from 'kysely'
-import { afterEach, describe, expect, it } from 'vitest'
-import { BigQueryConnection, BigQueryDialect, type BigQueryDialectConfig, typed } from '../src/index.ts'
-import { type FakeBigQuery, failedJob, runningJob, startFakeBigQuery } from './fake-bigquery.ts'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import {
+  BigQueryConnection,
+  BigQueryDialect,
+  type BigQueryDialectConfig,
+  BigQueryUnsupportedError,
+  typed,
+} from '../src/index.ts'
+import {
+  type FakeBigQuery,
+  failedJob,
+  jobInSession,
+  runningJob,
+  sessionOf,
+  startFakeBigQuery,
+} from './fake-bigquery.ts'
 
 /**
  * The real client and driver against a local server giving BigQuery's documented REST replies:
@@ -217,5 +230,232 @@ describe('BigQuery driver over REST', () => {
     const compiled = sql`select 1`.compile(dbOn(fake))
     await expect(connection.executeQuery(compiled, controller.signal)).rejects.toThrow('stopped by the app')
     expect(inserts(fake)).toHaveLength(1)
+  })
+})
+
+/** What each job of a run asked for: its SQL and its session (created, or joined by id). */
+function jobsOf(f: FakeBigQuery): { sql: string; session?: string }[] {
+  return inserts(f).map(({ body }) => {
+    const query = body.configuration.query
+    const joined = query.connectionProperties?.find((p: { key: string }) => p.key === 'session_id')?.value
+    const session = query.createSession ? 'create' : joined
+    return session === undefined ? { sql: query.query } : { sql: query.query, session }
+  })
+}
+
+/** A fake whose jobs run in sessions as BigQuery runs them; `fail` gives a failed job for some SQL. */
+async function sessionFake(fail: (sql: string) => string | undefined = () => undefined): Promise<FakeBigQuery> {
+  let sessions = 0
+  return startFakeBigQuery({
+    insert: (body) => {
+      const reason = fail(body.configuration.query.query)
+      if (reason) return failedJob(body, reason, `${reason} in ${body.configuration.query.query}`)
+      return jobInSession(
+        body,
+        sessionOf(body, () => `session-${++sessions}`),
+      )
+    },
+    results: () => done({ totalRows: '0' }),
+  })
+}
+
+describe('BigQuery sessions over REST', () => {
+  it('starts a session at the first temporary table of a connection, runs the rest of it there, and ends it on release', async () => {
+    fake = await sessionFake()
+    const db = dbOn(fake)
+    await db.selectFrom('events').select('event_id').execute()
+    await db.connection().execute(async (c) => {
+      await c.selectFrom('events').select('n').execute()
+      await c.schema.createTable('tmp_ids').temporary().as(c.selectFrom('events').select('event_id')).execute()
+      await sql`create temp table tmp_raw as select 1 as one`.execute(c)
+      await c
+        .selectFrom('tmp_ids' as never)
+        .selectAll()
+        .execute()
+    })
+    await db.selectFrom('events').select('event_id').execute()
+    expect(jobsOf(fake)).toEqual([
+      { sql: 'select `event_id` from `events`' },
+      { sql: 'select `n` from `events`' },
+      { sql: 'create temporary table `tmp_ids` as select `event_id` from `events`', session: 'create' },
+      { sql: 'create temp table tmp_raw as select 1 as one', session: 'session-1' },
+      { sql: 'select * from `tmp_ids`', session: 'session-1' },
+      { sql: 'CALL BQ.ABORT_SESSION()', session: 'session-1' },
+      { sql: 'select `event_id` from `events`' },
+    ])
+  })
+
+  it('starts no session, and ends none, for a connection without temporary tables or transactions', async () => {
+    fake = await sessionFake()
+    const db = dbOn(fake)
+    await db.connection().execute(async (c) => {
+      await c.selectFrom('events').selectAll().execute()
+      await c.schema.createTable('kept').as(c.selectFrom('events').selectAll()).execute()
+    })
+    expect(jobsOf(fake)).toEqual([
+      { sql: 'select * from `events`' },
+      { sql: 'create table `kept` as select * from `events`' },
+    ])
+  })
+
+  it('reads the session id from jobs.get when the jobs.insert reply has none yet', async () => {
+    let sessions = 0
+    fake = await startFakeBigQuery({
+      insert: (body) => {
+        const session = sessionOf(body, () => `session-${++sessions}`)
+        // BigQuery may reply before the session is known; the finished job has it.
+        return body.configuration.query.createSession ? runningJob(body) : jobInSession(body, session)
+      },
+      results: () => done({ totalRows: '0' }),
+      job: (jobId) => ({
+        ...runningJob({ jobReference: { jobId } }),
+        statistics: { sessionInfo: { sessionId: 'late' } },
+      }),
+    })
+    await dbOn(fake)
+      .connection()
+      .execute(async (c) => {
+        await sql`create temporary table t as select 1 as one`.execute(c)
+        await sql`select * from t`.execute(c)
+      })
+    expect(jobsOf(fake).map((j) => j.session)).toEqual(['create', 'late', 'late'])
+  })
+
+  it('runs a transaction in one session: BEGIN, the statements and COMMIT, then ends the session', async () => {
+    fake = await sessionFake()
+    const db = dbOn(fake)
+    await db.transaction().execute(async (trx) => {
+      await trx.insertInto('events').values({ event_id: 'a', n: 1 }).execute()
+      await trx.schema
+        .createTable('tmp_in_trx')
+        .temporary()
+        .onCommit('drop')
+        .as(trx.selectFrom('events').selectAll())
+        .execute()
+    })
+    expect(jobsOf(fake)).toEqual([
+      { sql: 'BEGIN TRANSACTION', session: 'create' },
+      { sql: 'insert into `events` (`event_id`, `n`) values (@p0, @p1)', session: 'session-1' },
+      // BigQuery has no ON COMMIT: the table ends with the session, right after the commit.
+      { sql: 'create temporary table `tmp_in_trx` as select * from `events`', session: 'session-1' },
+      { sql: 'COMMIT TRANSACTION', session: 'session-1' },
+      { sql: 'CALL BQ.ABORT_SESSION()', session: 'session-1' },
+    ])
+  })
+
+  it('rolls back in the session when the transaction fails, and the app’s error is the one thrown', async () => {
+    fake = await sessionFake()
+    const failure = await dbOn(fake)
+      .transaction()
+      .execute(async (trx) => {
+        await trx.deleteFrom('events').where('n', '=', 1).execute()
+        throw new Error('the app changed its mind')
+      })
+      .catch((e: unknown) => e)
+    expect(failure).toEqual(new Error('the app changed its mind'))
+    expect(jobsOf(fake)).toEqual([
+      { sql: 'BEGIN TRANSACTION', session: 'create' },
+      { sql: 'delete from `events` where `n` = @p0', session: 'session-1' },
+      { sql: 'ROLLBACK TRANSACTION', session: 'session-1' },
+      { sql: 'CALL BQ.ABORT_SESSION()', session: 'session-1' },
+    ])
+  })
+
+  it('ends the session when ROLLBACK itself fails, keeping the app’s error; a failed abort never fails a release', async () => {
+    fake = await sessionFake((sql) => (sql === 'ROLLBACK TRANSACTION' ? 'invalidQuery' : undefined))
+    await expect(
+      dbOn(fake)
+        .transaction()
+        .execute(async () => {
+          throw new Error('the app failed')
+        }),
+    ).rejects.toThrow('the app failed')
+    expect(jobsOf(fake).map((j) => j.sql)).toEqual([
+      'BEGIN TRANSACTION',
+      'ROLLBACK TRANSACTION',
+      'CALL BQ.ABORT_SESSION()',
+    ])
+    await fake.close()
+
+    fake = await sessionFake((sql) => (sql.startsWith('CALL BQ.ABORT_SESSION') ? 'invalidQuery' : undefined))
+    const rows = await dbOn(fake)
+      .connection()
+      .execute(async (c) => {
+        await sql`create temp table t as select 1 as one`.execute(c)
+        return (await sql`select * from t`.execute(c)).rows
+      })
+    expect(rows).toEqual([])
+    expect(jobsOf(fake).map((j) => j.sql)).toEqual([
+      'create temp table t as select 1 as one',
+      'select * from t',
+      'CALL BQ.ABORT_SESSION()',
+    ])
+  })
+
+  it('streams in the connection’s session when it has one, and never starts one for a stream', async () => {
+    let sessions = 0
+    const queries: any[] = []
+    fake = await startFakeBigQuery({
+      insert: (body) =>
+        jobInSession(
+          body,
+          sessionOf(body, () => `session-${++sessions}`),
+        ),
+      results: () => done({ totalRows: '0' }),
+      query: (body) => {
+        queries.push(body)
+        return {
+          kind: 'bigquery#queryResponse',
+          jobReference: { projectId: 'my-project', jobId: `stream-${queries.length}`, location: 'US' },
+          jobComplete: true,
+          schema: { fields: [{ name: 'one', type: 'INTEGER' }] },
+          rows: [{ f: [{ v: '1' }] }],
+          totalRows: '1',
+        }
+      },
+    })
+    const db = dbOn(fake)
+    const streamed: unknown[] = []
+    await db.connection().execute(async (c) => {
+      for await (const row of c.selectFrom('events').select('n').stream()) streamed.push(row)
+      await sql`create temp table t as select 1 as one`.execute(c)
+      for await (const row of c
+        .selectFrom('t' as never)
+        .selectAll()
+        .stream())
+        streamed.push(row)
+    })
+    expect(streamed).toEqual([{ one: 1 }, { one: 1 }])
+    expect(queries.map((q) => [q.query, q.createSession, q.connectionProperties])).toEqual([
+      ['select `n` from `events`', undefined, undefined],
+      ['select * from `t`', undefined, [{ key: 'session_id', value: 'session-1' }]],
+    ])
+    expect(jobsOf(fake).map((j) => j.sql)).toEqual([
+      'create temp table t as select 1 as one',
+      'CALL BQ.ABORT_SESSION()',
+    ])
+  })
+
+  it('refuses savepoints and isolation levels with BigQueryUnsupportedError, before any job', async () => {
+    fake = await sessionFake()
+    const db = dbOn(fake)
+    const trx = await db.startTransaction().execute()
+    await expect(trx.savepoint('before_update').execute()).rejects.toThrow(BigQueryUnsupportedError)
+    await expect(trx.savepoint('before_update').execute()).rejects.toThrow(/BigQuery transactions have no savepoints/)
+    await trx.rollback().execute()
+    await expect(
+      db
+        .transaction()
+        .setIsolationLevel('serializable')
+        .execute(async () => {}),
+    ).rejects.toThrow(/snapshot isolation, read-write \(got serializable\)/)
+    // A controlled transaction gives its connection back after rollback() resolves.
+    await vi.waitFor(() =>
+      expect(jobsOf(fake!).map((j) => j.sql)).toEqual([
+        'BEGIN TRANSACTION',
+        'ROLLBACK TRANSACTION',
+        'CALL BQ.ABORT_SESSION()',
+      ]),
+    )
   })
 })

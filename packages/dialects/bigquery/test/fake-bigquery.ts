@@ -3,7 +3,7 @@ import { BigQuery } from '@google-cloud/bigquery'
 
 /**
  * A local HTTP server answering the BigQuery REST calls the driver makes (jobs.insert,
- * jobs.getQueryResults, jobs.cancel) with the replies a test gives, in the shapes BigQuery's REST
+ * jobs.getQueryResults, jobs.get, jobs.cancel, and jobs.query for streams) with the replies a test gives, in the shapes BigQuery's REST
  * reference documents. It records every request, so a test can assert what the real client sent.
  * It tests the driver's requests and decoding only: model results are tested on ZetaSQL.
  */
@@ -20,6 +20,10 @@ export interface FakeReplies {
   insert(body: any, attempt: number): object
   /** The replies to jobs.getQueryResults for a job, in order (the last one repeats). */
   results(jobId: string, query: URLSearchParams): { status?: number; body: object }
+  /** The reply to jobs.get for a job (its resource, as BigQuery has it now); 404 when absent. */
+  job?(jobId: string): object
+  /** The reply to jobs.query (a QueryResponse), which the client's query stream calls; 404 when absent. */
+  query?(body: any): object
 }
 
 export interface FakeBigQuery {
@@ -47,11 +51,15 @@ export async function startFakeBigQuery(replies: FakeReplies): Promise<FakeBigQu
       response.end(JSON.stringify(json))
     }
     const results = /\/projects\/[^/]+\/queries\/([^/]+)$/.exec(url.pathname)
+    const job = /\/projects\/[^/]+\/jobs\/([^/]+)$/.exec(url.pathname)
     if (request.method === 'POST' && url.pathname.endsWith('/jobs')) send(200, replies.insert(body, inserts++))
     else if (request.method === 'GET' && results?.[1]) {
       const reply = replies.results(results[1], url.searchParams)
       send(reply.status ?? 200, reply.body)
-    } else if (url.pathname.endsWith('/cancel')) send(200, { kind: 'bigquery#jobCancelResponse' })
+    } else if (request.method === 'GET' && job?.[1] && replies.job) send(200, replies.job(job[1]))
+    else if (request.method === 'POST' && url.pathname.endsWith('/queries') && replies.query)
+      send(200, replies.query(body))
+    else if (url.pathname.endsWith('/cancel')) send(200, { kind: 'bigquery#jobCancelResponse' })
     else send(404, { error: { code: 404, message: `no fake for ${request.method} ${url.pathname}` } })
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
@@ -85,4 +93,20 @@ export function runningJob(body: any): object {
 export function failedJob(body: any, reason: string, message: string): object {
   const error = { reason, message }
   return { ...runningJob(body), status: { state: 'DONE', errorResult: error, errors: [error] } }
+}
+
+/**
+ * The session a jobs.insert request runs in, as BigQuery decides it: a new one (`session-<n>`) for
+ * `createSession`, the one named by the `session_id` connection property, or none.
+ */
+export function sessionOf(body: any, newId: () => string): string | undefined {
+  const query = body.configuration?.query ?? {}
+  if (query.createSession) return newId()
+  return query.connectionProperties?.find((p: { key: string }) => p.key === 'session_id')?.value
+}
+
+/** A running job's reply with the session it runs in (statistics.sessionInfo), as the REST reference has it. */
+export function jobInSession(body: any, sessionId: string | undefined): object {
+  const job = runningJob(body) as { statistics: object }
+  return sessionId ? { ...job, statistics: { ...job.statistics, sessionInfo: { sessionId } } } : job
 }

@@ -38,6 +38,7 @@ function aborted(signal: AbortSignal): { promise: Promise<never>; stop(): void }
  * of the next borrower. An abort while still waiting for a connection rejects at once (the query
  * never started); a connection that arrives later goes straight back.
  */
+// biome-ignore lint/suspicious/noExplicitAny: any Kysely, whatever its database (Kysely is invariant in it)
 export function poolCancellation(db: Kysely<any>, pool: pg.Pool): CancellableRun {
   return async (compiled, signal, reached) => {
     const waiting = aborted(signal)
@@ -75,6 +76,7 @@ export function poolCancellation(db: Kysely<any>, pool: pg.Pool): CancellableRun
  * until it returns, and it ignores statement_timeout. So a signal is honoured only before the
  * query starts (including while it waits behind other queries); a running query completes.
  */
+// biome-ignore lint/suspicious/noExplicitAny: any Kysely, whatever its database (Kysely is invariant in it)
 export function pgliteCancellation(db: Kysely<any>): CancellableRun {
   return async (compiled, signal, reached) => {
     signal.throwIfAborted()

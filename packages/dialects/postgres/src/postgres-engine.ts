@@ -1,14 +1,14 @@
-import type { CalendarUnit, Engine, JsonMatch, SliceEnd, SliceStart } from '@kysely-modelhub/core'
+import type { Engine, JsonMatch, SliceEnd, SliceStart } from '@kysely-modelhub/core'
 import {
-  CALENDAR_UNITS,
+  checkCalendarUnit,
   contextTypeLabel,
-  invalid,
   ModelHubInputError,
   matchEntries,
   OBJECTIV_LOCATION_TYPES,
 } from '@kysely-modelhub/core'
 import { type Expression, type RawBuilder, type SelectQueryBuilder, sql } from 'kysely'
 import { quotePostgresString } from './quote.ts'
+import { postgresCatalog, postgresTables } from './tables.ts'
 import { toCharPieces } from './time-format.ts'
 
 const lit = (value: string): RawBuilder<string> => sql.raw(quotePostgresString(value))
@@ -19,13 +19,6 @@ const lit = (value: string): RawBuilder<string> => sql.raw(quotePostgresString(v
  * time. `x - 'epoch'` takes x's own type, so one expression serves both.
  */
 const utc = (t: Expression<unknown>) => sql`(timestamp 'epoch' + ((${t}) - 'epoch'))`
-
-/** A calendar unit checked at run time too: it becomes SQL text. */
-function calendarUnit(unit: CalendarUnit): CalendarUnit {
-  return CALENDAR_UNITS.includes(unit)
-    ? unit
-    : invalid('calendar unit', unit, `expected one of ${CALENDAR_UNITS.join(', ')}`)
-}
 
 /** `element -> 'key' = '<json>'::jsonb` for every key: present with an equal JSON value. */
 function matchSql(element: RawBuilder<unknown>, match: JsonMatch): RawBuilder<boolean> {
@@ -106,6 +99,12 @@ export const postgres: Engine = {
   name: 'postgres',
   sessionIds: 'sequential',
 
+  tables: postgresTables,
+
+  catalog: postgresCatalog,
+
+  sqlFormatterLanguage: 'postgresql',
+
   quoteString: quotePostgresString,
 
   jsonElement: <T>(array: Expression<unknown>, index: number) => sql<T | null>`(${array} -> (${sql.lit(index)}))`,
@@ -147,6 +146,7 @@ export const postgres: Engine = {
   codePointOrder: (text) => sql<string | null>`((${text}) collate "C")`,
 
   // OFFSET 0 is Postgres' documented way to stop a subquery from being pulled up.
+  // biome-ignore lint/suspicious/noExplicitAny: any select query; it comes back with its own type
   computedOnce: <Q extends SelectQueryBuilder<any, any, any>>(query: Q): Q => query.offset(sql.lit(0)) as Q,
 
   parseJson: (value) => sql`(${value})::jsonb`,
@@ -169,13 +169,13 @@ export const postgres: Engine = {
 
   epochSecondsBetween: (start, end) => sql<number>`extract(epoch from (${end}) - (${start}))::float8`,
 
-  truncateTime: (timestamp, unit) => sql<Date>`date_trunc(${lit(calendarUnit(unit))}, ${utc(timestamp)})`,
+  truncateTime: (timestamp, unit) => sql<Date>`date_trunc(${lit(checkCalendarUnit(unit))}, ${utc(timestamp)})`,
 
   calendarUnitsBetween: (startInstant, endInstant, unit) => {
     const [start, end] = [utc(startInstant), utc(endInstant)]
     const year = (t: Expression<unknown>) => sql`extract(year from ${t})`
     const month = (t: Expression<unknown>) => sql`extract(month from ${t})`
-    switch (calendarUnit(unit)) {
+    switch (checkCalendarUnit(unit)) {
       case 'day':
         return sql<number>`((${end})::date - (${start})::date)`
       case 'week': // whole days between the two Mondays, always a multiple of 7

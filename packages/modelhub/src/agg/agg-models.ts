@@ -9,9 +9,9 @@ import {
   TOP_PRODUCT_FEATURES,
 } from '../checks/model-option-checks.ts'
 import { checkOptions } from '../checks/model-options.ts'
-import type { HubContext } from '../hub-context.ts'
+import type { HubContext } from '../hub/hub-context.ts'
 import type { EventsLike } from '../map/add-column.ts'
-import type { ObjectivEvent } from '../objectiv-event.ts'
+import type { ObjectivEvent } from '../pipeline/objectiv-event.ts'
 import type { AggregateQuery } from './aggregate-query.ts'
 import { type DropOffLocationsOptions, type DropOffLocationsRow, dropOffLocations } from './drop-off-locations.ts'
 import { type FrequencyRow, frequency } from './frequency.ts'

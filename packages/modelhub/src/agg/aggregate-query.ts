@@ -1,11 +1,21 @@
-import { type Expression, type ExpressionBuilder, expressionBuilder, type SelectQueryBuilder } from 'kysely'
-import type { HubContext } from '../hub-context.ts'
-import type { Flatten } from '../objectiv-event.ts'
-import { typedResult } from '../typed-result.ts'
+import { type Expression, expressionBuilder, type SelectQueryBuilder } from 'kysely'
+import type { AnyQuery, EventsExpressionBuilder } from '../hub/any-query.ts'
+import type { HubContext } from '../hub/hub-context.ts'
+import type { Flatten } from '../pipeline/objectiv-event.ts'
+import { typedResult } from '../results/typed-result.ts'
 import { type GroupBy, groupKeys } from './group-by.ts'
 
 /** What an aggregation model returns: a query over its result rows, filterable and sortable by column. */
 export type AggregateQuery<R> = SelectQueryBuilder<{ result: Flatten<R> }, 'result', Flatten<R>>
+
+/**
+ * A model's finished query (typed-result.ts) given the row type `R` the model declares. Its
+ * columns are named by the options at run time, so Kysely cannot infer them: every aggregation
+ * model ends here, the one place that asserts its result type.
+ */
+export function aggregateResult<R>(q: AnyQuery): AggregateQuery<R> {
+  return q as AggregateQuery<R>
+}
 
 /**
  * Groups the rows of `q` by the resolved keys and computes `values` (numbers), then selects the
@@ -16,10 +26,10 @@ export type AggregateQuery<R> = SelectQueryBuilder<{ result: Flatten<R> }, 'resu
  */
 export function aggregate<R>(
   hub: HubContext,
-  q: SelectQueryBuilder<any, any, any>,
-  groupBy: GroupBy<any>,
+  q: AnyQuery,
+  groupBy: GroupBy<Record<string, unknown>>,
   aggregated: readonly string[],
-  values: (eb: ExpressionBuilder<any, 'events'>) => Record<string, Expression<unknown>>,
+  values: (eb: EventsExpressionBuilder) => Record<string, Expression<unknown>>,
 ): AggregateQuery<R> {
   // Keys go through engine.groupKey: BigQuery groups a JSON key (a global context, a location
   // stack) by its text and selects the value itself; Postgres groups the value.
@@ -34,6 +44,6 @@ export function aggregate<R>(
     groupKeys(hub, eb, groupBy, aggregated).flatMap((key) => hub.engine.groupKey(key.expression).groupBy),
   )
   const keyless = groupBy === null
-  const numbers = Object.keys(values(expressionBuilder<any, 'events'>())).map((name) => [name, 'number'] as const)
-  return typedResult(hub, keyless ? grouped : withGroups, Object.fromEntries(numbers)) as unknown as AggregateQuery<R>
+  const numbers = Object.keys(values(expressionBuilder())).map((name) => [name, 'number'] as const)
+  return aggregateResult(typedResult(hub, keyless ? grouped : withGroups, Object.fromEntries(numbers)))
 }

@@ -1,8 +1,9 @@
 import { invalid, windowed } from '@kysely-modelhub/core'
-import { expressionBuilder, type SelectQueryBuilder, sql } from 'kysely'
-import type { HubContext } from '../hub-context.ts'
-import { typedResult } from '../typed-result.ts'
-import type { AggregateQuery } from './aggregate-query.ts'
+import { expressionBuilder, sql } from 'kysely'
+import type { AnyQuery } from '../hub/any-query.ts'
+import type { HubContext } from '../hub/hub-context.ts'
+import { typedResult } from '../results/typed-result.ts'
+import { type AggregateQuery, aggregateResult } from './aggregate-query.ts'
 import { type GroupBy, groupKeys } from './group-by.ts'
 import { type LocationOption, withLocation } from './location-option.ts'
 
@@ -42,13 +43,14 @@ export type DropOffLocationsRow<P> = P extends true
  */
 export function dropOffLocations<R>(
   hub: HubContext,
-  q: SelectQueryBuilder<any, any, any>,
-  options: DropOffLocationsOptions<any, GroupBy<any>, boolean | undefined>,
+  q: AnyQuery,
+  // biome-ignore lint/suspicious/noExplicitAny: options for rows of any columns; the public method checked them against q
+  options: DropOffLocationsOptions<any, GroupBy<Record<string, unknown>>, boolean | undefined>,
 ): AggregateQuery<R> {
   const { percentage = false } = options
   if (typeof percentage !== 'boolean') invalid('percentage', percentage, 'expected true or false')
   const groupBy = options.groupBy === undefined ? 'user_id' : options.groupBy
-  const keys = groupKeys(hub, expressionBuilder<any, 'events'>(), groupBy, [])
+  const keys = groupKeys(hub, expressionBuilder(), groupBy, [])
   const keyColumns = keys.map((_, i) => `__key_${i}`)
   const lastFirst = [
     { by: 'moment', direction: 'desc' },
@@ -91,7 +93,9 @@ export function dropOffLocations<R>(
         value,
       ),
     ])
-  return typedResult(hub, counted, { [value]: 'number' })
-    .orderBy(value, 'desc')
-    .orderBy((eb) => hub.engine.codePointOrder(eb.ref('location'))) as unknown as AggregateQuery<R>
+  return aggregateResult(
+    typedResult(hub, counted, { [value]: 'number' })
+      .orderBy(value, 'desc')
+      .orderBy((eb) => hub.engine.codePointOrder(eb.ref('location'))),
+  )
 }

@@ -1,7 +1,8 @@
-import { type SelectQueryBuilder, sql } from 'kysely'
-import type { HubContext } from '../hub-context.ts'
-import { typedResult } from '../typed-result.ts'
-import type { AggregateQuery } from './aggregate-query.ts'
+import { sql } from 'kysely'
+import type { AnyQuery } from '../hub/any-query.ts'
+import type { HubContext } from '../hub/hub-context.ts'
+import { typedResult } from '../results/typed-result.ts'
+import { type AggregateQuery, aggregateResult } from './aggregate-query.ts'
 
 /** A row of {@link AggModels.frequency}: how many users had this many sessions. */
 export interface FrequencyRow {
@@ -22,7 +23,7 @@ export interface FrequencyRow {
  * @example hub.agg.frequency(hub.events()).orderBy('session_id_nunique')
  * // → [{ session_id_nunique: 1, user_id_nunique: 1 }, { session_id_nunique: 2, user_id_nunique: 3 }]
  */
-export function frequency(hub: HubContext, q: SelectQueryBuilder<any, any, any>): AggregateQuery<FrequencyRow> {
+export function frequency(hub: HubContext, q: AnyQuery): AggregateQuery<FrequencyRow> {
   const users = hub.db
     .selectFrom(q.as('events'))
     .select((eb) => [
@@ -38,8 +39,5 @@ export function frequency(hub: HubContext, q: SelectQueryBuilder<any, any, any>)
       sql<number>`count(*)`.as('user_id_nunique'),
     ])
     .groupBy('session_id_nunique')
-  return typedResult(hub, counted, {
-    session_id_nunique: 'number',
-    user_id_nunique: 'number',
-  }) as unknown as AggregateQuery<FrequencyRow>
+  return aggregateResult(typedResult(hub, counted, { session_id_nunique: 'number', user_id_nunique: 'number' }))
 }

@@ -1,8 +1,9 @@
 import { windowed } from '@kysely-modelhub/core'
-import { type Expression, expressionBuilder, type SelectQueryBuilder, sql } from 'kysely'
-import type { HubContext } from '../hub-context.ts'
-import { typedResult } from '../typed-result.ts'
-import type { AggregateQuery } from './aggregate-query.ts'
+import { type Expression, expressionBuilder, sql } from 'kysely'
+import type { AnyQuery } from '../hub/any-query.ts'
+import type { HubContext } from '../hub/hub-context.ts'
+import { typedResult } from '../results/typed-result.ts'
+import { type AggregateQuery, aggregateResult } from './aggregate-query.ts'
 import { type GroupBy, type GroupKeys, groupKeys } from './group-by.ts'
 import { type LocationOption, withLocation } from './location-option.ts'
 
@@ -61,10 +62,11 @@ const FUNNEL_NUMBERS = {
  */
 export function funnelConversion<R>(
   hub: HubContext,
-  q: SelectQueryBuilder<any, any, any>,
-  options: FunnelConversionOptions<any, GroupBy<any>>,
+  q: AnyQuery,
+  // biome-ignore lint/suspicious/noExplicitAny: options for rows of any columns; the public method checked them against q
+  options: FunnelConversionOptions<any, GroupBy<Record<string, unknown>>>,
 ): AggregateQuery<R> {
-  const keys = groupKeys(hub, expressionBuilder<any, 'events'>(), options.groupBy ?? null, ['user_id', 'location'])
+  const keys = groupKeys(hub, expressionBuilder(), options.groupBy ?? null, ['user_id', 'location'])
   const names = keys.map((key) => key.name)
   const located = withLocation(hub, q, options.locationStack)
   const visits = hub.db
@@ -124,11 +126,8 @@ export function funnelConversion<R>(
   // Keys are JSON on BigQuery for a global context, which cannot be ordered either: order by the group key.
   const sorted = names
     .flatMap((name) => hub.engine.groupKey(sql.ref(name)).groupBy)
-    .reduce<SelectQueryBuilder<any, any, any>>(
-      (query, key) => query.orderBy(key),
-      typedResult(hub, rates, FUNNEL_NUMBERS),
-    )
-  return sorted
-    .orderBy('n_users', 'desc')
-    .orderBy((eb) => hub.engine.codePointOrder(eb.ref('location'))) as unknown as AggregateQuery<R>
+    .reduce<AnyQuery>((query, key) => query.orderBy(key), typedResult(hub, rates, FUNNEL_NUMBERS))
+  return aggregateResult(
+    sorted.orderBy('n_users', 'desc').orderBy((eb) => hub.engine.codePointOrder(eb.ref('location'))),
+  )
 }

@@ -1,6 +1,7 @@
 import { invalid, parseTimeFormat } from '@kysely-modelhub/core'
-import type { Expression, ExpressionBuilder } from 'kysely'
-import type { HubContext } from '../hub-context.ts'
+import type { Expression } from 'kysely'
+import type { AnyExpressionBuilder } from '../hub/any-query.ts'
+import type { HubContext } from '../hub/hub-context.ts'
 import { timeBucket } from '../map/time-agg.ts'
 
 /** One grouping key: a column of the rows, or a time bucket of `moment` in its own format. */
@@ -40,8 +41,8 @@ export interface GroupKey {
  */
 export function groupKeys(
   hub: HubContext,
-  eb: ExpressionBuilder<any, any>,
-  groupBy: GroupBy<any>,
+  eb: AnyExpressionBuilder,
+  groupBy: GroupBy<Record<string, unknown>>,
   aggregated: readonly string[],
 ): GroupKey[] {
   if (groupBy === null) return []

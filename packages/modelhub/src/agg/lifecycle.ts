@@ -1,7 +1,7 @@
 import { type CalendarUnit, invalid, parseTimeFormat, windowed } from '@kysely-modelhub/core'
 import { type Expression, type SelectQueryBuilder, sql } from 'kysely'
-import type { HubContext } from '../hub-context.ts'
-import { typedResult } from '../typed-result.ts'
+import type { HubContext } from '../hub/hub-context.ts'
+import { typedResult } from '../results/typed-result.ts'
 import type { AggregateQuery } from './aggregate-query.ts'
 
 /** The length of a lifecycle period. */

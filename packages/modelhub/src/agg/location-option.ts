@@ -1,6 +1,7 @@
 import { invalid, type LocationContext, LocationStack, locationStack } from '@kysely-modelhub/core'
-import type { Expression, ExpressionBuilder, SelectQueryBuilder } from 'kysely'
-import type { HubContext } from '../hub-context.ts'
+import type { Expression } from 'kysely'
+import type { AnyExpressionBuilder, AnyQuery } from '../hub/any-query.ts'
+import type { HubContext } from '../hub/hub-context.ts'
 
 /** The columns of rows `O` that hold text (possibly NULL). */
 export type TextColumnOf<O> = { [K in keyof O & string]: O[K] extends string | null ? K : never }[keyof O & string]
@@ -13,14 +14,19 @@ export type TextColumnOf<O> = { [K in keyof O & string]: O[K] extends string | n
  * - a function returning a text expression, e.g. `(ls) => ls.get('LinkContext', 'id')`: that text;
  * - the name of a text column of the query (Objectiv's `location_stack='link_id'`): its value.
  */
+/** A part of a location stack, e.g. `ls.from({ _type: 'LinkContext' })`. */
+// biome-ignore lint/suspicious/noExplicitAny: the part holds contexts of any type (ls.from narrows them)
+type StackPart = LocationStack<any>
+
 export type LocationOption<O> =
-  | ((ls: LocationStack<LocationContext>) => LocationStack<any> | Expression<string | null>)
+  | ((ls: LocationStack<LocationContext>) => StackPart | Expression<string | null>)
   | TextColumnOf<O>
 
 /** The location name expression an option stands for, over the query's `events` rows. */
 export function locationName(
   hub: HubContext,
-  eb: ExpressionBuilder<any, any>,
+  eb: AnyExpressionBuilder,
+  // biome-ignore lint/suspicious/noExplicitAny: an option for rows of any columns; the public method checked it against q
   option: LocationOption<any> | undefined,
 ): Expression<string | null> {
   if (option === undefined) return locationStack(eb.ref('location_stack'), hub.engine).niceName()
@@ -56,9 +62,10 @@ function isExpression(value: unknown): value is Expression<string | null> {
  */
 export function withLocation(
   hub: HubContext,
-  q: SelectQueryBuilder<any, any, any>,
+  q: AnyQuery,
+  // biome-ignore lint/suspicious/noExplicitAny: an option for rows of any columns; the public method checked it against q
   option: LocationOption<any> | undefined,
-): SelectQueryBuilder<any, 'events', any> {
+): AnyQuery {
   return hub.db
     .selectFrom(q.as('events'))
     .selectAll('events')

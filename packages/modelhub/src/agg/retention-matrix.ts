@@ -1,9 +1,10 @@
 import { type CalendarUnit, invalid, parseTimeFormat, windowed } from '@kysely-modelhub/core'
-import { type Expression, type SelectQueryBuilder, sql } from 'kysely'
-import { checkDayWindow } from '../dates.ts'
-import type { HubContext } from '../hub-context.ts'
-import { typedResult } from '../typed-result.ts'
-import type { AggregateQuery } from './aggregate-query.ts'
+import { type Expression, sql } from 'kysely'
+import { checkDayWindow } from '../checks/dates.ts'
+import type { AnyQuery } from '../hub/any-query.ts'
+import type { HubContext } from '../hub/hub-context.ts'
+import { typedResult } from '../results/typed-result.ts'
+import { type AggregateQuery, aggregateResult } from './aggregate-query.ts'
 
 /** The length of a retention period (and of a cohort). */
 export type RetentionTimePeriod = 'daily' | 'weekly' | 'monthly' | 'yearly'
@@ -70,7 +71,7 @@ const DAY = parseTimeFormat('%Y-%m-%d')
  */
 export function retentionMatrix(
   hub: HubContext,
-  q: SelectQueryBuilder<any, any, any>,
+  q: AnyQuery,
   options: RetentionMatrixOptions,
 ): AggregateQuery<RetentionRow> {
   const timePeriod = options.timePeriod ?? 'monthly'
@@ -134,5 +135,5 @@ export function retentionMatrix(
         ]
       })
     : counted
-  return typedResult(hub, valued, { period: 'number', value: 'number' }) as unknown as AggregateQuery<RetentionRow>
+  return aggregateResult(typedResult(hub, valued, { period: 'number', value: 'number' }))
 }

@@ -1,15 +1,16 @@
 import { invalid, windowed } from '@kysely-modelhub/core'
-import { type Expression, type ExpressionBuilder, sql } from 'kysely'
-import type { HubContext } from '../hub-context.ts'
+import { type Expression, sql } from 'kysely'
+import type { AnyQuery, EventsExpressionBuilder } from '../hub/any-query.ts'
+import type { HubContext } from '../hub/hub-context.ts'
 import { sessionsOf } from '../pipeline/session-keys.ts'
-import { type AggregateQuery, aggregate } from './aggregate-query.ts'
+import { type AggregateQuery, aggregate, aggregateResult } from './aggregate-query.ts'
 import type { GroupBy } from './group-by.ts'
 
 /** How the durations of a group's sessions are combined. */
 export type SessionDurationMethod = 'mean' | 'sum'
 
 export interface SessionDurationOptions {
-  readonly groupBy?: GroupBy<any>
+  readonly groupBy?: GroupBy<Record<string, unknown>>
   /** Leave out sessions that last 0 seconds (one event, or all at one instant); default true. */
   readonly excludeBounces?: boolean
   /** Average (default) or total duration per group. */
@@ -69,7 +70,7 @@ export function sessionDuration<R>(
   // Per session (and per value of the splitting keys): its start and its duration.
   const sessions = hub.db
     .selectFrom(query.as('events'))
-    .select((eb: ExpressionBuilder<any, 'events'>) => {
+    .select((eb: EventsExpressionBuilder) => {
       const first = (column: string): Expression<unknown> => {
         const min = sql`min(${eb.ref(column)})`
         return splitting.length === 0 ? min : windowed(eb, sql`min(${min})`, { partitionBy: [...session] })
@@ -94,5 +95,6 @@ export function sessionDuration<R>(
   }))
   // Without keys SQL gives one row even for no sessions (avg NULL): no sessions give no row.
   if (groupBy !== null) return result
-  return (result as AggregateQuery<any>).where('session_duration', 'is not', null) as unknown as AggregateQuery<R>
+  const rows: AnyQuery = result
+  return aggregateResult(rows.where('session_duration', 'is not', null))
 }

@@ -1,7 +1,7 @@
 import { type CalendarUnit, invalid } from '@kysely-modelhub/core'
 import { expressionBuilder, type SelectQueryBuilder, sql } from 'kysely'
-import type { HubContext } from '../hub-context.ts'
-import { typedResult } from '../typed-result.ts'
+import type { HubContext } from '../hub/hub-context.ts'
+import { typedResult } from '../results/typed-result.ts'
 import type { AggregateQuery } from './aggregate-query.ts'
 import { type GroupBy, type GroupKeys, groupKeys } from './group-by.ts'
 

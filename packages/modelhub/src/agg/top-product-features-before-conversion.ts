@@ -1,6 +1,6 @@
-import type { SelectQueryBuilder } from 'kysely'
-import { conversionNamed } from '../conversions.ts'
-import type { HubContext } from '../hub-context.ts'
+import type { AnyQuery } from '../hub/any-query.ts'
+import { conversionNamed } from '../hub/conversions.ts'
+import type { HubContext } from '../hub/hub-context.ts'
 import { conversionsCounterColumn, conversionsInTimeColumn } from '../map/conversion-columns.ts'
 import { sessionsOf } from '../pipeline/session-keys.ts'
 import type { AggregateQuery } from './aggregate-query.ts'
@@ -30,8 +30,9 @@ export type TopProductFeaturesBeforeConversionRow = ProductFeature & { unique_us
  */
 export function topProductFeaturesBeforeConversion(
   hub: HubContext,
-  q: SelectQueryBuilder<any, any, any>,
+  q: AnyQuery,
   name: string,
+  // biome-ignore lint/suspicious/noExplicitAny: options for rows of any columns; the public method checked them against q
   options: TopProductFeaturesOptions<any>,
 ): AggregateQuery<TopProductFeaturesBeforeConversionRow> {
   const conversion = conversionNamed(hub.conversions, name)

@@ -1,10 +1,11 @@
 import { type GlobalContext, globalContexts, invalid } from '@kysely-modelhub/core'
-import { type Expression, type ExpressionBuilder, type SelectQueryBuilder, type SqlBool, sql } from 'kysely'
-import { columnsOf } from '../columns-of.ts'
-import type { HubContext } from '../hub-context.ts'
+import { type Expression, type SqlBool, sql } from 'kysely'
+import type { AnyQuery, EventsExpressionBuilder } from '../hub/any-query.ts'
+import type { HubContext } from '../hub/hub-context.ts'
 import type { EventsLike } from '../map/add-column.ts'
-import type { ObjectivEvent } from '../objectiv-event.ts'
-import { type AggregateQuery, aggregate } from './aggregate-query.ts'
+import type { ObjectivEvent } from '../pipeline/objectiv-event.ts'
+import { columnsOf } from '../results/columns-of.ts'
+import { type AggregateQuery, aggregate, aggregateResult } from './aggregate-query.ts'
 import { type LocationOption, locationName } from './location-option.ts'
 
 /** A query over events with these columns and the `application` global-context column. */
@@ -29,6 +30,9 @@ export interface ProductFeature {
 
 export type TopProductFeaturesRow = ProductFeature & { user_id_nunique: number }
 
+/** An event as a feature: its keys (NULL where it has none, dropped after counting) and its user. */
+type FeatureEvent = { [K in keyof ProductFeature]: ProductFeature[K] | null } & { user_id: string | null }
+
 /** The key columns of a feature, in the order results are sorted by after the count. */
 export const FEATURE_KEYS = ['application', 'feature_nice_name', 'event_type'] as const
 
@@ -47,7 +51,8 @@ export const FEATURE_KEYS = ['application', 'feature_nice_name', 'event_type'] a
  */
 export function topProductFeatures(
   hub: HubContext,
-  q: SelectQueryBuilder<any, any, any>,
+  q: AnyQuery,
+  // biome-ignore lint/suspicious/noExplicitAny: options for rows of any columns; the public method checked them against q
   options: TopProductFeaturesOptions<any>,
 ): AggregateQuery<TopProductFeaturesRow> {
   return countFeatures<TopProductFeaturesRow>(
@@ -63,11 +68,12 @@ export function topProductFeatures(
  */
 export function featureEvents(
   hub: HubContext,
-  q: SelectQueryBuilder<any, any, any>,
+  q: AnyQuery,
+  // biome-ignore lint/suspicious/noExplicitAny: options for rows of any columns; the public method checked them against q
   options: TopProductFeaturesOptions<any>,
   model: string,
-  where?: (eb: ExpressionBuilder<any, 'events'>) => Expression<SqlBool>,
-): SelectQueryBuilder<any, 'events', ProductFeature & { user_id: string | null }> {
+  where?: (eb: EventsExpressionBuilder) => Expression<SqlBool>,
+): AnyQuery<FeatureEvent> {
   const eventType = options.eventType ?? 'InteractiveEvent'
   if (typeof eventType !== 'string' || eventType.length === 0) {
     invalid('eventType', eventType, 'expected an event type such as "InteractiveEvent" or "PressEvent"')
@@ -79,16 +85,16 @@ export function featureEvents(
       const holdsType = hub.engine.jsonIncludesString(eb.ref('events.stack_event_types'), eventType)
       return where ? eb.and([holdsType, where(eb)]) : holdsType
     })
-    .select((eb: ExpressionBuilder<any, 'events'>) => [
+    .select((eb: EventsExpressionBuilder) => [
       globalContexts(eb.ref('events.application'), hub.engine).get('id').as('application'),
       eb.parens(locationName(hub, eb, options.locationStack)).as('feature_nice_name'),
       eb.ref('events.event_type').as('event_type'),
       eb.ref('events.user_id').as('user_id'),
-    ]) as unknown as SelectQueryBuilder<any, 'events', ProductFeature & { user_id: string | null }>
+    ])
 }
 
 /** An error naming the model when `q` is known to lack the `application` column. */
-export function requireApplication(q: SelectQueryBuilder<any, any, any>, model: string): void {
+export function requireApplication(q: AnyQuery, model: string): void {
   const columns = columnsOf(q)
   if (columns && !columns.includes('application')) {
     invalid(
@@ -104,12 +110,8 @@ export function requireApplication(q: SelectQueryBuilder<any, any, any>, model: 
  * with a NULL key are dropped after counting (Objectiv's dropna): a filter on the events would
  * make the database compute the feature name twice per event, once to filter and once to group.
  */
-export function countFeatures<R>(
-  hub: HubContext,
-  features: SelectQueryBuilder<any, any, any>,
-  value: string,
-): AggregateQuery<R> {
-  const grouped = aggregate<any>(hub, features, FEATURE_KEYS, ['user_id'], (eb) => ({
+export function countFeatures<R>(hub: HubContext, features: AnyQuery, value: string): AggregateQuery<R> {
+  const grouped = aggregate<Record<string, unknown>>(hub, features, FEATURE_KEYS, ['user_id'], (eb) => ({
     [value]: sql<number>`count(distinct ${eb.ref('user_id')})`,
   }))
   // Kept outside the grouping (computedOnce): pushed into it, Postgres would evaluate the name
@@ -118,8 +120,10 @@ export function countFeatures<R>(
     .selectFrom(hub.engine.computedOnce(grouped).as('result'))
     .selectAll('result')
     .where((eb) => eb.and(FEATURE_KEYS.map((key) => eb(key, 'is not', null))))
-  return FEATURE_KEYS.reduce(
-    (sorted, key) => sorted.orderBy((eb) => hub.engine.codePointOrder(eb.ref(key))),
-    counted.orderBy(value, 'desc'),
-  ) as AggregateQuery<R>
+  return aggregateResult(
+    FEATURE_KEYS.reduce(
+      (sorted, key) => sorted.orderBy((eb) => hub.engine.codePointOrder(eb.ref(key))),
+      counted.orderBy(value, 'desc'),
+    ),
+  )
 }

@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import type { HubContext } from '../hub-context.ts'
+import type { HubContext } from '../hub/hub-context.ts'
 import { type AggregateQuery, aggregate } from './aggregate-query.ts'
 import type { GroupBy } from './group-by.ts'
 
@@ -16,7 +16,7 @@ import type { GroupBy } from './group-by.ts'
 export function uniqueSessions<R>(
   hub: HubContext,
   q: Parameters<typeof aggregate>[1],
-  groupBy: GroupBy<any>,
+  groupBy: GroupBy<Record<string, unknown>>,
 ): AggregateQuery<R> {
   return aggregate<R>(hub, q, groupBy, ['session_id'], (eb) => ({
     unique_sessions: sql<number>`count(distinct ${eb.ref('session_id')})`,

@@ -5,14 +5,14 @@ import type { RetentionMatrixOptions } from '../agg/retention-matrix.ts'
 import type { SessionDurationOptions } from '../agg/session-duration.ts'
 import type { StickinessOptions } from '../agg/stickiness.ts'
 import type { TopProductFeaturesOptions } from '../agg/top-product-features.ts'
-import type { ExecuteOptions } from '../execute-with-signal.ts'
 import type { NavigationPathsOptions } from '../funnel/navigation-paths.ts'
 import type { OrderedStepsOptions } from '../funnel/ordered-steps.ts'
 import type { SankeyLinksOptions } from '../funnel/sankey-links.ts'
-import type { MaterializeOptions } from '../materialize.ts'
 import type { FeatureImportanceOptions } from '../ml/feature-importance.ts'
 import type { FitOptions, LogisticRegressionOptions } from '../ml/logistic-regression.ts'
-import type { ToSqlOptions } from '../sql-export.ts'
+import type { ExecuteOptions } from '../run/execute-with-signal.ts'
+import type { MaterializeOptions } from '../run/materialize.ts'
+import type { ToSqlOptions } from '../run/sql-export.ts'
 import { isBoolean, isFunction, isText, type OptionChecks } from './model-options.ts'
 
 /**
@@ -50,35 +50,36 @@ export const LIFECYCLE: OptionChecks<LifecycleOptions> = { period: null }
 
 export const STICKINESS: OptionChecks<StickinessOptions> = { interval: null, groupBy: null }
 
-export const TOP_PRODUCT_FEATURES: OptionChecks<TopProductFeaturesOptions<any>> = {
+export const TOP_PRODUCT_FEATURES: OptionChecks<TopProductFeaturesOptions<never>> = {
   locationStack: null,
   eventType: null,
 }
 
-export const DROP_OFF_LOCATIONS: OptionChecks<DropOffLocationsOptions<any, any, any>> = {
+export const DROP_OFF_LOCATIONS: OptionChecks<DropOffLocationsOptions<never, never, never>> = {
   locationStack: null,
   groupBy: null,
   percentage: null,
 }
 
-export const FUNNEL_CONVERSION: OptionChecks<FunnelConversionOptions<any, any>> = {
+export const FUNNEL_CONVERSION: OptionChecks<FunnelConversionOptions<never, never>> = {
   locationStack: null,
   groupBy: null,
 }
 
-export const NAVIGATION_PATHS: OptionChecks<NavigationPathsOptions<any, number, any, any, string, any, any>> = {
-  steps: null,
-  by: null,
-  locationStack: null,
-  addConversionStepColumn: null,
-  onlyConvertedPaths: null,
-  conversionName: isText,
-  startFromEnd: null,
-  nExamples: null,
-  sortBy: null,
-}
+export const NAVIGATION_PATHS: OptionChecks<NavigationPathsOptions<never, number, never, never, string, never, never>> =
+  {
+    steps: null,
+    by: null,
+    locationStack: null,
+    addConversionStepColumn: null,
+    onlyConvertedPaths: null,
+    conversionName: isText,
+    startFromEnd: null,
+    nExamples: null,
+    sortBy: null,
+  }
 
-export const ORDERED_STEPS: OptionChecks<OrderedStepsOptions<any, any>> = {
+export const ORDERED_STEPS: OptionChecks<OrderedStepsOptions<never, never>> = {
   steps: null,
   by: null,
   conversionWindowSeconds: null,

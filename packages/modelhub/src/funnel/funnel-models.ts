@@ -2,9 +2,9 @@ import type { AggregateQuery } from '../agg/aggregate-query.ts'
 import type { GroupBy, GroupKeys } from '../agg/group-by.ts'
 import { NAVIGATION_PATHS, ORDERED_STEPS, SANKEY_LINKS } from '../checks/model-option-checks.ts'
 import { checkOptions } from '../checks/model-options.ts'
-import type { HubContext } from '../hub-context.ts'
+import type { HubContext } from '../hub/hub-context.ts'
 import type { EventsLike } from '../map/add-column.ts'
-import type { ObjectivEvent } from '../objectiv-event.ts'
+import type { ObjectivEvent } from '../pipeline/objectiv-event.ts'
 import {
   type NavigationPathRow,
   type NavigationPathsOptions,
@@ -51,7 +51,7 @@ export class FunnelModels<C extends string> {
     options: NavigationPathsOptions<RowOf<Q>, N, L, B, C, A, E>,
   ): AggregateQuery<NavigationPathRow<RowOf<Q>, N, L, B, A, E>> {
     checkOptions('hub.funnel.navigationPaths', options, NAVIGATION_PATHS)
-    return navigationPaths(this.#hub, q, options as never)
+    return navigationPaths(this.#hub, q, options)
   }
 
   /**
@@ -64,7 +64,7 @@ export class FunnelModels<C extends string> {
     const G extends GroupBy<Omit<RowOf<Q>, B extends string ? B : 'user_id'>> = null,
   >(q: Q, options: OrderedStepsOptions<B, G>): AggregateQuery<OrderedStepKeys<RowOf<Q>, G> & OrderedStepsRow> {
     checkOptions('hub.funnel.orderedSteps', options, ORDERED_STEPS)
-    return orderedSteps(this.#hub, q, options as never)
+    return orderedSteps(this.#hub, q, options)
   }
 
   /** The links of a Sankey diagram of navigation paths: consecutive steps counted over all (or the top n) paths. */

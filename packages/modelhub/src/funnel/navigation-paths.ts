@@ -1,25 +1,22 @@
 import { invalid, type LocationContext, type LocationStack, windowed } from '@kysely-modelhub/core'
-import {
-  type Expression,
-  type ExpressionBuilder,
-  type RawBuilder,
-  type SelectQueryBuilder,
-  type SqlBool,
-  sql,
-} from 'kysely'
-import type { AggregateQuery } from '../agg/aggregate-query.ts'
+import { type Expression, type RawBuilder, type SqlBool, sql } from 'kysely'
+import { type AggregateQuery, aggregateResult } from '../agg/aggregate-query.ts'
 import { locationName } from '../agg/location-option.ts'
-import { columnsOf } from '../columns-of.ts'
-import { conversionNamed } from '../conversions.ts'
-import type { HubContext } from '../hub-context.ts'
-import { typedResult } from '../typed-result.ts'
+import type { AnyExpressionBuilder, AnyQuery } from '../hub/any-query.ts'
+import { conversionNamed } from '../hub/conversions.ts'
+import type { HubContext } from '../hub/hub-context.ts'
+import { columnsOf } from '../results/columns-of.ts'
+import { typedResult } from '../results/typed-result.ts'
 import { type StepColumns, stepColumn } from './step-columns.ts'
 
 /** The largest `steps` accepted: each step is one LEAD (or LAG) column. */
 export const MAX_NAVIGATION_STEPS = 30
 
 /** A step value computed from the location stack: a part of it (its nice name) or a text expression. */
-export type StepValueFunction = (ls: LocationStack<LocationContext>) => LocationStack<any> | Expression<string | null>
+export type StepValueFunction = (
+  ls: LocationStack<LocationContext>,
+  // biome-ignore lint/suspicious/noExplicitAny: a part of the stack holds contexts of any type (ls.from narrows them)
+) => LocationStack<any> | Expression<string | null>
 
 /** Where a step's value comes from: a function of the location stack, or a column of the query. */
 export type StepValueOption<O> = StepValueFunction | (keyof O & string)
@@ -102,19 +99,48 @@ export type NavigationPathRow<O, N extends number, L, B, A, E> = ByColumns<O, B>
  *
  * @example hub.funnel.navigationPaths(hub.events(), { steps: 3 })
  */
-export function navigationPaths<R>(
-  hub: HubContext,
-  q: SelectQueryBuilder<any, any, any>,
-  options: NavigationPathsOptions<
-    any,
-    number,
-    string | undefined,
-    PathsBy<any> | undefined,
-    string,
-    boolean | undefined,
-    boolean | undefined
-  >,
-): AggregateQuery<R> {
+export function navigationPaths<R, O>(hub: HubContext, q: AnyQuery, options: PathsOptionsOf<O>): AggregateQuery<R> {
+  const plan = plannedPaths(hub, q, options)
+  const kept = keptPaths(plan, pathWindows(plan, locatedEvents(plan, q)))
+  return aggregateResult(sortedPaths(plan, kept))
+}
+
+/** The options for rows `O` as the model reads them: the literal types of the public method widened. */
+type PathsOptionsOf<O> = NavigationPathsOptions<
+  O,
+  number,
+  string | undefined,
+  PathsBy<O> | undefined,
+  string,
+  boolean | undefined,
+  boolean | undefined
+>
+
+/** What every stage of the paths' query reads: the checked options and what they imply. */
+interface PathsPlan {
+  readonly hub: HubContext
+  readonly steps: number
+  /** The partition columns, and their names inside the query (`__by_0`, …). */
+  readonly by: readonly string[]
+  readonly byAlias: readonly string[]
+  readonly sortBy: string
+  readonly withConversionStep: boolean
+  readonly onlyConverted: boolean
+  readonly fromEnd: boolean
+  readonly nExamples: number | undefined
+  /** The `locationStack` option: a column's name, a function of the stack, or the whole stack. */
+  readonly option: string | StepValueFunction | undefined
+  /** The step columns' prefix: the column's name, or `location_stack`. */
+  readonly prefix: string
+  readonly conversion: ((eb: AnyExpressionBuilder) => Expression<boolean>) | undefined
+  readonly tieOnEventId: boolean
+  /** The step of the anchor event: 1, or the last with startFromEnd. */
+  readonly anchor: number
+  /** 1 … steps. */
+  readonly stepNumbers: readonly number[]
+}
+
+function plannedPaths<O>(hub: HubContext, q: AnyQuery, options: PathsOptionsOf<O>): PathsPlan {
   const steps = options?.steps
   if (typeof steps !== 'number' || !Number.isSafeInteger(steps) || steps < 1 || steps > MAX_NAVIGATION_STEPS) {
     invalid('steps', steps, `expected a whole number from 1 to ${MAX_NAVIGATION_STEPS}`)
@@ -142,13 +168,34 @@ export function navigationPaths<R>(
       'expected a function such as (ls) => ls.from({ _type: "LinkContext" }), or the name of a column',
     )
   }
-  const prefix = typeof option === 'string' ? option : 'location_stack'
   const known = columnsOf(q)
-  const conversion = conversionOf(hub, options.conversionName, withConversionStep || onlyConverted, known)
-  const tieOnEventId = sortBy !== 'event_id' && (known?.includes('event_id') ?? false)
+  return {
+    hub,
+    steps,
+    by,
+    byAlias: by.map((_, i) => `__by_${i}`),
+    sortBy,
+    withConversionStep,
+    onlyConverted,
+    fromEnd,
+    nExamples,
+    option,
+    prefix: typeof option === 'string' ? option : 'location_stack',
+    conversion: conversionOf(hub, options.conversionName, withConversionStep || onlyConverted, known),
+    tieOnEventId: sortBy !== 'event_id' && (known?.includes('event_id') ?? false),
+    anchor: fromEnd ? steps : 1,
+    stepNumbers: Array.from({ length: steps }, (_, i) => i + 1),
+  }
+}
 
-  const byAlias = by.map((_, i) => `__by_${i}`)
-  const located = hub.engine.computedOnce(
+/** The name of step column k, and of whether the event at step k is a conversion. */
+const stepOf = (plan: PathsPlan) => (k: number) => stepColumn(plan.prefix, k)
+const conv = (k: number) => `__conv_${k}`
+
+/** Each event's partition keys, sort key, step value and (when needed) conversion flag and event_id. */
+function locatedEvents(plan: PathsPlan, q: AnyQuery) {
+  const { hub, by, byAlias, sortBy, option, conversion, tieOnEventId } = plan
+  return hub.engine.computedOnce(
     hub.db
       .selectFrom(q.as('events'))
       .select((eb) => [
@@ -159,28 +206,29 @@ export function navigationPaths<R>(
         ...(tieOnEventId ? [eb.ref('event_id').as('__event_id')] : []),
       ]),
   )
+}
+
+/** The one window pass: per event, the step values (and conversion flags) of its path, and its offset. */
+function pathWindows(plan: PathsPlan, located: AnyQuery) {
+  const { hub, option, byAlias, fromEnd, anchor, stepNumbers, conversion, tieOnEventId } = plan
+  const step = stepOf(plan)
   // Text values tie-break by code point; a column keeps its own order (numbers as numbers).
-  const valueOrder = (eb: ExpressionBuilder<any, any>) =>
+  const valueOrder = (eb: AnyExpressionBuilder) =>
     typeof option === 'string' ? eb.ref('__step') : hub.engine.codePointOrder(eb.ref('__step'))
-  const step = (k: number) => stepColumn(prefix, k)
-  const conv = (k: number) => `__conv_${k}`
-  /** The step of the anchor event, and how far each other step lies from it (LEAD forwards, LAG backwards). */
-  const anchor = fromEnd ? steps : 1
-  const shifted = (eb: ExpressionBuilder<any, any>, column: string, k: number): Expression<unknown> => {
-    const distance = Math.abs(k - anchor)
-    if (distance === 0) return eb.ref(column)
-    return window(eb, sql`${sql.raw(fromEnd ? 'lag' : 'lead')}(${eb.ref(column)}, ${sql.lit(distance)})`)
-  }
   // Partition keys go through engine.groupKey: BigQuery cannot partition or sort by a JSON value.
-  const partition = (eb: ExpressionBuilder<any, any>) =>
-    byAlias.flatMap((alias) => hub.engine.groupKey(eb.ref(alias)).groupBy)
-  const window = <T>(eb: ExpressionBuilder<any, any>, call: Expression<T>): RawBuilder<T> =>
+  const partition = (eb: AnyExpressionBuilder) => byAlias.flatMap((alias) => hub.engine.groupKey(eb.ref(alias)).groupBy)
+  const window = <T>(eb: AnyExpressionBuilder, call: Expression<T>): RawBuilder<T> =>
     windowed(eb, call, {
       partitionBy: partition(eb),
       orderBy: ['__sort', valueOrder(eb), ...(tieOnEventId ? ['__event_id'] : [])],
     })
-  const stepNumbers = Array.from({ length: steps }, (_, i) => i + 1)
-  const paths = hub.db
+  /** How far each step lies from the anchor event: LEAD forwards, LAG backwards. */
+  const shifted = (eb: AnyExpressionBuilder, column: string, k: number): Expression<unknown> => {
+    const distance = Math.abs(k - anchor)
+    if (distance === 0) return eb.ref(column)
+    return window(eb, sql`${sql.raw(fromEnd ? 'lag' : 'lead')}(${eb.ref(column)}, ${sql.lit(distance)})`)
+  }
+  return hub.db
     .selectFrom(located.as('events'))
     .where((eb) => eb.and([eb('__step', 'is not', null), ...byAlias.map((alias) => eb(alias, 'is not', null))]))
     .select((eb) => [
@@ -192,57 +240,83 @@ export function navigationPaths<R>(
         : sql<number>`${window(eb, sql`row_number()`)} - 1`
       ).as('__offset'),
     ])
+}
 
-  const converts = (eb: ExpressionBuilder<any, any>, k: number) => sql<boolean>`coalesce(${eb.ref(conv(k))}, false)`
-  const firstConversion = (eb: ExpressionBuilder<any, any>): RawBuilder<number | null> =>
-    sql<number | null>`case ${sql.join(
-      stepNumbers.map((k) => sql`when ${converts(eb, k)} then ${sql.lit(k)}`),
-      sql` `,
-    )} end`
+const converts = (eb: AnyExpressionBuilder, k: number) => sql<boolean>`coalesce(${eb.ref(conv(k))}, false)`
+
+/** The first step of the path that is a conversion, NULL when none. */
+const firstConversion = ({ stepNumbers }: PathsPlan, eb: AnyExpressionBuilder): RawBuilder<number | null> =>
+  sql<number | null>`case ${sql.join(
+    stepNumbers.map((k) => sql`when ${converts(eb, k)} then ${sql.lit(k)}`),
+    sql` `,
+  )} end`
+
+/** The paths worth a row (not a lone last event; nExamples; onlyConvertedPaths), their later steps cut. */
+function keptPaths(plan: PathsPlan, paths: AnyQuery) {
+  const { hub, by, byAlias, steps, onlyConverted, fromEnd, withConversionStep } = plan
+  return hub.db
+    .selectFrom(paths.as('paths'))
+    .where((eb) => eb.and(keptConditions(plan, eb)))
+    .select((eb) => [
+      ...by.map((column, i) => eb.ref(byAlias[i] as string).as(column)),
+      ...stepValues(plan, eb),
+      ...(withConversionStep
+        ? [
+            (onlyConverted && fromEnd ? sql<number>`${sql.lit(steps)}` : firstConversion(plan, eb)).as(
+              'conversion_step',
+            ),
+          ]
+        : []),
+      eb.ref('__offset').as('__offset'),
+    ])
+}
+
+function keptConditions(plan: PathsPlan, eb: AnyExpressionBuilder): Expression<SqlBool>[] {
+  const { steps, fromEnd, nExamples, onlyConverted } = plan
+  const step = stepOf(plan)
+  const neighbour = fromEnd ? steps - 1 : 2
+  const conditions: Expression<SqlBool>[] = []
+  if (steps > 1) conditions.push(eb.or([eb('__offset', '=', 0), eb(step(neighbour), 'is not', null)]))
+  if (nExamples !== undefined) conditions.push(eb('__offset', '<', sql.lit(nExamples)))
+  if (onlyConverted && !fromEnd) {
+    conditions.push(sql<boolean>`coalesce(${firstConversion(plan, eb)}, 1) > 1`)
+  }
+  if (onlyConverted && fromEnd) {
+    conditions.push(converts(eb, steps))
+    if (steps > 1) {
+      conditions.push(eb(step(steps - 1), 'is not', null), sql<boolean>`not ${converts(eb, steps - 1)}`)
+    } else conditions.push(sql<boolean>`false`)
+  }
+  return conditions
+}
+
+/** The step columns; with onlyConvertedPaths, NULL beyond the conversion (before the previous one from the end). */
+function stepValues(plan: PathsPlan, eb: AnyExpressionBuilder) {
+  const { steps, stepNumbers, onlyConverted, fromEnd, anchor } = plan
+  const step = stepOf(plan)
   /** With onlyConvertedPaths from the end: no conversion among steps k … N-1. */
-  const sincePreviousConversion = (eb: ExpressionBuilder<any, any>, k: number) =>
+  const sincePreviousConversion = (k: number) =>
     sql<boolean>`not (${sql.join(
       stepNumbers.slice(k - 1, steps - 1).map((j) => converts(eb, j)),
       sql` or `,
     )})`
-  const neighbour = fromEnd ? steps - 1 : 2
-  const kept = hub.db
-    .selectFrom(paths.as('paths'))
-    .where((eb) => {
-      const conditions: Expression<SqlBool>[] = []
-      if (steps > 1) conditions.push(eb.or([eb('__offset', '=', 0), eb(step(neighbour), 'is not', null)]))
-      if (nExamples !== undefined) conditions.push(eb('__offset', '<', sql.lit(nExamples)))
-      if (onlyConverted && !fromEnd) {
-        conditions.push(sql<boolean>`coalesce(${firstConversion(eb)}, 1) > 1`)
-      }
-      if (onlyConverted && fromEnd) {
-        conditions.push(converts(eb, steps))
-        if (steps > 1) {
-          conditions.push(eb(step(steps - 1), 'is not', null), sql<boolean>`not ${converts(eb, steps - 1)}`)
-        } else conditions.push(sql<boolean>`false`)
-      }
-      return eb.and(conditions)
-    })
-    .select((eb) => [
-      ...by.map((column, i) => eb.ref(byAlias[i] as string).as(column)),
-      ...stepNumbers.map((k) => {
-        if (!onlyConverted || k === anchor) return eb.ref(step(k)).as(step(k))
-        const keep = fromEnd ? sincePreviousConversion(eb, k) : sql<boolean>`${sql.lit(k)} <= ${firstConversion(eb)}`
-        return sql`case when ${keep} then ${eb.ref(step(k))} end`.as(step(k))
-      }),
-      ...(withConversionStep
-        ? [(onlyConverted && fromEnd ? sql<number>`${sql.lit(steps)}` : firstConversion(eb)).as('conversion_step')]
-        : []),
-      eb.ref('__offset').as('__offset'),
-    ])
-  const output = [...by, ...stepNumbers.map(step), ...(withConversionStep ? ['conversion_step'] : [])]
+  return stepNumbers.map((k) => {
+    if (!onlyConverted || k === anchor) return eb.ref(step(k)).as(step(k))
+    const keep = fromEnd ? sincePreviousConversion(k) : sql<boolean>`${sql.lit(k)} <= ${firstConversion(plan, eb)}`
+    return sql`case when ${keep} then ${eb.ref(step(k))} end`.as(step(k))
+  })
+}
+
+/** The output columns, typed, sorted by partition, then the event's position in it. */
+function sortedPaths(plan: PathsPlan, kept: AnyQuery) {
+  const { hub, by, stepNumbers, withConversionStep } = plan
+  const output = [...by, ...stepNumbers.map(stepOf(plan)), ...(withConversionStep ? ['conversion_step'] : [])]
   let sorted = typedResult(hub, kept, withConversionStep ? { conversion_step: 'number' } : {}, output)
   // Sorted as partitioned: through engine.groupKey, since BigQuery cannot ORDER BY a JSON value either.
   for (const column of by) {
     for (const key of hub.engine.groupKey(sql.ref(`result.${column}`)).groupBy) sorted = sorted.orderBy(key)
   }
-  sorted = sorted.orderBy('result.__offset')
-  return sorted as unknown as AggregateQuery<R>
+  return sorted.orderBy('result.__offset')
 }
 
 function partitionColumns(by: unknown): string[] {
@@ -263,7 +337,7 @@ function conversionOf(
   name: string | undefined,
   needed: boolean,
   known: string[] | undefined,
-): ((eb: ExpressionBuilder<any, any>) => Expression<boolean>) | undefined {
+): ((eb: AnyExpressionBuilder) => Expression<boolean>) | undefined {
   if (name !== undefined) {
     const conversion = conversionNamed(hub.conversions, name)
     return (eb) => conversion.isConversion(eb)

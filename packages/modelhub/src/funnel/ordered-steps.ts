@@ -7,18 +7,12 @@ import {
   type WindowFrame,
   windowed,
 } from '@kysely-modelhub/core'
-import {
-  type Expression,
-  type ExpressionBuilder,
-  expressionBuilder,
-  type SelectQueryBuilder,
-  type SqlBool,
-  sql,
-} from 'kysely'
-import type { AggregateQuery } from '../agg/aggregate-query.ts'
+import { type Expression, expressionBuilder, type SqlBool, sql } from 'kysely'
+import { type AggregateQuery, aggregateResult } from '../agg/aggregate-query.ts'
 import { type GroupBy, groupKeys } from '../agg/group-by.ts'
-import type { HubContext } from '../hub-context.ts'
-import { typedResult } from '../typed-result.ts'
+import type { AnyExpressionBuilder, AnyQuery, EventsExpressionBuilder } from '../hub/any-query.ts'
+import type { HubContext } from '../hub/hub-context.ts'
+import { typedResult } from '../results/typed-result.ts'
 
 /**
  * One step of an ordered funnel: a match on the location stack (the event's stack has an element
@@ -27,7 +21,7 @@ import { typedResult } from '../typed-result.ts'
  */
 export type FunnelStep =
   | JsonMatch
-  | ((eb: ExpressionBuilder<any, 'events'>, ls: LocationStack<LocationContext>) => Expression<SqlBool | null>)
+  | ((eb: EventsExpressionBuilder, ls: LocationStack<LocationContext>) => Expression<SqlBool | null>)
 
 export interface OrderedStepsOptions<B, G> {
   /** The steps, in the order users must take them (1 to 20 of them; a step may repeat an earlier one). */
@@ -95,9 +89,39 @@ const MAX_STEPS = 20
  */
 export function orderedSteps<R>(
   hub: HubContext,
-  q: SelectQueryBuilder<any, any, any>,
-  options: OrderedStepsOptions<string | undefined, GroupBy<any>>,
+  q: AnyQuery,
+  options: OrderedStepsOptions<string | undefined, GroupBy<Record<string, unknown>>>,
 ): AggregateQuery<R> {
+  const funnel = plannedFunnel(hub, options)
+  const finished = finishTimes(funnel, flaggedEvents(funnel, q))
+  const counted = countedPerStep(funnel, bestStartPerUser(funnel, finished))
+  return aggregateResult(oneRowPerStep(funnel, counted))
+}
+
+/** What every stage of the funnel's query reads: the checked options and the names of its columns. */
+interface FunnelPlan {
+  readonly hub: HubContext
+  readonly steps: readonly FunnelStep[]
+  readonly by: string
+  readonly window: number | undefined
+  readonly keys: ReturnType<typeof groupKeys>
+  /** The group keys' columns inside the query: `__key_0`, … */
+  readonly keyAlias: readonly string[]
+  /** 1 … number of steps. */
+  readonly numbers: readonly number[]
+  /** Per step: whether it repeats an earlier step, so must happen strictly later than the step before. */
+  readonly strict: readonly boolean[]
+}
+
+/** The column saying whether an event matches step i. */
+const flag = (i: number) => `__s_${i}`
+/** H(k, i): the earliest moment steps i+1 … k can be done by, after an event at this row's moment as step i. */
+const finish = (k: number, i: number) => `__t_${k}_${i}`
+
+function plannedFunnel(
+  hub: HubContext,
+  options: OrderedStepsOptions<string | undefined, GroupBy<Record<string, unknown>>>,
+): FunnelPlan {
   const steps = options?.steps
   if (!Array.isArray(steps) || steps.length < 1 || steps.length > MAX_STEPS) {
     invalid('steps', steps, `expected an array of 1 to ${MAX_STEPS} steps`)
@@ -118,14 +142,15 @@ export function orderedSteps<R>(
   if (window !== undefined && (typeof window !== 'number' || !Number.isFinite(window) || window < 0)) {
     invalid('conversionWindowSeconds', window, 'expected a number of seconds, 0 or more')
   }
-  const keys = groupKeys(hub, expressionBuilder<any, 'events'>(), options.groupBy ?? null, [by])
-  const keyAlias = keys.map((_, i) => `__key_${i}`)
-  const n = steps.length
-  const numbers = Array.from({ length: n }, (_, i) => i + 1)
-  const flag = (i: number) => `__s_${i}`
+  const keys = groupKeys(hub, expressionBuilder(), options.groupBy ?? null, [by])
+  const numbers = Array.from({ length: steps.length }, (_, i) => i + 1)
   const strict = numbers.map((i) => i > 1 && steps.slice(0, i - 1).some((earlier) => sameStep(earlier, steps[i - 1])))
+  return { hub, steps, by, window, keys, keyAlias: keys.map((_, i) => `__key_${i}`), numbers, strict }
+}
 
-  const flagged = hub.engine.computedOnce(
+/** The events of known users: their user, moment, group keys and whether they match each step. */
+function flaggedEvents({ hub, steps, by, keys, keyAlias, numbers }: FunnelPlan, q: AnyQuery) {
+  return hub.engine.computedOnce(
     hub.db
       .selectFrom(q.as('events'))
       .where((eb) => eb(eb.ref(by), 'is not', null))
@@ -139,25 +164,32 @@ export function orderedSteps<R>(
         }),
       ]),
   )
+}
+
+/**
+ * The window passes: pass p adds H(k, k-p) for every step k > p, the min over the later events
+ * (by moment rank g) that match step k-p+1 of the previous pass's H; H(k, 1) is then how early
+ * the chain of steps 1 … k finishes from a step-1 event.
+ */
+function finishTimes(funnel: FunnelPlan, flagged: AnyQuery): AnyQuery {
+  const { hub, keyAlias, numbers, strict } = funnel
   const base = ['__by', '__moment', ...keyAlias, ...numbers.map(flag)]
-  let level = hub.db
+  let level: AnyQuery = hub.db
     .selectFrom(flagged.as('events'))
     .select((eb) => [
       ...base.map((c) => eb.ref(c).as(c)),
       windowed(eb, sql<number>`dense_rank()`, { partitionBy: ['__by'], orderBy: ['__moment'] }).as('__g'),
-    ]) as SelectQueryBuilder<any, any, any>
-  // H(k, i): the earliest moment steps i+1 … k can be done by, after an event at this row's moment as step i.
-  const finish = (k: number, i: number) => `__t_${k}_${i}`
-  /** H(k, 1) of the passes so far: how early the chain of steps 1 … k finishes from a step-1 event. */
+    ])
+  /** H(k, 1) of the passes so far. */
   const finished: string[] = []
-  for (let p = 1; p < n; p++) {
+  const frameOf = (i: number): WindowFrame =>
+    strict[i - 1]
+      ? { kind: 'range', start: { following: 1 }, end: 'unbounded following' }
+      : { kind: 'range', start: 'current row', end: 'unbounded following' }
+  for (let p = 1; p < numbers.length; p++) {
     const previous = level
     const computed = numbers.filter((k) => k > p)
     const carried = [...finished]
-    const frameOf = (i: number): WindowFrame =>
-      strict[i - 1]
-        ? { kind: 'range', start: { following: 1 }, end: 'unbounded following' }
-        : { kind: 'range', start: 'current row', end: 'unbounded following' }
     level = hub.db.selectFrom(previous.as('events')).select((eb) => [
       ...[...base, '__g', ...carried].map((c) => eb.ref(c).as(c)),
       ...computed.map((k) => {
@@ -173,31 +205,38 @@ export function orderedSteps<R>(
     ])
     finished.push(finish(p + 1, 1))
   }
-  const reachedCase = (eb: ExpressionBuilder<any, any>) => {
-    if (n === 1) return sql<number>`1`
-    const within = (k: number) => {
-      const at = eb.ref(finish(k, 1))
-      return window === undefined
-        ? sql<boolean>`${at} is not null`
-        : sql<boolean>`${at} is not null and ${hub.engine.epochSecondsBetween(eb.ref('__moment'), at)} <= ${sql.lit(window)}`
-    }
-    const arms = numbers
-      .slice(1)
-      .reverse()
-      .map((k) => sql`when ${within(k)} then ${sql.lit(k)}`)
-    return sql<number>`case ${sql.join(arms, sql` `)} else 1 end`
+  return level
+}
+
+/** The furthest step a start reaches: the last k whose chain finishes (within the conversion window). */
+function reachedCase({ hub, window, numbers }: FunnelPlan, eb: AnyExpressionBuilder) {
+  if (numbers.length === 1) return sql<number>`1`
+  const within = (k: number) => {
+    const at = eb.ref(finish(k, 1))
+    return window === undefined
+      ? sql<boolean>`${at} is not null`
+      : sql<boolean>`${at} is not null and ${hub.engine.epochSecondsBetween(eb.ref('__moment'), at)} <= ${sql.lit(window)}`
   }
-  // Each start's furthest step, then per user the best start (the earliest on ties) and its group.
+  const arms = numbers
+    .slice(1)
+    .reverse()
+    .map((k) => sql`when ${within(k)} then ${sql.lit(k)}`)
+  return sql<number>`case ${sql.join(arms, sql` `)} else 1 end`
+}
+
+/** Each start's furthest step, then per user the best start (the earliest on ties) and its group: rank 1. */
+function bestStartPerUser(funnel: FunnelPlan, finished: AnyQuery) {
+  const { hub, keyAlias } = funnel
   const starts = hub.db
-    .selectFrom(level.as('events'))
+    .selectFrom(finished.as('events'))
     .where((eb) => eb.and([eb(eb.ref(flag(1)), '=', true), ...keyAlias.map((alias) => eb(alias, 'is not', null))]))
     .select((eb) => [
       ...keyAlias.map((alias) => eb.ref(alias).as(alias)),
       eb.ref('__by').as('__by'),
       eb.ref('__moment').as('__moment'),
-      reachedCase(eb).as('__reached'),
+      reachedCase(funnel, eb).as('__reached'),
     ])
-  const best = hub.db.selectFrom(starts.as('starts')).select((eb) => [
+  return hub.db.selectFrom(starts.as('starts')).select((eb) => [
     ...keyAlias.map((alias) => eb.ref(alias).as(alias)),
     eb.ref('__reached').as('__reached'),
     windowed(eb, sql<number>`row_number()`, {
@@ -209,25 +248,34 @@ export function orderedSteps<R>(
       ],
     }).as('__rank'),
   ])
-  const counted = hub.db
-    .selectFrom(best.as('users'))
-    .where('__rank', '=', 1)
-    .select((eb) => [
-      ...keyAlias.map((alias) => eb.ref(alias).as(alias)),
-      ...numbers.map((k) =>
-        sql<number>`count(case when ${eb.ref('__reached')} >= ${sql.lit(k)} then 1 end)`.as(`__n_${k}`),
-      ),
-    ])
-    .$call((query) => (keyAlias.length ? query.groupBy(keyAlias) : query))
-    // Keyless: count(...) always gives one row; keep it only when some user started the funnel.
-    .$call((query) => (keyAlias.length ? query : query.having(sql<boolean>`count(*) > 0`)))
+}
+
+/** Per group, the users who reached each step: one row with `__n_1` … `__n_<steps>`. */
+function countedPerStep({ hub, keyAlias, numbers }: FunnelPlan, best: AnyQuery) {
+  return (
+    hub.db
+      .selectFrom(best.as('users'))
+      .where('__rank', '=', 1)
+      .select((eb) => [
+        ...keyAlias.map((alias) => eb.ref(alias).as(alias)),
+        ...numbers.map((k) =>
+          sql<number>`count(case when ${eb.ref('__reached')} >= ${sql.lit(k)} then 1 end)`.as(`__n_${k}`),
+        ),
+      ])
+      .$call((query) => (keyAlias.length ? query.groupBy([...keyAlias]) : query))
+      // Keyless: count(...) always gives one row; keep it only when some user started the funnel.
+      .$call((query) => (keyAlias.length ? query : query.having(sql<boolean>`count(*) > 0`)))
+  )
+}
+
+/** One row per step: the counts once, crossed with the step numbers (a UNION ALL of constants), sorted. */
+function oneRowPerStep({ hub, keys, keyAlias, numbers }: FunnelPlan, counted: AnyQuery) {
   const ratio = (numerator: Expression<number>, denominator: Expression<number>) =>
     sql<number | null>`1.0 * ${numerator} / nullif(${denominator}, 0)`
-  // One row per step: the counts once, crossed with the step numbers (a UNION ALL of constants).
   const stepRows = numbers
     .map((k) => hub.db.selectNoFrom(sql<number>`${sql.lit(k)}`.as('step')))
     .reduce((all, next) => all.unionAll(next))
-  const pick = (eb: ExpressionBuilder<any, any>, at: (k: number) => Expression<unknown>) =>
+  const pick = (eb: AnyExpressionBuilder, at: (k: number) => Expression<unknown>) =>
     sql`case ${eb.ref('steps.step')} ${sql.join(
       numbers.map((k) => sql`when ${sql.lit(k)} then ${at(k)}`),
       sql` `,
@@ -245,7 +293,7 @@ export function orderedSteps<R>(
         'full_conversion_rate',
       ),
     ])
-  const sorted = [...keys.map((key) => key.name), 'step'].reduce(
+  return [...keys.map((key) => key.name), 'step'].reduce(
     (query, column) => query.orderBy(column),
     typedResult(hub, unioned, {
       step: 'number',
@@ -254,12 +302,11 @@ export function orderedSteps<R>(
       full_conversion_rate: 'number',
     }),
   )
-  return sorted as unknown as AggregateQuery<R>
 }
 
-function stepTest(hub: HubContext, eb: ExpressionBuilder<any, any>, step: FunnelStep): Expression<SqlBool | null> {
+function stepTest(hub: HubContext, eb: AnyExpressionBuilder, step: FunnelStep): Expression<SqlBool | null> {
   const ls = locationStack(eb.ref('location_stack'), hub.engine)
-  if (typeof step === 'function') return step(eb as ExpressionBuilder<any, 'events'>, ls)
+  if (typeof step === 'function') return step(eb, ls)
   return ls.contains(step)
 }
 

@@ -71,7 +71,9 @@ function stepColumnsOf(rows: readonly Record<string, unknown>[]): string[] {
   for (const name of names) {
     const found = STEP_COLUMN.exec(name)
     if (!found) continue
-    const [, family, k] = found as unknown as [string, string, string]
+    // Both groups of STEP_COLUMN are required, so a match has them.
+    const family = found[1]!
+    const k = found[2]!
     const steps = families.get(family) ?? new Map<number, string>()
     families.set(family, steps.set(Number(k), name))
   }

@@ -1,20 +1,30 @@
-import type { Expression, ExpressionBuilder, SelectQueryBuilder } from 'kysely'
-import { requireColumnsOf } from '../columns-of.ts'
-import type { HubContext } from '../hub-context.ts'
-import type { Flatten } from '../objectiv-event.ts'
+import type { Expression, SelectQueryBuilder } from 'kysely'
+import type { AnyQuery, EventsExpressionBuilder } from '../hub/any-query.ts'
+import type { HubContext } from '../hub/hub-context.ts'
+import type { Flatten } from '../pipeline/objectiv-event.ts'
 import { SESSION_KEY, withSessionKeys } from '../pipeline/session-keys.ts'
+import { requireColumnsOf } from '../results/columns-of.ts'
 
 /** Any query over events whose rows have at least the columns `O`. */
-export type EventsLike<O> = SelectQueryBuilder<any, any, O>
+export type EventsLike<O> = AnyQuery<O>
 
 /** Rows of `O` with column `A` of type `T` added (or replaced). */
 export type WithColumn<O, A extends string, T> = Flatten<Omit<O, A> & { [K in A]: T }>
 
 /** The query a map helper returns: the same rows, one more column, still called `events`. */
 export type MappedQuery<Q, A extends string, T> =
-  Q extends SelectQueryBuilder<infer DB, any, infer O>
+  Q extends SelectQueryBuilder<infer DB, infer _TB, infer O>
     ? SelectQueryBuilder<Omit<DB, 'events'> & { events: WithColumn<O, A, T> }, 'events', WithColumn<O, A, T>>
     : never
+
+/**
+ * The last select of a map helper as the query it promises: the rows of `Q` and column `A`. Its
+ * column list is known only at run time, so Kysely cannot infer it: every map helper ends here,
+ * the one place that asserts its result type.
+ */
+function mappedResult<Q, A extends string, T>(q: AnyQuery): MappedQuery<Q, A, T> {
+  return q as MappedQuery<Q, A, T>
+}
 
 /**
  * Adds one column computed over the rows of `q`, keeping every row. The column is computed in a
@@ -22,17 +32,17 @@ export type MappedQuery<Q, A extends string, T> =
  *
  * Shape: select * from (select events.*, <column> as name from (<q>) as events) as events
  */
-export function addColumn<Q extends EventsLike<any>, A extends string, T>(
+export function addColumn<Q extends AnyQuery, A extends string, T>(
   hub: HubContext,
   q: Q,
   name: A,
-  column: (eb: ExpressionBuilder<any, 'events'>) => Expression<T>,
+  column: (eb: EventsExpressionBuilder) => Expression<T>,
 ): MappedQuery<Q, A, T> {
   const inner = hub.db
     .selectFrom(q.as('events'))
     .selectAll('events')
     .select((eb) => eb.parens(column(eb)).as(name))
-  return hub.db.selectFrom(inner.as('events')).selectAll('events') as unknown as MappedQuery<Q, A, T>
+  return mappedResult(hub.db.selectFrom(inner.as('events')).selectAll('events'))
 }
 
 /**
@@ -42,12 +52,12 @@ export function addColumn<Q extends EventsLike<any>, A extends string, T>(
  * Shape over the pipeline: select <q columns>, name from (select <q columns>, <keys>, <keyed> as name
  *   from (<q + keys>) as events) as events
  */
-export function addSessionColumn<Q extends EventsLike<any>, A extends string, T>(
+export function addSessionColumn<Q extends AnyQuery, A extends string, T>(
   hub: HubContext,
   q: Q,
   name: A,
-  column: (eb: ExpressionBuilder<any, 'events'>) => Expression<T>,
-  keyed: (eb: ExpressionBuilder<any, 'events'>) => Expression<T>,
+  column: (eb: EventsExpressionBuilder) => Expression<T>,
+  keyed: (eb: EventsExpressionBuilder) => Expression<T>,
 ): MappedQuery<Q, A, T> {
   const withKeys = withSessionKeys(q)
   if (!withKeys) return addColumn(hub, q, name, column)
@@ -59,9 +69,7 @@ export function addSessionColumn<Q extends EventsLike<any>, A extends string, T>
       ...[...columns, ...SESSION_KEY].map((c) => eb.ref(`events.${c}`).as(c)),
       eb.parens(keyed(eb)).as(name),
     ])
-  return hub.db
-    .selectFrom(inner.as('events'))
-    .select([...columns, name].map((c) => `events.${c}`) as any) as unknown as MappedQuery<Q, A, T>
+  return mappedResult(hub.db.selectFrom(inner.as('events')).select([...columns, name].map((c) => `events.${c}`)))
 }
 
 /**
@@ -70,12 +78,12 @@ export function addSessionColumn<Q extends EventsLike<any>, A extends string, T>
  *
  * Shape: select <q columns>, <column> as name from (select events.*, <helpers> from (<q>) as events) as events
  */
-export function addColumnWithHelpers<Q extends EventsLike<any>, A extends string, T>(
+export function addColumnWithHelpers<Q extends AnyQuery, A extends string, T>(
   hub: HubContext,
   q: Q,
   name: A,
-  helpers: Record<string, (eb: ExpressionBuilder<any, 'events'>) => Expression<unknown>>,
-  column: (eb: ExpressionBuilder<any, 'events'>) => Expression<T>,
+  helpers: Record<string, (eb: EventsExpressionBuilder) => Expression<unknown>>,
+  column: (eb: EventsExpressionBuilder) => Expression<T>,
 ): MappedQuery<Q, A, T> {
   const columns = requireColumnsOf(q, `the "${name}" column`).filter((c) => c !== name)
   const first = hub.db
@@ -85,5 +93,5 @@ export function addColumnWithHelpers<Q extends EventsLike<any>, A extends string
   const second = hub.db
     .selectFrom(first.as('events'))
     .select((eb) => [...columns.map((c) => eb.ref(`events.${c}`).as(c)), eb.parens(column(eb)).as(name)])
-  return hub.db.selectFrom(second.as('events')).selectAll('events') as unknown as MappedQuery<Q, A, T>
+  return mappedResult(hub.db.selectFrom(second.as('events')).selectAll('events'))
 }

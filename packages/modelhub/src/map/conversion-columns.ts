@@ -1,6 +1,7 @@
 import { windowed } from '@kysely-modelhub/core'
-import { type Expression, type ExpressionBuilder, type RawBuilder, sql } from 'kysely'
-import type { ConversionEvent } from '../conversions.ts'
+import { type Expression, type RawBuilder, sql } from 'kysely'
+import type { AnyExpressionBuilder, EventsExpressionBuilder } from '../hub/any-query.ts'
+import type { ConversionEvent } from '../hub/conversions.ts'
 
 /** A partition: one column, or several that together name the groups (as the session key does). */
 export type Partition = string | readonly string[]
@@ -8,7 +9,7 @@ export type Partition = string | readonly string[]
 const columns = (partition: Partition): string[] => (typeof partition === 'string' ? [partition] : [...partition])
 
 /** 1 for a conversion event, else 0. */
-const conversionCount = (conversion: ConversionEvent, eb: ExpressionBuilder<any, any>) =>
+const conversionCount = (conversion: ConversionEvent, eb: AnyExpressionBuilder) =>
   sql<number>`case when ${conversion.isConversion(eb)} then 1 else 0 end`
 
 /**
@@ -19,7 +20,7 @@ const conversionCount = (conversion: ConversionEvent, eb: ExpressionBuilder<any,
  */
 export function conversionsInTimeColumn(
   conversion: ConversionEvent,
-  eb: ExpressionBuilder<any, 'events'>,
+  eb: EventsExpressionBuilder,
   partition: Partition,
 ): RawBuilder<number> {
   return windowed(eb, sql<number>`sum(${conversionCount(conversion, eb)})`, {
@@ -32,7 +33,7 @@ export function conversionsInTimeColumn(
 /** All conversions in the partition. Shape: sum(case when <conversion> then 1 else 0 end) over (partition by p) */
 export function conversionsCounterColumn(
   conversion: ConversionEvent,
-  eb: ExpressionBuilder<any, 'events'>,
+  eb: EventsExpressionBuilder,
   partition: Partition,
 ): RawBuilder<number> {
   return windowed(eb, sql<number>`sum(${conversionCount(conversion, eb)})`, { partitionBy: columns(partition) })
@@ -44,7 +45,7 @@ export function conversionsCounterColumn(
  * never convert. Always ordered by (session_id, session_hit_number), as Objectiv does.
  */
 export function preConversionHitNumberColumn(
-  eb: ExpressionBuilder<any, 'events'>,
+  eb: EventsExpressionBuilder,
   partition: string,
 ): RawBuilder<number | null> {
   const before = sql<boolean>`(${eb.ref('__converted')} > 0 and ${eb.ref('__conversions_in_time')} = 0)`
@@ -59,4 +60,4 @@ export function preConversionHitNumberColumn(
   return sql<number | null>`case when ${before} then ${countBack} end`
 }
 
-export type ColumnBuilder = (eb: ExpressionBuilder<any, 'events'>) => Expression<unknown>
+export type ColumnBuilder = (eb: EventsExpressionBuilder) => Expression<unknown>

@@ -1,6 +1,7 @@
 import { windowed } from '@kysely-modelhub/core'
-import { type ExpressionBuilder, type RawBuilder, sql } from 'kysely'
-import type { HubContext } from '../hub-context.ts'
+import { type RawBuilder, sql } from 'kysely'
+import type { EventsExpressionBuilder } from '../hub/any-query.ts'
+import type { HubContext } from '../hub/hub-context.ts'
 import { SESSION_USER, USER_SESSION } from '../pipeline/session-keys.ts'
 import { timeBucket } from './time-agg.ts'
 
@@ -21,7 +22,7 @@ const ordering = (order: SessionOrder) =>
  * Shape: min(session_id) over (partition by user_id) = session_id
  */
 export function isFirstSessionColumn(
-  eb: ExpressionBuilder<any, 'events'>,
+  eb: EventsExpressionBuilder,
   order: SessionOrder = 'session_id',
 ): RawBuilder<boolean> {
   const { user, session } = ordering(order)
@@ -38,7 +39,7 @@ export function isFirstSessionColumn(
  */
 export function isNewUserColumn(
   hub: HubContext,
-  eb: ExpressionBuilder<any, 'events'>,
+  eb: EventsExpressionBuilder,
   timeAggregation?: string,
   order: SessionOrder = 'session_id',
 ): RawBuilder<boolean> {

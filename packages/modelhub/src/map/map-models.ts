@@ -1,12 +1,13 @@
 import { type Engine, invalid, parseTimeFormat } from '@kysely-modelhub/core'
-import { type Expression, type ExpressionBuilder, sql } from 'kysely'
+import { type Expression, sql } from 'kysely'
 import { NAMED, PARTITIONED, TIME_BUCKETED } from '../checks/model-option-checks.ts'
 import { checkOptions } from '../checks/model-options.ts'
-import { conversionNamed } from '../conversions.ts'
-import type { HubContext } from '../hub-context.ts'
-import type { ObjectivEvent } from '../objectiv-event.ts'
+import { checkName } from '../checks/table-name.ts'
+import type { AnyQuery, EventsExpressionBuilder } from '../hub/any-query.ts'
+import { conversionNamed } from '../hub/conversions.ts'
+import type { HubContext } from '../hub/hub-context.ts'
+import type { ObjectivEvent } from '../pipeline/objectiv-event.ts'
 import { SESSION_KEY } from '../pipeline/session-keys.ts'
-import { checkNameLength } from '../table-name.ts'
 import { addColumn, addColumnWithHelpers, addSessionColumn, type EventsLike, type MappedQuery } from './add-column.ts'
 import {
   conversionsCounterColumn,
@@ -162,14 +163,14 @@ export class MapModels<C extends string> {
  * counted per session key, which names the same groups without numbering the sessions. The
  * count (a sum, int8 or numeric in SQL) leaves as a number on every driver.
  */
-function addConversionColumn<Q extends EventsLike<any>, A extends string>(
+function addConversionColumn<Q extends AnyQuery, A extends string>(
   hub: HubContext,
   q: Q,
   name: A,
   partition: string,
-  count: (eb: ExpressionBuilder<any, 'events'>, partition: Partition) => Expression<number>,
+  count: (eb: EventsExpressionBuilder, partition: Partition) => Expression<number>,
 ): MappedQuery<Q, A, number> {
-  const column = (eb: ExpressionBuilder<any, 'events'>, p: Partition) => hub.engine.outputNumber(count(eb, p))
+  const column = (eb: EventsExpressionBuilder, p: Partition) => hub.engine.outputNumber(count(eb, p))
   if (partition !== 'session_id') return addColumn(hub, q, name, (eb) => column(eb, partition))
   return addSessionColumn(
     hub,
@@ -183,7 +184,7 @@ function addConversionColumn<Q extends EventsLike<any>, A extends string>(
 function columnName<A extends string>(given: A | undefined, fallback: A, engine: Engine): A {
   if (given === undefined) return fallback
   if (typeof given !== 'string' || given.length === 0) invalid('as', given, 'expected a column name')
-  checkNameLength('as', given, given, engine)
+  checkName('as', given, given, engine)
   return given
 }
 

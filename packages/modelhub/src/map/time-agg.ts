@@ -1,12 +1,9 @@
 import { parseTimeFormat } from '@kysely-modelhub/core'
-import type { Expression, ExpressionBuilder } from 'kysely'
-import type { HubContext } from '../hub-context.ts'
+import type { Expression } from 'kysely'
+import type { AnyExpressionBuilder } from '../hub/any-query.ts'
+import type { HubContext } from '../hub/hub-context.ts'
 
 /** The time bucket of an event's moment: the hub's format, or the one given. */
-export function timeBucket(
-  hub: HubContext,
-  eb: ExpressionBuilder<any, any>,
-  timeAggregation?: string,
-): Expression<string> {
+export function timeBucket(hub: HubContext, eb: AnyExpressionBuilder, timeAggregation?: string): Expression<string> {
   return hub.engine.timeFormat(eb.ref('moment'), parseTimeFormat(timeAggregation ?? hub.timeAggregation))
 }

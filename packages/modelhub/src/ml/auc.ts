@@ -1,6 +1,7 @@
 import { ModelHubInputError } from '@kysely-modelhub/core'
-import { type SelectQueryBuilder, sql } from 'kysely'
-import type { HubContext } from '../hub-context.ts'
+import { sql } from 'kysely'
+import type { AnyQuery } from '../hub/any-query.ts'
+import type { HubContext } from '../hub/hub-context.ts'
 
 /**
  * The area under the ROC curve of `probability` against the boolean `label`, computed in SQL as
@@ -10,11 +11,7 @@ import type { HubContext } from '../hub-context.ts'
  *
  * Shape: select count(…), sum(case when label then (rank() over (order by p) + count(*) over (order by p)) / 2 end) …
  */
-export async function aucInDatabase(
-  hub: HubContext,
-  scored: SelectQueryBuilder<any, any, any>,
-  label: string,
-): Promise<number> {
+export async function aucInDatabase(hub: HubContext, scored: AnyQuery, label: string): Promise<number> {
   const { db, engine } = hub
   const ranked = db
     .selectFrom(scored.as('s'))

@@ -1,7 +1,8 @@
-import type { SelectQueryBuilder, SqlBool } from 'kysely'
+import type { SqlBool } from 'kysely'
+import type { AnyQuery } from '../hub/any-query.ts'
 
 /** Any query whose rows have at least the columns `O`. */
-export type RowsOf<O> = SelectQueryBuilder<any, any, O>
+export type RowsOf<O> = AnyQuery<O>
 
 /** The columns of `O` holding numbers (NULLs are allowed by the type and rejected when fitting). */
 export type NumericColumn<O> = {

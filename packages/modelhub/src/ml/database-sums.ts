@@ -1,5 +1,6 @@
-import { type RawBuilder, type SelectQueryBuilder, sql } from 'kysely'
-import type { HubContext } from '../hub-context.ts'
+import { type RawBuilder, sql } from 'kysely'
+import type { AnyQuery } from '../hub/any-query.ts'
+import type { HubContext } from '../hub/hub-context.ts'
 import type { IterationSums } from './newton.ts'
 import { expMinusAbs, linearPredictor, sigmoid } from './probability.ts'
 
@@ -31,13 +32,46 @@ export interface CountedSums extends IterationSums {
  */
 export async function databaseSums(
   hub: HubContext,
-  q: SelectQueryBuilder<any, any, any>,
+  q: AnyQuery,
   features: readonly string[],
   label: string,
   fitIntercept: boolean,
   weights: readonly number[],
 ): Promise<CountedSums> {
-  const { db, engine } = hub
+  const x = features.map((_, i) => `x_${i}`)
+  const terms = rowTerms(hub, linearRows(hub, q, features, label, fitIntercept, weights), x)
+  // The design vector: a constant 1 for the intercept, then the features.
+  const design: RawBuilder<number>[] = [
+    ...(fitIntercept ? [sql<number>`1`] : []),
+    ...x.map((c) => sql<number>`${sql.ref(c)}`),
+  ]
+  const aggregate = sql<Record<string, unknown>>`select ${sql.join(sumsOf(x, design))} from (${terms}) as terms`
+  const { rows } = await aggregate.execute(hub.db)
+  const row = rows[0] ?? {}
+  const num = (name: string): number => Number(row[name] ?? 0)
+  const d = design.length
+  const hessian = Array.from({ length: d }, (_, i) =>
+    Array.from({ length: d }, (_, j) => num(i <= j ? `h_${i}_${j}` : `h_${j}_${i}`)),
+  )
+  return {
+    n: num('n'),
+    positives: num('positives'),
+    loss: num('loss'),
+    gradient: design.map((_, i) => num(`g_${i}`)),
+    hessian,
+    counts: { labelled: num('labelled'), present: x.map((_, i) => num(`present_${i}`)) },
+  }
+}
+
+/** The rows as floats x_i and y, and z = b + Σ w_i·x_i with the coefficients as parameters. */
+function linearRows(
+  { db, engine }: HubContext,
+  q: AnyQuery,
+  features: readonly string[],
+  label: string,
+  fitIntercept: boolean,
+  weights: readonly number[],
+) {
   const x = features.map((_, i) => `x_${i}`)
   const intercept = fitIntercept ? (weights[0] ?? 0) : 0
   const featureWeights = fitIntercept ? weights.slice(1) : weights
@@ -49,7 +83,7 @@ export async function databaseSums(
         .toFloat(sql`case when ${eb.ref(`rows.${label}`)} then 1 when not ${eb.ref(`rows.${label}`)} then 0 end`)
         .as('y'),
     ])
-  const linear = db.selectFrom(engine.computedOnce(cast).as('c')).select((eb) => [
+  return db.selectFrom(engine.computedOnce(cast).as('c')).select((eb) => [
     ...x.map((c) => eb.ref(`c.${c}`).as(c)),
     eb.ref('c.y').as('y'),
     linearPredictor(
@@ -58,6 +92,10 @@ export async function databaseSums(
       x.map((c, i) => [eb.ref(`c.${c}`), featureWeights[i] ?? 0] as const),
     ).as('z'),
   ])
+}
+
+/** Per row: the one exponential e = exp(−|z|), then the residual, Hessian weight and log-loss. */
+function rowTerms({ db, engine }: HubContext, linear: AnyQuery, x: readonly string[]) {
   const exponential = db
     .selectFrom(engine.computedOnce(linear).as('l'))
     .select((eb) => [
@@ -68,7 +106,7 @@ export async function databaseSums(
     ])
   // Per row: residual r = p − y, Hessian weight v = p(1 − p) = e/(1 + e)², and the log-loss
   // log(1 + e^−|z|) + max(z, 0) − y·z, which never takes exp of a large number.
-  const terms = db.selectFrom(engine.computedOnce(exponential).as('t')).select((eb) => {
+  return db.selectFrom(engine.computedOnce(exponential).as('t')).select((eb) => {
     const [z, e, y] = [eb.ref('t.z'), eb.ref('t.e'), eb.ref('t.y')]
     return [
       ...x.map((c) => eb.ref(`t.${c}`).as(c)),
@@ -78,11 +116,10 @@ export async function databaseSums(
       sql<number>`ln(1 + ${e}) + greatest(${z}, 0) - ${y} * ${z}`.as('loss'),
     ]
   })
-  // The design vector: a constant 1 for the intercept, then the features.
-  const design: RawBuilder<number>[] = [
-    ...(fitIntercept ? [sql<number>`1`] : []),
-    ...x.map((c) => sql<number>`${sql.ref(c)}`),
-  ]
+}
+
+/** The select list of the one aggregate: counts, sums, gradient sums and the Hessian's upper triangle. */
+function sumsOf(x: readonly string[], design: readonly RawBuilder<number>[]): RawBuilder<unknown>[] {
   const sums: RawBuilder<unknown>[] = []
   const select = (expression: RawBuilder<unknown>, name: string): void => {
     sums.push(sql`${expression} as ${sql.ref(name)}`)
@@ -98,20 +135,5 @@ export async function databaseSums(
       if (j >= i) select(sql`sum(v * ${di} * ${dj})`, `h_${i}_${j}`)
     })
   })
-  const aggregate = sql<Record<string, unknown>>`select ${sql.join(sums)} from (${terms}) as terms`
-  const { rows } = await aggregate.execute(db)
-  const row = rows[0] ?? {}
-  const num = (name: string): number => Number(row[name] ?? 0)
-  const d = design.length
-  const hessian = Array.from({ length: d }, (_, i) =>
-    Array.from({ length: d }, (_, j) => num(i <= j ? `h_${i}_${j}` : `h_${j}_${i}`)),
-  )
-  return {
-    n: num('n'),
-    positives: num('positives'),
-    loss: num('loss'),
-    gradient: design.map((_, i) => num(`g_${i}`)),
-    hessian,
-    counts: { labelled: num('labelled'), present: x.map((_, i) => num(`present_${i}`)) },
-  }
+  return sums
 }

@@ -1,8 +1,9 @@
 import { invalid, ModelHubInputError } from '@kysely-modelhub/core'
-import { type SelectQueryBuilder, sql } from 'kysely'
+import { type Expression, sql } from 'kysely'
 import { FIT, SCORE } from '../checks/model-option-checks.ts'
 import { checkOptions } from '../checks/model-options.ts'
-import type { HubContext } from '../hub-context.ts'
+import type { AnyQuery } from '../hub/any-query.ts'
+import type { HubContext } from '../hub/hub-context.ts'
 import { addColumn, type MappedQuery } from '../map/add-column.ts'
 import { type ClientRow, clientSums } from './client-sums.ts'
 import type { BooleanColumn, FitColumns, NumericColumn, RowsOf } from './columns.ts'
@@ -48,11 +49,9 @@ interface Fitted<F extends string> {
 }
 
 /** Rows that have every feature of `F` as a number column (any query before the features are known). */
-type HasFeatures<F extends string> = string extends F
-  ? SelectQueryBuilder<any, any, any>
-  : RowsOf<{ readonly [K in F]: number | bigint | null }>
+type HasFeatures<F extends string> = string extends F ? AnyQuery : RowsOf<{ readonly [K in F]: number | bigint | null }>
 
-type RowOf<Q> = Q extends SelectQueryBuilder<any, any, infer O> ? O : never
+type RowOf<Q> = Q extends AnyQuery<infer O> ? O : never
 
 /**
  * Logistic regression with scikit-learn's default objective, fitted by Newton's method whose
@@ -69,7 +68,8 @@ export class LogisticRegression<F extends string = string> {
   readonly fitIntercept: boolean
   readonly maxIter: number
   readonly tol: number
-  #fitted: Fitted<F> | undefined
+  // Keyed by the features of the last fit, which are F for the model fit resolves to.
+  #fitted: Fitted<string> | undefined
 
   constructor(hub: HubContext, options: LogisticRegressionOptions = {}) {
     this.#hub = hub
@@ -87,12 +87,12 @@ export class LogisticRegression<F extends string = string> {
 
   /**
    * Fits on the rows of `q`: `features` are numeric columns, `label` a boolean column. Resolves
-   * to this model, typed by its features. Rejects (naming the column) NULL features or labels,
+   * to a copy of this model typed by its features (this model is fitted as well). Rejects (naming the column) NULL features or labels,
    * no rows, and a label with one class; perfectly separable data gets finite coefficients (C
    * bounds them), a constant feature a finite one (it shares the intercept's job under the penalty).
    */
   async fit<O, const F2 extends NumericColumn<O>, L extends BooleanColumn<O>>(
-    q: SelectQueryBuilder<any, any, O>,
+    q: AnyQuery<O>,
     options: FitOptions<F2, L>,
   ): Promise<LogisticRegression<F2>> {
     checkOptions('fit', options, FIT)
@@ -109,18 +109,21 @@ export class LogisticRegression<F extends string = string> {
     const result = await newtonFit(dimension, evaluate, settings, (sums) => checkInput(sums, features, label))
     const weights = [...result.weights]
     const intercept = this.fitIntercept ? (weights.shift() ?? 0) : 0
-    const self = this as unknown as LogisticRegression<F2>
-    self.#fitted = {
+    const fitted: Fitted<F2> = {
       features: features as F2[],
       coef: Object.fromEntries(features.map((f, i) => [f, weights[i] ?? 0])) as { [K in F2]: number },
       intercept,
       nIter: result.nIter,
       converged: result.converged,
     }
-    return self
+    // This model is fitted too (`await model.fit(q, …); model.coef`), the copy is typed by F2.
+    this.#fitted = fitted
+    const model = new LogisticRegression<F2>(this.#hub, settings)
+    model.#fitted = fitted
+    return model
   }
 
-  async #clientEvaluator(q: SelectQueryBuilder<any, any, any>, features: readonly string[], label: string) {
+  async #clientEvaluator(q: AnyQuery, features: readonly string[], label: string) {
     const { db } = this.#hub
     const pulled = await db
       .selectFrom(q.as('rows'))
@@ -138,7 +141,7 @@ export class LogisticRegression<F extends string = string> {
       throw new ModelHubInputError(
         'logistic regression: not fitted yet; call and await fit(q, { features, label }) first',
       )
-    return this.#fitted
+    return this.#fitted as Fitted<F>
   }
 
   /** The fitted features, in order. */
@@ -162,7 +165,7 @@ export class LogisticRegression<F extends string = string> {
   }
 
   /** The linear predictor z = intercept + Σ coef·feature over the rows named `rows`. */
-  #z(ref: (column: string) => any) {
+  #z(ref: (column: string) => Expression<unknown>) {
     const model = this.#model
     return linearPredictor(
       this.#hub.engine,
@@ -197,7 +200,7 @@ export class LogisticRegression<F extends string = string> {
     const label = options.label as string
     if (typeof label !== 'string' || label.length === 0) invalid('label', label, 'expected a boolean column of q')
     const { db, engine } = this.#hub
-    const predicted = this.predict(q) as unknown as SelectQueryBuilder<any, any, any>
+    const predicted = this.predict(q)
     const { rows } = await sql<{
       n: unknown
       correct: unknown

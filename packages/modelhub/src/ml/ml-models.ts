@@ -1,8 +1,8 @@
-import type { SelectQueryBuilder } from 'kysely'
 import { FEATURE_IMPORTANCE, LOGISTIC_REGRESSION } from '../checks/model-option-checks.ts'
 import { checkOptions } from '../checks/model-options.ts'
-import type { HubContext } from '../hub-context.ts'
-import type { ObjectivEvent } from '../objectiv-event.ts'
+import type { AnyQuery } from '../hub/any-query.ts'
+import type { HubContext } from '../hub/hub-context.ts'
+import type { ObjectivEvent } from '../pipeline/objectiv-event.ts'
 import { type FeatureImportance, type FeatureImportanceOptions, featureImportance } from './feature-importance.ts'
 import { LogisticRegression, type LogisticRegressionOptions } from './logistic-regression.ts'
 
@@ -28,7 +28,7 @@ export class MlModels<C extends string> {
    * converting: per-user counts pivoted into columns, a logistic regression on them, k-fold AUC.
    */
   featureImportance(
-    q: SelectQueryBuilder<any, any, Pick<ObjectivEvent, 'user_id' | 'event_type' | 'location_stack'>>,
+    q: AnyQuery<Pick<ObjectivEvent, 'user_id' | 'event_type' | 'location_stack'>>,
     options: FeatureImportanceOptions<C>,
   ): Promise<FeatureImportance> {
     checkOptions('hub.ml.featureImportance', options, FEATURE_IMPORTANCE)

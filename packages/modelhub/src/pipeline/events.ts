@@ -1,5 +1,5 @@
 import type { Engine, SessionIds } from '@kysely-modelhub/core'
-import type { Kysely, SelectQueryBuilder } from 'kysely'
+import type { AnyKysely, AnyQuery } from '../hub/any-query.ts'
 import { extractEvents } from './extract.ts'
 import { extractSnowplowEvents } from './extract-snowplow.ts'
 import { resolveIdentity } from './identity.ts'
@@ -31,11 +31,7 @@ export function pipelineColumns(globalContexts: readonly string[]): string[] {
  * Objectiv's data pipeline as one query: extract → [identity resolution] → sessionize →
  * [anonymize] → typed output. Each stage is a subquery; nothing joins back.
  */
-export function eventsPipeline(
-  db: Kysely<any>,
-  engine: Engine,
-  options: PipelineOptions,
-): SelectQueryBuilder<any, any, any> {
+export function eventsPipeline(db: AnyKysely, engine: Engine, options: PipelineOptions): AnyQuery {
   const columns = [...EVENT_COLUMNS, ...options.globalContexts]
   const extracted =
     options.layout === 'snowplow' ? extractSnowplowEvents(db, engine, options) : extractEvents(db, engine, options)
@@ -59,11 +55,11 @@ export function eventsPipeline(
  * and models over events() see these types too.
  */
 function typedOutput(
-  db: Kysely<any>,
+  db: AnyKysely,
   engine: Engine,
-  sessionized: SelectQueryBuilder<any, any, any>,
+  sessionized: AnyQuery,
   globalContexts: readonly string[],
-): SelectQueryBuilder<any, any, any> {
+): AnyQuery {
   return db.selectFrom(sessionized.as('sessionized')).select((eb) => {
     const ref = (column: string) => eb.ref(`sessionized.${column}`)
     return [

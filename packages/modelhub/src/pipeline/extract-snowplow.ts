@@ -1,9 +1,10 @@
 import type { Engine } from '@kysely-modelhub/core'
-import { type Kysely, type SelectQueryBuilder, sql } from 'kysely'
-import { globalContextType } from '../global-context-name.ts'
-import { tableSource } from '../table-name.ts'
+import { sql } from 'kysely'
+import { tableSource } from '../checks/table-name.ts'
+import type { AnyKysely, AnyQuery } from '../hub/any-query.ts'
 import type { ExtractOptions } from './extract.ts'
 import { identityOf } from './extract.ts'
+import { globalContextType } from './global-context-name.ts'
 
 /** The REPEATED RECORD column Snowplow's BigQuery loader writes for a global context (`application` → …_application_context_1_0_0). */
 export const snowplowContextColumn = (name: string): string => `contexts_io_objectiv_context_${name}_context_1_0_0`
@@ -39,11 +40,7 @@ function addDays(day: string, days: number): string {
  *           from events where collector_tstamp >= <start - 1 day> and collector_tstamp < <end + 2 days>) as raw
  *        where __occurrence = 1 and date(true_tstamp) between <start> and <end>
  */
-export function extractSnowplowEvents(
-  db: Kysely<any>,
-  engine: Engine,
-  options: ExtractOptions,
-): SelectQueryBuilder<any, any, any> {
+export function extractSnowplowEvents(db: AnyKysely, engine: Engine, options: ExtractOptions): AnyQuery {
   let raw = db
     .selectFrom(tableSource(options.table, 'sp'))
     .selectAll('sp')

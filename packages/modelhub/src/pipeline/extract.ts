@@ -1,7 +1,8 @@
 import type { Engine } from '@kysely-modelhub/core'
-import { type Expression, type Kysely, type SelectQueryBuilder, sql } from 'kysely'
-import { globalContextType } from '../global-context-name.ts'
-import { tableSource } from '../table-name.ts'
+import { type Expression, sql } from 'kysely'
+import { tableSource } from '../checks/table-name.ts'
+import type { AnyKysely, AnyQuery } from '../hub/any-query.ts'
+import { globalContextType } from './global-context-name.ts'
 
 export interface ExtractOptions {
   readonly table: string
@@ -19,11 +20,7 @@ export interface ExtractOptions {
  * Shape: select event_id, day, moment, cookie_id as user_id, v->'location_stack', … from
  *        (select *, parse_json(value) as v from data where day between … offset 0) as raw offset 0
  */
-export function extractEvents(
-  db: Kysely<any>,
-  engine: Engine,
-  options: ExtractOptions,
-): SelectQueryBuilder<any, any, any> {
+export function extractEvents(db: AnyKysely, engine: Engine, options: ExtractOptions): AnyQuery {
   let raw = db
     .selectFrom(tableSource(options.table, 'data'))
     .selectAll()

@@ -1,5 +1,6 @@
 import { type Engine, windowed } from '@kysely-modelhub/core'
-import { type Kysely, type SelectQueryBuilder, sql } from 'kysely'
+import { sql } from 'kysely'
+import type { AnyKysely, AnyQuery } from '../hub/any-query.ts'
 
 /**
  * Identity resolution, before sessionization: every event of a cookie takes the latest identity
@@ -11,11 +12,11 @@ import { type Kysely, type SelectQueryBuilder, sql } from 'kysely'
  *          order by identity is null, moment desc, event_id desc), user_id::text) as user_id
  */
 export function resolveIdentity(
-  db: Kysely<any>,
+  db: AnyKysely,
   engine: Engine,
-  extracted: SelectQueryBuilder<any, any, any>,
+  extracted: AnyQuery,
   columns: readonly string[],
-): SelectQueryBuilder<any, any, any> {
+): AnyQuery {
   return db.selectFrom(extracted.as('extracted')).select((eb) => {
     const latestIdentity = windowed(eb, sql<string | null>`first_value(${eb.ref('extracted.identity')})`, {
       partitionBy: ['extracted.user_id'],

@@ -1,4 +1,4 @@
-import type { SelectQueryBuilder } from 'kysely'
+import type { AnyQuery } from '../hub/any-query.ts'
 
 /** The user a session belongs to, before anonymization (so anonymous users' sessions stay apart). */
 export const SESSION_USER = '__session_user'
@@ -8,6 +8,7 @@ export const USER_SESSION = '__user_session'
 /** The columns that together name a session, as session_id does. */
 export const SESSION_KEY = [SESSION_USER, USER_SESSION] as const
 
+// biome-ignore lint/suspicious/noExplicitAny: a loose view of Kysely's operation tree: each step checks `kind` before reading a field
 type Node = Record<string, any>
 
 /**
@@ -19,7 +20,7 @@ type Node = Record<string, any>
  * order within a user, reads the keys, and the database skips that sort. The pipeline is
  * recognised by its columns, so this holds for queries rebuilt by Kysely plugins as well.
  */
-export function withSessionKeys(q: SelectQueryBuilder<any, any, any>): SelectQueryBuilder<any, any, any> | undefined {
+export function withSessionKeys(q: AnyQuery): AnyQuery | undefined {
   const node = q.toOperationNode() as Node
   const froms = (node.from?.froms ?? []) as Node[]
   if (node.kind !== 'SelectQueryNode' || froms.length !== 1 || node.joins?.length) return undefined
@@ -37,15 +38,15 @@ export function withSessionKeys(q: SelectQueryBuilder<any, any, any>): SelectQue
     return undefined
   const inner = new Set(((from.node.selections ?? []) as Node[]).map((s) => s.selection?.alias?.name))
   if (!SESSION_KEY.every((key) => inner.has(key))) return undefined
-  return q.select(SESSION_KEY.map((key) => `events.${key}`) as any)
+  return q.select(SESSION_KEY.map((key) => `events.${key}`))
 }
 
 /**
  * What a model groups sessions by: over the events pipeline its session keys (and `q` with them
  * selected), otherwise session_id (and `q` as it is). Both name the same groups.
  */
-export function sessionsOf(q: SelectQueryBuilder<any, any, any>): {
-  readonly query: SelectQueryBuilder<any, any, any>
+export function sessionsOf(q: AnyQuery): {
+  readonly query: AnyQuery
   readonly session: readonly string[]
 } {
   const keyed = withSessionKeys(q)

@@ -1,5 +1,6 @@
 import { type Engine, type SessionIds, windowed } from '@kysely-modelhub/core'
-import { type Kysely, type SelectQueryBuilder, sql } from 'kysely'
+import { sql } from 'kysely'
+import type { AnyKysely, AnyQuery } from '../hub/any-query.ts'
 import { SESSION_USER, USER_SESSION } from './session-keys.ts'
 
 export interface SessionizeOptions {
@@ -40,12 +41,7 @@ const SESSIONS_PER_DAY = 1_000_000_000
  * The planner drops these windows, and the sorts behind them, from any query that reads none of
  * these columns.
  */
-export function sessionize(
-  db: Kysely<any>,
-  engine: Engine,
-  events: SelectQueryBuilder<any, any, any>,
-  options: SessionizeOptions,
-): SelectQueryBuilder<any, any, any> {
+export function sessionize(db: AnyKysely, engine: Engine, events: AnyQuery, options: SessionizeOptions): AnyQuery {
   // Inner passes carry every column with `*` (fewer nodes to compile; the planner still drops
   // what nothing reads); the last one selects the pipeline's columns by name.
   const starts = db

@@ -1,0 +1,84 @@
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import type { RetentionRow } from '@kysely-modelhub/modelhub'
+import type { Command } from 'commander'
+import type { CliIo } from '../cli-io.ts'
+import { withHubFlags } from '../hub-options.ts'
+import { modelNamed } from '../models.ts'
+import { type CommandFlags, type DatabaseFlags, positiveInteger, withDatabaseFlags } from './command-flags.ts'
+import { withEventsHub } from './with-events-hub.ts'
+
+// ECharts loads only when a chart is drawn.
+const charts = () => import('@kysely-modelhub/charts')
+
+type ChartFlags = CommandFlags & DatabaseFlags & { out: string }
+type SankeyFlags = ChartFlags & { steps: number; nTopExamples: number; onlyConvertedPaths?: boolean }
+
+/** `chart retention-matrix` and `chart sankey`: a model drawn as an SVG file. */
+export function addChartCommand(program: Command, io: CliIo): void {
+  const chart = program.command('chart').description('draw a model as an SVG chart (Apache ECharts)')
+  withDatabaseFlags(
+    withHubFlags(
+      chart
+        .command('retention-matrix')
+        .description('the retention matrix as a heatmap: cohorts down, periods since across')
+        .requiredOption('--out <file.svg>', 'where to write the SVG')
+        .option('--time-period <period>', 'daily, weekly, monthly or yearly (default monthly)')
+        .option('--event-type <type>', 'only events of this type')
+        .option('--percentage', "shares (x100) of each cohort's users instead of counts"),
+    ),
+  ).action((flags: ChartFlags) => drawRetentionMatrix(io, flags))
+  withDatabaseFlags(
+    withHubFlags(
+      chart
+        .command('sankey')
+        .description("users' navigation paths as a Sankey diagram (hub.funnel.navigationPaths → sankeyLinks)")
+        .requiredOption('--out <file.svg>', 'where to write the SVG')
+        .option('--steps <n>', 'steps per path (default 3)', positiveInteger('--steps'), 3)
+        .option(
+          '--n-top-examples <n>',
+          'only the n most frequent paths (default 15)',
+          positiveInteger('--n-top-examples'),
+          15,
+        )
+        .option('--only-converted-paths', 'only paths that reach the conversion (--conversion-*)'),
+    ),
+  ).action((flags: SankeyFlags) => drawSankey(io, flags))
+}
+
+function drawRetentionMatrix(io: CliIo, flags: ChartFlags): Promise<void> {
+  const spec = modelNamed('retention-matrix')
+  return withEventsHub(io, flags, { name: 'retention-matrix' }, async (hub, events) => {
+    const rows = (await spec.build(hub, events, flags, hub.conversionNames[0]!).execute()) as RetentionRow[]
+    const out = writableFile(flags.out)
+    const { retentionHeatmapSvg } = await charts()
+    writeFileSync(out, retentionHeatmapSvg(rows, { title: `Retention (${flags.timePeriod ?? 'monthly'})` }))
+    io.out(`Wrote the retention matrix heatmap to ${out}`)
+  })
+}
+
+function drawSankey(io: CliIo, flags: SankeyFlags): Promise<void> {
+  return withEventsHub(io, flags, { name: 'sankey' }, async (hub, events) => {
+    const paths = await hub.funnel
+      .navigationPaths(events, {
+        steps: flags.steps,
+        ...(flags.onlyConvertedPaths ? { onlyConvertedPaths: true, conversionName: hub.conversionNames[0]! } : {}),
+      })
+      .execute()
+    const links = hub.funnel.sankeyLinks(paths as Record<string, unknown>[], { nTopExamples: flags.nTopExamples })
+    const out = writableFile(flags.out)
+    const { sankeyChartSvg } = await charts()
+    writeFileSync(
+      out,
+      sankeyChartSvg(links, { title: `Top ${flags.nTopExamples} navigation paths of ${flags.steps} steps` }),
+    )
+    io.out(`Wrote the Sankey diagram of ${links.length} links to ${out}`)
+  })
+}
+
+/** The absolute path of `file`, its directory created. */
+function writableFile(file: string): string {
+  const out = resolve(file)
+  mkdirSync(dirname(out), { recursive: true })
+  return out
+}

@@ -1,0 +1,58 @@
+import type { Command } from 'commander'
+import { CACHE_DIR, CliError, DEFAULT_SAMPLE_EVENTS } from '../database.ts'
+import type { HubFlags } from '../hub-options.ts'
+import { MODELS, type ModelFlags } from '../models.ts'
+
+// The flags several commands share, and the types their actions receive.
+
+export type CommandFlags = HubFlags & ModelFlags & { engine?: string; inline?: boolean; pretty?: boolean }
+export type DatabaseFlags = { databaseUrl?: string; events?: number; dataDir?: string; limit?: number }
+
+/** Models that read the application context get it whether or not --global-contexts names it. */
+const NEEDS_APPLICATION = new Set(['top-product-features', 'top-product-features-before-conversion'])
+
+/** The global contexts a model needs besides those --global-contexts names. */
+export const contextsOfModel = (name: string): string[] => (NEEDS_APPLICATION.has(name) ? ['application'] : [])
+
+export function positiveInteger(flag: string) {
+  return (value: string): number => {
+    const n = Number(value)
+    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n <= 0) {
+      throw new CliError(`invalid ${flag} ${JSON.stringify(value)}: expected a whole number > 0`)
+    }
+    return n
+  }
+}
+
+export function withModelFlags(command: Command): Command {
+  return command
+    .option('--as <column>', 'map models: the name of the new column')
+    .option('--partition <column>', 'conversion map models: count within this column (default session_id)')
+    .option('--model-time-aggregation <format>', "is-new-user, time-agg: the model's own strftime format, e.g. '%Y-%m'")
+    .option('--group-by <columns>', 'agg models: columns separated by commas, a strftime format, or none for one row')
+    .option('--include-bounces', 'session-duration: count sessions of one event too')
+    .option('--method <method>', 'session-duration: mean or sum')
+    .option('--time-period <period>', 'retention-matrix: daily, weekly, monthly or yearly')
+    .option('--event-type <type>', 'retention-matrix, top-product-features: only events of this type')
+    .option('--percentage', 'retention-matrix, drop-off-locations: shares (x100) instead of counts')
+    .option('--retention-start-date <YYYY-MM-DD>', 'retention-matrix: first cohort day')
+    .option('--retention-end-date <YYYY-MM-DD>', 'retention-matrix: last activity day')
+}
+
+export function withDatabaseFlags(command: Command): Command {
+  return command
+    .option(
+      '--database-url <url>',
+      'a Postgres server, only read from (the table --table names); default: the embedded sample PGlite',
+    )
+    .option(
+      '--events <n>',
+      `sample events in the embedded PGlite (default ${DEFAULT_SAMPLE_EVENTS})`,
+      positiveInteger('--events'),
+    )
+    .option('--data-dir <dir>', `where the sample PGlite keeps its files (default ${CACHE_DIR}/pglite-sample-<events>)`)
+}
+
+/** The models, for the help text of the commands that take one. */
+export const modelList = (): string =>
+  `\nModels:\n${MODELS.map((m) => `  ${m.name.padEnd(40)}${m.call}: ${m.summary}`).join('\n')}`

@@ -1,0 +1,12 @@
+import type { Engine } from '@kysely-modelhub/core'
+import type { AnyKysely } from './any-query.ts'
+import type { ConversionEvent } from './conversions.ts'
+
+/** What every model reads from its hub: where to build queries and the hub's definitions. */
+export interface HubContext {
+  readonly db: AnyKysely
+  readonly engine: Engine
+  /** The hub's default strftime format for time buckets. */
+  readonly timeAggregation: string
+  readonly conversions: ReadonlyMap<string, ConversionEvent>
+}
