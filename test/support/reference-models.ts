@@ -172,9 +172,10 @@ export function retentionMatrix(
 }
 
 /**
- * Lifecycle per calendar period (docs/semantics.md §S8): for each period with activity, in order,
- * the users new (first period ever), returning (also in the previous period), resurrecting
- * (active before, not in the previous period) and dormant (in the previous period, not this one).
+ * Lifecycle per calendar period (docs/semantics.md §S8): for each period from the first to the
+ * last with activity, in order, those without any activity included, the users new (first period
+ * ever), returning (also in the previous period), resurrecting (active before, not in the previous
+ * period) and dormant (in the previous period, not this one).
  */
 export function lifecycle(
   events: RefEvent[],
@@ -182,21 +183,23 @@ export function lifecycle(
 ): { period: string; status: string; users: number }[] {
   const unit = ({ daily: 'day', weekly: 'week', monthly: 'month' } as const)[period]
   const epoch = new Date(Date.UTC(1970, 0, 5)) // a Monday
-  const active = new Map<number, { label: string; users: Set<string> }>()
+  const active = new Map<number, Set<string>>()
   for (const e of events) {
     const index = calendarUnitsBetween(epoch, e.moment, unit)
-    const label =
-      period === 'weekly'
-        ? bucket({ moment: mondayOf(e.moment) }, '%Y-%m-%d')
-        : bucket(e, period === 'daily' ? '%Y-%m-%d' : '%Y-%m')
-    const slot = active.get(index) ?? { label, users: new Set<string>() }
-    active.set(index, slot.users.add(e.user_id) && slot)
+    active.set(index, (active.get(index) ?? new Set<string>()).add(e.user_id))
   }
+  // The start of period `index`: the epoch moved by whole days, weeks or months.
+  const startOf = (index: number) =>
+    unit === 'month'
+      ? new Date(Date.UTC(1970, index, 1))
+      : new Date(epoch.getTime() + index * (unit === 'week' ? 7 : 1) * DAY_MS)
   const seen = new Set<string>()
   const rows: { period: string; status: string; users: number }[] = []
-  for (const index of [...active.keys()].sort((a, b) => a - b)) {
-    const { label, users } = active.get(index) as { label: string; users: Set<string> }
-    const previous = active.get(index - 1)?.users ?? new Set<string>()
+  const indexes = [...active.keys()]
+  for (let index = Math.min(...indexes); index <= Math.max(...indexes); index++) {
+    const users = active.get(index) ?? new Set<string>()
+    const label = bucket({ moment: startOf(index) }, period === 'monthly' ? '%Y-%m' : '%Y-%m-%d')
+    const previous = active.get(index - 1) ?? new Set<string>()
     const counts = { dormant: 0, new: 0, resurrecting: 0, returning: 0 }
     for (const user of users) {
       counts[!seen.has(user) ? 'new' : previous.has(user) ? 'returning' : 'resurrecting']++

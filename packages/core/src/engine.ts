@@ -148,6 +148,12 @@ export interface Engine {
    * 1 day; Sunday → Monday is 1 week; Dec 31 → Jan 1 is 1 month and 1 year.
    */
   calendarUnitsBetween(start: Expression<unknown>, end: Expression<unknown>, unit: CalendarUnit): RawBuilder<number>
+  /**
+   * The starts of every `unit` from `first` to `last` (both starts of a unit, as truncateTime gives
+   * them), as a table function for FROM: aliased, its one column has the alias's name. It may read
+   * columns of the FROM items before it, giving each of their rows its own series.
+   */
+  periodStarts(first: Expression<unknown>, last: Expression<unknown>, unit: CalendarUnit): RawBuilder<Date>
 
   /** 00:00 UTC of a 'YYYY-MM-DD' day as a timestamp (bound as a parameter), for range predicates. */
   dayStart(day: string): RawBuilder<Date>

@@ -160,6 +160,17 @@ export const bigquery: Engine = {
     return sql<Date>`timestamp_trunc(${timestamp}, ${sql.raw(part)}, 'UTC')`
   },
 
+  // Timestamp arrays step by fixed intervals only; months and years step over UTC dates.
+  periodStarts: (first, last, unit) => {
+    const checked = checkCalendarUnit(unit)
+    if (checked === 'day' || checked === 'week') {
+      const step = checked === 'day' ? sql`interval 1 day` : sql`interval 7 day`
+      return sql<Date>`unnest(generate_timestamp_array(${first}, ${last}, ${step}))`
+    }
+    const dates = sql`generate_date_array(date(${first}, 'UTC'), date(${last}, 'UTC'), interval 1 ${sql.raw(checked)})`
+    return sql<Date>`unnest(array(select timestamp(d, 'UTC') from unnest(${dates}) as d))`
+  },
+
   calendarUnitsBetween: (start, end, unit) => {
     const part = { day: 'day', week: 'isoweek', month: 'month', year: 'year' }[checkCalendarUnit(unit)]
     return sql<number>`date_diff(date(${end}, 'UTC'), date(${start}, 'UTC'), ${sql.raw(part)})`

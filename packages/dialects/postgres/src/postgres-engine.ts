@@ -171,6 +171,10 @@ export const postgres: Engine = {
 
   truncateTime: (timestamp, unit) => sql<Date>`date_trunc(${lit(checkCalendarUnit(unit))}, ${utc(timestamp)})`,
 
+  // On timestamps without time zone (utc), so a step of a day or a month never meets a DST change.
+  periodStarts: (first, last, unit) =>
+    sql<Date>`generate_series(${utc(first)}, ${utc(last)}, ${lit(`1 ${checkCalendarUnit(unit)}`)}::interval)`,
+
   calendarUnitsBetween: (startInstant, endInstant, unit) => {
     const [start, end] = [utc(startInstant), utc(endInstant)]
     const year = (t: Expression<unknown>) => sql`extract(year from ${t})`

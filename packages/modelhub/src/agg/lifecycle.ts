@@ -1,8 +1,9 @@
 import { type CalendarUnit, invalid, parseTimeFormat, windowed } from '@kysely-modelhub/core'
-import { type Expression, type SelectQueryBuilder, sql } from 'kysely'
+import { type Expression, sql } from 'kysely'
+import type { AnyQuery } from '../hub/any-query.ts'
 import type { HubContext } from '../hub/hub-context.ts'
 import { typedResult } from '../results/typed-result.ts'
-import type { AggregateQuery } from './aggregate-query.ts'
+import { type AggregateQuery, aggregateResult } from './aggregate-query.ts'
 
 /** The length of a lifecycle period. */
 export type LifecyclePeriod = 'daily' | 'weekly' | 'monthly'
@@ -38,31 +39,32 @@ export const LIFECYCLE_STATUSES: readonly LifecycleStatus[] = ['new', 'returning
  * active in a period is `new` in their first period, `returning` when also active in the previous
  * period, else `resurrecting`; a user active in the previous period but not in this one is
  * `dormant` in it. Anonymous events (user_id NULL) never count. Decisions (docs/semantics.md §S8):
- * every period from the first to the last with activity has one row per status (0 included),
- * `users` is never negative, and a period in which nobody at all was active is not listed.
+ * every period from the first to the last with activity has one row per status (0 included), a
+ * period in which nobody was active too, and `users` is never negative.
  *
  * Shape (windows and aggregates, one pass, no join per period):
  *   select period, status, case status when 'new' then new … when 'dormant' then dormant end as users from (
- *     select period_start, new, returning, resurrecting,
- *       case when <units from previous_start to period_start> = 1 then previous_active - returning else 0 end as dormant
- *     from (select period_start, count(case when user_previous_start is null then 1 end) as new,
- *             count(case when <units from user_previous_start to period_start> = 1 then 1 end) as returning, …,
+ *     select series_start as period_start, case when series_start = period_start then new else 0 end as new, …,
+ *       case when series_start = period_start then <previous_leaving if previous_start is the period before>
+ *            when <series_start is the period after period_start> then leaving else 0 end as dormant
+ *     from (select period_start, count(case when user_previous_start is null then 1 end) as new, …,
+ *             count(case when <user_next_start is not the next period> then 1 end) as leaving,
  *             lag(period_start) over (order by period_start) as previous_start,
- *             lag(count(*)) over (order by period_start) as previous_active
- *           from (select period_start, lag(period_start) over (partition by user_id …) as user_previous_start
+ *             lag(count(case when … then 1 end)) over (order by period_start) as previous_leaving,
+ *             lead(period_start) over (order by period_start) as next_start
+ *           from (select period_start, lag(period_start) over (partition by user_id …) as user_previous_start,
+ *                   lead(period_start) over (partition by user_id …) as user_next_start
  *                 from (select user_id, <start of moment's period> as period_start from events
  *                       where user_id is not null group by user_id, period_start) as user_periods) as user_periods
- *           group by period_start) as periods) as periods
+ *           group by period_start) as periods,
+ *       <series of period starts from period_start to next_start> as series_start
+ *     where next_start is null or series_start < next_start) as periods
  *   cross join (select 'new' as status union all … ) as statuses
  *
  * @example hub.agg.lifecycle(hub.events(), { period: 'weekly' }).orderBy(['period', 'status'])
  * // → [{ period: '2021-11-29', status: 'dormant', users: 0 }, { period: '2021-11-29', status: 'new', users: 4 }, …]
  */
-export function lifecycle(
-  hub: HubContext,
-  q: SelectQueryBuilder<any, any, any>,
-  options: LifecycleOptions,
-): AggregateQuery<LifecycleRow> {
+export function lifecycle(hub: HubContext, q: AnyQuery, options: LifecycleOptions): AggregateQuery<LifecycleRow> {
   const period = options.period ?? 'weekly'
   if (!Object.hasOwn(PERIODS, period)) {
     invalid(
@@ -75,6 +77,9 @@ export function lifecycle(
   }
   const { unit, label } = PERIODS[period]
   const { engine } = hub
+  // Whole periods from one period start to another: 1 for the next period.
+  const adjacent = (from: Expression<unknown>, to: Expression<unknown>) =>
+    sql<boolean>`${engine.calendarUnitsBetween(from, to, unit)} = 1`
 
   // One row per user and period they were active in.
   const userPeriods = hub.db
@@ -91,57 +96,87 @@ export function lifecycle(
     .select(['user_id', 'period_start'])
     .groupBy(['user_id', 'period_start'])
 
-  // The start of the user's previous active period (NULL in their first).
-  const previous = hub.db
-    .selectFrom(userPeriods.as('user_periods'))
-    .select((eb) => [
+  // The starts of the user's previous and next active periods (NULL in their first and last).
+  const neighbours = hub.db.selectFrom(userPeriods.as('user_periods')).select((eb) => {
+    const byUser = (call: string) =>
+      windowed(eb, sql`${sql.raw(call)}(${eb.ref('period_start')})`, {
+        partitionBy: ['user_id'],
+        orderBy: ['period_start'],
+      })
+    return [
       eb.ref('period_start').as('period_start'),
-      windowed(eb, sql`lag(${eb.ref('period_start')})`, { partitionBy: ['user_id'], orderBy: ['period_start'] }).as(
-        'user_previous_start',
-      ),
-    ])
+      byUser('lag').as('user_previous_start'),
+      byUser('lead').as('user_next_start'),
+    ]
+  })
 
   const count = (condition: Expression<unknown>) => sql<number>`count(case when ${condition} then 1 end)`
-  // The previous period's start and active users come from a window over the grouped periods (one
-  // row each), in the grouping select itself: over events BigQuery would need one worker for all.
+  // Windows over the grouped periods (one row each), in the grouping select itself: over users'
+  // rows BigQuery would need one worker for all.
   const perPeriod = hub.db
-    .selectFrom(previous.as('user_periods'))
+    .selectFrom(neighbours.as('user_periods'))
     .select((eb) => {
-      const previous = (value: Expression<unknown>) => windowed(eb, sql`lag(${value})`, { orderBy: ['period_start'] })
-      // Whole periods since the user's previous one: 1 right after it.
-      const gap = engine.calendarUnitsBetween(eb.ref('user_previous_start'), eb.ref('period_start'), unit)
+      const start = eb.ref('period_start')
+      const overPeriods = (call: string, value: Expression<unknown>) =>
+        windowed(eb, sql`${sql.raw(call)}(${value})`, { orderBy: ['period_start'] })
+      // Users not active in the next period: dormant in it.
+      const leaving = count(
+        sql`${eb.ref('user_next_start')} is null or not (${adjacent(start, eb.ref('user_next_start'))})`,
+      )
       return [
-        eb.ref('period_start').as('period_start'),
+        start.as('period_start'),
         count(sql`${eb.ref('user_previous_start')} is null`).as('new'),
-        count(sql`${gap} = 1`).as('returning'),
-        count(sql`${gap} > 1`).as('resurrecting'),
-        previous(eb.ref('period_start')).as('previous_start'),
-        previous(sql`count(*)`).as('previous_active'),
+        count(adjacent(eb.ref('user_previous_start'), start)).as('returning'),
+        count(sql`${engine.calendarUnitsBetween(eb.ref('user_previous_start'), start, unit)} > 1`).as('resurrecting'),
+        leaving.as('leaving'),
+        overPeriods('lag', start).as('previous_start'),
+        overPeriods('lag', leaving).as('previous_leaving'),
+        overPeriods('lead', start).as('next_start'),
       ]
     })
     .groupBy('period_start')
 
-  // Dormant in a period: active in the previous one and not in this one, i.e. the previous
-  // period's active users less this period's returning ones (0 when the previous period had nobody).
-  const withDormant = hub.db.selectFrom(perPeriod.as('periods')).select((eb) => {
-    const adjacent = sql`${engine.calendarUnitsBetween(eb.ref('previous_start'), eb.ref('period_start'), unit)} = 1`
-    return [
-      eb.ref('period_start').as('period_start'),
-      eb.ref('new').as('new'),
-      eb.ref('returning').as('returning'),
-      eb.ref('resurrecting').as('resurrecting'),
-      sql<number>`case when ${adjacent} then ${eb.ref('previous_active')} - ${eb.ref('returning')} else 0 end`.as(
-        'dormant',
-      ),
-    ]
-  })
+  // Each period with activity and the periods without any up to the next one (a series per period,
+  // so one join in all): counts in the period itself; in the empty period right after it, its
+  // leaving users are dormant.
+  const series = sql.ref('series_start')
+  const filled = hub.db
+    .selectFrom([
+      perPeriod.as('periods'),
+      engine
+        .periodStarts(
+          sql.ref('periods.period_start'),
+          sql`coalesce(${sql.ref('periods.next_start')}, ${sql.ref('periods.period_start')})`,
+          unit,
+        )
+        .as('series_start'),
+    ])
+    .where((eb) => eb.or([eb('periods.next_start', 'is', null), eb(series, '<', eb.ref('periods.next_start'))]))
+    .select((eb) => {
+      const start = eb.ref('periods.period_start')
+      const itself = sql`${series} = ${start}`
+      const active = (status: string) =>
+        sql<number>`case when ${itself} then ${eb.ref(`periods.${status}`)} else 0 end`.as(status)
+      const dormantHere = sql<number>`case when ${adjacent(eb.ref('periods.previous_start'), start)} then ${eb.ref(
+        'periods.previous_leaving',
+      )} else 0 end`
+      return [
+        series.as('period_start'),
+        active('new'),
+        active('returning'),
+        active('resurrecting'),
+        sql<number>`case when ${itself} then ${dormantHere} when ${adjacent(start, series)} then ${eb.ref(
+          'periods.leaving',
+        )} else 0 end`.as('dormant'),
+      ]
+    })
 
   // One row per period and status: a join with four constant rows, not with the data.
   const statuses = sql.join(
     LIFECYCLE_STATUSES.map((status) => sql`select ${sql.lit(status)} as status`),
     sql` union all `,
   )
-  const long = hub.db.selectFrom([withDormant.as('periods'), sql`(${statuses})`.as('statuses')]).select((eb) => {
+  const long = hub.db.selectFrom([filled.as('periods'), sql`(${statuses})`.as('statuses')]).select((eb) => {
     const start = eb.ref('periods.period_start')
     const labelled: Expression<unknown> = engine.timeFormat(start, parseTimeFormat(label))
     const users = sql<number>`case ${eb.ref('statuses.status')} ${sql.join(
@@ -150,5 +185,5 @@ export function lifecycle(
     )} end`
     return [eb.parens(labelled).as('period'), eb.ref('statuses.status').as('status'), users.as('users')]
   })
-  return typedResult(hub, long, { users: 'number' }) as unknown as AggregateQuery<LifecycleRow>
+  return aggregateResult(typedResult(hub, long, { users: 'number' }))
 }

@@ -1,8 +1,9 @@
 import { type CalendarUnit, invalid } from '@kysely-modelhub/core'
-import { expressionBuilder, type SelectQueryBuilder, sql } from 'kysely'
+import { expressionBuilder, sql } from 'kysely'
+import type { AnyQuery } from '../hub/any-query.ts'
 import type { HubContext } from '../hub/hub-context.ts'
 import { typedResult } from '../results/typed-result.ts'
-import type { AggregateQuery } from './aggregate-query.ts'
+import { type AggregateQuery, aggregateResult } from './aggregate-query.ts'
 import { type GroupBy, type GroupKeys, groupKeys } from './group-by.ts'
 
 /** The calendar interval whose distinct occurrences stickiness counts. */
@@ -14,7 +15,7 @@ export interface StickinessRow {
   users: number
 }
 
-export interface StickinessOptions<G = GroupBy<any>> {
+export interface StickinessOptions<G = GroupBy<Record<string, unknown>>> {
   /** The interval counted: 'day', 'week' (Monday-start) or 'month', in UTC. */
   readonly interval: StickinessInterval
   /** Keys to count per (a column, a `{ timeAggregation }` bucket, or an array); none by default. */
@@ -40,9 +41,9 @@ const INTERVALS: Readonly<Record<StickinessInterval, CalendarUnit>> = { day: 'da
  */
 export function stickiness<R = StickinessRow>(
   hub: HubContext,
-  q: SelectQueryBuilder<any, any, any>,
+  q: AnyQuery,
   interval: unknown,
-  groupBy: GroupBy<any>,
+  groupBy: GroupBy<Record<string, unknown>>,
 ): AggregateQuery<R> {
   if (typeof interval !== 'string' || !Object.hasOwn(INTERVALS, interval)) {
     return invalid(
@@ -67,7 +68,7 @@ export function stickiness<R = StickinessRow>(
     .where('user_id', 'is not', null)
     .groupBy((eb) => [eb.ref('user_id'), ...keysOf(eb).flatMap((key) => engine.groupKey(key.expression).groupBy)])
 
-  const names = keysOf(expressionBuilder<any, 'events'>()).map((key) => key.name)
+  const names = keysOf(expressionBuilder()).map((key) => key.name)
   const counted = hub.db
     .selectFrom(perUser.as('users'))
     .select((eb) => [
@@ -76,8 +77,10 @@ export function stickiness<R = StickinessRow>(
       sql<number>`count(*)`.as('users'),
     ])
     .groupBy((eb) => [eb.ref('intervals_active'), ...names.flatMap((name) => engine.groupKey(eb.ref(name)).groupBy)])
-  return typedResult(hub, counted, {
-    intervals_active: 'number',
-    users: 'number',
-  }) as unknown as AggregateQuery<R>
+  return aggregateResult(
+    typedResult(hub, counted, {
+      intervals_active: 'number',
+      users: 'number',
+    }),
+  )
 }
