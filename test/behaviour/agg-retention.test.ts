@@ -258,6 +258,32 @@ describeEachEngine(
       expect(error).toBeInstanceOf(ModelHubInputError)
       expect(error.message).toBe('calendar unit: got "fortnight"; expected one of day, week, month, year')
     })
+
+    it('lists the period starts between two starts through the engine, both included', async () => {
+      const at = (text: string) => ctx.engine.truncateTime(sql`cast(${text} as timestamp)`, 'day')
+      const starts = async (first: string, last: string, unit: CalendarUnit) => {
+        const series = ctx.engine.periodStarts(at(first), at(last), unit).as('period_start')
+        const { rows } = await sql<{
+          period_start: Date
+        }>`select period_start from ${series} order by period_start`.execute(ctx.db)
+        return rows.map((row) => row.period_start.toISOString().slice(0, 10))
+      }
+      expect(await starts('2021-12-30', '2022-01-02', 'day')).toEqual([
+        '2021-12-30',
+        '2021-12-31',
+        '2022-01-01',
+        '2022-01-02',
+      ])
+      expect(await starts('2021-12-27', '2022-01-10', 'week')).toEqual(['2021-12-27', '2022-01-03', '2022-01-10'])
+      expect(await starts('2021-11-01', '2022-02-01', 'month')).toEqual([
+        '2021-11-01',
+        '2021-12-01',
+        '2022-01-01',
+        '2022-02-01',
+      ])
+      expect(await starts('2022-03-01', '2022-03-01', 'month')).toEqual(['2022-03-01'])
+      expect(await starts('2021-01-01', '2022-01-01', 'year')).toEqual(['2021-01-01', '2022-01-01'])
+    })
   },
   { data: dataTable(OBJECTIV_DATA), calendar: dataTable(CALENDAR_DATA) },
 )
