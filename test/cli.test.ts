@@ -98,7 +98,15 @@ describe('kysely-modelhub --help', () => {
     ],
     [
       ['chart', '--help'],
-      ['retention-matrix', 'sankey'],
+      ['retention-matrix', 'lifecycle', 'sankey'],
+    ],
+    [
+      ['chart', 'lifecycle', '--help'],
+      ['--out', '--period', '--database-url'],
+    ],
+    [
+      ['run', '--help'],
+      ['lifecycle', 'stickiness', '--period', '--interval'],
     ],
     [
       ['chart', 'retention-matrix', '--help'],
@@ -155,6 +163,8 @@ describe('kysely-modelhub sql', () => {
       'session-duration',
       'frequency',
       'retention-matrix',
+      'lifecycle',
+      'stickiness',
       'top-product-features',
       'top-product-features-before-conversion',
       'drop-off-locations',
@@ -261,6 +271,59 @@ describe('kysely-modelhub load-sample and run on the embedded PGlite', () => {
     )
   })
 
+  it('runs stickiness and lifecycle with their options, printing the rows the hub gives', async () => {
+    const table = (stdout: string) =>
+      stdout
+        .trimEnd()
+        .split('\n')
+        .map((line) => line.trim().split(/\s+/))
+    const sticky = await inProcess('run', 'stickiness', '--interval', 'week', '--data-dir', dataDir, '--events', '1500')
+    const cycle = await inProcess('run', 'lifecycle', '--period', 'monthly', '--data-dir', dataDir, '--events', '1500')
+    expect([sticky.code, cycle.code]).toEqual([0, 0])
+    const { db } = await openDatabase({ dataDir, sampleEvents: 1500 })
+    try {
+      const hub = new ModelHub(db)
+      const weeks = await hub.agg.stickiness(hub.events(), { interval: 'week' }).orderBy('intervals_active').execute()
+      const months = await hub.agg
+        .lifecycle(hub.events(), { period: 'monthly' })
+        .orderBy(['period', 'status'])
+        .execute()
+      expect(weeks.length).toBeGreaterThan(1)
+      expect(table(sticky.stdout).slice(1).sort()).toEqual(
+        weeks.map((r) => [String(r.intervals_active), String(r.users)]).sort(),
+      )
+      expect(table(cycle.stdout)[0]).toEqual(['period', 'status', 'users'])
+      expect(table(cycle.stdout).slice(1).sort()).toEqual(
+        months.map((r) => [r.period, r.status, String(r.users)]).sort(),
+      )
+    } finally {
+      await db.destroy()
+    }
+  })
+
+  it('draws the lifecycle as stacked bars', async () => {
+    const out = join(dir, 'charts', 'lifecycle.svg')
+    const run = await cli(
+      'chart',
+      'lifecycle',
+      '--period',
+      'monthly',
+      '--out',
+      out,
+      '--data-dir',
+      dataDir,
+      '--events',
+      '1500',
+    )
+    expect(run.code).toBe(0)
+    expect(run.stdout).toMatch(
+      new RegExp(`^Wrote the lifecycle bars of \\d+ periods to ${out.replaceAll('.', '\\.')}\n$`),
+    )
+    const svg = readFileSync(out, 'utf8')
+    expect(svg.startsWith('<svg')).toBe(true)
+    expect(svg).toContain('>2022-03</text>')
+  })
+
   it('draws the retention matrix as an SVG heatmap', async () => {
     const out = join(dir, 'charts', 'retention.svg')
     const run = await cli('chart', 'retention-matrix', '--out', out, '--data-dir', dataDir, '--events', '1500')
@@ -345,6 +408,8 @@ describe('kysely-modelhub errors: one line on stderr, a non-zero exit, no stack 
     ],
     [['sql', 'unique-users', '--start-date', '2022-02-30'], /2022-02-30/],
     [['sql', 'session-duration', '--method', 'median'], /invalid --method "median": expected one of mean, sum/],
+    [['sql', 'lifecycle', '--period', 'yearly'], /invalid --period "yearly": expected one of daily, weekly, monthly/],
+    [['sql', 'stickiness', '--interval', 'hour'], /invalid --interval "hour": expected one of day, week, month/],
     [['sql', 'unique-users', '--as', 'x'], /option --as does not apply to model unique-users/],
     [['run', 'unique-users', '--limit', 'ten'], /invalid --limit "ten"/],
     [['load-sample', '--events', '-5'], /invalid --events "-5"/],

@@ -15,6 +15,8 @@ export interface ModelFlags {
   readonly percentage?: boolean
   readonly retentionStartDate?: string
   readonly retentionEndDate?: string
+  readonly period?: string
+  readonly interval?: string
 }
 
 // ModelSpec is public: its hub is on any database (Kysely is invariant in it), its query has any model's rows.
@@ -181,6 +183,30 @@ export const MODELS: readonly ModelSpec[] = [
         }),
       ),
   },
+  {
+    name: 'lifecycle',
+    call: 'hub.agg.lifecycle',
+    kind: 'agg',
+    summary: 'new, returning, resurrecting and dormant users per period',
+    flags: ['period'],
+    build: (hub, q, f) =>
+      hub.agg.lifecycle(q, defined({ period: oneOf('period', f.period, ['daily', 'weekly', 'monthly'] as const) })),
+  },
+  {
+    name: 'stickiness',
+    call: 'hub.agg.stickiness',
+    kind: 'agg',
+    summary: 'how many users were active on exactly N days (weeks, months)',
+    flags: ['interval', 'groupBy'],
+    build: (hub, q, f) =>
+      hub.agg.stickiness(
+        q,
+        defined({
+          interval: oneOf('interval', f.interval, ['day', 'week', 'month'] as const) ?? 'day',
+          groupBy: parseGroupBy(f.groupBy),
+        }),
+      ),
+  },
   // These two read the application global context, which contextsOfModel adds to their hub at run time;
   // the hub's type (contexts from flags: readonly string[]) cannot show it, hence `q as never`.
   {
@@ -232,6 +258,8 @@ export const FLAG_OF: Readonly<Record<keyof ModelFlags, string>> = {
   percentage: '--percentage',
   retentionStartDate: '--retention-start-date',
   retentionEndDate: '--retention-end-date',
+  period: '--period',
+  interval: '--interval',
 }
 
 /** The model of a CLI name ('unique-users'; 'uniqueUsers' and 'unique_users' are accepted too). */

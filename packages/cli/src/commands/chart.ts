@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
-import type { RetentionRow } from '@kysely-modelhub/modelhub'
+import type { LifecycleRow, RetentionRow } from '@kysely-modelhub/modelhub'
 import type { Command } from 'commander'
 import type { CliIo } from '../cli-io.ts'
 import { withHubFlags } from '../hub-options.ts'
@@ -14,7 +14,7 @@ const charts = () => import('@kysely-modelhub/charts')
 type ChartFlags = CommandFlags & DatabaseFlags & { out: string }
 type SankeyFlags = ChartFlags & { steps: number; nTopExamples: number; onlyConvertedPaths?: boolean }
 
-/** `chart retention-matrix` and `chart sankey`: a model drawn as an SVG file. */
+/** `chart retention-matrix`, `chart lifecycle` and `chart sankey`: a model drawn as an SVG file. */
 export function addChartCommand(program: Command, io: CliIo): void {
   const chart = program.command('chart').description('draw a model as an SVG chart (Apache ECharts)')
   withDatabaseFlags(
@@ -28,6 +28,15 @@ export function addChartCommand(program: Command, io: CliIo): void {
         .option('--percentage', "shares (x100) of each cohort's users instead of counts"),
     ),
   ).action((flags: ChartFlags) => drawRetentionMatrix(io, flags))
+  withDatabaseFlags(
+    withHubFlags(
+      chart
+        .command('lifecycle')
+        .description('new, returning and resurrecting users per period as stacked bars, dormant below zero')
+        .requiredOption('--out <file.svg>', 'where to write the SVG')
+        .option('--period <period>', 'daily, weekly or monthly (default weekly)'),
+    ),
+  ).action((flags: ChartFlags) => drawLifecycle(io, flags))
   withDatabaseFlags(
     withHubFlags(
       chart
@@ -54,6 +63,17 @@ function drawRetentionMatrix(io: CliIo, flags: ChartFlags): Promise<void> {
     const { retentionHeatmapSvg } = await charts()
     writeFileSync(out, retentionHeatmapSvg(rows, { title: `Retention (${flags.timePeriod ?? 'monthly'})` }))
     io.out(`Wrote the retention matrix heatmap to ${out}`)
+  })
+}
+
+function drawLifecycle(io: CliIo, flags: ChartFlags): Promise<void> {
+  const spec = modelNamed('lifecycle')
+  return withEventsHub(io, flags, { name: 'lifecycle' }, async (hub, events) => {
+    const rows = (await spec.build(hub, events, flags, hub.conversionNames[0]!).execute()) as LifecycleRow[]
+    const out = writableFile(flags.out)
+    const { lifecycleBarsSvg } = await charts()
+    writeFileSync(out, lifecycleBarsSvg(rows, { title: `Lifecycle (${flags.period ?? 'weekly'})` }))
+    io.out(`Wrote the lifecycle bars of ${new Set(rows.map((r) => r.period)).size} periods to ${out}`)
   })
 }
 

@@ -37,6 +37,8 @@ export function withModelFlags(command: Command): Command {
     .option('--percentage', 'retention-matrix, drop-off-locations: shares (x100) instead of counts')
     .option('--retention-start-date <YYYY-MM-DD>', 'retention-matrix: first cohort day')
     .option('--retention-end-date <YYYY-MM-DD>', 'retention-matrix: last activity day')
+    .option('--period <period>', 'lifecycle: daily, weekly or monthly (default weekly)')
+    .option('--interval <interval>', 'stickiness: day, week or month (default day)')
 }
 
 export function withDatabaseFlags(command: Command): Command {
