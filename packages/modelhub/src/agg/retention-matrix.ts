@@ -1,5 +1,6 @@
 import { type CalendarUnit, invalid, parseTimeFormat, windowed } from '@kysely-modelhub/core'
 import { type Expression, sql } from 'kysely'
+import { choiceOf } from '../checks/choice.ts'
 import { checkDayWindow } from '../checks/dates.ts'
 import type { AnyQuery } from '../hub/any-query.ts'
 import type { HubContext } from '../hub/hub-context.ts'
@@ -74,17 +75,7 @@ export function retentionMatrix(
   q: AnyQuery,
   options: RetentionMatrixOptions,
 ): AggregateQuery<RetentionRow> {
-  const timePeriod = options.timePeriod ?? 'monthly'
-  if (!Object.hasOwn(PERIODS, timePeriod)) {
-    invalid(
-      'timePeriod',
-      timePeriod,
-      `expected one of ${Object.keys(PERIODS)
-        .map((p) => `"${p}"`)
-        .join(', ')}`,
-    )
-  }
-  const { unit, label } = PERIODS[timePeriod]
+  const { unit, label } = PERIODS[choiceOf('timePeriod', options.timePeriod ?? 'monthly', PERIODS)]
   const { startDate, endDate } = checkDayWindow({ startDate: options.startDate, endDate: options.endDate })
   const { eventType, percentage = false } = options
   if (eventType !== undefined && typeof eventType !== 'string') {

@@ -1,5 +1,6 @@
-import { type CalendarUnit, invalid } from '@kysely-modelhub/core'
+import type { CalendarUnit } from '@kysely-modelhub/core'
 import { expressionBuilder, sql } from 'kysely'
+import { choiceOf } from '../checks/choice.ts'
 import type { AnyQuery } from '../hub/any-query.ts'
 import type { HubContext } from '../hub/hub-context.ts'
 import { typedResult } from '../results/typed-result.ts'
@@ -45,16 +46,7 @@ export function stickiness<R = StickinessRow>(
   interval: unknown,
   groupBy: GroupBy<Record<string, unknown>>,
 ): AggregateQuery<R> {
-  if (typeof interval !== 'string' || !Object.hasOwn(INTERVALS, interval)) {
-    return invalid(
-      'interval',
-      interval,
-      `expected one of ${Object.keys(INTERVALS)
-        .map((i) => `"${i}"`)
-        .join(', ')}`,
-    )
-  }
-  const unit = INTERVALS[interval as StickinessInterval]
+  const unit = INTERVALS[choiceOf('interval', interval, INTERVALS)]
   const { engine } = hub
   const keysOf = (eb: Parameters<typeof groupKeys>[1]) =>
     groupKeys(hub, eb, groupBy === undefined ? null : groupBy, ['user_id', 'moment'])
