@@ -55,26 +55,42 @@ export function addChartCommand(program: Command, io: CliIo): void {
   ).action((flags: SankeyFlags) => drawSankey(io, flags))
 }
 
-function drawRetentionMatrix(io: CliIo, flags: ChartFlags): Promise<void> {
-  const spec = modelNamed('retention-matrix')
-  return withEventsHub(io, flags, { name: 'retention-matrix' }, async (hub, events) => {
-    const rows = (await spec.build(hub, events, flags, hub.conversionNames[0]!).execute()) as RetentionRow[]
+/** Runs the CLI model `name` with the flags, writes what `draw` makes of its rows to --out and says so. */
+function drawModel<R>(
+  io: CliIo,
+  flags: ChartFlags,
+  name: string,
+  draw: (rows: R[], chart: Awaited<ReturnType<typeof charts>>) => string,
+  done: (rows: R[], out: string) => string,
+): Promise<void> {
+  const spec = modelNamed(name)
+  return withEventsHub(io, flags, { name }, async (hub, events) => {
+    const rows = (await spec.build(hub, events, flags, hub.conversionNames[0]!).execute()) as R[]
     const out = writableFile(flags.out)
-    const { retentionHeatmapSvg } = await charts()
-    writeFileSync(out, retentionHeatmapSvg(rows, { title: `Retention (${flags.timePeriod ?? 'monthly'})` }))
-    io.out(`Wrote the retention matrix heatmap to ${out}`)
+    writeFileSync(out, draw(rows, await charts()))
+    io.out(done(rows, out))
   })
 }
 
+function drawRetentionMatrix(io: CliIo, flags: ChartFlags): Promise<void> {
+  return drawModel<RetentionRow>(
+    io,
+    flags,
+    'retention-matrix',
+    (rows, { retentionHeatmapSvg }) =>
+      retentionHeatmapSvg(rows, { title: `Retention (${flags.timePeriod ?? 'monthly'})` }),
+    (_, out) => `Wrote the retention matrix heatmap to ${out}`,
+  )
+}
+
 function drawLifecycle(io: CliIo, flags: ChartFlags): Promise<void> {
-  const spec = modelNamed('lifecycle')
-  return withEventsHub(io, flags, { name: 'lifecycle' }, async (hub, events) => {
-    const rows = (await spec.build(hub, events, flags, hub.conversionNames[0]!).execute()) as LifecycleRow[]
-    const out = writableFile(flags.out)
-    const { lifecycleBarsSvg } = await charts()
-    writeFileSync(out, lifecycleBarsSvg(rows, { title: `Lifecycle (${flags.period ?? 'weekly'})` }))
-    io.out(`Wrote the lifecycle bars of ${new Set(rows.map((r) => r.period)).size} periods to ${out}`)
-  })
+  return drawModel<LifecycleRow>(
+    io,
+    flags,
+    'lifecycle',
+    (rows, { lifecycleBarsSvg }) => lifecycleBarsSvg(rows, { title: `Lifecycle (${flags.period ?? 'weekly'})` }),
+    (rows, out) => `Wrote the lifecycle bars of ${new Set(rows.map((r) => r.period)).size} periods to ${out}`,
+  )
 }
 
 function drawSankey(io: CliIo, flags: SankeyFlags): Promise<void> {

@@ -1,5 +1,6 @@
-import { type CalendarUnit, invalid, parseTimeFormat, windowed } from '@kysely-modelhub/core'
-import { type Expression, sql } from 'kysely'
+import { type CalendarUnit, parseTimeFormat, windowed } from '@kysely-modelhub/core'
+import { type Expression, type RawBuilder, sql } from 'kysely'
+import { choiceOf } from '../checks/choice.ts'
 import type { AnyQuery } from '../hub/any-query.ts'
 import type { HubContext } from '../hub/hub-context.ts'
 import { typedResult } from '../results/typed-result.ts'
@@ -65,39 +66,43 @@ export const LIFECYCLE_STATUSES: readonly LifecycleStatus[] = ['new', 'returning
  * // → [{ period: '2021-11-29', status: 'dormant', users: 0 }, { period: '2021-11-29', status: 'new', users: 4 }, …]
  */
 export function lifecycle(hub: HubContext, q: AnyQuery, options: LifecycleOptions): AggregateQuery<LifecycleRow> {
-  const period = options.period ?? 'weekly'
-  if (!Object.hasOwn(PERIODS, period)) {
-    invalid(
-      'period',
-      period,
-      `expected one of ${Object.keys(PERIODS)
-        .map((p) => `"${p}"`)
-        .join(', ')}`,
-    )
-  }
-  const { unit, label } = PERIODS[period]
-  const { engine } = hub
+  const { unit, label } = PERIODS[choiceOf('period', options.period ?? 'weekly', PERIODS)]
   // Whole periods from one period start to another: 1 for the next period.
   const adjacent = (from: Expression<unknown>, to: Expression<unknown>) =>
-    sql<boolean>`${engine.calendarUnitsBetween(from, to, unit)} = 1`
+    sql<boolean>`${hub.engine.calendarUnitsBetween(from, to, unit)} = 1`
+  const plan: LifecyclePlan = { hub, unit, label, adjacent }
+  const counted = countedPeriods(plan, neighbours(plan, activePeriods(plan, q)))
+  return aggregateResult(typedResult(hub, onePerStatus(plan, filledPeriods(plan, counted)), { users: 'number' }))
+}
 
-  // One row per user and period they were active in.
-  const userPeriods = hub.db
+/** What every stage reads: the hub, the period's unit and label, and the test for consecutive periods. */
+interface LifecyclePlan {
+  readonly hub: HubContext
+  readonly unit: CalendarUnit
+  readonly label: string
+  readonly adjacent: (from: Expression<unknown>, to: Expression<unknown>) => RawBuilder<boolean>
+}
+
+/** One row per user and period they were active in. */
+function activePeriods({ hub, unit }: LifecyclePlan, q: AnyQuery) {
+  return hub.db
     .selectFrom(
       hub.db
         .selectFrom(q.as('events'))
         .select((eb) => [
           eb.ref('user_id').as('user_id'),
-          engine.truncateTime(eb.ref('moment'), unit).as('period_start'),
+          hub.engine.truncateTime(eb.ref('moment'), unit).as('period_start'),
         ])
         .where('user_id', 'is not', null)
         .as('events'),
     )
     .select(['user_id', 'period_start'])
     .groupBy(['user_id', 'period_start'])
+}
 
-  // The starts of the user's previous and next active periods (NULL in their first and last).
-  const neighbours = hub.db.selectFrom(userPeriods.as('user_periods')).select((eb) => {
+/** The starts of the user's previous and next active periods (NULL in their first and last). */
+function neighbours({ hub }: LifecyclePlan, userPeriods: AnyQuery) {
+  return hub.db.selectFrom(userPeriods.as('user_periods')).select((eb) => {
     const byUser = (call: string) =>
       windowed(eb, sql`${sql.raw(call)}(${eb.ref('period_start')})`, {
         partitionBy: ['user_id'],
@@ -109,17 +114,21 @@ export function lifecycle(hub: HubContext, q: AnyQuery, options: LifecycleOption
       byUser('lead').as('user_next_start'),
     ]
   })
+}
 
+/**
+ * Per period with activity: the users new, returning, resurrecting and leaving (not active in the next
+ * period), and the neighbouring periods. The windows over the grouped periods (one row each) sit in the
+ * grouping select itself: over users' rows BigQuery would need one worker for all.
+ */
+function countedPeriods({ hub, unit, adjacent }: LifecyclePlan, withNeighbours: AnyQuery) {
   const count = (condition: Expression<unknown>) => sql<number>`count(case when ${condition} then 1 end)`
-  // Windows over the grouped periods (one row each), in the grouping select itself: over users'
-  // rows BigQuery would need one worker for all.
-  const perPeriod = hub.db
-    .selectFrom(neighbours.as('user_periods'))
+  return hub.db
+    .selectFrom(withNeighbours.as('user_periods'))
     .select((eb) => {
       const start = eb.ref('period_start')
       const overPeriods = (call: string, value: Expression<unknown>) =>
         windowed(eb, sql`${sql.raw(call)}(${value})`, { orderBy: ['period_start'] })
-      // Users not active in the next period: dormant in it.
       const leaving = count(
         sql`${eb.ref('user_next_start')} is null or not (${adjacent(start, eb.ref('user_next_start'))})`,
       )
@@ -127,7 +136,9 @@ export function lifecycle(hub: HubContext, q: AnyQuery, options: LifecycleOption
         start.as('period_start'),
         count(sql`${eb.ref('user_previous_start')} is null`).as('new'),
         count(adjacent(eb.ref('user_previous_start'), start)).as('returning'),
-        count(sql`${engine.calendarUnitsBetween(eb.ref('user_previous_start'), start, unit)} > 1`).as('resurrecting'),
+        count(sql`${hub.engine.calendarUnitsBetween(eb.ref('user_previous_start'), start, unit)} > 1`).as(
+          'resurrecting',
+        ),
         leaving.as('leaving'),
         overPeriods('lag', start).as('previous_start'),
         overPeriods('lag', leaving).as('previous_leaving'),
@@ -135,15 +146,19 @@ export function lifecycle(hub: HubContext, q: AnyQuery, options: LifecycleOption
       ]
     })
     .groupBy('period_start')
+}
 
-  // Each period with activity and the periods without any up to the next one (a series per period,
-  // so one join in all): counts in the period itself; in the empty period right after it, its
-  // leaving users are dormant.
+/**
+ * Each period with activity and the periods without any up to the next one (a series per period, so one
+ * join in all): counts in the period itself; in the empty period right after it, its leaving users are
+ * dormant.
+ */
+function filledPeriods({ hub, unit, adjacent }: LifecyclePlan, counted: AnyQuery) {
   const series = sql.ref('series_start')
-  const filled = hub.db
+  return hub.db
     .selectFrom([
-      perPeriod.as('periods'),
-      engine
+      counted.as('periods'),
+      hub.engine
         .periodStarts(
           sql.ref('periods.period_start'),
           sql`coalesce(${sql.ref('periods.next_start')}, ${sql.ref('periods.period_start')})`,
@@ -170,20 +185,21 @@ export function lifecycle(hub: HubContext, q: AnyQuery, options: LifecycleOption
         )} else 0 end`.as('dormant'),
       ]
     })
+}
 
-  // One row per period and status: a join with four constant rows, not with the data.
+/** One row per period and status, the period labelled: a join with four constant rows, not with the data. */
+function onePerStatus({ hub, label }: LifecyclePlan, filled: AnyQuery) {
   const statuses = sql.join(
     LIFECYCLE_STATUSES.map((status) => sql`select ${sql.lit(status)} as status`),
     sql` union all `,
   )
-  const long = hub.db.selectFrom([filled.as('periods'), sql`(${statuses})`.as('statuses')]).select((eb) => {
+  return hub.db.selectFrom([filled.as('periods'), sql`(${statuses})`.as('statuses')]).select((eb) => {
     const start = eb.ref('periods.period_start')
-    const labelled: Expression<unknown> = engine.timeFormat(start, parseTimeFormat(label))
+    const labelled: Expression<unknown> = hub.engine.timeFormat(start, parseTimeFormat(label))
     const users = sql<number>`case ${eb.ref('statuses.status')} ${sql.join(
       LIFECYCLE_STATUSES.map((status) => sql`when ${sql.lit(status)} then ${eb.ref(`periods.${status}`)}`),
       sql` `,
     )} end`
     return [eb.parens(labelled).as('period'), eb.ref('statuses.status').as('status'), users.as('users')]
   })
-  return aggregateResult(typedResult(hub, long, { users: 'number' }))
 }
