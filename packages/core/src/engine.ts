@@ -136,6 +136,13 @@ export interface Engine {
   // Time functions take an instant: a timestamp holding UTC, or a timestamp with time zone (as
   // `outputInstant` gives), read in UTC whatever the session's time zone.
 
+  /**
+   * The wall-clock time of an instant in an IANA time zone (checked by checkTimeZone), as a timestamp
+   * holding that local time read as UTC: the time functions below then give local days, weeks, months
+   * and labels, daylight-saving changes included. For 'UTC' the instant itself, its SQL unchanged.
+   * Durations (epochSecondsBetween) must take the instants, not these.
+   */
+  localTime(instant: Expression<unknown>, timeZone: string): RawBuilder<Date>
   /** A UTC timestamp formatted with a parsed strftime format. */
   timeFormat(timestamp: Expression<unknown>, format: TimeFormat): RawBuilder<string>
   /** Seconds from `start` to `end` (negative when end is earlier), with sub-second precision. */

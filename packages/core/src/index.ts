@@ -36,4 +36,5 @@ export {
   type TimeFormat,
   type TimeFormatPart,
 } from './time-format.ts'
+export { checkTimeZone, DEFAULT_TIME_ZONE, timeZoneProblem } from './time-zone.ts'
 export { type FrameBound, type WindowFrame, type WindowOrder, type WindowSpec, windowed } from './window.ts'

@@ -47,7 +47,7 @@ export { ModelHubKyselyError } from './hub/hub-kysely.ts'
 export { type EventsQuery, ModelHub } from './hub/model-hub.ts'
 export { ModelHubOptionError, type ModelHubOptionsInput, type ModelHubSettings } from './hub/options.ts'
 export type { MappedQuery } from './map/add-column.ts'
-export type { MapModels } from './map/map-models.ts'
+export type { MapModels, TimeBucketOptions } from './map/map-models.ts'
 export type { BooleanColumn, FitColumns, NumericColumn } from './ml/columns.ts'
 export type { FeatureCoefficient, FeatureImportance, FeatureImportanceOptions } from './ml/feature-importance.ts'
 export {

@@ -1,5 +1,5 @@
 import type { Engine, JsonMatch, JsonScalar, SliceEnd, SliceStart } from '@kysely-modelhub/core'
-import { checkCalendarUnit, matchEntries } from '@kysely-modelhub/core'
+import { checkCalendarUnit, checkTimeZone, DEFAULT_TIME_ZONE, matchEntries } from '@kysely-modelhub/core'
 import { type Expression, type RawBuilder, type SelectQueryBuilder, sql } from 'kysely'
 import { quoteBigQueryString } from './quote.ts'
 import { bigqueryCatalog, bigqueryTables } from './tables.ts'
@@ -143,6 +143,12 @@ export const bigquery: Engine = {
   date: (day) => sql<string>`cast(${day} as date)`,
 
   toText: (scalar) => sql<string>`cast(${scalar} as string)`,
+
+  // DATETIME gives the zone's wall clock; TIMESTAMP reads it back as UTC.
+  localTime: (instant, timeZone) => {
+    const zone = checkTimeZone('timeZone', timeZone)
+    return zone === DEFAULT_TIME_ZONE ? sql<Date>`${instant}` : sql<Date>`timestamp(datetime(${instant}, ${lit(zone)}))`
+  },
 
   timeFormat: (timestamp, format) => {
     const pieces = formatTimestampPieces(format).map((piece) =>

@@ -1,7 +1,9 @@
 import type { Engine, JsonMatch, SliceEnd, SliceStart } from '@kysely-modelhub/core'
 import {
   checkCalendarUnit,
+  checkTimeZone,
   contextTypeLabel,
+  DEFAULT_TIME_ZONE,
   ModelHubInputError,
   matchEntries,
   OBJECTIV_LOCATION_TYPES,
@@ -156,6 +158,14 @@ export const postgres: Engine = {
   date: (day) => sql<string>`${day}::date`,
 
   toText: (value) => sql<string>`(${value})::text`,
+
+  // The UTC wall clock as timestamptz, then its wall clock in the zone: a timestamp without time zone.
+  localTime: (instant, timeZone) => {
+    const zone = checkTimeZone('timeZone', timeZone)
+    return zone === DEFAULT_TIME_ZONE
+      ? sql<Date>`${instant}`
+      : sql<Date>`((${utc(instant)} at time zone 'UTC') at time zone ${lit(zone)})`
+  },
 
   timeFormat: (instant, format) => {
     const timestamp = utc(instant)

@@ -156,11 +156,11 @@ export class AggModels<C extends string> {
     const G extends GroupBy<Omit<RowOf<Q>, 'user_id' | 'moment'>> = undefined,
   >(
     q: Q,
-    options: { readonly interval: StickinessInterval; readonly groupBy?: G },
+    options: { readonly interval: StickinessInterval; readonly groupBy?: G; readonly timeZone?: string },
   ): AggregateQuery<StickinessKeys<RowOf<Q>, G> & StickinessRow> {
     checkOptions('hub.agg.stickiness', options, STICKINESS)
     // Untyped callers may leave the options out: then the missing interval is the error.
-    return stickiness(this.hub, q, options?.interval, options?.groupBy)
+    return stickiness(this.hub, q, options?.interval, options?.groupBy, options?.timeZone)
   }
 
   /**

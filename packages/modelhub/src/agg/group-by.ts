@@ -2,10 +2,14 @@ import { invalid, parseTimeFormat } from '@kysely-modelhub/core'
 import type { Expression } from 'kysely'
 import type { AnyExpressionBuilder } from '../hub/any-query.ts'
 import type { HubContext } from '../hub/hub-context.ts'
+import { inTimeZone } from '../hub/time-zone.ts'
 import { timeBucket } from '../map/time-agg.ts'
 
-/** One grouping key: a column of the rows, or a time bucket of `moment` in its own format. */
-export type GroupByItem<O> = (keyof O & string) | { readonly timeAggregation: string }
+/**
+ * One grouping key: a column of the rows, or a time bucket of `moment` in its own format (and
+ * optionally its own IANA time zone; the hub's by default).
+ */
+export type GroupByItem<O> = (keyof O & string) | { readonly timeAggregation: string; readonly timeZone?: string }
 
 /**
  * How an aggregation model groups: omitted → the hub's time bucket (`time_aggregation`);
@@ -60,11 +64,16 @@ export function groupKeys(
       typeof item === 'object' &&
       typeof (item as { timeAggregation?: unknown }).timeAggregation === 'string'
     ) {
-      const format = (item as { timeAggregation: string }).timeAggregation
+      const { timeAggregation: format, timeZone } = item as { timeAggregation: string; timeZone?: unknown }
       parseTimeFormat(format)
-      return { name: 'time_aggregation', expression: timeBucket(hub, eb, format) }
+      const zoned = inTimeZone(hub, timeZone, 'groupBy timeZone')
+      return { name: 'time_aggregation', expression: timeBucket(zoned, eb, format) }
     }
-    return invalid('groupBy', item, 'expected a column name, { timeAggregation: "%Y-%m" }, an array of them, or null')
+    return invalid(
+      'groupBy',
+      item,
+      'expected a column name, { timeAggregation: "%Y-%m" } (optionally with timeZone: "Europe/Amsterdam"), an array of them, or null',
+    )
   })
   const names = keys.map((k) => k.name)
   const repeated = names.find((name, i) => names.indexOf(name) !== i)

@@ -3,6 +3,7 @@ import { type Expression, type RawBuilder, sql } from 'kysely'
 import { choiceOf } from '../checks/choice.ts'
 import type { AnyQuery } from '../hub/any-query.ts'
 import type { HubContext } from '../hub/hub-context.ts'
+import { inTimeZone, localTime } from '../hub/time-zone.ts'
 import { typedResult } from '../results/typed-result.ts'
 import { type AggregateQuery, aggregateResult } from './aggregate-query.ts'
 
@@ -24,6 +25,8 @@ export interface LifecycleRow {
 export interface LifecycleOptions {
   /** Default 'weekly'. */
   readonly period?: LifecyclePeriod
+  /** IANA time zone whose calendar periods count, e.g. 'Europe/Amsterdam' (default: the hub's). */
+  readonly timeZone?: string
 }
 
 const PERIODS: Readonly<Record<LifecyclePeriod, { readonly unit: CalendarUnit; readonly label: string }>> = {
@@ -36,7 +39,7 @@ const PERIODS: Readonly<Record<LifecyclePeriod, { readonly unit: CalendarUnit; r
 export const LIFECYCLE_STATUSES: readonly LifecycleStatus[] = ['new', 'returning', 'resurrecting', 'dormant']
 
 /**
- * Lifecycle of users per calendar period (UTC), as PostHog's lifecycle insight defines it: a user
+ * Lifecycle of users per calendar period (in the hub's time zone, or `timeZone`), as PostHog's lifecycle insight defines it: a user
  * active in a period is `new` in their first period, `returning` when also active in the previous
  * period, else `resurrecting`; a user active in the previous period but not in this one is
  * `dormant` in it. Anonymous events (user_id NULL) never count. Decisions (docs/semantics.md §S8):
@@ -70,7 +73,8 @@ export function lifecycle(hub: HubContext, q: AnyQuery, options: LifecycleOption
   // Whole periods from one period start to another: 1 for the next period.
   const adjacent = (from: Expression<unknown>, to: Expression<unknown>) =>
     sql<boolean>`${hub.engine.calendarUnitsBetween(from, to, unit)} = 1`
-  const plan: LifecyclePlan = { hub, unit, label, adjacent }
+  // Every stage works on wall-clock times in the zone (period starts included), so its labels are local.
+  const plan: LifecyclePlan = { hub: inTimeZone(hub, options.timeZone), unit, label, adjacent }
   const counted = countedPeriods(plan, neighbours(plan, activePeriods(plan, q)))
   return aggregateResult(typedResult(hub, onePerStatus(plan, filledPeriods(plan, counted)), { users: 'number' }))
 }
@@ -91,7 +95,7 @@ function activePeriods({ hub, unit }: LifecyclePlan, q: AnyQuery) {
         .selectFrom(q.as('events'))
         .select((eb) => [
           eb.ref('user_id').as('user_id'),
-          hub.engine.truncateTime(eb.ref('moment'), unit).as('period_start'),
+          hub.engine.truncateTime(localTime(hub, eb.ref('moment')), unit).as('period_start'),
         ])
         .where('user_id', 'is not', null)
         .as('events'),

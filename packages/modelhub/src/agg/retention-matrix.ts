@@ -4,6 +4,7 @@ import { choiceOf } from '../checks/choice.ts'
 import { checkDayWindow } from '../checks/dates.ts'
 import type { AnyQuery } from '../hub/any-query.ts'
 import type { HubContext } from '../hub/hub-context.ts'
+import { inTimeZone, localTime } from '../hub/time-zone.ts'
 import { typedResult } from '../results/typed-result.ts'
 import { type AggregateQuery, aggregateResult } from './aggregate-query.ts'
 
@@ -31,6 +32,8 @@ export interface RetentionMatrixOptions {
   readonly endDate?: string
   /** Values as a percentage of the cohort's users (period 0 is 100). */
   readonly percentage?: boolean
+  /** IANA time zone whose calendar periods and days count, e.g. 'Europe/Amsterdam' (default: the hub's). */
+  readonly timeZone?: string
 }
 
 const PERIODS: Readonly<Record<RetentionTimePeriod, { readonly unit: CalendarUnit; readonly label: string }>> = {
@@ -84,6 +87,8 @@ export function retentionMatrix(
   if (typeof percentage !== 'boolean') invalid('percentage', percentage, 'expected true or false')
 
   const { engine } = hub
+  // Calendar periods in the zone: the instants' wall-clock times there (the first is found on instants).
+  const zoned = inTimeZone(hub, options.timeZone)
   let firstSeen = hub.db
     .selectFrom(q.as('events'))
     .select((eb) => [
@@ -95,16 +100,17 @@ export function retentionMatrix(
   if (eventType !== undefined) firstSeen = firstSeen.where('event_type', '=', eventType)
 
   let periods = hub.db.selectFrom(firstSeen.as('events')).select((eb) => {
-    const first = eb.ref('first_moment')
+    const first = localTime(zoned, eb.ref('first_moment'))
     const start: Expression<unknown> = unit === 'week' ? engine.truncateTime(first, 'week') : first
     return [
       eb.ref('user_id').as('user_id'),
       engine.timeFormat(start, parseTimeFormat(label)).as('first_cohort'),
-      engine.calendarUnitsBetween(first, eb.ref('moment'), unit).as('period'),
+      engine.calendarUnitsBetween(first, localTime(zoned, eb.ref('moment')), unit).as('period'),
     ]
   })
-  if (startDate) periods = periods.where((eb) => eb(engine.timeFormat(eb.ref('first_moment'), DAY), '>=', startDate))
-  if (endDate) periods = periods.where((eb) => eb(engine.timeFormat(eb.ref('moment'), DAY), '<=', endDate))
+  const day = (instant: Expression<unknown>) => engine.timeFormat(localTime(zoned, instant), DAY)
+  if (startDate) periods = periods.where((eb) => eb(day(eb.ref('first_moment')), '>=', startDate))
+  if (endDate) periods = periods.where((eb) => eb(day(eb.ref('moment')), '<=', endDate))
 
   const counted = hub.db
     .selectFrom(periods.as('events'))

@@ -3,6 +3,7 @@ import { expressionBuilder, sql } from 'kysely'
 import { choiceOf } from '../checks/choice.ts'
 import type { AnyQuery } from '../hub/any-query.ts'
 import type { HubContext } from '../hub/hub-context.ts'
+import { inTimeZone, localTime } from '../hub/time-zone.ts'
 import { typedResult } from '../results/typed-result.ts'
 import { type AggregateQuery, aggregateResult } from './aggregate-query.ts'
 import { type GroupBy, type GroupKeys, groupKeys } from './group-by.ts'
@@ -17,10 +18,15 @@ export interface StickinessRow {
 }
 
 export interface StickinessOptions<G = GroupBy<Record<string, unknown>>> {
-  /** The interval counted: 'day', 'week' (Monday-start) or 'month', in UTC. */
+  /** The interval counted: 'day', 'week' (Monday-start) or 'month', in the time zone. */
   readonly interval: StickinessInterval
   /** Keys to count per (a column, a `{ timeAggregation }` bucket, or an array); none by default. */
   readonly groupBy?: G
+  /**
+   * IANA time zone whose calendar intervals (and default-zone buckets of groupBy) count, e.g.
+   * 'Europe/Amsterdam' (default: the hub's).
+   */
+  readonly timeZone?: string
 }
 
 /** The key columns of a stickiness row: none without groupBy, else like the other agg models. */
@@ -30,7 +36,7 @@ const INTERVALS: Readonly<Record<StickinessInterval, CalendarUnit>> = { day: 'da
 
 /**
  * Stickiness: per number N, how many users were active on exactly N distinct calendar intervals
- * (UTC days, Monday-start weeks or months) within the events of `q`; with `groupBy`, per group
+ * (days, Monday-start weeks or months in the time zone) within the events of `q`; with `groupBy`, per group
  * (a user with events in two groups counts in both, with the intervals of each). No groupBy
  * means no keys (not the hub's time bucket). Anonymous events never count (docs/semantics.md §S8).
  *
@@ -45,8 +51,10 @@ export function stickiness<R = StickinessRow>(
   q: AnyQuery,
   interval: unknown,
   groupBy: GroupBy<Record<string, unknown>>,
+  timeZone?: unknown,
 ): AggregateQuery<R> {
   const unit = INTERVALS[choiceOf('interval', interval, INTERVALS)]
+  hub = inTimeZone(hub, timeZone)
   const { engine } = hub
   const keysOf = (eb: Parameters<typeof groupKeys>[1]) =>
     groupKeys(hub, eb, groupBy === undefined ? null : groupBy, ['user_id', 'moment'])
@@ -55,7 +63,9 @@ export function stickiness<R = StickinessRow>(
     .selectFrom(q.as('events'))
     .select((eb) => [
       ...keysOf(eb).map((key) => eb.parens(engine.groupKey(key.expression).select).as(key.name)),
-      sql<number>`count(distinct ${engine.truncateTime(eb.ref('moment'), unit)})`.as('intervals_active'),
+      sql<number>`count(distinct ${engine.truncateTime(localTime(hub, eb.ref('moment')), unit)})`.as(
+        'intervals_active',
+      ),
     ])
     .where('user_id', 'is not', null)
     .groupBy((eb) => [eb.ref('user_id'), ...keysOf(eb).flatMap((key) => engine.groupKey(key.expression).groupBy)])

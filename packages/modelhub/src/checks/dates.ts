@@ -2,6 +2,11 @@ import { invalid } from '@kysely-modelhub/core'
 
 const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})$/
 
+/** `day` ± `days` as 'YYYY-MM-DD'. */
+export function addDays(day: string, days: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10)
+}
+
 /** Checks a 'YYYY-MM-DD' calendar date (2022-02-30 is not one). */
 export function checkDay(what: string, value: unknown): string {
   const match = typeof value === 'string' ? ISO_DAY.exec(value) : null

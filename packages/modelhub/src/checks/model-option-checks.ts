@@ -1,3 +1,4 @@
+import { timeZoneProblem } from '@kysely-modelhub/core'
 import type { DropOffLocationsOptions } from '../agg/drop-off-locations.ts'
 import type { FunnelConversionOptions } from '../agg/funnel-conversion.ts'
 import type { LifecycleOptions } from '../agg/lifecycle.ts'
@@ -25,9 +26,10 @@ export const GROUPED: OptionChecks<{ groupBy?: unknown }> = { groupBy: null }
 
 export const NAMED: OptionChecks<{ as?: string }> = { as: null }
 
-export const TIME_BUCKETED: OptionChecks<{ as?: string; timeAggregation?: string }> = {
+export const TIME_BUCKETED: OptionChecks<{ as?: string; timeAggregation?: string; timeZone?: string }> = {
   as: null,
   timeAggregation: isText,
+  timeZone: timeZoneProblem,
 }
 
 export const PARTITIONED: OptionChecks<{ as?: string; partition?: string }> = { as: null, partition: null }
@@ -44,11 +46,12 @@ export const RETENTION_MATRIX: OptionChecks<RetentionMatrixOptions> = {
   startDate: null,
   endDate: null,
   percentage: null,
+  timeZone: null,
 }
 
-export const LIFECYCLE: OptionChecks<LifecycleOptions> = { period: null }
+export const LIFECYCLE: OptionChecks<LifecycleOptions> = { period: null, timeZone: null }
 
-export const STICKINESS: OptionChecks<StickinessOptions> = { interval: null, groupBy: null }
+export const STICKINESS: OptionChecks<StickinessOptions> = { interval: null, groupBy: null, timeZone: null }
 
 export const TOP_PRODUCT_FEATURES: OptionChecks<TopProductFeaturesOptions<never>> = {
   locationStack: null,

@@ -8,5 +8,10 @@ export interface HubContext {
   readonly engine: Engine
   /** The hub's default strftime format for time buckets. */
   readonly timeAggregation: string
+  /**
+   * The IANA zone whose calendar time buckets, day windows and periods follow ('UTC' by default);
+   * sessions never do (a gap is a duration).
+   */
+  readonly timeZone: string
   readonly conversions: ReadonlyMap<string, ConversionEvent>
 }

@@ -102,6 +102,7 @@ export class ModelHub<DB, const G extends readonly string[] = readonly [], C ext
       db: this.db as AnyKysely,
       engine: this.engine,
       timeAggregation: this.settings.timeAggregation,
+      timeZone: this.settings.timeZone,
       conversions: this.#conversions,
     }
   }

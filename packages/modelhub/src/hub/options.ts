@@ -1,4 +1,12 @@
-import { type Engine, parseTimeFormat, SESSION_IDS, type SessionIds } from '@kysely-modelhub/core'
+import {
+  checkTimeZone,
+  DEFAULT_TIME_ZONE,
+  type Engine,
+  parseTimeFormat,
+  SESSION_IDS,
+  type SessionIds,
+  timeZoneProblem,
+} from '@kysely-modelhub/core'
 import { z } from 'zod'
 
 /** Columns of the events() source; a global context may not take one of these names. */
@@ -29,12 +37,21 @@ const timeFormatSchema = z.string().superRefine((format, ctx) => {
   }
 })
 
+/** An IANA name; 'utc' and other spellings become the tz database's (checkTimeZone). */
+const timeZoneSchema = z.string().transform((zone, ctx) => {
+  const problem = timeZoneProblem(zone)
+  if (problem === undefined) return checkTimeZone('timeZone', zone)
+  ctx.addIssue({ code: 'custom', message: `got ${JSON.stringify(zone)}; ${problem}` })
+  return z.NEVER
+})
+
 /** The model hub's options, checked once when the hub is made. */
 export const modelHubOptionsSchema = z
   .object({
     engine: engineSchema.optional(),
     table: z.string().min(1, 'expected a table name such as "data" or "analytics.data"').optional(),
     timeAggregation: timeFormatSchema.default('%Y-%m-%d'),
+    timeZone: timeZoneSchema.default(DEFAULT_TIME_ZONE),
     globalContexts: z
       .array(
         z

@@ -6,6 +6,7 @@ import { checkName } from '../checks/table-name.ts'
 import type { AnyQuery, EventsExpressionBuilder } from '../hub/any-query.ts'
 import { conversionNamed } from '../hub/conversions.ts'
 import type { HubContext } from '../hub/hub-context.ts'
+import { inTimeZone } from '../hub/time-zone.ts'
 import type { ObjectivEvent } from '../pipeline/objectiv-event.ts'
 import { SESSION_KEY } from '../pipeline/session-keys.ts'
 import { addColumn, addColumnWithHelpers, addSessionColumn, type EventsLike, type MappedQuery } from './add-column.ts'
@@ -26,6 +27,13 @@ type ColumnOf<Q> = Q extends EventsLike<infer O> ? keyof O & string : never
 interface As<A extends string> {
   /** The name of the new column (default: the helper's own). */
   readonly as?: A
+}
+/** A time bucket's format and zone, each defaulting to the hub's. */
+export interface TimeBucketOptions {
+  /** strftime format of the bucket, e.g. '%Y-%m' (default: the hub's `timeAggregation`). */
+  readonly timeAggregation?: string
+  /** IANA time zone whose calendar the bucket follows, e.g. 'Europe/Amsterdam' (default: the hub's `timeZone`). */
+  readonly timeZone?: string
 }
 interface Partitioned<Q, A extends string> extends As<A> {
   /** Count within this column's groups: 'session_id' (default), 'user_id' or another column. */
@@ -61,16 +69,17 @@ export class MapModels<C extends string> {
   /** `is_new_user`: TRUE for every hit in the time bucket holding the user's first session. */
   isNewUser<Q extends Needs<'user_id' | 'session_id' | 'moment'>, const A extends string = 'is_new_user'>(
     q: Q,
-    options: As<A> & { readonly timeAggregation?: string } = {},
+    options: As<A> & TimeBucketOptions = {},
   ): MappedQuery<Q, A, boolean> {
     checkOptions('hub.map.isNewUser', options, TIME_BUCKETED)
     if (options.timeAggregation !== undefined) parseTimeFormat(options.timeAggregation)
+    const hub = inTimeZone(this.#hub, options.timeZone)
     return addSessionColumn(
-      this.#hub,
+      hub,
       q,
-      columnName(options.as, 'is_new_user' as A, this.#hub.engine),
-      (eb) => isNewUserColumn(this.#hub, eb, options.timeAggregation),
-      (eb) => isNewUserColumn(this.#hub, eb, options.timeAggregation, 'session keys'),
+      columnName(options.as, 'is_new_user' as A, hub.engine),
+      (eb) => isNewUserColumn(hub, eb, options.timeAggregation),
+      (eb) => isNewUserColumn(hub, eb, options.timeAggregation, 'session keys'),
     )
   }
 
@@ -145,15 +154,16 @@ export class MapModels<C extends string> {
   /** `time_aggregation`: the event's moment formatted with the hub's (or the given) strftime format. */
   timeAgg<Q extends Needs<'moment'>, const A extends string = 'time_aggregation'>(
     q: Q,
-    options: As<A> & { readonly timeAggregation?: string } = {},
+    options: As<A> & TimeBucketOptions = {},
   ): MappedQuery<Q, A, string> {
     checkOptions('hub.map.timeAgg', options, TIME_BUCKETED)
     if (options.timeAggregation !== undefined) parseTimeFormat(options.timeAggregation)
+    const hub = inTimeZone(this.#hub, options.timeZone)
     return addColumn(
-      this.#hub,
+      hub,
       q,
-      columnName(options.as, 'time_aggregation' as A, this.#hub.engine),
-      (eb) => sql<string>`${timeBucket(this.#hub, eb, options.timeAggregation)}`,
+      columnName(options.as, 'time_aggregation' as A, hub.engine),
+      (eb) => sql<string>`${timeBucket(hub, eb, options.timeAggregation)}`,
     )
   }
 }

@@ -15,6 +15,8 @@ export interface PipelineOptions {
   readonly anonymizeUnidentifiedUsers: boolean
   readonly startDate?: string
   readonly endDate?: string
+  /** The IANA zone of the window's days (the hub's). */
+  readonly timeZone?: string
   /** The input table's layout: Objectiv's `data` table, or the flattened Snowplow table (BigQuery). */
   readonly layout?: 'objectiv' | 'snowplow'
 }

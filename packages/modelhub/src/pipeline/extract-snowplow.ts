@@ -1,9 +1,10 @@
-import type { Engine } from '@kysely-modelhub/core'
+import { DEFAULT_TIME_ZONE, type Engine } from '@kysely-modelhub/core'
 import { sql } from 'kysely'
+import { addDays } from '../checks/dates.ts'
 import { tableSource } from '../checks/table-name.ts'
 import type { AnyKysely, AnyQuery } from '../hub/any-query.ts'
 import type { ExtractOptions } from './extract.ts'
-import { identityOf } from './extract.ts'
+import { identityOf, localDayWindow } from './extract.ts'
 import { globalContextType } from './global-context-name.ts'
 
 /** The REPEATED RECORD column Snowplow's BigQuery loader writes for a global context (`application` → …_application_context_1_0_0). */
@@ -11,11 +12,6 @@ export const snowplowContextColumn = (name: string): string => `contexts_io_obje
 
 /** The REPEATED RECORD column holding the location stack (element 0's `location_stack`, JSON text). */
 export const SNOWPLOW_LOCATION_STACK_COLUMN = 'contexts_io_objectiv_location_stack_1_0_0'
-
-/** `day` ± `days` as 'YYYY-MM-DD'. */
-function addDays(day: string, days: number): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10)
-}
 
 /**
  * Objectiv events from the flattened Snowplow table (docs/semantics.md §S1.1, modelhub 0.0.27),
@@ -31,9 +27,10 @@ function addDays(day: string, days: number): string {
  * - the identity from the identity-context column.
  *
  * Snowplow may load an event twice: per event_id the row with the earliest `collector_tstamp` is
- * kept. The date window filters the derived `day` after de-duplication, and also `collector_tstamp`
- * padded by a day each side before it, so BigQuery prunes the partitions of a table partitioned on
- * `collector_tstamp` (an event collected more than a day after its `true_tstamp` falls out).
+ * kept. The date window filters the day of `true_tstamp` (in the hub's time zone) after
+ * de-duplication, and also `collector_tstamp` padded by a day each side before it (two outside UTC),
+ * so BigQuery prunes the partitions of a table partitioned on `collector_tstamp` (an event collected
+ * more than a day after its `true_tstamp` falls out).
  *
  * Shape: select event_id, date(true_tstamp) as day, … from
  *          (select *, row_number() over (partition by event_id order by collector_tstamp) as __occurrence
@@ -49,14 +46,23 @@ export function extractSnowplowEvents(db: AnyKysely, engine: Engine, options: Ex
         '__occurrence',
       ),
     )
+  // Local days start up to a day away from UTC ones: a day more of padding each side.
+  const zone = options.timeZone ?? DEFAULT_TIME_ZONE
+  const pad = zone === DEFAULT_TIME_ZONE ? 0 : 1
   if (options.startDate) {
-    raw = raw.where('sp.collector_tstamp', '>=', engine.dayStart(addDays(options.startDate, -1)))
+    raw = raw.where('sp.collector_tstamp', '>=', engine.dayStart(addDays(options.startDate, -1 - pad)))
   }
-  if (options.endDate) raw = raw.where('sp.collector_tstamp', '<', engine.dayStart(addDays(options.endDate, 2)))
-  let events = db.selectFrom(raw.as('raw')).where('raw.__occurrence', '=', sql.lit(1))
+  if (options.endDate) {
+    raw = raw.where('sp.collector_tstamp', '<', engine.dayStart(addDays(options.endDate, 2 + pad)))
+  }
+  const events = localDayWindow(
+    db.selectFrom(raw.as('raw')).where('raw.__occurrence', '=', sql.lit(1)),
+    engine,
+    sql.ref('raw.true_tstamp'),
+    zone,
+    options,
+  )
   const day = engine.dayOf(sql.ref('raw.true_tstamp'))
-  if (options.startDate) events = events.where(day, '>=', engine.date(options.startDate))
-  if (options.endDate) events = events.where(day, '<=', engine.date(options.endDate))
   return events.select((eb) => {
     const contexts = (name: string) =>
       engine.recordsAsJson(eb.ref(`raw.${snowplowContextColumn(name)}`), { _type: globalContextType(name) })
