@@ -24,6 +24,28 @@ interface Snapshot {
 /** Hub options of the pipeline variants whose SQL differs from the default events(). */
 const VARIANTS: Record<string, Snapshot> = {
   'events, identity resolution': { options: { identityResolution: 'email' }, model: (h) => h.events() },
+  // A time zone: local buckets and a local day window, pruned by a `day` range one day wider.
+  'events, windowed, time zone': {
+    options: { timeZone: 'Europe/Amsterdam' },
+    model: (h) => h.events({ startDate: '2022-03-02', endDate: '2022-03-04' }),
+  },
+  'agg.uniqueUsers, time zone': {
+    options: { timeZone: 'Europe/Amsterdam' },
+    model: (h) => h.agg.uniqueUsers(h.events()),
+  },
+  'agg.retentionMatrix, time zone': {
+    options: { timeZone: 'Europe/Amsterdam' },
+    model: (h) => h.agg.retentionMatrix(h.events(), { timePeriod: 'weekly' }),
+  },
+  'agg.lifecycle, time zone': {
+    options: { timeZone: 'Europe/Amsterdam' },
+    model: (h) => h.agg.lifecycle(h.events(), { period: 'daily' }),
+  },
+  'events, snowplow layout, time zone': {
+    options: { layout: 'snowplow', table: 'events', timeZone: 'Europe/Amsterdam' },
+    model: (h) => h.events({ startDate: '2022-03-02', endDate: '2022-03-04' }),
+    engines: ['bigquery'],
+  },
   // Snowplow's REPEATED RECORD columns exist on BigQuery only.
   'events, snowplow layout': {
     options: { layout: 'snowplow', table: 'events' },
