@@ -41,6 +41,20 @@ describe('lifecycle and stickiness types', () => {
       users: number
     }>()
     byType.where('intervals_active', '>', 1).orderBy('users')
+    const local = hub.agg.stickiness(hub.events(), {
+      interval: 'day',
+      timeZone: 'Europe/Amsterdam',
+      groupBy: { timeAggregation: '%Y-%m', timeZone: 'Asia/Kolkata' },
+    })
+    expectTypeOf<Row<typeof local>>().toEqualTypeOf<{
+      time_aggregation: string
+      intervals_active: number
+      users: number
+    }>()
+    hub.agg.lifecycle(hub.events(), { period: 'daily', timeZone: 'America/Los_Angeles' })
+    hub.agg.retentionMatrix(hub.events(), { timePeriod: 'weekly', timeZone: 'America/Los_Angeles' })
+    // @ts-expect-error: a time zone is named by a string
+    hub.agg.lifecycle(hub.events(), { timeZone: true })
     // @ts-expect-error: interval is required
     hub.agg.stickiness(hub.events(), {})
     // @ts-expect-error: not an interval

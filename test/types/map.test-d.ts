@@ -39,6 +39,19 @@ describe('map helper types', () => {
     q.where('is_new_user', '=', 'yes')
   })
 
+  it('takes a time zone per call for time buckets', () => {
+    const local = hub.map.timeAgg(hub.events(), {
+      timeAggregation: '%Y-%m-%d',
+      timeZone: 'Europe/Amsterdam',
+      as: 'local_day',
+    })
+    expectTypeOf<Row<typeof local>['local_day']>().toEqualTypeOf<string>()
+    const newUsers = hub.map.isNewUser(hub.events(), { timeZone: 'Asia/Kolkata' })
+    expectTypeOf<Row<typeof newUsers>['is_new_user']>().toEqualTypeOf<boolean>()
+    // @ts-expect-error: a time zone is named by a string
+    hub.map.timeAgg(hub.events(), { timeZone: 1 })
+  })
+
   it('accepts only conversion names the hub knows', () => {
     hub.map.isConversionEvent(hub.events(), 'quickstart_presses')
     // @ts-expect-error: not a conversion of this hub

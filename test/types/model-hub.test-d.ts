@@ -57,5 +57,10 @@ describe('events() row types', () => {
     new ModelHub(db, { engine: postgres, globalContexts: [1] })
     // @ts-expect-error: anonymizeUnidentifiedUsers is a boolean
     new ModelHub(db, { engine: postgres, identityResolution: 'email', anonymizeUnidentifiedUsers: 'yes' })
+    // @ts-expect-error: a time zone is an IANA name, a string
+    new ModelHub(db, { engine: postgres, timeZone: 60 })
+    expectTypeOf(
+      new ModelHub(db, { engine: postgres, timeZone: 'Europe/Amsterdam' }).settings.timeZone,
+    ).toEqualTypeOf<string>()
   })
 })
