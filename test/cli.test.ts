@@ -76,6 +76,7 @@ describe('kysely-modelhub --help', () => {
       [
         '--engine',
         '--time-aggregation',
+        '--time-zone',
         '--global-contexts',
         '--session-gap-seconds',
         '--session-ids',
@@ -90,7 +91,7 @@ describe('kysely-modelhub --help', () => {
     ],
     [
       ['run', '--help'],
-      ['--database-url', '--events', '--limit', '--time-aggregation', 'session-duration'],
+      ['--database-url', '--events', '--limit', '--time-aggregation', '--time-zone', 'session-duration'],
     ],
     [
       ['load-sample', '--help'],
@@ -102,7 +103,7 @@ describe('kysely-modelhub --help', () => {
     ],
     [
       ['chart', 'lifecycle', '--help'],
-      ['--out', '--period', '--database-url'],
+      ['--out', '--period', '--database-url', '--time-zone'],
     ],
     [
       ['run', '--help'],
@@ -176,6 +177,25 @@ describe('kysely-modelhub sql', () => {
       expect(run.code, model.name).toBe(0)
       expect(run.stdout, model.name).toMatch(/^select/i)
     }
+  })
+
+  it('reads every model in --time-zone: its local day window, buckets and periods', async () => {
+    for (const model of MODELS) {
+      const run = await inProcess('sql', model.name, '--time-zone', 'Europe/Amsterdam', '--start-date', '2022-03-01')
+      expect(run.code, model.name).toBe(0)
+      expect(run.stdout, model.name).toContain(`at time zone E'Europe/Amsterdam'`)
+    }
+    const zoned = await inProcess('sql', 'unique-users', '--time-zone', 'Asia/Kolkata', '--engine', 'bigquery')
+    expect(zoned.stdout).toMatch(
+      /format_timestamp\(\s*'%Y-%m-%d',\s*timestamp\(datetime\(`moment`, 'Asia\/Kolkata'\)\)/,
+    )
+    const { db, engine } = await offlineEngine('postgres')
+    const hub = new ModelHub(db, { engine, timeZone: 'Europe/Amsterdam' })
+    const expected = hub.toSql(hub.agg.lifecycle(hub.events(), { period: 'daily' }), { inlineParameters: true })
+    await db.destroy()
+    expect((await inProcess('sql', 'lifecycle', '--period', 'daily', '--time-zone', 'Europe/Amsterdam')).stdout).toBe(
+      `${expected}\n`,
+    )
   })
 
   it('passes model options through, and names the model in camel or snake case too', async () => {
@@ -301,6 +321,31 @@ describe('kysely-modelhub load-sample and run on the embedded PGlite', () => {
     }
   })
 
+  it('runs and draws in --time-zone, as a hub with that timeZone gives the rows', async () => {
+    const flags = ['--time-zone', 'America/Los_Angeles', '--data-dir', dataDir, '--events', '1500']
+    const run = await inProcess('run', 'unique-users', '--time-aggregation', '%Y-%m-%d %H', '--limit', '1000', ...flags)
+    expect(run.code).toBe(0)
+    const { db } = await openDatabase({ dataDir, sampleEvents: 1500 })
+    try {
+      const hub = new ModelHub(db, { timeZone: 'America/Los_Angeles', timeAggregation: '%Y-%m-%d %H' })
+      const rows = await hub.agg.uniqueUsers(hub.events()).execute()
+      const printed = run.stdout
+        .trimEnd()
+        .split('\n')
+        .slice(1)
+        .map((line) => line.trim().replace(/\s+/g, ' '))
+      expect(printed.sort()).toEqual(rows.map((r) => `${r.time_aggregation} ${r.unique_users}`).sort())
+      const inUtc = await new ModelHub(db, { timeAggregation: '%Y-%m-%d %H' }).agg.uniqueUsers(hub.events()).execute()
+      expect(rows.map((r) => r.time_aggregation).sort()).not.toEqual(inUtc.map((r) => r.time_aggregation).sort())
+    } finally {
+      await db.destroy()
+    }
+    const out = join(dir, 'charts', 'lifecycle-la.svg')
+    const chart = await inProcess('chart', 'lifecycle', '--period', 'monthly', '--out', out, ...flags)
+    expect(chart.code).toBe(0)
+    expect(readFileSync(out, 'utf8')).toContain('>2022-03</text>')
+  })
+
   it('draws the lifecycle as stacked bars', async () => {
     const out = join(dir, 'charts', 'lifecycle.svg')
     const run = await cli(
@@ -402,6 +447,11 @@ describe('kysely-modelhub errors: one line on stderr, a non-zero exit, no stack 
     [['sql', 'unique-users', '--engine', 'mysql'], /'mysql' is invalid. Allowed choices are postgres, bigquery/],
     [['sql', 'unique-users', '--time-aggregation', '%Q'], /timeAggregation.*%Q/],
     [['sql', 'unique-users', '--session-gap-seconds', 'soon'], /invalid --session-gap-seconds "soon"/],
+    [['sql', 'unique-users', '--time-zone', 'CET'], /timeZone.*"CET"; not an IANA time zone name.*supportedValuesOf/],
+    [
+      ['run', 'lifecycle', '--time-zone', 'Mars/Olympus', '--data-dir', dataDir, '--events', '1500'],
+      /"Mars\/Olympus"; not an IANA time zone name/,
+    ],
     [
       ['sql', 'is-first-session', '--session-ids', 'global'],
       /'global' is invalid. Allowed choices are sequential, daily/,

@@ -37,6 +37,7 @@ export function hubFromFlags(
     ...(engine ? { engine } : {}),
     ...(flags.table !== undefined ? { table: flags.table } : {}),
     ...(flags.timeAggregation !== undefined ? { timeAggregation: flags.timeAggregation } : {}),
+    ...(flags.timeZone !== undefined ? { timeZone: flags.timeZone } : {}),
     globalContexts: contexts,
     ...(gap !== undefined ? { sessionGapSeconds: gap } : {}),
     ...(flags.sessionIds !== undefined ? { sessionIds: flags.sessionIds } : {}),

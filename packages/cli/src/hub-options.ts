@@ -5,6 +5,7 @@ import { type Command, Option } from 'commander'
 /** The hub options, as the flags give them. */
 export interface HubFlags {
   readonly timeAggregation?: string
+  readonly timeZone?: string
   readonly globalContexts?: string
   readonly sessionGapSeconds?: string
   readonly sessionIds?: 'sequential' | 'daily'
@@ -29,6 +30,10 @@ export const DEFAULT_CONVERSION = {
 export function withHubFlags(command: Command): Command {
   return command
     .option('--time-aggregation <format>', "strftime format of the time buckets (default '%Y-%m-%d')")
+    .option(
+      '--time-zone <name>',
+      "IANA time zone of time buckets, periods and --start-date/--end-date days, e.g. Europe/Amsterdam (default 'UTC')",
+    )
     .option('--global-contexts <names>', 'global context columns, comma-separated, e.g. application,http')
     .option('--session-gap-seconds <n>', 'a longer gap between events starts a new session (default 1800)')
     .addOption(
