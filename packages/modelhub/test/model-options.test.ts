@@ -105,6 +105,8 @@ describe('model options from untyped callers', () => {
     [() => untyped.agg.sessionDuration(q, { method: 'median' }), 'method: got "median"; expected "mean" or "sum"'],
     [() => untyped.agg.topProductFeatures(q, { locationStack: 3 }), 'locationStack: got 3; expected a function'],
     [() => untyped.map.isNewUser(q, { timeAggregation: 5 }), '"timeAggregation": got 5; expected a non-empty string'],
+    [() => untyped.map.timeAgg(q, { timeZone: 'GMT' }), 'hub.map.timeAgg option "timeZone": got "GMT"; not an IANA'],
+    [() => untyped.agg.stickiness(q, { interval: 'day', timeZone: 5 }), 'timeZone: got 5; not an IANA time zone'],
     [() => untyped.toSql(q, { pretty: 'no' }), '"pretty": got "no"; expected true or false'],
     [() => untyped.funnel.navigationPaths(q, { steps: 2, conversionName: 7 }), '"conversionName": got 7'],
   ])('refuses a value of the wrong kind, naming the option', (call, message) => {
@@ -120,8 +122,10 @@ describe('model options from untyped callers', () => {
         startDate: '2022-03-01',
         endDate: '2022-04-01',
         percentage: true,
+        timeZone: 'Europe/Amsterdam',
       }),
     ).not.toThrow()
+    expect(() => hub.agg.lifecycle(q, { period: 'daily', timeZone: 'Asia/Kolkata' })).not.toThrow()
     expect(() => hub.agg.sessionDuration(q, { groupBy: undefined, excludeBounces: undefined })).not.toThrow()
     expect(() => hub.toSql(q, { pretty: false, inlineParameters: true })).not.toThrow()
   })

@@ -14,6 +14,7 @@ describe('ModelHub options', () => {
     expect(hub({}).settings).toMatchObject({
       table: 'data',
       timeAggregation: '%Y-%m-%d',
+      timeZone: 'UTC',
       globalContexts: [],
       sessionGapSeconds: 1800,
       anonymizeUnidentifiedUsers: true,
@@ -38,11 +39,23 @@ describe('ModelHub options', () => {
       'option "anonymizeUnidentifiedUsers" only applies with "identityResolution"',
     ],
     [{ table: '' }, 'option "table": expected a table name'],
+    [{ timeZone: 'Europe/Amstredam' }, 'option "timeZone": got "Europe/Amstredam"; not an IANA time zone name'],
+    [{ timeZone: 'EST' }, "such as 'UTC', 'Europe/Amsterdam', 'America/Los_Angeles' or 'Asia/Kolkata'"],
+    [{ timeZone: '+01:00' }, "Intl.supportedValuesOf('timeZone')"],
+    [{ timeZone: 1 }, 'option "timeZone": Invalid input: expected string, received number'],
     [{ sessionGap: 5 }, 'unknown option "sessionGap"'],
     [{ engine: 'postgres' }, 'option "engine": expected an engine object'],
   ])('rejects %j naming the option', (options, message) => {
     expect(() => hub(options)).toThrow(ModelHubOptionError)
     expect(() => hub(options)).toThrow(message)
+  })
+
+  it('keeps IANA names as the tz database spells them', () => {
+    expect(
+      ['utc', 'europe/amsterdam', 'Asia/Kolkata', 'America/Argentina/Buenos_Aires', 'Etc/GMT+5'].map(
+        (timeZone) => hub({ timeZone }).settings.timeZone,
+      ),
+    ).toEqual(['UTC', 'Europe/Amsterdam', 'Asia/Kolkata', 'America/Argentina/Buenos_Aires', 'Etc/GMT+5'])
   })
 
   it('needs an engine for a Kysely it cannot recognise', () => {
