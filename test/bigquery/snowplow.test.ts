@@ -85,6 +85,24 @@ describe('the snowplow layout on bigquery(zetasql) equals the objectiv layout on
     expect(compiled.parameters).toEqual(['2021-11-29', '2021-12-04', '2021-11-30', '2021-12-02'])
   })
 
+  it('in a time zone the window is of local days, padded one day more, as on the objectiv layout', async () => {
+    // UTC+14: the fixture's 10:23 UTC events are 00:23 the next local day.
+    const options = { globalContexts: CONTEXTS, timeZone: 'Pacific/Kiritimati' }
+    const window = { startDate: '2021-12-01', endDate: '2021-12-02' }
+    const expected = await new ModelHub(pg, { table: 'stripped', sessionIds: 'daily', ...options })
+      .events(window)
+      .execute()
+    const rows = await snowplow(options).events(window).execute()
+    expect(normalized(rows)).toEqual(normalized(expected))
+    expect(rows.map((r) => r.day).sort()).toEqual([...Array(4).fill('2021-11-30'), '2021-12-01', '2021-12-01'])
+    expect(snowplow(options).events(window).compile().parameters).toEqual([
+      '2021-11-29',
+      '2021-12-05',
+      '2021-12-01',
+      '2021-12-02',
+    ])
+  })
+
   it('a late duplicate outside the padded window is not read; the earliest copy inside is kept', async () => {
     const late = {
       ...table.rows[1],

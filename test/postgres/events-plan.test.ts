@@ -1,4 +1,5 @@
 import { ModelHub } from '@kysely-modelhub/modelhub'
+import { sql } from 'kysely'
 import { expect, it } from 'vitest'
 import { createDataTable, OBJECTIV_DATA } from '../fixtures/objectiv-data.ts'
 import { describeEachPostgres } from '../support/engines.ts'
@@ -52,6 +53,21 @@ describeEachPostgres(
       const counts = await planNodeCounts(ctx.db, hub().events().clearSelect().select(['event_id', 'session_id']))
       expect(counts.WindowAgg).toBe(3)
       expect(counts.Sort).toBe(3)
+    })
+
+    it('reads the date window through the day index in a time zone too (the day range one day wider)', async () => {
+      const window = { startDate: '2021-11-30', endDate: '2021-12-01' }
+      for (const timeZone of ['UTC', 'Europe/Amsterdam']) {
+        const q = hub({ timeZone }).events(window).clearSelect().select(['event_id'])
+        const counts = await ctx.db.connection().execute(async (db) => {
+          await sql`set enable_seqscan = off`.execute(db)
+          const found = await planNodeCounts(db, q)
+          await sql`reset enable_seqscan`.execute(db)
+          return found
+        })
+        expect((counts['Bitmap Index Scan'] ?? 0) + (counts['Index Scan'] ?? 0), timeZone).toBeGreaterThan(0)
+        expect(counts['Seq Scan'] ?? 0, timeZone).toBe(0)
+      }
     })
 
     it('resolves identity in one more window pass, only when user_id is read', async () => {
