@@ -15,7 +15,7 @@ describeEachEngine('models against the plain TypeScript reference, on generated 
   let tables = 0
 
   /** Loads a generated dataset and returns a hub on it plus the reference's view of the same rows. */
-  async function dataset(seed: number, events: number, sessionGapSeconds = 1800) {
+  async function dataset(seed: number, events: number, sessionGapSeconds = 1800, timeZone = 'UTC') {
     const table = `generated_${++tables}`
     const rows = [...generateSampleEvents({ events, seed })]
     await ctx.addTables({ [table]: dataTable(rows) })
@@ -24,6 +24,7 @@ describeEachEngine('models against the plain TypeScript reference, on generated 
       timeAggregation: DAY,
       sessionGapSeconds,
       sessionIds: 'sequential',
+      timeZone,
     }).addConversionEvent({
       name: 'quickstart',
       locationStack: (ls) => ls.from(QUICKSTART),
@@ -110,6 +111,50 @@ describeEachEngine('models against the plain TypeScript reference, on generated 
           const rows = await hub.agg.stickiness(hub.events(), { interval }).orderBy('intervals_active').execute()
           expect(rows).toEqual(ref.stickiness(reference, interval))
         }
+      }),
+      RUNS,
+    )
+  })
+
+  it('follows a time zone as the reference does on local wall-clock times (DST changes in the data)', async () => {
+    // The generated events span March 2022: US clocks change on the 13th, European ones on the 27th.
+    const zones = ['Europe/Amsterdam', 'America/Los_Angeles', 'Asia/Kolkata', 'Pacific/Chatham']
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 2 ** 30 }), fc.constantFrom(...zones), async (seed, timeZone) => {
+        const { hub, reference: instants } = await dataset(seed, 300, 1800, timeZone)
+        // Sessions are numbered on instants; every calendar reads the local times.
+        const reference = instants.map((e) => ({ ...e, moment: ref.localTime(e.moment, timeZone) }))
+        const events = await hub.map.isNewUser(hub.events()).execute()
+        expect(byEvent(events, 'is_new_user')).toEqual(ref.isNewUser(reference, DAY))
+        for (const format of [DAY, '%Y-%m-%d %H', '%G-W%V']) {
+          const users = await hub.agg
+            .uniqueUsers(hub.events(), { groupBy: { timeAggregation: format } })
+            .orderBy('time_aggregation')
+            .execute()
+          expect(users.map((r) => [r.time_aggregation, r.unique_users])).toEqual(ref.uniqueUsers(reference, format))
+        }
+        for (const timePeriod of ['daily', 'weekly', 'monthly'] as const) {
+          const cells = await hub.agg
+            .retentionMatrix(hub.events(), { timePeriod })
+            .orderBy('first_cohort')
+            .orderBy('period')
+            .execute()
+          expect(cells).toEqual(ref.retentionMatrix(reference, timePeriod))
+          const period = timePeriod
+          const rows = await hub.agg.lifecycle(hub.events(), { period }).orderBy('period').orderBy('status').execute()
+          expect(rows).toEqual(ref.lifecycle(reference, period))
+        }
+        for (const interval of ['day', 'week', 'month'] as const) {
+          const rows = await hub.agg.stickiness(hub.events(), { interval }).orderBy('intervals_active').execute()
+          expect(rows).toEqual(ref.stickiness(reference, interval))
+        }
+        const window = { startDate: '2022-03-13', endDate: '2022-03-27' }
+        const inWindow = reference.filter((e) => {
+          const day = ref.bucket(e, DAY)
+          return day >= window.startDate && day <= window.endDate
+        })
+        const windowed = await hub.events(window).select('event_id').execute()
+        expect(windowed.map((r) => r.event_id).sort()).toEqual(inWindow.map((e) => e.event_id).sort())
       }),
       RUNS,
     )

@@ -54,6 +54,26 @@ export function sessionize(events: RawEvent[], gapSeconds = 1800): RefEvent[] {
   return result.sort(chronological)
 }
 
+/**
+ * An instant's wall-clock time in an IANA zone (Intl's tz database), as a Date holding that time read
+ * as UTC: the reference's calendars then follow the zone, as `Engine.localTime` makes the SQL's do.
+ */
+export function localTime(moment: Date, timeZone: string): Date {
+  const format = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  })
+  const part = Object.fromEntries(format.formatToParts(moment).map((p) => [p.type, Number(p.value)]))
+  const { year, month, day, hour, minute, second } = part as Record<string, number>
+  return new Date(Date.UTC(year!, month! - 1, day, hour, minute, second, moment.getUTCMilliseconds()))
+}
+
 export const bucket = (e: { moment: Date }, format: string): string => formatTimeJs(e.moment, parseTimeFormat(format))
 
 /** TRUE for every hit in the bucket that holds the user's first session. */
