@@ -39,10 +39,10 @@ const PERIODS: Readonly<Record<LifecyclePeriod, { readonly unit: CalendarUnit; r
 export const LIFECYCLE_STATUSES: readonly LifecycleStatus[] = ['new', 'returning', 'resurrecting', 'dormant']
 
 /**
- * Lifecycle of users per calendar period (in the hub's time zone, or `timeZone`), as PostHog's lifecycle insight defines it: a user
- * active in a period is `new` in their first period, `returning` when also active in the previous
- * period, else `resurrecting`; a user active in the previous period but not in this one is
- * `dormant` in it. Anonymous events (user_id NULL) never count. Decisions (docs/semantics.md §S8):
+ * Lifecycle of users per calendar period (of the hub's time zone, or `timeZone`), as PostHog's
+ * lifecycle insight defines it: a user active in a period is `new` in their first period,
+ * `returning` when also active in the previous period, else `resurrecting`; a user active in the
+ * previous period but not in this one is `dormant` in it. Anonymous events (user_id NULL) never count. Decisions (docs/semantics.md §S8):
  * every period from the first to the last with activity has one row per status (0 included), a
  * period in which nobody was active too, and `users` is never negative.
  *

@@ -17,10 +17,11 @@ export interface ExtractOptions {
 
 /**
  * The raw `data` rows as typed event columns. `value` is parsed once per row (`engine.parseJson`, a
- * no-op on jsonb), and the date window filters on `day` so its index is used. In a zone other than
- * UTC the window's days are local: `day` (the collector's UTC day) is widened by a day each side,
- * which holds every local day of any zone, and `moment`'s local day is then filtered exactly. Columns a query
- * does not read are dropped by the planner, so unread JSON is never parsed.
+ * no-op on jsonb), and the date window filters on `day` so its index is used. In a zone other
+ * than UTC the window's days are local: the `day` range (the collector's UTC days) is widened by a
+ * day each side, which holds every local day of any zone, then `moment`'s local day is filtered
+ * exactly (docs/semantics.md §S1.4). Columns a query does not read are dropped by the planner, so
+ * unread JSON is never parsed.
  *
  * Shape: select event_id, day, moment, cookie_id as user_id, v->'location_stack', … from
  *        (select *, parse_json(value) as v from data where day between … offset 0) as raw offset 0
