@@ -49,7 +49,7 @@ const DAY = parseTimeFormat('%Y-%m-%d')
  * per period since then, how many of its users were active. Anonymous events (user_id NULL) are
  * left out. Cohorts come from all events of `q` (of `eventType` when given).
  *
- * Periods are calendar periods in UTC: days, weeks starting on Monday, months, years. Decisions
+ * Periods are calendar periods of the time zone: days, weeks from Monday, months, years. Decisions
  * where Objectiv's rules were surprising (docs/semantics.md §S4.3):
  * - `daily` counts calendar days, like the other periods count calendar weeks, months and years:
  *   events at 23:00 and at 01:00 the next day are periods 0 and 1. (Objectiv counted elapsed 24 h

@@ -136,8 +136,8 @@ export class ModelHub<DB, const G extends readonly string[] = readonly [], C ext
   }
 
   /**
-   * The events between two UTC days (both inclusive, 'YYYY-MM-DD'), sessionized, with one column
-   * per requested global context. Sessions are numbered within this window.
+   * The events between two days of the hub's time zone (both inclusive, 'YYYY-MM-DD'), sessionized,
+   * with one column per requested global context. Sessions are numbered within this window.
    */
   events(window: { startDate?: string; endDate?: string } = {}): EventsQuery<DB, G[number]> {
     checkOptions('hub.events', window, EVENTS_WINDOW)
