@@ -41,9 +41,12 @@ export const SESSION_DURATION: OptionChecks<SessionDurationOptions> = {
 export const RETENTION_MATRIX: OptionChecks<RetentionMatrixOptions> = {
   timePeriod: null,
   eventType: null,
+  returnEventType: null,
   startDate: null,
   endDate: null,
   percentage: null,
+  mode: null,
+  periods: null,
 }
 
 export const LIFECYCLE: OptionChecks<LifecycleOptions> = { period: null }
