@@ -43,6 +43,9 @@ export function startsCohort(plan: RetentionPlan, eb: AnyExpressionBuilder): Ali
 }
 
 /** Whether an event of `events` counts as a return; undefined when every event does. */
-export function countsAsReturn(plan: RetentionPlan, eb: AnyExpressionBuilder): AliasableExpression<SqlBool> | undefined {
+export function countsAsReturn(
+  plan: RetentionPlan,
+  eb: AnyExpressionBuilder,
+): AliasableExpression<SqlBool> | undefined {
   return someReturn(plan) ? eb('event_type', '=', plan.returnType as string) : undefined
 }

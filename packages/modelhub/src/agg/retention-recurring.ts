@@ -12,15 +12,17 @@ import { countsAsReturn, eventsOf, type RetentionPlan, someReturn, someStart, st
  * user and period; with elapsed periods the activity side is the events themselves, since elapsed
  * periods do not line up with calendar ones.
  *
- * Shape:
- *   with events = (select user_id, moment, [event_type = ? as is_start,] [event_type = ? as is_return,]
- *                    <start of moment's period> as period_start
- *                  from events where user_id is not null [and event_type in (?, ?)] [and <day of moment> <= ?])
- *   select cohorts.user_id, <label of anchor> as first_cohort, <periods from cohort to activity> as period
- *   from (select user_id, period_start, min([case when is_start [and <day> >= ?] then] moment [end]) as anchor,
- *           [max(case when is_return then 1 else 0 end) as returned]
- *         from events group by user_id, period_start) as cohorts
- *   join <the same per period | events> as activity on activity.user_id = cohorts.user_id
+ * Shape (the CTEs make each side read the events once; Postgres computes a CTE used twice once):
+ *   with [retention_events as (events),] retention_user_periods as (
+ *     select user_id, period_start, min([case when is_start [and <day of moment> >= ?] then] moment [end]) as anchor,
+ *       [max(case when is_return then 1 else 0 end) as returned]
+ *     from (select user_id, moment, [event_type = ? as is_start,] [event_type = ? as is_return,]
+ *             <start of moment's period> as period_start
+ *           from events where user_id is not null [and event_type in (?, ?)] [and <day of moment> <= ?]) as events
+ *     group by user_id, period_start)
+ *   select cohorts.user_id, <label of anchor> as first_cohort, <periods from cohorts.at to activity.at> as period
+ *   from retention_user_periods as cohorts
+ *   join <retention_user_periods | retention_events> as activity on activity.user_id = cohorts.user_id
  *     and activity.at >= cohorts.at [and (activity.at = cohorts.at or <activity returned>)]
  *   where cohorts.anchor is not null
  * where `at` is period_start with calendar periods, and anchor / moment with elapsed ones.
@@ -40,32 +42,40 @@ export function recurringRows(plan: RetentionPlan, q: AnyQuery): AnyQuery {
   })
   if (endDate) events = events.where((eb) => eb(clock.day(eb.ref('moment')), '<=', endDate))
 
-  const userPeriods = hub.db
-    .selectFrom(events.as('events'))
-    .select((eb) => {
-      const starts = [
-        ...(someStart(plan) ? [eb.ref('is_start')] : []),
-        ...(startDate ? [eb(clock.day(eb.ref('moment')), '>=', startDate)] : []),
-      ]
-      const startMoment = starts.length
-        ? sql`case when ${eb.and(starts)} then ${eb.ref('moment')} end`
-        : eb.ref('moment')
-      return [
-        eb.ref('user_id').as('user_id'),
-        eb.ref('period_start').as('period_start'),
-        sql`min(${startMoment})`.as('anchor'),
-        ...(someReturn(plan)
-          ? [sql<number>`max(case when ${eb.ref('is_return')} then 1 else 0 end)`.as('returned')]
-          : []),
-      ]
-    })
-    .groupBy(['user_id', 'period_start'])
+  // One row per user and calendar period: when their first start event in it was, whether they returned in it.
+  const userPeriods = (from: AnyQuery) =>
+    hub.db
+      .selectFrom(from.as('events'))
+      .select((eb) => {
+        const starts = [
+          ...(someStart(plan) ? [eb.ref('is_start')] : []),
+          ...(startDate ? [eb(clock.day(eb.ref('moment')), '>=', startDate)] : []),
+        ]
+        const startMoment = starts.length
+          ? sql`case when ${eb.and(starts)} then ${eb.ref('moment')} end`
+          : eb.ref('moment')
+        return [
+          eb.ref('user_id').as('user_id'),
+          eb.ref('period_start').as('period_start'),
+          sql`min(${startMoment})`.as('anchor'),
+          ...(someReturn(plan)
+            ? [sql<number>`max(case when ${eb.ref('is_return')} then 1 else 0 end)`.as('returned')]
+            : []),
+        ]
+      })
+      .groupBy(['user_id', 'period_start'])
 
+  // Each side of the join reads the events once: as a CTE, Postgres computes it once for both.
   const cohortAt = clock.calendar ? 'cohorts.period_start' : 'cohorts.anchor'
   const activityAt = clock.calendar ? 'activity.period_start' : 'activity.moment'
-  return hub.db
-    .selectFrom(userPeriods.as('cohorts'))
-    .innerJoin((clock.calendar ? userPeriods : (events as AnyQuery)).as('activity'), (join) => {
+  const withSides = clock.calendar
+    ? hub.db.with('retention_user_periods', () => userPeriods(events))
+    : hub.db
+        .with('retention_events', () => events)
+        .with('retention_user_periods', (db) => userPeriods(db.selectFrom('retention_events').selectAll()))
+  return withSides
+    .selectFrom('retention_user_periods as cohorts')
+    .innerJoin(clock.calendar ? 'retention_user_periods as activity' : 'retention_events as activity', (join) => {
       const on = join.onRef('activity.user_id', '=', 'cohorts.user_id').onRef(activityAt, '>=', cohortAt)
       if (!someReturn(plan)) return on
       return on.on((eb) =>
