@@ -107,11 +107,11 @@ describe('kysely-modelhub --help', () => {
     ],
     [
       ['run', '--help'],
-      ['lifecycle', 'stickiness', '--period', '--interval'],
+      ['lifecycle', 'stickiness', '--period', '--interval', '--mode', '--periods', '--return-event-type'],
     ],
     [
       ['chart', 'retention-matrix', '--help'],
-      ['--out', '--time-period', '--percentage', '--database-url'],
+      ['--out', '--time-period', '--percentage', '--database-url', '--mode', '--periods', '--return-event-type'],
     ],
   ])('%j explains its options', async (args, words) => {
     const run = await cli(...args)
@@ -221,6 +221,24 @@ describe('kysely-modelhub sql', () => {
     expect(conversion.stdout).toContain(`E'ClickEvent'`)
     expect(conversion.stdout).toContain('cta')
     expect(conversion.stdout).toMatch(/partition by\s+"user_id"/)
+  })
+
+  it('passes the retention mode, periods and return event type through', async () => {
+    const args = ['--mode', 'recurring', '--periods', 'elapsed', '--event-type', 'ApplicationLoadedEvent']
+    const run = await inProcess('sql', 'retention-matrix', ...args, '--return-event-type', 'PressEvent')
+    expect([run.code, run.stderr]).toEqual([0, ''])
+    const { db, engine } = await offlineEngine('postgres')
+    const hub = new ModelHub(db, { engine })
+    const query = hub.agg.retentionMatrix(hub.events(), {
+      mode: 'recurring',
+      periods: 'elapsed',
+      eventType: 'ApplicationLoadedEvent',
+      returnEventType: 'PressEvent',
+    })
+    const expected = hub.toSql(query, { inlineParameters: true })
+    await db.destroy()
+    expect(run.stdout).toBe(`${expected}\n`)
+    expect(run.stdout).toContain(`E'PressEvent'`)
   })
 
   it('prints BigQuery SQL with --engine bigquery, the events table named events', async () => {
@@ -346,6 +364,41 @@ describe('kysely-modelhub load-sample and run on the embedded PGlite', () => {
     expect(readFileSync(out, 'utf8')).toContain('>2022-03</text>')
   })
 
+  it('runs recurring elapsed retention, printing the rows the hub gives', async () => {
+    const options = ['--time-period', 'weekly', '--mode', 'recurring', '--periods', 'elapsed']
+    const run = await inProcess(
+      'run',
+      'retention-matrix',
+      ...options,
+      '--limit',
+      '1000',
+      '--data-dir',
+      dataDir,
+      '--events',
+      '1500',
+    )
+    expect([run.code, run.stderr]).toEqual([0, ''])
+    const { db } = await openDatabase({ dataDir, sampleEvents: 1500 })
+    try {
+      const hub = new ModelHub(db)
+      const rows = await hub.agg
+        .retentionMatrix(hub.events(), { timePeriod: 'weekly', mode: 'recurring', periods: 'elapsed' })
+        .execute()
+      const first = await hub.agg.retentionMatrix(hub.events(), { timePeriod: 'weekly' }).execute()
+      const lines = run.stdout
+        .trimEnd()
+        .split('\n')
+        .map((line) => line.trim().split(/\s+/))
+      expect(lines[0]).toEqual(['first_cohort', 'period', 'value'])
+      expect(lines.slice(1).sort()).toEqual(rows.map((r) => [r.first_cohort, String(r.period), String(r.value)]).sort())
+      // A user active in several weeks is in several recurring cohorts: more than first-time counts.
+      const total = (cells: typeof rows) => cells.filter((r) => r.period === 0).reduce((n, r) => n + r.value, 0)
+      expect(total(rows)).toBeGreaterThan(total(first))
+    } finally {
+      await db.destroy()
+    }
+  })
+
   it('draws the lifecycle as stacked bars', async () => {
     const out = join(dir, 'charts', 'lifecycle.svg')
     const run = await cli(
@@ -379,6 +432,22 @@ describe('kysely-modelhub load-sample and run on the embedded PGlite', () => {
     // Sample first visits fall in March 2022: the first cohort's period 0 is all of them.
     expect(svg).toContain('>2022-03</text>')
     expect(svg).toContain('>_0</text>')
+
+    const weekly = join(dir, 'charts', 'retention-weekly.svg')
+    const options = ['--time-period', 'weekly', '--mode', 'recurring', '--periods', 'elapsed', '--percentage']
+    const recurring = await cli(
+      'chart',
+      'retention-matrix',
+      ...options,
+      '--out',
+      weekly,
+      '--data-dir',
+      dataDir,
+      '--events',
+      '1500',
+    )
+    expect(recurring).toEqual({ code: 0, stdout: `Wrote the retention matrix heatmap to ${weekly}\n`, stderr: '' })
+    expect(readFileSync(weekly, 'utf8')).toContain('Retention (weekly, recurring, elapsed)')
   })
 })
 
@@ -460,6 +529,12 @@ describe('kysely-modelhub errors: one line on stderr, a non-zero exit, no stack 
     [['sql', 'session-duration', '--method', 'median'], /invalid --method "median": expected one of mean, sum/],
     [['sql', 'lifecycle', '--period', 'yearly'], /invalid --period "yearly": expected one of daily, weekly, monthly/],
     [['sql', 'stickiness', '--interval', 'hour'], /invalid --interval "hour": expected one of day, week, month/],
+    [['sql', 'retention-matrix', '--mode', 'often'], /invalid --mode "often": expected one of first_time, recurring/],
+    [
+      ['sql', 'retention-matrix', '--periods', 'rolling'],
+      /invalid --periods "rolling": expected one of calendar, elapsed/,
+    ],
+    [['sql', 'unique-users', '--mode', 'recurring'], /option --mode does not apply to model unique-users/],
     [['sql', 'unique-users', '--as', 'x'], /option --as does not apply to model unique-users/],
     [['run', 'unique-users', '--limit', 'ten'], /invalid --limit "ten"/],
     [['load-sample', '--events', '-5'], /invalid --events "-5"/],

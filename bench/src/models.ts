@@ -98,6 +98,18 @@ export const MODELS: readonly BenchModel[] = [
     usesSessions: false,
   },
   {
+    name: 'retention-recurring-weekly',
+    description: "agg.retentionMatrix weekly, mode 'recurring'",
+    build: (hub) => hub.agg.retentionMatrix(hub.events(), { timePeriod: 'weekly', mode: 'recurring' }),
+    usesSessions: false,
+  },
+  {
+    name: 'retention-elapsed-daily',
+    description: "agg.retentionMatrix daily, periods 'elapsed'",
+    build: (hub) => hub.agg.retentionMatrix(hub.events(), { timePeriod: 'daily', periods: 'elapsed' }),
+    usesSessions: false,
+  },
+  {
     name: 'lifecycle-weekly',
     description: 'agg.lifecycle weekly',
     build: (hub) => hub.agg.lifecycle(hub.events(), { period: 'weekly' }),

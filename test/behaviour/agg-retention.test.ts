@@ -213,6 +213,18 @@ describeEachEngine(
           () => h.agg.retentionMatrix(h.events(), { percentage: 'yes' as never }),
           'percentage: got "yes"; expected true or false',
         ],
+        [
+          () => h.agg.retentionMatrix(h.events(), { mode: 'cohort' as never }),
+          'mode: got "cohort"; expected one of "first_time", "recurring"',
+        ],
+        [
+          () => h.agg.retentionMatrix(h.events(), { periods: 'rolling' as never }),
+          'periods: got "rolling"; expected one of "calendar", "elapsed"',
+        ],
+        [
+          () => h.agg.retentionMatrix(h.events(), { returnEventType: 42 as never }),
+          'returnEventType: got 42; expected an event type such as "PressEvent", or null for any event',
+        ],
       ]
       for (const [call, message] of cases) {
         const error = thrown(call)

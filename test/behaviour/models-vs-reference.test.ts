@@ -5,6 +5,7 @@ import { expect, it } from 'vitest'
 import { dataTable } from '../fixtures/objectiv-data.ts'
 import { describeEachEngine } from '../support/engines.ts'
 import * as ref from '../support/reference-models.ts'
+import { retentionMatrix } from '../support/retention-reference.ts'
 
 /** Generated datasets per engine; NIGHTLY=1 tries more, with random seeds. */
 const RUNS = process.env.NIGHTLY ? { numRuns: 20 } : { numRuns: 3, seed: 20261128 }
@@ -92,9 +93,42 @@ describeEachEngine('models against the plain TypeScript reference, on generated 
             .orderBy('first_cohort')
             .orderBy('period')
             .execute()
-          expect(cells).toEqual(ref.retentionMatrix(reference, timePeriod))
+          expect(cells).toEqual(retentionMatrix(reference, timePeriod))
         }
       }),
+      RUNS,
+    )
+  })
+
+  it('retention matrices of every mode, periods and start / return event equal the reference (docs/semantics.md §S4.3)', async () => {
+    const types = ['PressEvent', 'VisibleEvent', 'ApplicationLoadedEvent']
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 2 ** 30 }),
+        fc.integer({ min: 50, max: 400 }),
+        fc.constantFrom('daily', 'weekly', 'monthly'),
+        fc.option(fc.constantFrom(...types), { nil: undefined }),
+        fc.constantFrom(undefined, null, ...types),
+        fc.option(fc.nat(), { nil: undefined }),
+        async (seed, size, timePeriod, eventType, returnEventType, window) => {
+          const { hub, reference } = await dataset(seed, size)
+          // A startDate or endDate among the data's own days (or none).
+          const days = [...new Set(reference.map((e) => e.moment.toISOString().slice(0, 10)))].sort()
+          const at = window === undefined ? undefined : days[window % days.length]
+          const dates = at === undefined ? {} : window! % 2 ? { startDate: at } : { endDate: at }
+          for (const mode of ['first_time', 'recurring'] as const) {
+            for (const periods of ['calendar', 'elapsed'] as const) {
+              const options = { timePeriod, mode, periods, eventType, returnEventType, ...dates }
+              const cells = await hub.agg
+                .retentionMatrix(hub.events(), options)
+                .orderBy('first_cohort')
+                .orderBy('period')
+                .execute()
+              expect(cells, JSON.stringify(options)).toEqual(retentionMatrix(reference, timePeriod, options))
+            }
+          }
+        },
+      ),
       RUNS,
     )
   })
@@ -134,12 +168,14 @@ describeEachEngine('models against the plain TypeScript reference, on generated 
           expect(users.map((r) => [r.time_aggregation, r.unique_users])).toEqual(ref.uniqueUsers(reference, format))
         }
         for (const timePeriod of ['daily', 'weekly', 'monthly'] as const) {
-          const cells = await hub.agg
-            .retentionMatrix(hub.events(), { timePeriod })
-            .orderBy('first_cohort')
-            .orderBy('period')
-            .execute()
-          expect(cells).toEqual(ref.retentionMatrix(reference, timePeriod))
+          for (const mode of ['first_time', 'recurring'] as const) {
+            const cells = await hub.agg
+              .retentionMatrix(hub.events(), { timePeriod, mode })
+              .orderBy('first_cohort')
+              .orderBy('period')
+              .execute()
+            expect(cells).toEqual(retentionMatrix(reference, timePeriod, { mode }))
+          }
           const period = timePeriod
           const rows = await hub.agg.lifecycle(hub.events(), { period }).orderBy('period').orderBy('status').execute()
           expect(rows).toEqual(ref.lifecycle(reference, period))

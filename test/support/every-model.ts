@@ -35,6 +35,28 @@ export const EVERY_MODEL: Record<
     h.agg.sessionDuration(h.events(), { method: 'sum', excludeBounces: false, groupBy: null }),
   'agg.frequency': (h) => h.agg.frequency(h.events()),
   'agg.retentionMatrix': (h) => h.agg.retentionMatrix(h.events(), { timePeriod: 'weekly' }),
+  'agg.retentionMatrix, recurring': (h) =>
+    h.agg.retentionMatrix(h.events(), {
+      timePeriod: 'weekly',
+      mode: 'recurring',
+      eventType: 'ApplicationLoadedEvent',
+      returnEventType: 'PressEvent',
+      startDate: '2022-03-02',
+    }),
+  'agg.retentionMatrix, elapsed': (h) =>
+    h.agg.retentionMatrix(h.events(), {
+      timePeriod: 'daily',
+      periods: 'elapsed',
+      percentage: true,
+      endDate: '2022-03-20',
+    }),
+  'agg.retentionMatrix, recurring elapsed': (h) =>
+    h.agg.retentionMatrix(h.events(), {
+      timePeriod: 'daily',
+      mode: 'recurring',
+      periods: 'elapsed',
+      eventType: 'PressEvent',
+    }),
   'agg.lifecycle': (h) => h.agg.lifecycle(h.events(), { period: 'daily' }),
   'agg.stickiness': (h) => h.agg.stickiness(h.events(), { interval: 'week', groupBy: 'application' }),
   'agg.topProductFeatures': (h) => h.agg.topProductFeatures(h.events()),

@@ -148,7 +148,7 @@ export function sessionDuration(
 
 type Unit = 'day' | 'week' | 'month' | 'year'
 const DAY_MS = 86_400_000
-const mondayOf = (d: Date) => {
+export const mondayOf = (d: Date): Date => {
   const midnight = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate())
   return new Date(midnight - ((d.getUTCDay() + 6) % 7) * DAY_MS)
 }
@@ -160,35 +160,6 @@ export function calendarUnitsBetween(a: Date, b: Date, unit: Unit): number {
   if (unit === 'week') return Math.round((mondayOf(b).getTime() - mondayOf(a).getTime()) / DAY_MS / 7)
   const day = (d: Date) => Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate())
   return Math.round((day(b) - day(a)) / DAY_MS)
-}
-
-/** Retention in long form: distinct users per (cohort of their first event, whole periods since it). */
-export function retentionMatrix(
-  events: RefEvent[],
-  timePeriod: 'daily' | 'weekly' | 'monthly' | 'yearly',
-): { first_cohort: string; period: number; value: number }[] {
-  const unit = ({ daily: 'day', weekly: 'week', monthly: 'month', yearly: 'year' } as const)[timePeriod]
-  const label = (d: Date) =>
-    timePeriod === 'weekly'
-      ? bucket({ moment: mondayOf(d) }, '%Y-%m-%d')
-      : bucket({ moment: d }, { daily: '%Y-%m-%d', monthly: '%Y-%m', yearly: '%Y' }[timePeriod])
-  const first = new Map<string, Date>()
-  for (const e of events) {
-    const seen = first.get(e.user_id)
-    if (!seen || e.moment < seen) first.set(e.user_id, e.moment)
-  }
-  const cells = new Map<string, Set<string>>()
-  for (const e of events) {
-    const start = first.get(e.user_id) as Date
-    const key = `${label(start)}|${calendarUnitsBetween(start, e.moment, unit)}`
-    cells.set(key, (cells.get(key) ?? new Set()).add(e.user_id))
-  }
-  return [...cells]
-    .map(([key, users]) => {
-      const [first_cohort, period] = key.split('|') as [string, string]
-      return { first_cohort, period: Number(period), value: users.size }
-    })
-    .sort((a, b) => (a.first_cohort < b.first_cohort ? -1 : a.first_cohort > b.first_cohort ? 1 : a.period - b.period))
 }
 
 /**

@@ -84,6 +84,24 @@ describe('session model types', () => {
     // @ts-expect-error: needs moment
     hub.agg.retentionMatrix(hub.events().clearSelect().select(['user_id', 'event_type']))
 
+    const recurring = hub.agg.retentionMatrix(hub.events(), {
+      mode: 'recurring',
+      periods: 'elapsed',
+      eventType: 'ApplicationLoadedEvent',
+      returnEventType: 'PressEvent',
+    })
+    expectTypeOf<Row<typeof recurring>>().toEqualTypeOf<{ first_cohort: string; period: number; value: number }>()
+    hub.agg.retentionMatrix(hub.events(), { eventType: 'PressEvent', returnEventType: null })
+    hub.agg.retentionMatrix(narrow, { mode: 'first_time', periods: 'calendar' })
+    // @ts-expect-error: returnEventType needs an event_type column
+    hub.agg.retentionMatrix(narrow, { returnEventType: 'PressEvent' })
+    // @ts-expect-error: not a mode
+    hub.agg.retentionMatrix(hub.events(), { mode: 'rolling' })
+    // @ts-expect-error: not a way to count periods
+    hub.agg.retentionMatrix(hub.events(), { periods: 'rolling' })
+    // @ts-expect-error: returnEventType is an event type or null
+    hub.agg.retentionMatrix(hub.events(), { returnEventType: 1 })
+
     const matrix = toMatrix([{ first_cohort: '2021-11', period: 0, value: 2 }])
     expectTypeOf(matrix).toEqualTypeOf<RetentionMatrixRow[]>()
     expectTypeOf(matrix[0]!.first_cohort).toEqualTypeOf<string>()

@@ -15,6 +15,9 @@ export interface ModelFlags {
   readonly percentage?: boolean
   readonly retentionStartDate?: string
   readonly retentionEndDate?: string
+  readonly mode?: string
+  readonly periods?: string
+  readonly returnEventType?: string
   readonly period?: string
   readonly interval?: string
 }
@@ -170,13 +173,25 @@ export const MODELS: readonly ModelSpec[] = [
     call: 'hub.agg.retentionMatrix',
     kind: 'agg',
     summary: 'users per cohort and period since (long form)',
-    flags: ['timePeriod', 'eventType', 'percentage', 'retentionStartDate', 'retentionEndDate'],
+    flags: [
+      'timePeriod',
+      'eventType',
+      'returnEventType',
+      'mode',
+      'periods',
+      'percentage',
+      'retentionStartDate',
+      'retentionEndDate',
+    ],
     build: (hub, q, f) =>
       hub.agg.retentionMatrix(
         q,
         defined({
           timePeriod: oneOf('time-period', f.timePeriod, ['daily', 'weekly', 'monthly', 'yearly'] as const),
           eventType: f.eventType,
+          returnEventType: f.returnEventType,
+          mode: oneOf('mode', f.mode, ['first_time', 'recurring'] as const),
+          periods: oneOf('periods', f.periods, ['calendar', 'elapsed'] as const),
           percentage: f.percentage,
           startDate: f.retentionStartDate,
           endDate: f.retentionEndDate,
@@ -258,6 +273,9 @@ export const FLAG_OF: Readonly<Record<keyof ModelFlags, string>> = {
   percentage: '--percentage',
   retentionStartDate: '--retention-start-date',
   retentionEndDate: '--retention-end-date',
+  mode: '--mode',
+  periods: '--periods',
+  returnEventType: '--return-event-type',
   period: '--period',
   interval: '--interval',
 }

@@ -13,7 +13,13 @@ export {
   type LifecycleStatus,
 } from './agg/lifecycle.ts'
 export type { LocationOption } from './agg/location-option.ts'
-export type { RetentionMatrixOptions, RetentionRow, RetentionTimePeriod } from './agg/retention-matrix.ts'
+export type {
+  RetentionMatrixOptions,
+  RetentionMode,
+  RetentionPeriods,
+  RetentionRow,
+  RetentionTimePeriod,
+} from './agg/retention-matrix.ts'
 export { type RetentionMatrixRow, toMatrix } from './agg/retention-to-matrix.ts'
 export type { SessionDurationMethod } from './agg/session-duration.ts'
 export type {

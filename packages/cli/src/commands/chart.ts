@@ -24,7 +24,10 @@ export function addChartCommand(program: Command, io: CliIo): void {
         .description('the retention matrix as a heatmap: cohorts down, periods since across')
         .requiredOption('--out <file.svg>', 'where to write the SVG')
         .option('--time-period <period>', 'daily, weekly, monthly or yearly (default monthly)')
-        .option('--event-type <type>', 'only events of this type')
+        .option('--event-type <type>', 'only events of this type start a cohort (and count as returns)')
+        .option('--return-event-type <type>', 'the events that count as a return (default --event-type)')
+        .option('--mode <mode>', 'first_time (default) or recurring (a cohort per period with a start event)')
+        .option('--periods <periods>', 'calendar (default) or elapsed (24 h, 7, 30, 365 days since the start)')
         .option('--percentage', "shares (x100) of each cohort's users instead of counts"),
     ),
   ).action((flags: ChartFlags) => drawRetentionMatrix(io, flags))
@@ -77,10 +80,19 @@ function drawRetentionMatrix(io: CliIo, flags: ChartFlags): Promise<void> {
     io,
     flags,
     'retention-matrix',
-    (rows, { retentionHeatmapSvg }) =>
-      retentionHeatmapSvg(rows, { title: `Retention (${flags.timePeriod ?? 'monthly'})` }),
+    (rows, { retentionHeatmapSvg }) => retentionHeatmapSvg(rows, { title: retentionTitle(flags) }),
     (_, out) => `Wrote the retention matrix heatmap to ${out}`,
   )
+}
+
+/** 'Retention (monthly)', or with the options that change what is counted: 'Retention (weekly, recurring, elapsed)'. */
+function retentionTitle(flags: ChartFlags): string {
+  const what = [
+    flags.timePeriod ?? 'monthly',
+    flags.mode === 'recurring' ? 'recurring' : '',
+    flags.periods === 'elapsed' ? 'elapsed' : '',
+  ]
+  return `Retention (${what.filter(Boolean).join(', ')})`
 }
 
 function drawLifecycle(io: CliIo, flags: ChartFlags): Promise<void> {

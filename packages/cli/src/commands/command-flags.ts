@@ -34,6 +34,12 @@ export function withModelFlags(command: Command): Command {
     .option('--method <method>', 'session-duration: mean or sum')
     .option('--time-period <period>', 'retention-matrix: daily, weekly, monthly or yearly')
     .option('--event-type <type>', 'retention-matrix, top-product-features: only events of this type')
+    .option('--return-event-type <type>', 'retention-matrix: the events that count as a return (default --event-type)')
+    .option('--mode <mode>', 'retention-matrix: first_time (default) or recurring (a cohort per period with a start)')
+    .option(
+      '--periods <periods>',
+      'retention-matrix: calendar (default) or elapsed (24 h, 7, 30, 365 days since the start)',
+    )
     .option('--percentage', 'retention-matrix, drop-off-locations: shares (x100) instead of counts')
     .option('--retention-start-date <YYYY-MM-DD>', 'retention-matrix: first cohort day')
     .option('--retention-end-date <YYYY-MM-DD>', 'retention-matrix: last activity day')

@@ -119,8 +119,9 @@ export class AggModels<C extends string> {
   }
 
   /**
-   * Retention in long form: distinct users per cohort (period of their first event) and period
-   * since then; pivot with `toMatrix(rows)`. `eventType` needs an `event_type` column.
+   * Retention in long form: distinct users per cohort (the period of their first start event, or
+   * with `mode: 'recurring'` of each one) and period since then, calendar or elapsed; pivot with
+   * `toMatrix(rows)`. `eventType` and `returnEventType` need an `event_type` column.
    *
    * @example toMatrix(await hub.agg.retentionMatrix(hub.events(), { timePeriod: 'monthly' }).execute())
    */
@@ -128,7 +129,10 @@ export class AggModels<C extends string> {
     q: Q,
     options: 'event_type' extends keyof RowOf<Q>
       ? RetentionMatrixOptions
-      : Omit<RetentionMatrixOptions, 'eventType'> & { readonly eventType?: never } = {},
+      : Omit<RetentionMatrixOptions, 'eventType' | 'returnEventType'> & {
+          readonly eventType?: never
+          readonly returnEventType?: never
+        } = {},
   ): AggregateQuery<RetentionRow> {
     checkOptions('hub.agg.retentionMatrix', options, RETENTION_MATRIX)
     return retentionMatrix(this.hub, q, options)

@@ -1,31 +1,56 @@
-import { type CalendarUnit, invalid, parseTimeFormat, windowed } from '@kysely-modelhub/core'
-import { type Expression, sql } from 'kysely'
+import { invalid, windowed } from '@kysely-modelhub/core'
+import { sql } from 'kysely'
 import { choiceOf } from '../checks/choice.ts'
 import { checkDayWindow } from '../checks/dates.ts'
 import type { AnyQuery } from '../hub/any-query.ts'
 import type { HubContext } from '../hub/hub-context.ts'
-import { inTimeZone, localTime } from '../hub/time-zone.ts'
+import { inTimeZone } from '../hub/time-zone.ts'
 import { typedResult } from '../results/typed-result.ts'
 import { type AggregateQuery, aggregateResult } from './aggregate-query.ts'
+import { firstTimeRows } from './retention-first-time.ts'
+import {
+  PERIOD_KINDS,
+  type RetentionPeriods,
+  type RetentionTimePeriod,
+  retentionClock,
+  TIME_PERIODS,
+} from './retention-periods.ts'
+import type { RetentionPlan } from './retention-plan.ts'
+import { recurringRows } from './retention-recurring.ts'
 
-/** The length of a retention period (and of a cohort). */
-export type RetentionTimePeriod = 'daily' | 'weekly' | 'monthly' | 'yearly'
+export type { RetentionPeriods, RetentionTimePeriod }
+
+/**
+ * Which cohorts a user belongs to: 'first_time', the one of their first start event; 'recurring',
+ * every period in which they did a start event.
+ */
+export type RetentionMode = 'first_time' | 'recurring'
+
+const MODES: Readonly<Record<RetentionMode, string>> = {
+  first_time: 'the cohort of the first start event',
+  recurring: 'a cohort for every period with a start event',
+}
 
 /** One cell of the retention matrix, in long form: `toMatrix(rows)` pivots them for display. */
 export interface RetentionRow {
-  /** The period users were first seen in: 'YYYY', 'YYYY-MM', the Monday 'YYYY-MM-DD', or 'YYYY-MM-DD'. */
+  /** The cohort's calendar period: 'YYYY', 'YYYY-MM', the Monday 'YYYY-MM-DD', or 'YYYY-MM-DD'. */
   first_cohort: string
-  /** Whole periods since the cohort's period, from 0. */
+  /** Whole periods since the cohort's start, from 0 (the cohort itself). */
   period: number
-  /** Distinct users of the cohort active in that period, or their share (×100) of the cohort. */
+  /** Distinct users of the cohort: all of them in period 0, those who returned in later ones; or their share (×100). */
   value: number
 }
 
 export interface RetentionMatrixOptions {
   /** Default 'monthly'. */
   readonly timePeriod?: RetentionTimePeriod
-  /** Only events of this type count, also for finding each user's first event. */
+  /** Only events of this type start a cohort (and count as returns, unless `returnEventType` says otherwise). */
   readonly eventType?: string
+  /**
+   * The event type that counts as a return in periods 1, 2, …; default: the same as `eventType`
+   * (any event when that is not given); `null`: any event.
+   */
+  readonly returnEventType?: string | null
   /** Only cohorts that start on or after this day ('YYYY-MM-DD', inclusive). */
   readonly startDate?: string
   /** Only activity on or before this day ('YYYY-MM-DD', inclusive). */
@@ -34,39 +59,33 @@ export interface RetentionMatrixOptions {
   readonly percentage?: boolean
   /** IANA time zone whose calendar periods and days count, e.g. 'Europe/Amsterdam' (default: the hub's). */
   readonly timeZone?: string
+  /** Default 'first_time': one cohort per user. 'recurring': a cohort for every period with a start event. */
+  readonly mode?: RetentionMode
+  /** Default 'calendar': days, Monday weeks, months, years. 'elapsed': 24 h, 7, 30 or 365 days from the start event. */
+  readonly periods?: RetentionPeriods
 }
-
-const PERIODS: Readonly<Record<RetentionTimePeriod, { readonly unit: CalendarUnit; readonly label: string }>> = {
-  daily: { unit: 'day', label: '%Y-%m-%d' },
-  weekly: { unit: 'week', label: '%Y-%m-%d' },
-  monthly: { unit: 'month', label: '%Y-%m' },
-  yearly: { unit: 'year', label: '%Y' },
-}
-const DAY = parseTimeFormat('%Y-%m-%d')
 
 /**
- * The retention matrix in long form: per cohort (users by the period of their first event) and
- * per period since then, how many of its users were active. Anonymous events (user_id NULL) are
- * left out. Cohorts come from all events of `q` (of `eventType` when given).
- *
- * Periods are calendar periods of the time zone: days, weeks from Monday, months, years. Decisions
- * where Objectiv's rules were surprising (docs/semantics.md §S4.3):
- * - `daily` counts calendar days, like the other periods count calendar weeks, months and years:
- *   events at 23:00 and at 01:00 the next day are periods 0 and 1. (Objectiv counted elapsed 24 h
- *   periods, which made them both period 0.)
+ * The retention matrix in long form: per cohort and per period since its start, how many of its
+ * users were active. Anonymous events (user_id NULL) are left out. Rules (docs/semantics.md §S4.3):
+ * - Cohorts are calendar periods of the time zone (days, weeks starting on Monday, months, years). With
+ *   `mode: 'first_time'` (default) a user's one cohort is the period of their first start event
+ *   (an event of `eventType`, or any event) in `q`; with `'recurring'` (PostHog's recurring
+ *   retention) a user belongs to the cohort of every period in which they did a start event.
+ * - Period 0 is the cohort itself: all its users. Period k > 0 counts its users who did a return
+ *   event (`returnEventType`, by default the same events as the starts) k periods after the start.
+ * - `periods: 'calendar'` (default) counts calendar boundaries: 23:00 and 01:00 the next day are
+ *   periods 0 and 1 daily. `'elapsed'` counts whole 24-hour (7-day, 30-day, 365-day) periods since
+ *   the user's start event, so those two are both period 0; with `daily` that is Objectiv's rule.
  * - `endDate` is inclusive, like `startDate` and like `hub.events()`: activity on that day counts.
  *   (Objectiv's was exclusive; its `end_date='2021-12-02'` is `endDate: '2021-12-01'` here.)
- * - `startDate` selects cohorts, as in Objectiv: users first seen before it are left out
- *   entirely, never counted again as a later cohort. To start the data itself later, filter `q`
- *   (e.g. `hub.events({ startDate })`), which moves users' first events.
+ * - `startDate` selects cohorts, as in Objectiv: first-time users first seen before it are left
+ *   out entirely, never counted again as a later cohort; recurring cohorts come from start events
+ *   on or after it. To start the data itself later, filter `q` (e.g. `hub.events({ startDate })`).
  *
- * Shape (one pass over the events, no join):
- *   select first_cohort, period, count(distinct user_id) as value from (
- *     select user_id, <label of first_moment> as first_cohort, <units between first_moment and moment> as period
- *     from (select user_id, moment, min(moment) over (partition by user_id) as first_moment
- *           from events where user_id is not null [and event_type = ?]) as events
- *     [where <day of first_moment> >= ?] [and <day of moment> <= ?]) as events
- *   group by first_cohort, period
+ * Shape: the (user_id, first_cohort, period) rows of `retention-first-time.ts` (one window pass) or
+ * `retention-recurring.ts` (one join on user_id), then
+ *   select first_cohort, period, count(distinct user_id) as value from <rows> group by first_cohort, period
  *   (percentage: value * 100.0 / max(case when period = 0 then value end) over (partition by first_cohort))
  *
  * @example hub.agg.retentionMatrix(hub.events(), { timePeriod: 'monthly' }).orderBy(['first_cohort', 'period'])
@@ -78,42 +97,14 @@ export function retentionMatrix(
   q: AnyQuery,
   options: RetentionMatrixOptions,
 ): AggregateQuery<RetentionRow> {
-  const { unit, label } = PERIODS[choiceOf('timePeriod', options.timePeriod ?? 'monthly', PERIODS)]
-  const { startDate, endDate } = checkDayWindow({ startDate: options.startDate, endDate: options.endDate })
-  const { eventType, percentage = false } = options
-  if (eventType !== undefined && typeof eventType !== 'string') {
-    invalid('eventType', eventType, 'expected an event type such as "PressEvent"')
-  }
+  const plan = retentionPlan(inTimeZone(hub, options.timeZone), options)
+  const { percentage = false } = options
   if (typeof percentage !== 'boolean') invalid('percentage', percentage, 'expected true or false')
-
-  const { engine } = hub
-  // Calendar periods in the zone: the instants' wall-clock times there (the first is found on instants).
-  const zoned = inTimeZone(hub, options.timeZone)
-  let firstSeen = hub.db
-    .selectFrom(q.as('events'))
-    .select((eb) => [
-      eb.ref('user_id').as('user_id'),
-      eb.ref('moment').as('moment'),
-      windowed(eb, sql`min(${eb.ref('moment')})`, { partitionBy: ['user_id'] }).as('first_moment'),
-    ])
-    .where('user_id', 'is not', null)
-  if (eventType !== undefined) firstSeen = firstSeen.where('event_type', '=', eventType)
-
-  let periods = hub.db.selectFrom(firstSeen.as('events')).select((eb) => {
-    const first = localTime(zoned, eb.ref('first_moment'))
-    const start: Expression<unknown> = unit === 'week' ? engine.truncateTime(first, 'week') : first
-    return [
-      eb.ref('user_id').as('user_id'),
-      engine.timeFormat(start, parseTimeFormat(label)).as('first_cohort'),
-      engine.calendarUnitsBetween(first, localTime(zoned, eb.ref('moment')), unit).as('period'),
-    ]
-  })
-  const day = (instant: Expression<unknown>) => engine.timeFormat(localTime(zoned, instant), DAY)
-  if (startDate) periods = periods.where((eb) => eb(day(eb.ref('first_moment')), '>=', startDate))
-  if (endDate) periods = periods.where((eb) => eb(day(eb.ref('moment')), '<=', endDate))
+  const recurring = choiceOf('mode', options.mode ?? 'first_time', MODES) === 'recurring'
+  const rows = recurring ? recurringRows(plan, q) : firstTimeRows(plan, q)
 
   const counted = hub.db
-    .selectFrom(periods.as('events'))
+    .selectFrom(rows.as('events'))
     .select((eb) => [
       eb.ref('first_cohort').as('first_cohort'),
       eb.ref('period').as('period'),
@@ -133,4 +124,28 @@ export function retentionMatrix(
       })
     : counted
   return aggregateResult(typedResult(hub, valued, { period: 'number', value: 'number' }))
+}
+
+/** The checked options as the stages read them. */
+function retentionPlan(hub: HubContext, options: RetentionMatrixOptions): RetentionPlan {
+  const timePeriod = choiceOf('timePeriod', options.timePeriod ?? 'monthly', TIME_PERIODS)
+  const periods = choiceOf('periods', options.periods ?? 'calendar', PERIOD_KINDS)
+  const { startDate, endDate } = checkDayWindow({ startDate: options.startDate, endDate: options.endDate })
+  const { eventType, returnEventType } = options
+  if (eventType !== undefined && typeof eventType !== 'string') {
+    invalid('eventType', eventType, 'expected an event type such as "PressEvent"')
+  }
+  if (returnEventType !== undefined && returnEventType !== null && typeof returnEventType !== 'string') {
+    invalid('returnEventType', returnEventType, 'expected an event type such as "PressEvent", or null for any event')
+  }
+  const returnType = returnEventType === undefined ? eventType : (returnEventType ?? undefined)
+  return {
+    hub,
+    clock: retentionClock(hub, timePeriod, periods),
+    ...(eventType === undefined ? {} : { startType: eventType }),
+    ...(returnType === undefined ? {} : { returnType }),
+    sameEvents: returnType === eventType,
+    ...(startDate ? { startDate } : {}),
+    ...(endDate ? { endDate } : {}),
+  }
 }

@@ -43,10 +43,13 @@ export const SESSION_DURATION: OptionChecks<SessionDurationOptions> = {
 export const RETENTION_MATRIX: OptionChecks<RetentionMatrixOptions> = {
   timePeriod: null,
   eventType: null,
+  returnEventType: null,
   startDate: null,
   endDate: null,
   percentage: null,
   timeZone: null,
+  mode: null,
+  periods: null,
 }
 
 export const LIFECYCLE: OptionChecks<LifecycleOptions> = { period: null, timeZone: null }

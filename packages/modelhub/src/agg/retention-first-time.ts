@@ -1,0 +1,48 @@
+import { windowed } from '@kysely-modelhub/core'
+import { sql } from 'kysely'
+import type { AnyQuery } from '../hub/any-query.ts'
+import { countsAsReturn, eventsOf, type RetentionPlan, someReturn, someStart, startsCohort } from './retention-plan.ts'
+
+/**
+ * First-time retention: each user's one cohort is the period of their first start event; rows of
+ * (user_id, first_cohort, period) for that event (period 0) and for every return event at or after it.
+ *
+ * Shape (one window pass over the events, no join):
+ *   select user_id, <label of first_moment> as first_cohort, <periods from first_moment to moment> as period
+ *   from (select user_id, moment, [event_type = ? as is_return,]
+ *           min([case when event_type = ? then] moment [end]) over (partition by user_id) as first_moment
+ *         from events where user_id is not null [and event_type = ? | in (?, ?)]) as events
+ *   [where <day of first_moment> >= ?] [and <day of moment> <= ?]
+ *   [and moment >= first_moment] [and (is_return or moment = first_moment)]
+ * The last two conditions appear only when start and return events differ.
+ */
+export function firstTimeRows(plan: RetentionPlan, q: AnyQuery): AnyQuery {
+  const { hub, clock, startDate, endDate } = plan
+  const firstSeen = eventsOf(plan, q).select((eb) => {
+    const start = startsCohort(plan, eb)
+    const returns = countsAsReturn(plan, eb)
+    const startMoment = start ? sql`case when ${start} then ${eb.ref('moment')} end` : eb.ref('moment')
+    return [
+      eb.ref('user_id').as('user_id'),
+      eb.ref('moment').as('moment'),
+      ...(returns ? [returns.as('is_return')] : []),
+      windowed(eb, sql`min(${startMoment})`, { partitionBy: ['user_id'] }).as('first_moment'),
+    ]
+  })
+
+  let rows = hub.db
+    .selectFrom(firstSeen.as('events'))
+    .select((eb) => [
+      eb.ref('user_id').as('user_id'),
+      clock.cohortLabel(eb.ref('first_moment')).as('first_cohort'),
+      clock.between(eb.ref('first_moment'), eb.ref('moment')).as('period'),
+    ])
+  if (startDate) rows = rows.where((eb) => eb(clock.day(eb.ref('first_moment')), '>=', startDate))
+  if (endDate) rows = rows.where((eb) => eb(clock.day(eb.ref('moment')), '<=', endDate))
+  // Other events than the start events may come before a user's first start: they are not retention.
+  if (someStart(plan)) rows = rows.where((eb) => eb('moment', '>=', eb.ref('first_moment')))
+  if (someReturn(plan)) {
+    rows = rows.where((eb) => eb.or([eb.ref('is_return'), eb('moment', '=', eb.ref('first_moment'))]))
+  }
+  return rows
+}
