@@ -49,7 +49,11 @@ export interface RetentionClock {
   readonly calendar: boolean
 }
 
-export function retentionClock(hub: HubContext, timePeriod: RetentionTimePeriod, kind: RetentionPeriods): RetentionClock {
+export function retentionClock(
+  hub: HubContext,
+  timePeriod: RetentionTimePeriod,
+  kind: RetentionPeriods,
+): RetentionClock {
   const { engine } = hub
   const { unit, label, elapsedSeconds } = TIME_PERIODS[timePeriod]
   const format = parseTimeFormat(label)
