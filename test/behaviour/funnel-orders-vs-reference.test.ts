@@ -25,7 +25,7 @@ describeEachEngine('funnel orders and time to convert against the plain TypeScri
     })
     await ctx.addTables({ [table]: dataTable(rows) })
     const steps = picks.map((i) => POOL[i] as PoolStep)
-    const definitionOf = steps.map((s, i) => steps.findIndex((e) => e.id === s.id) + 1)
+    const definitionOf = steps.map((s) => steps.findIndex((e) => e.id === s.id) + 1)
     const events = (daily: boolean) =>
       rows.map(
         (r: SampleEventRow): FunnelRefEvent => ({

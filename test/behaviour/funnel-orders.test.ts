@@ -11,7 +11,7 @@ describeEachEngine(
   'funnel orders and time to convert, on hand-made events',
   (ctx) => {
     const hub = () => new ModelHub(ctx.db, { engine: ctx.engine })
-    const counts = async (options: Parameters<ModelHub['funnel']['orderedSteps']>[1]) => {
+    const counts = async (options: Parameters<ModelHub<any>['funnel']['orderedSteps']>[1]) => {
       const h = hub()
       return (await h.funnel.orderedSteps(h.events(), options).execute()).map((r) => r.n_users)
     }
@@ -57,7 +57,7 @@ describeEachEngine(
 
     it('times the best attempt from fromStep to toStep', async () => {
       const h = hub()
-      const times = (options: Parameters<ModelHub['funnel']['timeToConvert']>[1]) =>
+      const times = (options: Parameters<ModelHub<any>['funnel']['timeToConvert']>[1]) =>
         h.funnel
           .timeToConvert(h.events(), options)
           .execute()
