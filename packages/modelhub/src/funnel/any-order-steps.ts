@@ -25,7 +25,8 @@ function definitions({ steps, numbers }: FunnelPlan): Definition[] {
  * reaches as many steps as have an event from its moment to the end of the conversion window. A
  * definition listed n times counts up to n times, once per distinct moment with an event of it.
  *
- * Shape: window passes, with g = dense_rank() over (partition by user order by moment): pass j
+ * Shape: window passes, with g = dense_rank() over (partition by user order by moment) when a
+ * definition is listed more than once (else the frames order by moment): pass j
  * adds, per definition listed at least j times, the moment its j-th distinct moment is seen from
  * each row, min(case when <step> then <moment of its (j-1)-th, from there> end) over (… range
  * between current row and unbounded following), and the chain for j+1 with the frame starting at
@@ -34,11 +35,18 @@ function definitions({ steps, numbers }: FunnelPlan): Definition[] {
 export function anyOrderStarts(funnel: FunnelPlan, flagged: AnyQuery): AnyQuery {
   const { hub, keyAlias, numbers } = funnel
   const defs = definitions(funnel)
-  let level: AnyQuery = hub.db
-    .selectFrom(flagged.as('events'))
-    .selectAll()
-    .select((eb) => windowed(eb, sql<number>`dense_rank()`, { partitionBy: ['__by'], orderBy: ['__moment'] }).as('__g'))
   const deepest = Math.max(...defs.map((d) => d.times))
+  // Only a repeated definition needs "a later moment" (g + 1); else the frames order by moment itself.
+  const order = deepest > 1 ? '__g' : '__moment'
+  let level: AnyQuery =
+    deepest > 1
+      ? hub.db
+          .selectFrom(flagged.as('events'))
+          .selectAll()
+          .select((eb) =>
+            windowed(eb, sql<number>`dense_rank()`, { partitionBy: ['__by'], orderBy: ['__moment'] }).as('__g'),
+          )
+      : flagged
   for (let j = 1; j <= deepest; j++) {
     const previous = level
     level = hub.db
@@ -49,7 +57,7 @@ export function anyOrderStarts(funnel: FunnelPlan, flagged: AnyQuery): AnyQuery 
         const earliest = (d: Definition, start: 'current row' | { following: number }) =>
           windowed(eb, sql`min(case when ${eb.ref(flag(d.step))} then ${chain(d)} end)`, {
             partitionBy: ['__by'],
-            orderBy: ['__g'],
+            orderBy: [order],
             frame: { kind: 'range', start, end: 'unbounded following' },
           })
         const listed = defs.filter((d) => d.times >= j)
