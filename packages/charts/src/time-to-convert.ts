@@ -62,7 +62,7 @@ export function durationBins(rows: readonly Pick<TimeToConvertRow, 'seconds'>[])
  * Time to convert (`hub.funnel.timeToConvert` rows) as a histogram, an SVG rendered with Apache
  * ECharts: one bar per duration bin (see `durationBins`), its height the number of users.
  *
- * @example writeFileSync('time-to-convert.svg', timeToConvertSvg(await hub.funnel.timeToConvert(events, { steps }).execute()))
+ * @example writeFileSync('time-to-convert.svg', timeToConvertSvg(await hub.funnel.timeToConvert(events, { steps: [{ id: 'home' }, { id: 'Quickstart Guide' }] }).execute()))
  */
 export function timeToConvertSvg(
   rows: readonly Pick<TimeToConvertRow, 'seconds'>[],

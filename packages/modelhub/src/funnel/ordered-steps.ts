@@ -63,13 +63,21 @@ export interface OrderedStepsRow {
  *   the day they entered it, and later steps may fall on later days. Step-1 events whose group key
  *   is NULL are not starts.
  *
- * Rows: one per group and step, sorted by the group keys, then step; groups without a step-1
- * event have no rows.
+ * - `order: 'strict'`: no other event of the user between two consecutive steps; an event at the
+ *   same moment as a step is not between (semantics.md §S4.7.1).
+ * - `order: 'unordered'`: any event of any step starts an attempt, which reaches as many steps as
+ *   have an event within the window from it; a step listed n times needs n distinct moments
+ *   (semantics.md §S4.7.2). The group is that of the attempt's first event.
  *
- * Shape: window passes only (no self-joins), with g = dense_rank() over (partition by user order by moment):
+ * Rows: one per group and step, sorted by the group keys, then step; groups without a step-1
+ * event (any step event, unordered) have no rows.
+ *
+ * Shape (ordered, strict; unordered: any-order-steps.ts): window passes only (no self-joins), with
+ * g = dense_rank() over (partition by user order by moment):
  *   pass p computes, for each step k > p, the earliest moment the chain of steps k-p+1 … k can finish at
  *   from an event's moment: min(case when step_{k-p+1} then <previous pass> end)
- *     over (partition by user order by g range between current row | 1 following and unbounded following);
+ *     over (partition by user order by g range between current row | 1 following and unbounded following
+ *     | 1 following (strict));
  *   then per (group, user) the furthest step reached from a step-1 event, and per group count(...) per step,
  *   unpivoted by a cross join with the step numbers (select 1 as step union all select 2 …).
  *
