@@ -1,6 +1,6 @@
 import { windowed } from '@kysely-modelhub/core'
 import { sql } from 'kysely'
-import type { AnyQuery } from '../hub/any-query.ts'
+import type { AnyExpressionBuilder, AnyQuery } from '../hub/any-query.ts'
 import { type FunnelPlan, flag, sameStep, withinWindow } from './funnel-plan.ts'
 
 /** A step definition of an unordered funnel and how many times the steps list it. */
@@ -38,15 +38,15 @@ export function anyOrderStarts(funnel: FunnelPlan, flagged: AnyQuery): AnyQuery 
   const deepest = Math.max(...defs.map((d) => d.times))
   // Only a repeated definition needs "a later moment" (g + 1); else the frames order by moment itself.
   const order = deepest > 1 ? '__g' : '__moment'
+  // In any order only step events matter (unlike strict order): the windows run over them alone.
+  const anyStep = (eb: AnyExpressionBuilder) => eb.or(numbers.map((i) => eb(eb.ref(flag(i)), '=', true)))
+  const stepEvents = hub.db.selectFrom(flagged.as('events')).selectAll().where(anyStep)
   let level: AnyQuery =
     deepest > 1
-      ? hub.db
-          .selectFrom(flagged.as('events'))
-          .selectAll()
-          .select((eb) =>
-            windowed(eb, sql<number>`dense_rank()`, { partitionBy: ['__by'], orderBy: ['__moment'] }).as('__g'),
-          )
-      : flagged
+      ? stepEvents.select((eb) =>
+          windowed(eb, sql<number>`dense_rank()`, { partitionBy: ['__by'], orderBy: ['__moment'] }).as('__g'),
+        )
+      : stepEvents
   for (let j = 1; j <= deepest; j++) {
     const previous = level
     level = hub.db
@@ -70,12 +70,7 @@ export function anyOrderStarts(funnel: FunnelPlan, flagged: AnyQuery): AnyQuery 
   const counted = defs.flatMap((d) => Array.from({ length: d.times }, (_, j) => seenBy(d.step, j + 1)))
   return hub.db
     .selectFrom(level.as('events'))
-    .where((eb) =>
-      eb.and([
-        eb.or(numbers.map((i) => eb(eb.ref(flag(i)), '=', true))),
-        ...keyAlias.map((alias) => eb(alias, 'is not', null)),
-      ]),
-    )
+    .where((eb) => eb.and(keyAlias.map((alias) => eb(alias, 'is not', null))))
     .select((eb) => [
       ...keyAlias.map((alias) => eb.ref(alias).as(alias)),
       eb.ref('__by').as('__by'),

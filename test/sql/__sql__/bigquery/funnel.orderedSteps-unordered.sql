@@ -430,18 +430,17 @@ from
                                 where
                                   `user_id` is not null
                               ) as `events`
+                            where
+                              (
+                                `__s_1` = @p1
+                                or `__s_2` = @p2
+                                or `__s_3` = @p3
+                              )
                           ) as `events`
                       ) as `events`
                   ) as `events`
                 where
-                  (
-                    (
-                      `__s_1` = @p1
-                      or `__s_2` = @p2
-                      or `__s_3` = @p3
-                    )
-                    and `__key_0` is not null
-                  )
+                  `__key_0` is not null
               ) as `starts`
           ) as `users`
         where

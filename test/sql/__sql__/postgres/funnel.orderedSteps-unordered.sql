@@ -363,18 +363,17 @@ from
                                 offset
                                   0
                               ) as "events"
+                            where
+                              (
+                                "__s_1" = $2
+                                or "__s_2" = $3
+                                or "__s_3" = $4
+                              )
                           ) as "events"
                       ) as "events"
                   ) as "events"
                 where
-                  (
-                    (
-                      "__s_1" = $2
-                      or "__s_2" = $3
-                      or "__s_3" = $4
-                    )
-                    and "__key_0" is not null
-                  )
+                  "__key_0" is not null
               ) as "starts"
           ) as "users"
         where
