@@ -8,9 +8,15 @@ import { planShape } from '../support/plan.ts'
 /**
  * The only joins models need: divide aligns its two aggregates on their keys; lifecycle joins each
  * active period with the series of periods up to the next one (so empty periods are listed) and
- * gives each period its four status rows by a join with four constant rows (docs/semantics.md §S8.1).
+ * gives each period its four status rows by a join with four constant rows (docs/semantics.md §S8.1);
+ * a funnel of steps gives each step its row by a join of its counts with the step numbers.
  */
-const JOINS: Readonly<Record<string, number>> = { 'new-user-share': 1, 'lifecycle-weekly': 2 }
+const JOINS: Readonly<Record<string, number>> = {
+  'new-user-share': 1,
+  'lifecycle-weekly': 2,
+  'funnel-strict': 1,
+  'funnel-unordered': 1,
+}
 
 /** The benchmark's models, whose plans `pnpm bench` reports, on a small generated sample. */
 describeEachPostgres(

@@ -59,7 +59,7 @@ export const EVERY_MODEL: Record<
       steps: [overlay, overlay, (eb: any) => eb('event_type', '=', 'PressEvent')],
       order: 'unordered',
       conversionWindowSeconds: 86_400,
-      groupBy: 'application',
+      groupBy: { timeAggregation: '%Y-W%V' },
     }),
   'funnel.timeToConvert': (h) =>
     h.funnel.timeToConvert(h.events(), {

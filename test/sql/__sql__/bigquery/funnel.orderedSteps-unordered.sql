@@ -6,7 +6,7 @@
 --   @p3 = true
 --   @p4 = 1
 select
-  `result`.`application` as `application`,
+  `result`.`time_aggregation` as `time_aggregation`,
   `result`.`step` as `step`,
   `result`.`n_users` as `n_users`,
   `result`.`step_conversion_rate` as `step_conversion_rate`,
@@ -14,7 +14,7 @@ select
 from
   (
     select
-      `counted`.`__key_0` as `application`,
+      `counted`.`__key_0` as `time_aggregation`,
       `steps`.`step` as `step`,
       case `steps`.`step`
         when 1 then `counted`.`__n_1`
@@ -153,7 +153,7 @@ from
                             from
                               (
                                 select
-                                  (`application`) as `__key_0`,
+                                  (format_timestamp('%Y-W%V', `moment`, 'UTC')) as `__key_0`,
                                   `user_id` as `__by`,
                                   `moment` as `__moment`,
                                   coalesce(
@@ -460,5 +460,5 @@ from
       ) as `steps`
   ) as `result`
 order by
-  `application`,
+  `time_aggregation`,
   `step`

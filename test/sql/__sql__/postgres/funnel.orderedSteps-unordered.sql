@@ -6,7 +6,7 @@
 --   $4 = true
 --   $5 = 1
 select
-  "result"."application" as "application",
+  "result"."time_aggregation" as "time_aggregation",
   ("result"."step")::float8 as "step",
   ("result"."n_users")::float8 as "n_users",
   ("result"."step_conversion_rate")::float8 as "step_conversion_rate",
@@ -14,7 +14,7 @@ select
 from
   (
     select
-      "counted"."__key_0" as "application",
+      "counted"."__key_0" as "time_aggregation",
       "steps"."step" as "step",
       case "steps"."step"
         when 1 then "counted"."__n_1"
@@ -159,7 +159,12 @@ from
                             from
                               (
                                 select
-                                  ("application") as "__key_0",
+                                  (
+                                    to_char(
+                                      (timestamp 'epoch' + (("moment") - 'epoch')),
+                                      E'YYYY"-W"IW'
+                                    )
+                                  ) as "__key_0",
                                   "user_id" as "__by",
                                   "moment" as "__moment",
                                   coalesce(
@@ -393,5 +398,5 @@ from
       ) as "steps"
   ) as "result"
 order by
-  "application",
+  "time_aggregation",
   "step"
