@@ -113,6 +113,14 @@ describe('kysely-modelhub --help', () => {
       ['chart', 'retention-matrix', '--help'],
       ['--out', '--time-period', '--percentage', '--database-url', '--mode', '--periods', '--return-event-type'],
     ],
+    [
+      ['sql', '--help'],
+      ['funnel-steps', 'time-to-convert', '--step', '--order', '--conversion-window', '--from-step', '--to-step'],
+    ],
+    [
+      ['chart', 'time-to-convert', '--help'],
+      ['--out', '--step', '--order', '--conversion-window', '--from-step', '--to-step', '--database-url'],
+    ],
   ])('%j explains its options', async (args, words) => {
     const run = await cli(...args)
     expect(run.code).toBe(0)
@@ -170,6 +178,8 @@ describe('kysely-modelhub sql', () => {
       'top-product-features-before-conversion',
       'drop-off-locations',
       'funnel-conversion',
+      'funnel-steps',
+      'time-to-convert',
     ])
     for (const model of MODELS) {
       const run = await inProcess('sql', model.name)
@@ -239,6 +249,41 @@ describe('kysely-modelhub sql', () => {
     await db.destroy()
     expect(run.stdout).toBe(`${expected}\n`)
     expect(run.stdout).toContain(`E'PressEvent'`)
+  })
+
+  it('passes funnel steps, order and window through; the default funnel is any event, then the conversion', async () => {
+    const strict = await inProcess(
+      'sql',
+      'funnel-steps',
+      '--step',
+      'home',
+      '--step',
+      'type:PressEvent',
+      '--step',
+      '{"_type":"LinkContext","id":"Quickstart Guide"}',
+      '--order',
+      'strict',
+      '--conversion-window',
+      '3600',
+    )
+    expect([strict.code, strict.stderr]).toEqual([0, ''])
+    const { db, engine } = await offlineEngine('postgres')
+    const hub = new ModelHub(db, { engine })
+    const same = hub.funnel.orderedSteps(hub.events(), {
+      steps: [
+        { id: 'home' },
+        (eb) => eb('event_type', '=', 'PressEvent'),
+        { _type: 'LinkContext', id: 'Quickstart Guide' },
+      ],
+      order: 'strict',
+      conversionWindowSeconds: 3600,
+    })
+    expect(strict.stdout.trimEnd()).toBe(hub.toSql(same, { inlineParameters: true, pretty: true }).trimEnd())
+    await db.destroy()
+    const times = await inProcess('sql', 'time-to-convert', '--from-step', '1', '--to-step', '2')
+    expect([times.code, times.stderr]).toEqual([0, ''])
+    expect(times.stdout).toContain('"is_conversion_event"')
+    expect(times.stdout).toContain('"id":"Quickstart Guide"')
   })
 
   it('prints BigQuery SQL with --engine bigquery, the events table named events', async () => {
@@ -422,6 +467,58 @@ describe('kysely-modelhub load-sample and run on the embedded PGlite', () => {
     expect(svg).toContain('>2022-03</text>')
   })
 
+  it('runs time to convert and draws it as a histogram of duration bins', async () => {
+    const args = ['--step', 'any', '--step', 'type:PressEvent', '--conversion-window', '86400']
+    const run = await inProcess(
+      'run',
+      'time-to-convert',
+      ...args,
+      '--data-dir',
+      dataDir,
+      '--events',
+      '1500',
+      '--limit',
+      '1000',
+    )
+    expect([run.code, run.stderr]).toEqual([0, ''])
+    const { db } = await openDatabase({ dataDir, sampleEvents: 1500 })
+    try {
+      const hub = new ModelHub(db)
+      const rows = await hub.funnel
+        .timeToConvert(hub.events(), {
+          steps: [() => sql<boolean>`true`, (eb) => eb('event_type', '=', 'PressEvent')],
+          conversionWindowSeconds: 86_400,
+        })
+        .execute()
+      expect(rows.length).toBeGreaterThan(10)
+      const lines = run.stdout.trimEnd().split('\n')
+      expect(lines[0]?.trim().split(/\s+/)).toEqual(['user_id', 'seconds'])
+      expect(lines.slice(1).map((line) => line.trim().split(/\s+/)[0])).toEqual(rows.map((r) => r.user_id))
+      const out = join(dir, 'charts', 'time-to-convert.svg')
+      const chart = await cli(
+        'chart',
+        'time-to-convert',
+        ...args,
+        '--out',
+        out,
+        '--data-dir',
+        dataDir,
+        '--events',
+        '1500',
+      )
+      expect(chart).toEqual({
+        code: 0,
+        stdout: `Wrote the time to convert of ${rows.length} users to ${out}\n`,
+        stderr: '',
+      })
+      const svg = readFileSync(out, 'utf8')
+      expect(svg.startsWith('<svg')).toBe(true)
+      expect(svg).toContain('>Time to convert</text>')
+    } finally {
+      await db.destroy()
+    }
+  })
+
   it('draws the retention matrix as an SVG heatmap', async () => {
     const out = join(dir, 'charts', 'retention.svg')
     const run = await cli('chart', 'retention-matrix', '--out', out, '--data-dir', dataDir, '--events', '1500')
@@ -536,6 +633,19 @@ describe('kysely-modelhub errors: one line on stderr, a non-zero exit, no stack 
     ],
     [['sql', 'unique-users', '--mode', 'recurring'], /option --mode does not apply to model unique-users/],
     [['sql', 'unique-users', '--as', 'x'], /option --as does not apply to model unique-users/],
+    [['sql', 'funnel-steps', '--order', 'any'], /invalid --order "any": expected one of ordered, strict, unordered/],
+    [
+      ['sql', 'time-to-convert', '--order', 'unordered'],
+      /invalid --order "unordered": expected one of ordered, strict/,
+    ],
+    [['sql', 'time-to-convert', '--to-step', '3'], /toStep: got 3; expected 2/],
+    [['sql', 'time-to-convert', '--from-step', '0'], /invalid --from-step "0"/],
+    [
+      ['sql', 'funnel-steps', '--conversion-window', '-1'],
+      /invalid --conversion-window "-1": expected a number of seconds/,
+    ],
+    [['sql', 'funnel-steps', '--step', '{"id":'], /invalid --step .*not valid JSON; expected any \(every event\)/],
+    [['sql', 'unique-users', '--step', 'home'], /option --step does not apply to model unique-users/],
     [['run', 'unique-users', '--limit', 'ten'], /invalid --limit "ten"/],
     [['load-sample', '--events', '-5'], /invalid --events "-5"/],
     [['sql', 'is-conversion-event', '--conversion-location', '{oops'], /invalid --conversion-location/],

@@ -47,6 +47,13 @@ function pressesPerSession(hub: BenchHub) {
     .groupBy('session_id')
 }
 
+/** The funnel the funnel benchmarks share: the home page, then the Quickstart Guide link, then a press. */
+const FUNNEL_STEPS = [
+  { _type: 'RootLocationContext', id: 'home' },
+  { id: 'Quickstart Guide', _type: 'LinkContext' },
+  (eb: any) => eb('event_type', '=', 'PressEvent'),
+]
+
 export const MODELS: readonly BenchModel[] = [
   {
     name: 'events',
@@ -144,6 +151,26 @@ export const MODELS: readonly BenchModel[] = [
         .select((eb) => eb.fn.countAll<number>().as('paths'))
         .groupBy(['location_stack_step_1', 'location_stack_step_2', 'location_stack_step_3'])
     },
+    usesSessions: false,
+  },
+  {
+    name: 'funnel-strict',
+    description: 'funnel.orderedSteps, 3 steps, strict order, 1-hour window',
+    build: (hub) =>
+      hub.funnel.orderedSteps(hub.events(), { steps: FUNNEL_STEPS, order: 'strict', conversionWindowSeconds: 3600 }),
+    usesSessions: false,
+  },
+  {
+    name: 'funnel-unordered',
+    description: 'funnel.orderedSteps, 3 steps, any order, 1-hour window',
+    build: (hub) =>
+      hub.funnel.orderedSteps(hub.events(), { steps: FUNNEL_STEPS, order: 'unordered', conversionWindowSeconds: 3600 }),
+    usesSessions: false,
+  },
+  {
+    name: 'time-to-convert',
+    description: 'funnel.timeToConvert, 3 steps in order, 1-day window, step 1 to 3',
+    build: (hub) => hub.funnel.timeToConvert(hub.events(), { steps: FUNNEL_STEPS, conversionWindowSeconds: 86_400 }),
     usesSessions: false,
   },
 ]

@@ -1,43 +1,16 @@
-import { formatTimeJs, type JsonMatch, ModelHubInputError, matchesJs, parseTimeFormat } from '@kysely-modelhub/core'
+import { formatTimeJs, ModelHubInputError, parseTimeFormat } from '@kysely-modelhub/core'
 import { ModelHub } from '@kysely-modelhub/modelhub'
-import { generateSampleEvents, type SampleEventRow } from '@kysely-modelhub/sample-data'
+import { generateSampleEvents } from '@kysely-modelhub/sample-data'
 import fc from 'fast-check'
-import type { Expression, ExpressionBuilder, SqlBool } from 'kysely'
 import { expect, it } from 'vitest'
 import { dataTable, OBJECTIV_DATA } from '../fixtures/objectiv-data.ts'
 import { describeEachEngine } from '../support/engines.ts'
+import { POOL, type PoolStep } from '../support/funnel-pool.ts'
 import { type FunnelRefEvent, orderedStepsReference } from '../support/funnel-reference.ts'
 
 /** Generated datasets per engine; NIGHTLY=1 tries more, with random seeds. */
 const RUNS = process.env.NIGHTLY ? { numRuns: 25 } : { numRuns: 6, seed: 20261128 }
 
-type Predicate = (eb: ExpressionBuilder<any, 'events'>) => Expression<SqlBool>
-/** A step both ways: for the SQL model, and for the reference over a raw row. */
-interface PoolStep {
-  readonly id: string
-  readonly step: JsonMatch | Predicate
-  readonly js: (row: SampleEventRow) => boolean
-}
-const onStack = (id: string, match: JsonMatch): PoolStep => ({
-  id,
-  step: match,
-  js: (row) => row.value.location_stack.some((c) => matchesJs(c as Record<string, unknown>, match)),
-})
-const ofType = (type: string): PoolStep => ({
-  id: type,
-  step: (eb) => eb('event_type', '=', type),
-  js: (row) => row.value._type === type,
-})
-/** Steps of objectiv.io's sample data, common and rare ones. */
-const POOL: readonly PoolStep[] = [
-  onStack('home', { _type: 'RootLocationContext', id: 'home' }),
-  onStack('quickstart page', { _type: 'RootLocationContext', id: 'quickstart-guide' }),
-  onStack('quickstart link', { id: 'Quickstart Guide' }),
-  onStack('docs sidebar', { _type: 'NavigationContext', id: 'docs-sidebar' }),
-  onStack('taxonomy page', { _type: 'RootLocationContext', id: 'taxonomy' }),
-  ofType('PressEvent'),
-  ofType('ApplicationLoadedEvent'),
-]
 const DAY = '%Y-%m-%d'
 
 describeEachEngine(

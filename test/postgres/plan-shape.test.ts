@@ -10,12 +10,15 @@ import { planShape } from '../support/plan.ts'
  * active period with the series of periods up to the next one (so empty periods are listed) and
  * gives each period its four status rows by a join with four constant rows (docs/semantics.md §S8.1);
  * recurring retention pairs each cohort a user is in with their later active periods, one join on
- * user_id of the per-user, per-period aggregate with itself (docs/semantics.md §S4.3.1).
+ * user_id of the per-user, per-period aggregate with itself (docs/semantics.md §S4.3.1);
+ * a funnel of steps gives each step its row by a join of its counts with the step numbers.
  */
 const JOINS: Readonly<Record<string, number>> = {
   'new-user-share': 1,
   'lifecycle-weekly': 2,
   'retention-recurring-weekly': 1,
+  'funnel-strict': 1,
+  'funnel-unordered': 1,
 }
 
 /** The benchmark's models, whose plans `pnpm bench` reports, on a small generated sample. */

@@ -70,6 +70,24 @@ export const EVERY_MODEL: Record<
       conversionWindowSeconds: 86_400,
       groupBy: { timeAggregation: '%Y-%m-%d' },
     }),
+  'funnel.orderedSteps, strict': (h) =>
+    h.funnel.orderedSteps(h.events(), {
+      steps: [overlay, overlay, (eb: any) => eb('event_type', '=', 'PressEvent')],
+      order: 'strict',
+      conversionWindowSeconds: 86_400,
+    }),
+  'funnel.orderedSteps, unordered': (h) =>
+    h.funnel.orderedSteps(h.events(), {
+      steps: [overlay, overlay, (eb: any) => eb('event_type', '=', 'PressEvent')],
+      order: 'unordered',
+      conversionWindowSeconds: 86_400,
+      groupBy: { timeAggregation: '%Y-W%V' },
+    }),
+  'funnel.timeToConvert': (h) =>
+    h.funnel.timeToConvert(h.events(), {
+      steps: [overlay, (eb: any) => eb('event_type', '=', 'PressEvent')],
+      conversionWindowSeconds: 86_400,
+    }),
   divide: (h) =>
     h.divide(
       h.agg.uniqueUsers(h.map.isNewUser(h.events()).where('is_new_user', '=', true)),

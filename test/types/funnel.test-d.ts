@@ -101,6 +101,28 @@ describe('funnel types', () => {
     hub.funnel.orderedSteps(hub.events(), { steps: [{ id: 'x' }], groupBy: 'country' })
   })
 
+  it('takes an order, and times conversions per user', () => {
+    const strict = hub.funnel.orderedSteps(hub.events(), { steps: [{ id: 'a' }, { id: 'b' }], order: 'strict' })
+    expectTypeOf<Row<typeof strict>['n_users']>().toEqualTypeOf<number>()
+    hub.funnel.orderedSteps(hub.events(), { steps: [{ id: 'a' }], order: 'unordered', groupBy: 'day' })
+    // @ts-expect-error: the orders are 'ordered', 'strict' and 'unordered'
+    hub.funnel.orderedSteps(hub.events(), { steps: [{ id: 'a' }], order: 'any' })
+    const times = hub.funnel.timeToConvert(hub.events(), {
+      steps: [{ id: 'a' }, (eb) => eb('event_type', '=', 'PressEvent')],
+      fromStep: 1,
+      toStep: 2,
+      order: 'strict',
+    })
+    expectTypeOf<Row<typeof times>>().toEqualTypeOf<{ user_id: string; seconds: number }>()
+    expectTypeOf(times.where('seconds', '<', 60).orderBy('seconds').execute()).resolves.toEqualTypeOf<
+      { user_id: string; seconds: number }[]
+    >()
+    // @ts-expect-error: an unordered funnel has no step order to time
+    hub.funnel.timeToConvert(hub.events(), { steps: [{ id: 'a' }, { id: 'b' }], order: 'unordered' })
+    // @ts-expect-error: no groups: one row per user
+    hub.funnel.timeToConvert(hub.events(), { steps: [{ id: 'a' }, { id: 'b' }], groupBy: 'day' })
+  })
+
   it('gives Sankey links and an SVG string', () => {
     const links = hub.funnel.sankeyLinks([{ location_stack_step_1: 'a', location_stack_step_2: 'b' }])
     expectTypeOf(links).toEqualTypeOf<SankeyLink[]>()

@@ -1,6 +1,7 @@
 import type { EventsQuery, GroupBy, ModelHub } from '@kysely-modelhub/modelhub'
 import type { SelectQueryBuilder } from 'kysely'
 import { CliError } from './database.ts'
+import { CONVERSION_COLUMN, parseSteps } from './funnel-step-flags.ts'
 
 /** The model options the CLI takes, as parsed flags. */
 export interface ModelFlags {
@@ -20,6 +21,12 @@ export interface ModelFlags {
   readonly returnEventType?: string
   readonly period?: string
   readonly interval?: string
+  /** Funnel steps, in order (`--step`, repeatable; funnel-steps-funnel.ts). */
+  readonly step?: readonly string[]
+  readonly order?: string
+  readonly conversionWindow?: number
+  readonly fromStep?: number
+  readonly toStep?: number
 }
 
 // ModelSpec is public: its hub is on any database (Kysely is invariant in it), its query has any model's rows.
@@ -35,7 +42,7 @@ export interface ModelSpec {
   readonly name: string
   /** The API call it stands for: 'hub.agg.uniqueUsers'. */
   readonly call: string
-  readonly kind: 'map' | 'agg'
+  readonly kind: 'map' | 'agg' | 'funnel'
   readonly summary: string
   /** The model flags it takes (keys of {@link ModelFlags}). */
   readonly flags: readonly (keyof ModelFlags)[]
@@ -66,6 +73,14 @@ function oneOf<T extends string>(flag: string, value: string | undefined, valid:
 
 const defined = <T extends object>(o: T): T =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T
+
+/** The funnel options from --step, --order and --conversion-window, and the events the steps read. */
+function funnelOf(hub: Hub, q: Events, f: ModelFlags, conversion: string) {
+  const { steps, conversion: needsConversion } = parseSteps(f.step)
+  // The conversion flag is one more column: the events' type, for the funnel, is unchanged.
+  const events = (needsConversion ? hub.map.isConversionEvent(q, conversion, { as: CONVERSION_COLUMN }) : q) as Events
+  return { events, options: defined({ steps, conversionWindowSeconds: f.conversionWindow }) }
+}
 
 const as = (f: ModelFlags) => defined({ as: f.as })
 const partitioned = (f: ModelFlags) => defined({ as: f.as, partition: f.partition })
@@ -258,6 +273,30 @@ export const MODELS: readonly ModelSpec[] = [
     flags: ['groupBy'],
     build: (hub, q, f) => hub.agg.funnelConversion(q, defined({ groupBy: parseGroupBy(f.groupBy) })),
   },
+  {
+    name: 'funnel-steps',
+    call: 'hub.funnel.orderedSteps',
+    kind: 'funnel',
+    summary: 'users reaching each --step, in order (or --order strict, unordered)',
+    flags: ['step', 'order', 'conversionWindow', 'groupBy'],
+    build: (hub, q, f, c) => {
+      const { events, options } = funnelOf(hub, q, f, c)
+      const order = oneOf('order', f.order, ['ordered', 'strict', 'unordered'] as const)
+      return hub.funnel.orderedSteps(events, defined({ ...options, order, groupBy: parseGroupBy(f.groupBy) }))
+    },
+  },
+  {
+    name: 'time-to-convert',
+    call: 'hub.funnel.timeToConvert',
+    kind: 'funnel',
+    summary: 'per user, seconds from --from-step to --to-step of the funnel',
+    flags: ['step', 'order', 'conversionWindow', 'fromStep', 'toStep'],
+    build: (hub, q, f, c) => {
+      const { events, options } = funnelOf(hub, q, f, c)
+      const order = oneOf('order', f.order, ['ordered', 'strict'] as const)
+      return hub.funnel.timeToConvert(events, defined({ ...options, order, fromStep: f.fromStep, toStep: f.toStep }))
+    },
+  },
 ]
 
 /** The flag a model option is given with. */
@@ -278,6 +317,11 @@ export const FLAG_OF: Readonly<Record<keyof ModelFlags, string>> = {
   returnEventType: '--return-event-type',
   period: '--period',
   interval: '--interval',
+  step: '--step',
+  order: '--order',
+  conversionWindow: '--conversion-window',
+  fromStep: '--from-step',
+  toStep: '--to-step',
 }
 
 /** The model of a CLI name ('unique-users'; 'uniqueUsers' and 'unique_users' are accepted too). */

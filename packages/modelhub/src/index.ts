@@ -43,9 +43,10 @@ export type {
   StepValueFunction,
   StepValueOption,
 } from './funnel/navigation-paths.ts'
-export type { FunnelStep, OrderedStepsOptions, OrderedStepsRow } from './funnel/ordered-steps.ts'
+export type { FunnelOrder, FunnelStep, OrderedStepsOptions, OrderedStepsRow } from './funnel/ordered-steps.ts'
 export { type SankeyLink, type SankeyLinksOptions, sankeyLinks } from './funnel/sankey-links.ts'
 export type { StepColumns, StepNumber } from './funnel/step-columns.ts'
+export type { TimeToConvertOptions, TimeToConvertRow } from './funnel/time-to-convert.ts'
 export type { AnyExpressionBuilder, AnyKysely, AnyQuery, EventsExpressionBuilder } from './hub/any-query.ts'
 export type { ConversionEvent, ConversionEventDefinition } from './hub/conversions.ts'
 export type { HubContext } from './hub/hub-context.ts'

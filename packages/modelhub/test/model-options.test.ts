@@ -43,6 +43,11 @@ const calls: [string, (options: any) => unknown, string][] = [
     (o) => untyped.funnel.orderedSteps(q, plus({ steps: [{ eventType: 'PressEvent' }] }, o)),
     'conversionWindowSeconds',
   ],
+  [
+    'hub.funnel.timeToConvert',
+    (o) => untyped.funnel.timeToConvert(q, plus({ steps: [{ id: 'a' }, { id: 'b' }] }, o)),
+    'fromStep',
+  ],
   ['hub.funnel.sankeyLinks', (o) => untyped.funnel.sankeyLinks([], o), 'nTopExamples'],
   ['hub.ml.logisticRegression', (o) => untyped.ml.logisticRegression(o), 'maxIter'],
   ['hub.events', (o) => untyped.events(o), 'startDate'],

@@ -1,11 +1,17 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
-import type { LifecycleRow, RetentionRow } from '@kysely-modelhub/modelhub'
+import type { LifecycleRow, RetentionRow, TimeToConvertRow } from '@kysely-modelhub/modelhub'
 import type { Command } from 'commander'
 import type { CliIo } from '../cli-io.ts'
 import { withHubFlags } from '../hub-options.ts'
 import { modelNamed } from '../models.ts'
-import { type CommandFlags, type DatabaseFlags, positiveInteger, withDatabaseFlags } from './command-flags.ts'
+import {
+  type CommandFlags,
+  type DatabaseFlags,
+  FUNNEL_FLAGS,
+  positiveInteger,
+  withDatabaseFlags,
+} from './command-flags.ts'
 import { withEventsHub } from './with-events-hub.ts'
 
 // ECharts loads only when a chart is drawn.
@@ -14,7 +20,7 @@ const charts = () => import('@kysely-modelhub/charts')
 type ChartFlags = CommandFlags & DatabaseFlags & { out: string }
 type SankeyFlags = ChartFlags & { steps: number; nTopExamples: number; onlyConvertedPaths?: boolean }
 
-/** `chart retention-matrix`, `chart lifecycle` and `chart sankey`: a model drawn as an SVG file. */
+/** `chart retention-matrix`, `chart lifecycle`, `chart sankey` and `chart time-to-convert`: a model drawn as an SVG file. */
 export function addChartCommand(program: Command, io: CliIo): void {
   const chart = program.command('chart').description('draw a model as an SVG chart (Apache ECharts)')
   withDatabaseFlags(
@@ -56,6 +62,19 @@ export function addChartCommand(program: Command, io: CliIo): void {
         .option('--only-converted-paths', 'only paths that reach the conversion (--conversion-*)'),
     ),
   ).action((flags: SankeyFlags) => drawSankey(io, flags))
+  withDatabaseFlags(
+    withHubFlags(
+      chart
+        .command('time-to-convert')
+        .description("a histogram of users' time to convert through a funnel (hub.funnel.timeToConvert)")
+        .requiredOption('--out <file.svg>', 'where to write the SVG')
+        .option(...FUNNEL_FLAGS.step)
+        .option('--order <order>', 'ordered or strict (default ordered)')
+        .option(...FUNNEL_FLAGS.conversionWindow)
+        .option('--from-step <n>', 'the step the time runs from (default 1)', positiveInteger('--from-step'))
+        .option('--to-step <n>', 'the step the time runs to (default the last)', positiveInteger('--to-step')),
+    ),
+  ).action((flags: ChartFlags) => drawTimeToConvert(io, flags))
 }
 
 /** Runs the CLI model `name` with the flags, writes what `draw` makes of its rows to --out and says so. */
@@ -102,6 +121,16 @@ function drawLifecycle(io: CliIo, flags: ChartFlags): Promise<void> {
     'lifecycle',
     (rows, { lifecycleBarsSvg }) => lifecycleBarsSvg(rows, { title: `Lifecycle (${flags.period ?? 'weekly'})` }),
     (rows, out) => `Wrote the lifecycle bars of ${new Set(rows.map((r) => r.period)).size} periods to ${out}`,
+  )
+}
+
+function drawTimeToConvert(io: CliIo, flags: ChartFlags): Promise<void> {
+  return drawModel<TimeToConvertRow>(
+    io,
+    flags,
+    'time-to-convert',
+    (rows, { timeToConvertSvg }) => timeToConvertSvg(rows),
+    (rows, out) => `Wrote the time to convert of ${rows.length} users to ${out}`,
   )
 }
 

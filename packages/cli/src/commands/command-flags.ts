@@ -1,5 +1,6 @@
 import type { Command } from 'commander'
 import { CACHE_DIR, CliError, DEFAULT_SAMPLE_EVENTS } from '../database.ts'
+import { STEP_SYNTAX } from '../funnel-step-flags.ts'
 import type { HubFlags } from '../hub-options.ts'
 import { MODELS, type ModelFlags } from '../models.ts'
 
@@ -45,6 +46,43 @@ export function withModelFlags(command: Command): Command {
     .option('--retention-end-date <YYYY-MM-DD>', 'retention-matrix: last activity day')
     .option('--period <period>', 'lifecycle: daily, weekly or monthly (default weekly)')
     .option('--interval <interval>', 'stickiness: day, week or month (default day)')
+    .option(...FUNNEL_FLAGS.step)
+    .option('--order <order>', 'funnel-steps: ordered, strict or unordered; time-to-convert: ordered or strict')
+    .option(...FUNNEL_FLAGS.conversionWindow)
+    .option(
+      '--from-step <n>',
+      'time-to-convert: the step the time runs from (default 1)',
+      positiveInteger('--from-step'),
+    )
+    .option(
+      '--to-step <n>',
+      'time-to-convert: the step the time runs to (default the last)',
+      positiveInteger('--to-step'),
+    )
+}
+
+/** `--step`, repeatable, and `--conversion-window`: the flags of a funnel, in `sql`, `run` and `chart`. */
+export const FUNNEL_FLAGS = {
+  step: [
+    '--step <step>',
+    `funnel-steps, time-to-convert: a step, repeated in order (default: any, then conversion): ${STEP_SYNTAX}`,
+    (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+  ],
+  conversionWindow: [
+    '--conversion-window <seconds>',
+    'funnel-steps, time-to-convert: at most this many seconds from step 1 to the last step',
+    nonNegativeNumber('--conversion-window'),
+  ],
+} as const
+
+function nonNegativeNumber(flag: string) {
+  return (value: string): number => {
+    const n = Number(value)
+    if (value.trim() === '' || !Number.isFinite(n) || n < 0) {
+      throw new CliError(`invalid ${flag} ${JSON.stringify(value)}: expected a number of seconds, 0 or more`)
+    }
+    return n
+  }
 }
 
 export function withDatabaseFlags(command: Command): Command {

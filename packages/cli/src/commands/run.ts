@@ -21,7 +21,7 @@ export function addRunCommand(program: Command, io: CliIo): void {
       withHubFlags(
         program
           .command('run')
-          .argument('<model>', 'a map or aggregation model, e.g. unique-users')
+          .argument('<model>', 'a map, aggregation or funnel model, e.g. unique-users')
           .description('run a model over the events and print the result as a table')
           .option('--limit <n>', 'print at most this many rows', positiveInteger('--limit'), 20),
       ),

@@ -13,7 +13,7 @@ export function addSqlCommand(program: Command, io: CliIo): void {
     withHubFlags(
       program
         .command('sql')
-        .argument('<model>', 'a map or aggregation model, e.g. unique-users')
+        .argument('<model>', 'a map, aggregation or funnel model, e.g. unique-users')
         .description("print the SQL of a model over the events, formatted for the engine's dialect")
         .addOption(new Option('--engine <engine>', 'the SQL dialect').choices(ENGINE_NAMES).default('postgres'))
         .option('--no-inline', 'keep parameters as placeholders instead of literals')

@@ -9,6 +9,7 @@ import type { TopProductFeaturesOptions } from '../agg/top-product-features.ts'
 import type { NavigationPathsOptions } from '../funnel/navigation-paths.ts'
 import type { OrderedStepsOptions } from '../funnel/ordered-steps.ts'
 import type { SankeyLinksOptions } from '../funnel/sankey-links.ts'
+import type { TimeToConvertOptions } from '../funnel/time-to-convert.ts'
 import type { FeatureImportanceOptions } from '../ml/feature-importance.ts'
 import type { FitOptions, LogisticRegressionOptions } from '../ml/logistic-regression.ts'
 import type { ExecuteOptions } from '../run/execute-with-signal.ts'
@@ -90,6 +91,15 @@ export const ORDERED_STEPS: OptionChecks<OrderedStepsOptions<never, never>> = {
   by: null,
   conversionWindowSeconds: null,
   groupBy: null,
+  order: null,
+}
+
+export const TIME_TO_CONVERT: OptionChecks<TimeToConvertOptions> = {
+  steps: null,
+  conversionWindowSeconds: null,
+  fromStep: null,
+  toStep: null,
+  order: null,
 }
 
 export const SANKEY_LINKS: OptionChecks<SankeyLinksOptions> = { nTopExamples: null }

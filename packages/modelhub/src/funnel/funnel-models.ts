@@ -1,6 +1,6 @@
-import type { AggregateQuery } from '../agg/aggregate-query.ts'
+import { type AggregateQuery, aggregateResult } from '../agg/aggregate-query.ts'
 import type { GroupBy, GroupKeys } from '../agg/group-by.ts'
-import { NAVIGATION_PATHS, ORDERED_STEPS, SANKEY_LINKS } from '../checks/model-option-checks.ts'
+import { NAVIGATION_PATHS, ORDERED_STEPS, SANKEY_LINKS, TIME_TO_CONVERT } from '../checks/model-option-checks.ts'
 import { checkOptions } from '../checks/model-options.ts'
 import type { HubContext } from '../hub/hub-context.ts'
 import type { EventsLike } from '../map/add-column.ts'
@@ -13,6 +13,7 @@ import {
 } from './navigation-paths.ts'
 import { type OrderedStepsOptions, type OrderedStepsRow, orderedSteps } from './ordered-steps.ts'
 import { type SankeyLink, type SankeyLinksOptions, sankeyLinks } from './sankey-links.ts'
+import { type TimeToConvertOptions, type TimeToConvertRow, timeToConvert } from './time-to-convert.ts'
 
 /** A query whose rows have (at least) these event columns. */
 type Needs<K extends keyof ObjectivEvent> = EventsLike<Pick<ObjectivEvent, K>>
@@ -55,8 +56,14 @@ export class FunnelModels<C extends string> {
   }
 
   /**
-   * An ordered funnel: per group, the users who did step 1, then step 2, … in that order (within
-   * `conversionWindowSeconds` of their step 1), one row per step with its conversion rates.
+   * A funnel: per group, the users who did step 1, then step 2, … (within `conversionWindowSeconds`
+   * of their step 1), one row per step with its conversion rates. `order: 'strict'` allows no other
+   * event between steps; `order: 'unordered'` counts the steps done in any order.
+   *
+   * @example
+   * const strict = await hub.funnel
+   *   .orderedSteps(hub.events(), { steps: [{ id: 'home' }, { id: 'Quickstart Guide' }], order: 'strict' })
+   *   .execute()
    */
   orderedSteps<
     Q extends Needs<'moment'>,
@@ -65,6 +72,24 @@ export class FunnelModels<C extends string> {
   >(q: Q, options: OrderedStepsOptions<B, G>): AggregateQuery<OrderedStepKeys<RowOf<Q>, G> & OrderedStepsRow> {
     checkOptions('hub.funnel.orderedSteps', options, ORDERED_STEPS)
     return orderedSteps(this.#hub, q, options)
+  }
+
+  /**
+   * Time to convert: per user who got from `fromStep` (default 1) to `toStep` (default the last
+   * step), the seconds it took in the attempt `orderedSteps` counts them by.
+   *
+   * @example
+   * const times = await hub.funnel
+   *   .timeToConvert(hub.events(), { steps: [{ id: 'home' }, { id: 'Quickstart Guide' }], conversionWindowSeconds: 3600 })
+   *   .execute()
+   * const slowest: number = Math.max(...times.map((row) => row.seconds))
+   */
+  timeToConvert<Q extends Needs<'moment' | 'user_id'>>(
+    q: Q,
+    options: TimeToConvertOptions,
+  ): AggregateQuery<TimeToConvertRow> {
+    checkOptions('hub.funnel.timeToConvert', options, TIME_TO_CONVERT)
+    return aggregateResult(timeToConvert(this.#hub, q, options))
   }
 
   /** The links of a Sankey diagram of navigation paths: consecutive steps counted over all (or the top n) paths. */

@@ -1,0 +1,85 @@
+import { windowed } from '@kysely-modelhub/core'
+import { sql } from 'kysely'
+import type { AnyExpressionBuilder, AnyQuery } from '../hub/any-query.ts'
+import { type FunnelPlan, flag, sameStep, withinWindow } from './funnel-plan.ts'
+
+/** A step definition of an unordered funnel and how many times the steps list it. */
+interface Definition {
+  /** Its first step's number: its events are those with that step's flag. */
+  readonly step: number
+  readonly times: number
+}
+
+/** The earliest moment, from this row's moment on, by which `j` distinct moments of definition `d` are seen. */
+const seenBy = (d: number, j: number) => `__at_${d}_${j}`
+/** From an event of definition `d` at this row: the earliest moment by which `j` distinct moments of it are seen. */
+const chainBy = (d: number, j: number) => `__after_${d}_${j}`
+
+function definitions({ steps, numbers }: FunnelPlan): Definition[] {
+  const firsts = numbers.filter((i) => !steps.slice(0, i - 1).some((earlier) => sameStep(earlier, steps[i - 1])))
+  return firsts.map((i) => ({ step: i, times: steps.filter((s) => sameStep(s, steps[i - 1])).length }))
+}
+
+/**
+ * The attempts of an unordered funnel: each event of any step (with a group key) starts one; it
+ * reaches as many steps as have an event from its moment to the end of the conversion window. A
+ * definition listed n times counts up to n times, once per distinct moment with an event of it.
+ *
+ * Shape: window passes, with g = dense_rank() over (partition by user order by moment) when a
+ * definition is listed more than once (else the frames order by moment): pass j
+ * adds, per definition listed at least j times, the moment its j-th distinct moment is seen from
+ * each row, min(case when <step> then <moment of its (j-1)-th, from there> end) over (… range
+ * between current row and unbounded following), and the chain for j+1 with the frame starting at
+ * 1 following (a later moment).
+ */
+export function anyOrderStarts(funnel: FunnelPlan, flagged: AnyQuery): AnyQuery {
+  const { hub, keyAlias, numbers } = funnel
+  const defs = definitions(funnel)
+  const deepest = Math.max(...defs.map((d) => d.times))
+  // Only a repeated definition needs "a later moment" (g + 1); else the frames order by moment itself.
+  const order = deepest > 1 ? '__g' : '__moment'
+  // In any order only step events matter (unlike strict order): the windows run over them alone.
+  const anyStep = (eb: AnyExpressionBuilder) => eb.or(numbers.map((i) => eb(eb.ref(flag(i)), '=', true)))
+  const stepEvents = hub.db.selectFrom(flagged.as('events')).selectAll().where(anyStep)
+  let level: AnyQuery =
+    deepest > 1
+      ? stepEvents.select((eb) =>
+          windowed(eb, sql<number>`dense_rank()`, { partitionBy: ['__by'], orderBy: ['__moment'] }).as('__g'),
+        )
+      : stepEvents
+  for (let j = 1; j <= deepest; j++) {
+    const previous = level
+    level = hub.db
+      .selectFrom(previous.as('events'))
+      .selectAll()
+      .select((eb) => {
+        const chain = (d: Definition) => (j === 1 ? eb.ref('__moment') : eb.ref(chainBy(d.step, j)))
+        const earliest = (d: Definition, start: 'current row' | { following: number }) =>
+          windowed(eb, sql`min(case when ${eb.ref(flag(d.step))} then ${chain(d)} end)`, {
+            partitionBy: ['__by'],
+            orderBy: [order],
+            frame: { kind: 'range', start, end: 'unbounded following' },
+          })
+        const listed = defs.filter((d) => d.times >= j)
+        return [
+          ...listed.map((d) => earliest(d, 'current row').as(seenBy(d.step, j))),
+          ...listed.filter((d) => d.times > j).map((d) => earliest(d, { following: 1 }).as(chainBy(d.step, j + 1))),
+        ]
+      })
+  }
+  const counted = defs.flatMap((d) => Array.from({ length: d.times }, (_, j) => seenBy(d.step, j + 1)))
+  return hub.db
+    .selectFrom(level.as('events'))
+    .where((eb) => eb.and(keyAlias.map((alias) => eb(alias, 'is not', null))))
+    .select((eb) => [
+      ...keyAlias.map((alias) => eb.ref(alias).as(alias)),
+      eb.ref('__by').as('__by'),
+      eb.ref('__moment').as('__moment'),
+      sql<number>`${sql.join(
+        counted.map(
+          (column) => sql`case when ${withinWindow(funnel, eb.ref('__moment'), eb.ref(column))} then 1 else 0 end`,
+        ),
+        sql` + `,
+      )}`.as('__reached'),
+    ])
+}
