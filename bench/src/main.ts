@@ -9,7 +9,7 @@ import { cpus, release, totalmem, type } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { Command, InvalidArgumentError, Option } from 'commander'
 import { compileCosts } from './compile-cost.ts'
-import { benchHub, selectModels } from './models.ts'
+import { type BenchHub, type BenchModel, benchHub, selectModels } from './models.ts'
 import { type BenchReport, markdownReport } from './report.ts'
 import { type ModelTiming, runModel } from './run-model.ts'
 import { openPgliteSample, openPostgresSample, type SampleDatabase, SHARED_BUFFERS, WORK_MEM } from './sample-cache.ts'
@@ -59,6 +59,15 @@ function streamRss(url: string): { rows: number; peakRssMb: number } {
   return JSON.parse(out.trim().split('\n').at(-1) ?? '{}')
 }
 
+/** What models need before they run on a database, e.g. the fitted model predict scores with. */
+async function prepare(models: readonly BenchModel[], hub: BenchHub, log: (line: string) => void): Promise<void> {
+  for (const model of models) {
+    if (!model.prepare) continue
+    log(`preparing ${model.name}…`)
+    await model.prepare(hub)
+  }
+}
+
 async function main(): Promise<void> {
   const flags = program.parse().opts<Flags>()
   const log = (line: string) => console.error(line)
@@ -77,15 +86,17 @@ async function main(): Promise<void> {
     })
   }
 
-  log('compile cost (no database):')
-  const compile = await compileCosts(models, log)
-
   const sample = await open(events)
+  let compile: BenchReport['compile'] = []
   let timings: ModelTiming[] = []
   let memory: BenchReport['memory']
   try {
-    log(`${events.toLocaleString('en-US')} events on ${sample.version}:`)
     const hub = benchHub(sample.db)
+    await prepare(models, hub, log)
+    // After prepare: a model may need what it made (predict, the fitted model) to build its query.
+    log('compile cost (no database):')
+    compile = await compileCosts(models, log)
+    log(`${events.toLocaleString('en-US')} events on ${sample.version}:`)
     for (const model of models) {
       timings.push(await runModel(sample.db, hub, model, { runs: flags.runs, reference: true, log }))
     }
@@ -105,6 +116,7 @@ async function main(): Promise<void> {
     try {
       log(`${SCALING_FROM.toLocaleString('en-US')} events, for the growth factor:`)
       const hub = benchHub(small.db)
+      await prepare(models, hub, log)
       const scaled = []
       for (const model of models) {
         const timing = await runModel(small.db, hub, model, { runs: flags.runs, reference: true, log })
