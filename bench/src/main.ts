@@ -14,6 +14,7 @@ import { type BenchReport, markdownReport } from './report.ts'
 import { type ModelTiming, runModel } from './run-model.ts'
 import { openPgliteSample, openPostgresSample, type SampleDatabase, SHARED_BUFFERS, WORK_MEM } from './sample-cache.ts'
 
+/** The smaller run for the growth factor: a tenth of 1M events, the issue's sizes. */
 const SCALING_FROM = 100_000
 const MEMORY_LIMIT_MB = 200
 
@@ -29,6 +30,7 @@ interface Flags {
   runs: number
   models?: string[]
   scaling: boolean
+  scaleFrom?: number
   memory: boolean
 }
 
@@ -40,7 +42,12 @@ const program = new Command('bench')
   .option('--events <n>', 'sample events (default 1,000,000 on postgres, 100,000 on pglite)', wholeNumber)
   .option('--runs <n>', 'timed runs per query, after a warm-up', wholeNumber, 5)
   .option('--models <names>', 'only these models, comma-separated', (v) => v.split(',').map((s) => s.trim()))
-  .option('--no-scaling', `skip the run at ${SCALING_FROM.toLocaleString('en-US')} events for the growth factor`)
+  .option('--no-scaling', 'skip the second, smaller run for the growth factor')
+  .option(
+    '--scale-from <n>',
+    `events of the smaller run (default ${SCALING_FROM.toLocaleString('en-US')}, or a tenth of --events when that is fewer)`,
+    wholeNumber,
+  )
   .option('--no-memory', 'skip the streaming memory check')
 
 function machine(): BenchReport['machine'] {
@@ -111,10 +118,11 @@ async function main(): Promise<void> {
   timings = [...timings]
 
   let scaling: BenchReport['scaling']
-  if (flags.scaling && events > SCALING_FROM) {
-    const small = await open(SCALING_FROM)
+  const scaleFrom = flags.scaleFrom ?? Math.min(SCALING_FROM, Math.floor(events / 10))
+  if (flags.scaling && scaleFrom >= 1 && events > scaleFrom) {
+    const small = await open(scaleFrom)
     try {
-      log(`${SCALING_FROM.toLocaleString('en-US')} events, for the growth factor:`)
+      log(`${scaleFrom.toLocaleString('en-US')} events, for the growth factor:`)
       const hub = benchHub(small.db)
       await prepare(models, hub, log)
       const scaled = []
@@ -130,7 +138,7 @@ async function main(): Promise<void> {
           ...(referenceGrowth === undefined ? {} : { referenceGrowth }),
         })
       }
-      scaling = { fromEvents: SCALING_FROM, models: scaled }
+      scaling = { fromEvents: scaleFrom, models: scaled }
     } finally {
       await small.close()
     }
