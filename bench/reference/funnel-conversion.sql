@@ -1,9 +1,11 @@
 -- funnelConversion, one funnel: each user's first visit to each location (nice name of the whole
--- stack) by a hashed GROUP BY on (user, name) rather than a sort of every event; per user these
--- visits in order of moment (ties by name) each complete their step unless last.
-with features as (
-  select cookie_id, moment, value::jsonb -> 'location_stack' as location_stack
+-- stack) by hashed GROUP BYs (user, stack, then user, name) rather than a sort of every event; per
+-- user these visits in order of moment (ties by name) each complete their step unless last.
+with stack_visits as (
+  -- Each user's first moment per distinct stack: hashed, and the JSON is not kept per event.
+  select cookie_id, value::jsonb -> 'location_stack' as location_stack, min(moment) as first_moment
   from data
+  group by 1, 2
 ),
 named as materialized (
   select location_stack,
@@ -15,11 +17,12 @@ named as materialized (
              || coalesce(': ' || (c ->> 'id'), ''), ' => ' order by i)
                 from jsonb_array_elements(location_stack - -1) with ordinality as e(c, i)), '')
          end as feature_nice_name
-  from (select distinct location_stack from features) as stacks
+  from (select distinct location_stack from stack_visits) as stacks
 ),
+-- Stacks that differ only in fields the name leaves out share a name: the first visit is per name.
 first_visits as (
-  select cookie_id, feature_nice_name as location, min(moment) as first_moment
-  from features join named using (location_stack)
+  select cookie_id, feature_nice_name as location, min(first_moment) as first_moment
+  from stack_visits join named using (location_stack)
   where feature_nice_name is not null
   group by cookie_id, feature_nice_name
 ),
