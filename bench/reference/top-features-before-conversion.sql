@@ -9,7 +9,8 @@ with hits as (
                coalesce(v -> '_types' ? 'InteractiveEvent', false) as interactive,
                v ->> '_type' = 'PressEvent'
                  and v -> 'location_stack' @> '[{"id": "Quickstart Guide", "_type": "LinkContext"}]' as converts
-        from (select cookie_id, moment, event_id, value::jsonb as v from data offset 0) as data) as data
+        -- OFFSET 0 twice: the JSON is parsed once, and the sort carries the extracted fields, not the JSON.
+        from (select cookie_id, moment, event_id, value::jsonb as v from data offset 0) as data offset 0) as data
   window w as (partition by cookie_id order by moment, event_id)
 ),
 sessions as (
@@ -38,8 +39,10 @@ named as materialized (
          end as feature_nice_name
   from (select distinct location_stack from features) as stacks
 )
-select application, feature_nice_name, event_type, count(distinct cookie_id) as unique_users
-from features join named using (location_stack)
-where application is not null and feature_nice_name is not null and event_type is not null
+-- Distinct users per feature: the distinct (feature, user) rows, then a count; both GROUP BYs hash.
+select application, feature_nice_name, event_type, count(*) as unique_users
+from (select distinct application, feature_nice_name, event_type, cookie_id
+      from features join named using (location_stack)
+      where application is not null and feature_nice_name is not null and event_type is not null) as used
 group by 1, 2, 3
 order by 4 desc, application collate "C", feature_nice_name collate "C", event_type collate "C"

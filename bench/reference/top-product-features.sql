@@ -18,8 +18,10 @@ named as materialized (
          end as feature_nice_name
   from (select distinct location_stack from features) as stacks
 )
-select application, feature_nice_name, event_type, count(distinct cookie_id) as user_id_nunique
-from features join named using (location_stack)
-where application is not null and feature_nice_name is not null and event_type is not null
+-- Distinct users per feature: the distinct (feature, user) rows, then a count; both GROUP BYs hash.
+select application, feature_nice_name, event_type, count(*) as user_id_nunique
+from (select distinct application, feature_nice_name, event_type, cookie_id
+      from features join named using (location_stack)
+      where application is not null and feature_nice_name is not null and event_type is not null) as used
 group by 1, 2, 3
 order by 4 desc, application collate "C", feature_nice_name collate "C", event_type collate "C"

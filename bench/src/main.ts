@@ -9,11 +9,12 @@ import { cpus, release, totalmem, type } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { Command, InvalidArgumentError, Option } from 'commander'
 import { compileCosts } from './compile-cost.ts'
-import { benchHub, selectModels } from './models.ts'
+import { type BenchHub, type BenchModel, benchHub, selectModels } from './models.ts'
 import { type BenchReport, markdownReport } from './report.ts'
 import { type ModelTiming, runModel } from './run-model.ts'
 import { openPgliteSample, openPostgresSample, type SampleDatabase, SHARED_BUFFERS, WORK_MEM } from './sample-cache.ts'
 
+/** The smaller run for the growth factor: a tenth of 1M events, the issue's sizes. */
 const SCALING_FROM = 100_000
 const MEMORY_LIMIT_MB = 200
 
@@ -29,6 +30,7 @@ interface Flags {
   runs: number
   models?: string[]
   scaling: boolean
+  scaleFrom?: number
   memory: boolean
 }
 
@@ -40,7 +42,12 @@ const program = new Command('bench')
   .option('--events <n>', 'sample events (default 1,000,000 on postgres, 100,000 on pglite)', wholeNumber)
   .option('--runs <n>', 'timed runs per query, after a warm-up', wholeNumber, 5)
   .option('--models <names>', 'only these models, comma-separated', (v) => v.split(',').map((s) => s.trim()))
-  .option('--no-scaling', `skip the run at ${SCALING_FROM.toLocaleString('en-US')} events for the growth factor`)
+  .option('--no-scaling', 'skip the second, smaller run for the growth factor')
+  .option(
+    '--scale-from <n>',
+    `events of the smaller run (default ${SCALING_FROM.toLocaleString('en-US')}, or a tenth of --events when that is fewer)`,
+    wholeNumber,
+  )
   .option('--no-memory', 'skip the streaming memory check')
 
 function machine(): BenchReport['machine'] {
@@ -57,6 +64,15 @@ function streamRss(url: string): { rows: number; peakRssMb: number } {
   const script = fileURLToPath(new URL('./stream-rss.ts', import.meta.url))
   const out = execFileSync(process.execPath, ['--import', 'tsx', script, url], { encoding: 'utf8' })
   return JSON.parse(out.trim().split('\n').at(-1) ?? '{}')
+}
+
+/** What models need before they run on a database, e.g. the fitted model predict scores with. */
+async function prepare(models: readonly BenchModel[], hub: BenchHub, log: (line: string) => void): Promise<void> {
+  for (const model of models) {
+    if (!model.prepare) continue
+    log(`preparing ${model.name}…`)
+    await model.prepare(hub)
+  }
 }
 
 async function main(): Promise<void> {
@@ -77,15 +93,17 @@ async function main(): Promise<void> {
     })
   }
 
-  log('compile cost (no database):')
-  const compile = await compileCosts(models, log)
-
   const sample = await open(events)
+  let compile: BenchReport['compile'] = []
   let timings: ModelTiming[] = []
   let memory: BenchReport['memory']
   try {
-    log(`${events.toLocaleString('en-US')} events on ${sample.version}:`)
     const hub = benchHub(sample.db)
+    await prepare(models, hub, log)
+    // After prepare: a model may need what it made (predict, the fitted model) to build its query.
+    log('compile cost (no database):')
+    compile = await compileCosts(models, log)
+    log(`${events.toLocaleString('en-US')} events on ${sample.version}:`)
     for (const model of models) {
       timings.push(await runModel(sample.db, hub, model, { runs: flags.runs, reference: true, log }))
     }
@@ -100,11 +118,13 @@ async function main(): Promise<void> {
   timings = [...timings]
 
   let scaling: BenchReport['scaling']
-  if (flags.scaling && events > SCALING_FROM) {
-    const small = await open(SCALING_FROM)
+  const scaleFrom = flags.scaleFrom ?? Math.min(SCALING_FROM, Math.floor(events / 10))
+  if (flags.scaling && scaleFrom >= 1 && events > scaleFrom) {
+    const small = await open(scaleFrom)
     try {
-      log(`${SCALING_FROM.toLocaleString('en-US')} events, for the growth factor:`)
+      log(`${scaleFrom.toLocaleString('en-US')} events, for the growth factor:`)
       const hub = benchHub(small.db)
+      await prepare(models, hub, log)
       const scaled = []
       for (const model of models) {
         const timing = await runModel(small.db, hub, model, { runs: flags.runs, reference: true, log })
@@ -118,7 +138,7 @@ async function main(): Promise<void> {
           ...(referenceGrowth === undefined ? {} : { referenceGrowth }),
         })
       }
-      scaling = { fromEvents: SCALING_FROM, models: scaled }
+      scaling = { fromEvents: scaleFrom, models: scaled }
     } finally {
       await small.close()
     }

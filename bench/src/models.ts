@@ -1,5 +1,8 @@
 import { ModelHub } from '@kysely-modelhub/modelhub'
 import type { Kysely, SelectQueryBuilder } from 'kysely'
+import { FUNNEL_MODELS } from './models/funnel.ts'
+import { MAP_MODELS } from './models/map.ts'
+import { ML_MODELS } from './models/ml.ts'
 
 /** The hub every benchmark uses: the notebook's (daily buckets, the application context, its conversion). */
 export function benchHub(db: Kysely<any>) {
@@ -23,6 +26,10 @@ export interface BenchModel {
   readonly usesSessions: boolean
   /** Streamed rather than collected: one row per event. */
   readonly perEvent?: boolean
+  /** Run once per database before the model is built (e.g. fitting the model that predicts). */
+  prepare?(hub: BenchHub): Promise<void>
+  /** Values for the reference's $1, $2, … (e.g. the fitted coefficients), after prepare. */
+  referenceParameters?(): readonly unknown[]
 }
 
 /**
@@ -62,6 +69,7 @@ export const MODELS: readonly BenchModel[] = [
     usesSessions: true,
     perEvent: true,
   },
+  ...MAP_MODELS,
   {
     name: 'unique-users',
     description: 'agg.uniqueUsers per day',
@@ -87,6 +95,12 @@ export const MODELS: readonly BenchModel[] = [
     usesSessions: true,
   },
   {
+    name: 'unique-sessions',
+    description: 'agg.uniqueSessions per day',
+    build: (hub) => hub.agg.uniqueSessions(hub.events()),
+    usesSessions: true,
+  },
+  {
     name: 'session-duration',
     description: 'agg.sessionDuration per day',
     build: (hub) => hub.agg.sessionDuration(hub.events()),
@@ -96,6 +110,12 @@ export const MODELS: readonly BenchModel[] = [
     name: 'presses-per-session',
     description: "map.conversionsInTime + the notebook's presses per session",
     build: pressesPerSession,
+    usesSessions: true,
+  },
+  {
+    name: 'frequency',
+    description: 'agg.frequency: users per number of sessions',
+    build: (hub) => hub.agg.frequency(hub.events()),
     usesSessions: true,
   },
   {
@@ -173,6 +193,20 @@ export const MODELS: readonly BenchModel[] = [
     build: (hub) => hub.funnel.timeToConvert(hub.events(), { steps: FUNNEL_STEPS, conversionWindowSeconds: 86_400 }),
     usesSessions: false,
   },
+  ...FUNNEL_MODELS,
+  {
+    name: 'drop-off-locations',
+    description: 'agg.dropOffLocations: last location per user',
+    build: (hub) => hub.agg.dropOffLocations(hub.events()),
+    usesSessions: false,
+  },
+  {
+    name: 'funnel-conversion',
+    description: 'agg.funnelConversion, one funnel',
+    build: (hub) => hub.agg.funnelConversion(hub.events()),
+    usesSessions: false,
+  },
+  ...ML_MODELS,
 ]
 
 /** The models named in `--models` (all when none), or an error naming the unknown ones. */

@@ -84,7 +84,9 @@ export async function runModel(
 ): Promise<ModelTiming> {
   const query = model.build(hub).compile()
   const perEvent = model.perEvent === true
-  const reference = options.reference ? CompiledQuery.raw(referenceSql(model)) : undefined
+  const reference = options.reference
+    ? CompiledQuery.raw(referenceSql(model), [...(model.referenceParameters?.() ?? [])])
+    : undefined
   const warm = await execute(db, query, perEvent)
   let difference: string | undefined
   if (reference) {

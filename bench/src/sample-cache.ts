@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createPgliteDb, createPostgresDb } from '@kysely-modelhub/postgres'
@@ -20,6 +20,18 @@ export function generatorVersion(): string {
   const dir = 'packages/sample-data/src'
   for (const file of readdirSync(join(root, dir)).sort()) hash.update(readFileSync(join(root, dir, file)))
   return hash.digest('hex').slice(0, 10)
+}
+
+/**
+ * A cached data directory by its key, emptied unless its load finished (the marker file): the cache
+ * folder is created on first use, as a fresh clone has none and PGlite does not create parents.
+ */
+function cachedDataDir(key: string): { dataDir: string; marker: string } {
+  mkdirSync(CACHE_DIR, { recursive: true })
+  const dataDir = join(CACHE_DIR, key)
+  const marker = `${dataDir}.loaded`
+  if (!existsSync(marker)) rmSync(dataDir, { recursive: true, force: true })
+  return { dataDir, marker }
 }
 
 export const SHARED_BUFFERS = '2GB'
@@ -59,10 +71,7 @@ const serverVersion = async (db: Kysely<any>): Promise<string> => {
 export async function openPostgresSample(events: number, log: (line: string) => void): Promise<SampleDatabase> {
   const binDir = findPostgresBinaries()
   if (!binDir) throw new Error('no Postgres server binaries (initdb, pg_ctl) found: install postgresql')
-  const key = `postgres-${binDir.split('/').at(-2)}-${events}-${generatorVersion()}`
-  const dataDir = join(CACHE_DIR, key)
-  const marker = `${dataDir}.loaded`
-  if (!existsSync(marker)) rmSync(dataDir, { recursive: true, force: true })
+  const { dataDir, marker } = cachedDataDir(`postgres-${binDir.split('/').at(-2)}-${events}-${generatorVersion()}`)
   const cluster = startPostgresCluster(binDir, {
     dataDir,
     // As a warehouse would be set up: the 1M-event table (about 1.5 GB) in shared buffers, so growth
@@ -99,9 +108,7 @@ export async function openPostgresSample(events: number, log: (line: string) => 
 
 /** Embedded PGlite on a data directory cached the same way. */
 export async function openPgliteSample(events: number, log: (line: string) => void): Promise<SampleDatabase> {
-  const dataDir = join(CACHE_DIR, `pglite-${events}-${generatorVersion()}`)
-  const marker = `${dataDir}.loaded`
-  if (!existsSync(marker)) rmSync(dataDir, { recursive: true, force: true })
+  const { dataDir, marker } = cachedDataDir(`pglite-${events}-${generatorVersion()}`)
   const db = await createPgliteDb<any>({ dataDir })
   try {
     const loaded = !existsSync(marker)

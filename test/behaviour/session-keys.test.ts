@@ -69,6 +69,8 @@ describeEachEngine(
             h.map.conversionsInTime(q, 'quickstart'),
             h.map.conversionsCounter(h.map.conversionsInTime(q, 'quickstart'), 'quickstart'),
             h.map.isNewUser(h.map.isFirstSession(q)).where('is_new_user', '=', true),
+            h.map.preConversionHitNumber(q, 'quickstart'),
+            h.map.preConversionHitNumber(h.map.isFirstSession(q), 'quickstart'),
           ]
           const keyed = models(events(h))
           const plain = models(disguised(h, events(h)))
@@ -89,6 +91,7 @@ describeEachEngine(
             h.agg.sessionDuration(q, { groupBy: 'event_type', excludeBounces: false }),
             h.agg.sessionDuration(q, { groupBy: null, method: 'sum' }),
             h.agg.topProductFeaturesBeforeConversion(q, 'quickstart', { eventType: 'InteractiveEvent' }),
+            h.agg.frequency(q),
           ]
           const keyed = models(events(h))
           const plain = models(disguised(h, events(h)))
@@ -116,14 +119,19 @@ describeEachEngine(
 describeEachPostgres(
   'session keys: plans',
   (ctx) => {
-    it('isNewUser, isFirstSession, sessionDuration and features before conversion sort the events once', async () => {
+    it('isNewUser, isFirstSession, preConversionHitNumber, sessionDuration, frequency and features before conversion sort the events once', async () => {
       const h = quickstartHub(
         new ModelHub(ctx.db, { engine: ctx.engine, table: 'generated', globalContexts: ['application'] }),
       )
       for (const q of [
         h.agg.uniqueUsers(h.map.isNewUser(h.events()).where('is_new_user', '=', true)),
         h.map.isFirstSession(h.events()).clearSelect().select(['event_id', 'is_first_session']),
+        h.map
+          .preConversionHitNumber(h.events(), 'quickstart')
+          .clearSelect()
+          .select(['event_id', 'pre_conversion_hit_number']),
         h.agg.sessionDuration(h.events()),
+        h.agg.frequency(h.events()),
         h.agg.topProductFeaturesBeforeConversion(h.events(), 'quickstart'),
       ]) {
         // The per-user sort of sessionization; no sort by (moment, event_id) over all users.

@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import type { AnyQuery } from '../hub/any-query.ts'
 import type { HubContext } from '../hub/hub-context.ts'
+import { sessionsOf } from '../pipeline/session-keys.ts'
 import { typedResult } from '../results/typed-result.ts'
 import { type AggregateQuery, aggregateResult } from './aggregate-query.ts'
 
@@ -17,6 +18,7 @@ export interface FrequencyRow {
  *
  * Shape: select session_id_nunique, count(*) as user_id_nunique from (
  *          select user_id, count(distinct session_id) as session_id_nunique from events
+ *          (over the events pipeline, count(distinct <the session's number within its user>))
  *          where user_id is not null group by user_id) as users
  *        group by session_id_nunique
  *
@@ -24,11 +26,15 @@ export interface FrequencyRow {
  * // → [{ session_id_nunique: 1, user_id_nunique: 1 }, { session_id_nunique: 2, user_id_nunique: 3 }]
  */
 export function frequency(hub: HubContext, q: AnyQuery): AggregateQuery<FrequencyRow> {
+  // Over the events pipeline, the session keys: within one known user the key's user is that user,
+  // so its session number alone tells their sessions apart, and no global numbering is needed.
+  const { query, session } = sessionsOf(q)
+  const sessionOfUser = session[session.length - 1] as string
   const users = hub.db
-    .selectFrom(q.as('events'))
+    .selectFrom(query.as('events'))
     .select((eb) => [
       eb.ref('user_id').as('user_id'),
-      sql<number>`count(distinct ${eb.ref('session_id')})`.as('session_id_nunique'),
+      sql<number>`count(distinct ${eb.ref(sessionOfUser)})`.as('session_id_nunique'),
     ])
     .where('user_id', 'is not', null)
     .groupBy('user_id')

@@ -72,9 +72,14 @@ export function addSessionColumn<Q extends AnyQuery, A extends string, T>(
   return mappedResult(hub.db.selectFrom(inner.as('events')).select([...columns, name].map((c) => `events.${c}`)))
 }
 
+/** Helper columns, each computed in the first pass. */
+export type Helpers = Record<string, (eb: EventsExpressionBuilder) => Expression<unknown>>
+
 /**
  * {@link addColumn} for a column that needs window results of its own first: `helpers` are
  * computed in one pass, `column` in the next, and only the input's columns plus `name` leave.
+ * With `keyed`, over the events pipeline its helpers and column are used instead, which may read
+ * the session key columns (as in {@link addSessionColumn}).
  *
  * Shape: select <q columns>, <column> as name from (select events.*, <helpers> from (<q>) as events) as events
  */
@@ -82,16 +87,21 @@ export function addColumnWithHelpers<Q extends AnyQuery, A extends string, T>(
   hub: HubContext,
   q: Q,
   name: A,
-  helpers: Record<string, (eb: EventsExpressionBuilder) => Expression<unknown>>,
+  helpers: Helpers,
   column: (eb: EventsExpressionBuilder) => Expression<T>,
+  keyed?: { readonly helpers: Helpers; readonly column: (eb: EventsExpressionBuilder) => Expression<T> },
 ): MappedQuery<Q, A, T> {
   const columns = requireColumnsOf(q, `the "${name}" column`).filter((c) => c !== name)
+  const withKeys = keyed && withSessionKeys(q)
+  // The keys stay in the inner queries, so a session helper over this result can read them too.
+  const carried = withKeys ? [...columns, ...SESSION_KEY] : columns
+  const use = withKeys ? keyed : { helpers, column }
   const first = hub.db
-    .selectFrom(q.as('events'))
+    .selectFrom((withKeys ?? q).as('events'))
     .selectAll('events')
-    .select((eb) => Object.entries(helpers).map(([helper, build]) => eb.parens(build(eb)).as(helper)))
+    .select((eb) => Object.entries(use.helpers).map(([helper, build]) => eb.parens(build(eb)).as(helper)))
   const second = hub.db
     .selectFrom(first.as('events'))
-    .select((eb) => [...columns.map((c) => eb.ref(`events.${c}`).as(c)), eb.parens(column(eb)).as(name)])
-  return mappedResult(hub.db.selectFrom(second.as('events')).selectAll('events'))
+    .select((eb) => [...carried.map((c) => eb.ref(`events.${c}`).as(c)), eb.parens(use.column(eb)).as(name)])
+  return mappedResult(hub.db.selectFrom(second.as('events')).select([...columns, name].map((c) => `events.${c}`)))
 }

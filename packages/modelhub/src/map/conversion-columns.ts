@@ -2,6 +2,7 @@ import { windowed } from '@kysely-modelhub/core'
 import { type Expression, type RawBuilder, sql } from 'kysely'
 import type { AnyExpressionBuilder, EventsExpressionBuilder } from '../hub/any-query.ts'
 import type { ConversionEvent } from '../hub/conversions.ts'
+import { USER_SESSION } from '../pipeline/session-keys.ts'
 
 /** A partition: one column, or several that together name the groups (as the session key does). */
 export type Partition = string | readonly string[]
@@ -42,19 +43,22 @@ export function conversionsCounterColumn(
 /**
  * Hits before the partition's first conversion, counted back from it: the hit just before is 1.
  * NULL for the conversion, later hits, peers of the conversion's moment, and partitions that
- * never convert. Always ordered by (session_id, session_hit_number), as Objectiv does.
+ * never convert. Always ordered by (session_id, session_hit_number), as Objectiv does (per session
+ * key, by session_hit_number: the same order within one session).
  */
 export function preConversionHitNumberColumn(
   eb: EventsExpressionBuilder,
-  partition: string,
+  partition: Partition,
 ): RawBuilder<number | null> {
   const before = sql<boolean>`(${eb.ref('__converted')} > 0 and ${eb.ref('__conversions_in_time')} = 0)`
+  const hitsBack = { by: 'session_hit_number', direction: 'desc' } as const
   const countBack = windowed(eb, sql<number>`sum(case when ${before} then 1 end)`, {
-    partitionBy: [partition],
-    orderBy: [
-      { by: 'session_id', direction: 'desc' },
-      { by: 'session_hit_number', direction: 'desc' },
-    ],
+    partitionBy: columns(partition),
+    // Per session key, session_id is one value within the partition: ordering by it as well would
+    // only make the database number every session.
+    orderBy: columns(partition).includes(USER_SESSION)
+      ? [hitsBack]
+      : [{ by: 'session_id', direction: 'desc' }, hitsBack],
     frame: { kind: 'rows', start: 'unbounded preceding' },
   })
   return sql<number | null>`case when ${before} then ${countBack} end`

@@ -139,15 +139,23 @@ export class MapModels<C extends string> {
     checkOptions('hub.map.preConversionHitNumber', options, PARTITIONED)
     const conversion = conversionNamed(this.#hub.conversions, name)
     const partition = partitionOf(options.partition)
+    const helpersPer = (p: Partition) => ({
+      __conversions_in_time: (eb: EventsExpressionBuilder) => conversionsInTimeColumn(conversion, eb, p),
+      __converted: (eb: EventsExpressionBuilder) => conversionsCounterColumn(conversion, eb, p),
+    })
     return addColumnWithHelpers(
       this.#hub,
       q,
       columnName(options.as, 'pre_conversion_hit_number' as A, this.#hub.engine),
-      {
-        __conversions_in_time: (eb) => conversionsInTimeColumn(conversion, eb, partition),
-        __converted: (eb) => conversionsCounterColumn(conversion, eb, partition),
-      },
+      helpersPer(partition),
       (eb) => this.#hub.engine.outputNumber(preConversionHitNumberColumn(eb, partition)),
+      // Per session over the events pipeline: per session key, without numbering the sessions.
+      partition === 'session_id'
+        ? {
+            helpers: helpersPer(SESSION_KEY),
+            column: (eb) => this.#hub.engine.outputNumber(preConversionHitNumberColumn(eb, SESSION_KEY)),
+          }
+        : undefined,
     )
   }
 

@@ -3,7 +3,18 @@
 --   @p0 = "PressEvent"
 --   @p1 = "PressEvent"
 select
-  `events`.*
+  `events`.`event_id`,
+  `events`.`day`,
+  `events`.`moment`,
+  `events`.`event_type`,
+  `events`.`stack_event_types`,
+  `events`.`location_stack`,
+  `events`.`application`,
+  `events`.`http`,
+  `events`.`user_id`,
+  `events`.`session_id`,
+  `events`.`session_hit_number`,
+  `events`.`pre_conversion_hit_number`
 from
   (
     select
@@ -18,6 +29,8 @@ from
       `events`.`user_id` as `user_id`,
       `events`.`session_id` as `session_id`,
       `events`.`session_hit_number` as `session_hit_number`,
+      `events`.`__session_user` as `__session_user`,
+      `events`.`__user_session` as `__user_session`,
       (
         case
           when (
@@ -32,9 +45,9 @@ from
             end
           ) over (
             partition by
-              `session_id`
+              `__session_user`,
+              `__user_session`
             order by
-              `session_id` desc,
               `session_hit_number` desc rows between unbounded preceding
               and current row
           )
@@ -52,7 +65,8 @@ from
               end
             ) over (
               partition by
-                `session_id`
+                `__session_user`,
+                `__user_session`
               order by
                 `moment` range between unbounded preceding
                 and current row
@@ -66,7 +80,8 @@ from
               end
             ) over (
               partition by
-                `session_id`
+                `__session_user`,
+                `__user_session`
             )
           ) as `__converted`
         from
@@ -82,7 +97,9 @@ from
               `events`.`http`,
               `events`.`user_id`,
               `events`.`session_id`,
-              `events`.`session_hit_number`
+              `events`.`session_hit_number`,
+              `events`.`__session_user`,
+              `events`.`__user_session`
             from
               (
                 select

@@ -12,7 +12,7 @@ from
       (
         select
           "user_id" as "user_id",
-          count(distinct "session_id") as "session_id_nunique"
+          count(distinct "__user_session") as "session_id_nunique"
         from
           (
             select
@@ -26,7 +26,9 @@ from
               "events"."http",
               "events"."user_id",
               "events"."session_id",
-              "events"."session_hit_number"
+              "events"."session_hit_number",
+              "events"."__session_user",
+              "events"."__user_session"
             from
               (
                 select

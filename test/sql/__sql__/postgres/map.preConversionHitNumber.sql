@@ -3,7 +3,18 @@
 --   $1 = "PressEvent"
 --   $2 = "PressEvent"
 select
-  "events".*
+  "events"."event_id",
+  "events"."day",
+  "events"."moment",
+  "events"."event_type",
+  "events"."stack_event_types",
+  "events"."location_stack",
+  "events"."application",
+  "events"."http",
+  "events"."user_id",
+  "events"."session_id",
+  "events"."session_hit_number",
+  "events"."pre_conversion_hit_number"
 from
   (
     select
@@ -18,6 +29,8 @@ from
       "events"."user_id" as "user_id",
       "events"."session_id" as "session_id",
       "events"."session_hit_number" as "session_hit_number",
+      "events"."__session_user" as "__session_user",
+      "events"."__user_session" as "__user_session",
       (
         (
           case
@@ -33,9 +46,9 @@ from
               end
             ) over (
               partition by
-                "session_id"
+                "__session_user",
+                "__user_session"
               order by
-                "session_id" desc,
                 "session_hit_number" desc rows between unbounded preceding
                 and current row
             )
@@ -54,7 +67,8 @@ from
               end
             ) over (
               partition by
-                "session_id"
+                "__session_user",
+                "__user_session"
               order by
                 "moment" range between unbounded preceding
                 and current row
@@ -68,7 +82,8 @@ from
               end
             ) over (
               partition by
-                "session_id"
+                "__session_user",
+                "__user_session"
             )
           ) as "__converted"
         from
@@ -84,7 +99,9 @@ from
               "events"."http",
               "events"."user_id",
               "events"."session_id",
-              "events"."session_hit_number"
+              "events"."session_hit_number",
+              "events"."__session_user",
+              "events"."__user_session"
             from
               (
                 select
