@@ -21,7 +21,7 @@ import { MlModels } from '../ml/ml-models.ts'
 import { eventsPipeline, pipelineColumns } from '../pipeline/events.ts'
 import type { EventRow } from '../pipeline/objectiv-event.ts'
 import { type DivideCheck, divide, type Quotient } from '../results/divide.ts'
-import { connectHub, type HubConnection, withHeldConnection } from '../run/connection-scope.ts'
+import { connectHub, type HubConnection, sameScope, withHeldConnection } from '../run/connection-scope.ts'
 import { type ExecuteOptions, executeWithSignal, type RunnableQuery } from '../run/execute-with-signal.ts'
 import { type MaterializedQuery, type MaterializeOptions, materialize } from '../run/materialize.ts'
 import { checkSource } from '../run/source-check.ts'
@@ -91,6 +91,7 @@ export class ModelHub<DB, const G extends readonly string[] = readonly [], C ext
     this.#options = options
     // Every query the hub builds is shaped by this plugin, so the SQL it runs is the SQL toSql exports.
     this.#queries = (db as AnyKysely).withPlugin(readableSqlPlugin())
+    sameScope(this.#queries, db as AnyKysely)
     this.#conversions = conversions ?? new Map()
     this.map = new MapModels<C>(this.context)
     this.agg = new AggModels<C>(this.context)

@@ -3,6 +3,7 @@ import {
   ColumnNode,
   IdentifierNode,
   type OperationNode,
+  RawNode,
   ReferenceNode,
   SelectAllNode,
   type SelectionNode,
@@ -21,29 +22,47 @@ export function isNode(value: unknown): value is OperationNode {
 }
 
 /** The direct children of a node, in property order. */
-export function* childrenOf(node: OperationNode): Iterable<OperationNode> {
-  for (const value of Object.values(node)) {
-    if (isNode(value)) yield value
-    else if (Array.isArray(value)) for (const item of value) if (isNode(item)) yield item
+export function childrenOf(node: OperationNode): OperationNode[] {
+  const children: OperationNode[] = []
+  for (const key in node) {
+    const value = (node as unknown as Record<string, unknown>)[key]
+    if (isNode(value)) children.push(value)
+    else if (Array.isArray(value)) for (const item of value) if (isNode(item)) children.push(item)
   }
+  return children
+}
+
+/** Whether `test` holds for a node of the tree under `node` (not `node` itself), not looking inside `skip`. */
+export function someBelow(
+  node: OperationNode,
+  test: (n: OperationNode) => boolean,
+  skip?: ReadonlySet<OperationNode>,
+): boolean {
+  for (const child of childrenOf(node)) {
+    if (skip?.has(child)) continue
+    if (test(child) || someBelow(child, test, skip)) return true
+  }
+  return false
 }
 
 /** A copy of `node` with `replace` applied to each direct child; the same object when nothing changed. */
 export function mapChildren<N extends OperationNode>(node: N, replace: (child: OperationNode) => OperationNode): N {
-  let changed = false
-  const copy: Record<string, unknown> = {}
-  for (const [key, value] of Object.entries(node)) {
-    if (isNode(value)) {
-      const next = replace(value)
-      changed ||= next !== value
+  let copy: Record<string, unknown> | undefined
+  const record = node as unknown as Record<string, unknown>
+  for (const key in record) {
+    const value = record[key]
+    let next: unknown = value
+    if (isNode(value)) next = replace(value)
+    else if (Array.isArray(value) && value.some(isNode)) {
+      const items = value.map((item) => (isNode(item) ? replace(item) : item))
+      if (items.some((item, i) => item !== value[i])) next = items
+    }
+    if (next !== value) {
+      copy ??= { ...record }
       copy[key] = next
-    } else if (Array.isArray(value)) {
-      const next = value.map((item) => (isNode(item) ? replace(item) : item))
-      changed ||= next.some((item, i) => item !== value[i])
-      copy[key] = next
-    } else copy[key] = value
+    }
   }
-  return changed ? (Object.freeze(copy) as N) : node
+  return copy ? (Object.freeze(copy) as unknown as N) : node
 }
 
 /** A copy of a node with some properties replaced (undefined removes one). */
@@ -76,6 +95,10 @@ export interface PlainReference {
 
 /** The column a node reads as is, if it is a plain reference. */
 export function plainReference(node: OperationNode): PlainReference | undefined {
+  // sql`${ref}`: an engine's conversion that is nothing on this engine.
+  if (RawNode.is(node) && node.parameters.length === 1 && node.sqlFragments.every((f) => f.trim() === '')) {
+    return plainReference(node.parameters[0] as OperationNode)
+  }
   if (ColumnNode.is(node)) return { column: node.column.name }
   if (ReferenceNode.is(node) && ColumnNode.is(node.column)) {
     return { source: node.table ? tableName(node.table) : undefined, column: node.column.column.name }

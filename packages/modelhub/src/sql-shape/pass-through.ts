@@ -10,7 +10,7 @@ import {
   TableNode,
   ValueNode,
 } from 'kysely'
-import { isNode, mapChildren, outputNames, outputOf, type Source, sourceOf, withProps } from './nodes.ts'
+import { mapChildren, outputNames, outputOf, type Source, someBelow, sourceOf, withProps } from './nodes.ts'
 import { ownSubqueries } from './reads.ts'
 
 /**
@@ -82,7 +82,7 @@ function renamed(
   ownName: string | undefined,
   taken: ReadonlySet<string | undefined>,
 ): { item: OperationNode; rename?: string } | undefined {
-  if (ownName === undefined || taken.has(ownName) || hasNestedQuery(reader)) return undefined
+  if (ownName === undefined || !canRename(reader, ownName, taken)) return undefined
   return { item: AliasNode.create(stage, IdentifierNode.create(ownName)), rename: ownName }
 }
 
@@ -113,7 +113,7 @@ function replacementFor(
     if (sources > 1 && !(theirs && sameSet(passed, theirs))) return undefined
   }
   const own = source.alias
-  if (own !== undefined && !taken.has(own) && !hasNestedQuery(reader)) {
+  if (own !== undefined && canRename(reader, own, taken)) {
     return { item, rename: own }
   }
   const node = AliasNode.is(item) ? item.node : item
@@ -155,17 +155,20 @@ function isZero(node: OperationNode): boolean {
     : false
 }
 
+/**
+ * Whether the reader may call a source by the name its own stage gave it (what it holds: the
+ * extracted events, not the sessions of a stage that is gone). Not in a join, whose names say
+ * each side's role (numerator, denominator), nor where a nested query might mean the old name.
+ */
+function canRename(reader: SelectQueryNode, name: string, taken: ReadonlySet<string | undefined>): boolean {
+  const sources = (reader.from?.froms.length ?? 0) + (reader.joins?.length ?? 0)
+  return sources === 1 && !taken.has(name) && !hasNestedQuery(reader)
+}
+
 /** Whether a query holds a subquery anywhere but in its FROM and JOIN items. */
 function hasNestedQuery(query: SelectQueryNode): boolean {
   const skip = new Set([...(query.from?.froms ?? []), ...(query.joins ?? []).map((j) => j.table)])
-  const visit = (n: OperationNode): boolean =>
-    !skip.has(n) && (n.kind === 'SelectQueryNode' || Object.values(n).some((v) => children(v).some(visit)))
-  return Object.values(query).some((v) => children(v).some(visit))
-}
-
-function children(value: unknown): OperationNode[] {
-  if (isNode(value)) return [value]
-  return Array.isArray(value) ? value.filter(isNode) : []
+  return someBelow(query, (n) => n.kind === 'SelectQueryNode', skip)
 }
 
 /** The query with its references `from.column` written `to.column`, outside its FROM subqueries. */

@@ -1,5 +1,6 @@
-import { type KyselyPlugin, type RootOperationNode, SelectQueryNode } from 'kysely'
+import { type KyselyPlugin, type OperationNode, type RootOperationNode, SelectQueryNode } from 'kysely'
 import { hoistToCtes, inlineHoisted } from './ctes.ts'
+import { mapChildren } from './nodes.ts'
 import { dropPassThroughs } from './pass-through.ts'
 import { pruneUnread } from './prune.ts'
 import { tidy } from './tidy.ts'
@@ -7,39 +8,73 @@ import { tidy } from './tidy.ts'
 /**
  * A select query as a person would write it: only the columns and stages it reads, as named CTEs
  * in data-flow order. Prune (prune.ts), then drop what became pass-through stages
- * (pass-through.ts), write each stage plainly (tidy.ts), then hoist what is left (ctes.ts). The rows, their columns and their order
- * are the query's own; other statements pass unchanged.
+ * (pass-through.ts), write each stage plainly (tidy.ts), then hoist what is left (ctes.ts). The
+ * rows, their columns and their order are the query's own.
  */
-export function readableSql(node: RootOperationNode): RootOperationNode {
-  if (!SelectQueryNode.is(node)) return node
-  return hoistToCtes(tidy(dropPassThroughs(pruneUnread(inlineHoisted(node), 'all'))))
+export function readableSql(query: SelectQueryNode): SelectQueryNode {
+  const built = asBuiltTree(query)
+  const known = shapedNodes.get(built)
+  if (known) return known
+  // inlineHoisted: a tree shaped already (e.g. read from a lazy node and built on) is flattened first.
+  const shaped = hoistToCtes(tidy(dropPassThroughs(pruneUnread(inlineHoisted(built), 'all'))))
+  shapedNodes.set(built, shaped)
+  return shaped
 }
 
-const unshapedNodes = new WeakMap<RootOperationNode, RootOperationNode>()
+const shapedNodes = new WeakMap<OperationNode, SelectQueryNode>()
+
+/** The node as built, for each lazily shaped node the plugin gave out. */
+const builtNodes = new WeakMap<OperationNode, SelectQueryNode>()
 
 /**
- * The tree a query had before this plugin shaped it (its stages as built, every column there), for
- * code that recognises a query by its structure; the node itself if the plugin did not make it.
+ * The query shaped when first read. Kysely runs a builder's plugins each time the builder becomes
+ * a node (`toOperationNode`): as a stage is nested in the next one, and once more for the whole
+ * query at compile time. Only the last is shaped (by the compiler reading it); the others are
+ * nested as they are, and unwrapped by the next run, so compiling costs one pass, not one per stage.
  */
-export function unshaped(node: RootOperationNode): RootOperationNode {
-  return unshapedNodes.get(node) ?? node
+function lazilyShaped(query: SelectQueryNode): SelectQueryNode {
+  let shaped: SelectQueryNode | undefined
+  const target = (): SelectQueryNode => {
+    shaped ??= readableSql(query)
+    return shaped
+  }
+  const lazy = new Proxy({ kind: 'SelectQueryNode' } as SelectQueryNode, {
+    get: (_, key) => (key === 'kind' ? 'SelectQueryNode' : Reflect.get(target(), key)),
+    has: (_, key) => Reflect.has(target(), key),
+    ownKeys: () => Reflect.ownKeys(target()),
+    getOwnPropertyDescriptor: (_, key) => {
+      const descriptor = Reflect.getOwnPropertyDescriptor(target(), key)
+      return descriptor && { ...descriptor, configurable: true }
+    },
+  })
+  builtNodes.set(lazy, query)
+  return lazy
+}
+
+/** The tree with every lazily shaped node replaced by the node as built. */
+function asBuiltTree(node: SelectQueryNode): SelectQueryNode {
+  const unwrap = (n: OperationNode): OperationNode => mapChildren(builtNodes.get(n) ?? n, unwrap)
+  return unwrap(node) as SelectQueryNode
+}
+
+/**
+ * A node as its builder made it, before this plugin (its stages as built, every column there), for
+ * code that recognises a query by its structure; apply it again to each nested query read.
+ */
+export function asBuilt<N extends OperationNode>(node: N): N | SelectQueryNode {
+  return builtNodes.get(node) ?? node
 }
 
 /**
  * The plugin the hub puts on every query it builds, so the SQL it runs is the SQL `toSql`
- * exports. Kysely runs it on each stage as it is nested in the next one, and on the whole at
- * compile time: each run first puts back the CTEs of the runs before (inlineHoisted), and a stage
- * shaped alone keeps every column it gives, so the last run sees everything.
+ * exports. Other statements (create table as, raw SQL) pass unchanged; a select nested in them is
+ * shaped on its own.
  *
  * @example const db = kysely.withPlugin(readableSqlPlugin())
  */
 export function readableSqlPlugin(): KyselyPlugin {
   return {
-    transformQuery: ({ node }) => {
-      const shaped = readableSql(node)
-      if (shaped !== node) unshapedNodes.set(shaped, node)
-      return shaped
-    },
+    transformQuery: ({ node }) => (SelectQueryNode.is(node) ? lazilyShaped(node) : node) as RootOperationNode,
     transformResult: async ({ result }) => result,
   }
 }

@@ -8,7 +8,7 @@ import {
   type SelectQueryNode,
   TableNode,
 } from 'kysely'
-import { mapChildren, outputOf, sourceOf, withProps } from './nodes.ts'
+import { mapChildren, outputOf, someBelow, sourceOf, withProps } from './nodes.ts'
 import { ownSubqueries, readsOf } from './reads.ts'
 
 /**
@@ -58,14 +58,7 @@ function onlySourceAlias(query: SelectQueryNode): string | undefined {
 }
 
 function hasNestedQuery(query: SelectQueryNode, skip: readonly OperationNode[]): boolean {
-  let found = false
-  const visit = (node: OperationNode): OperationNode => {
-    if (skip.includes(node)) return node
-    if (node !== query && node.kind === 'SelectQueryNode') found = true
-    return found ? node : mapChildren(node, visit)
-  }
-  visit(query)
-  return found
+  return someBelow(query, (n) => n.kind === 'SelectQueryNode', new Set(skip))
 }
 
 function withoutQualifier(query: SelectQueryNode, alias: string): SelectQueryNode {

@@ -56,16 +56,7 @@ with
   ),
   `events_2` as (
     select
-      `event_id`,
-      `moment` as `moment`,
-      `location_stack`,
-      `application`
-    from
-      `extracted`
-  ),
-  `events_3` as (
-    select
-      `events`.*,
+      `extracted`.*,
       (
         (
           select
@@ -110,7 +101,7 @@ with
         )
       ) as `__location`
     from
-      `events_2` as `events`
+      `extracted`
   ),
   `visits` as (
     select
@@ -128,7 +119,7 @@ with
           `event_id` desc
       ) as `__last_visit`
     from
-      `events_3` as `events`
+      `events_2` as `events`
     where
       `application` is not null
   ),
@@ -164,7 +155,7 @@ with
   )
 select
   `location`,
-  `percentage` as `percentage`
+  `percentage`
 from
   `result`
 order by

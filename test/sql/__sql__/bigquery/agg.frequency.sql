@@ -70,7 +70,7 @@ with
   `events_2` as (
     select
       cast(`user_id` as string) as `user_id`,
-      `session_id` as `session_id`
+      `session_id`
     from
       `sessions`
   ),
@@ -84,18 +84,11 @@ with
       `user_id` is not null
     group by
       `user_id`
-  ),
-  `result` as (
-    select
-      `session_id_nunique`,
-      count(*) as `user_id_nunique`
-    from
-      `users`
-    group by
-      `session_id_nunique`
   )
 select
-  `session_id_nunique` as `session_id_nunique`,
-  `user_id_nunique` as `user_id_nunique`
+  `session_id_nunique`,
+  count(*) as `user_id_nunique`
 from
-  `result`
+  `users`
+group by
+  `session_id_nunique`

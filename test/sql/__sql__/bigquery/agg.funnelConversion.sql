@@ -57,7 +57,7 @@ with
   `events_2` as (
     select
       `event_id`,
-      `moment` as `moment`,
+      `moment`,
       `location_stack`,
       `application`,
       cast(`user_id` as string) as `user_id`
@@ -203,11 +203,11 @@ with
 select
   `application`,
   `location`,
-  `n_users` as `n_users`,
-  `n_users_completed_step` as `n_users_completed_step`,
-  `step_conversion_rate` as `step_conversion_rate`,
-  `full_conversion_rate` as `full_conversion_rate`,
-  `dropoff_share` as `dropoff_share`
+  `n_users`,
+  `n_users_completed_step`,
+  `step_conversion_rate`,
+  `full_conversion_rate`,
+  `dropoff_share`
 from
   `result`
 order by

@@ -10,7 +10,7 @@ with
   ),
   `events_2` as (
     select
-      `moment` as `moment`,
+      `moment`,
       cast(`user_id` as string) as `user_id`
     from
       `extracted`
@@ -165,38 +165,30 @@ with
         `periods`.`next_start` is null
         or `series_start` < `periods`.`next_start`
       )
-  ),
-  `result` as (
-    select
-      (
-        format_timestamp('%Y-%m-%d', `periods`.`period_start`, 'UTC')
-      ) as `period`,
-      `statuses`.`status`,
-      case `statuses`.`status`
-        when 'new' then `periods`.`new`
-        when 'returning' then `periods`.`returning`
-        when 'resurrecting' then `periods`.`resurrecting`
-        when 'dormant' then `periods`.`dormant`
-      end as `users`
-    from
-      `periods_2` as `periods`,
-      (
-        select
-          'new' as status
-        union all
-        select
-          'returning' as status
-        union all
-        select
-          'resurrecting' as status
-        union all
-        select
-          'dormant' as status
-      ) as `statuses`
   )
 select
-  `period`,
-  `status`,
-  `users` as `users`
+  (
+    format_timestamp('%Y-%m-%d', `periods`.`period_start`, 'UTC')
+  ) as `period`,
+  `statuses`.`status`,
+  case `statuses`.`status`
+    when 'new' then `periods`.`new`
+    when 'returning' then `periods`.`returning`
+    when 'resurrecting' then `periods`.`resurrecting`
+    when 'dormant' then `periods`.`dormant`
+  end as `users`
 from
-  `result`
+  `periods_2` as `periods`,
+  (
+    select
+      'new' as status
+    union all
+    select
+      'returning' as status
+    union all
+    select
+      'resurrecting' as status
+    union all
+    select
+      'dormant' as status
+  ) as `statuses`

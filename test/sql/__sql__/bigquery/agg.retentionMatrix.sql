@@ -10,7 +10,7 @@ with
   ),
   `events_2` as (
     select
-      `moment` as `moment`,
+      `moment`,
       cast(`user_id` as string) as `user_id`
     from
       `extracted`
@@ -43,21 +43,13 @@ with
       ) as `period`
     from
       `events_3` as `events`
-  ),
-  `result` as (
-    select
-      `first_cohort`,
-      `period`,
-      count(distinct `user_id`) as `value`
-    from
-      `events_4` as `events`
-    group by
-      `first_cohort`,
-      `period`
   )
 select
   `first_cohort`,
-  `period` as `period`,
-  `value` as `value`
+  `period`,
+  count(distinct `user_id`) as `value`
 from
-  `result`
+  `events_4` as `events`
+group by
+  `first_cohort`,
+  `period`

@@ -67,21 +67,13 @@ with
   ),
   `events_2` as (
     select
-      `moment` as `moment`,
-      `__session_user`,
-      `__user_session`
-    from
-      `sessions`
-  ),
-  `events_3` as (
-    select
       `__session_user`,
       `__user_session`,
       (
         timestamp_diff(max(`moment`), min(`moment`), microsecond) / 1000000
       ) as `__session_duration`
     from
-      `events_2` as `events`
+      `sessions`
     group by
       `__session_user`,
       `__user_session`
@@ -90,10 +82,10 @@ with
     select
       (sum(`__session_duration`)) as `session_duration`
     from
-      `events_3` as `events`
+      `events_2` as `events`
   )
 select
-  `session_duration` as `session_duration`
+  `session_duration`
 from
   `result`
 where

@@ -65,14 +65,6 @@ with
     from
       `numbered`
   ),
-  `events_2` as (
-    select
-      `moment` as `moment`,
-      `__session_user`,
-      `__user_session`
-    from
-      `sessions`
-  ),
   `sessions_2` as (
     select
       `__session_user`,
@@ -82,33 +74,26 @@ with
         timestamp_diff(max(`moment`), min(`moment`), microsecond) / 1000000
       ) as `__session_duration`
     from
-      `events_2` as `events`
+      `sessions`
     group by
       `__session_user`,
       `__user_session`
   ),
-  `events_3` as (
+  `events_2` as (
     select
       `sessions`.*
     from
       `sessions_2` as `sessions`
     where
       `__session_duration` > 0
-  ),
-  `result` as (
-    select
-      (
-        any_value(format_timestamp('%Y-%m-%d', `moment`, 'UTC'))
-      ) as `time_aggregation`,
-      (avg(`__session_duration`)) as `session_duration`
-    from
-      `events_3` as `events`
-    group by
-      (format_timestamp('%Y-%m-%d', `moment`, 'UTC')) is null,
-      to_json_string(format_timestamp('%Y-%m-%d', `moment`, 'UTC'))
   )
 select
-  `time_aggregation`,
-  `session_duration` as `session_duration`
+  (
+    any_value(format_timestamp('%Y-%m-%d', `moment`, 'UTC'))
+  ) as `time_aggregation`,
+  (avg(`__session_duration`)) as `session_duration`
 from
-  `result`
+  `events_2` as `events`
+group by
+  (format_timestamp('%Y-%m-%d', `moment`, 'UTC')) is null,
+  to_json_string(format_timestamp('%Y-%m-%d', `moment`, 'UTC'))

@@ -54,7 +54,7 @@ with
   ),
   `events_2` as (
     select
-      `moment` as `moment`,
+      `moment`,
       `application`,
       cast(`user_id` as string) as `user_id`
     from
@@ -74,22 +74,14 @@ with
       `user_id`,
       (`application`) is null,
       to_json_string(`application`)
-  ),
-  `result` as (
-    select
-      (any_value(`application`)) as `application`,
-      `intervals_active`,
-      count(*) as `users`
-    from
-      `users`
-    group by
-      `intervals_active`,
-      (`application`) is null,
-      to_json_string(`application`)
   )
 select
-  `application`,
-  `intervals_active` as `intervals_active`,
-  `users` as `users`
+  (any_value(`application`)) as `application`,
+  `intervals_active`,
+  count(*) as `users`
 from
-  `result`
+  `users`
+group by
+  `intervals_active`,
+  (`application`) is null,
+  to_json_string(`application`)

@@ -167,20 +167,11 @@ with
       to_json_string(`feature_nice_name`),
       (`event_type`) is null,
       to_json_string(`event_type`)
-  ),
-  `result_2` as (
-    select
-      `application`,
-      `feature_nice_name`,
-      `event_type`,
-      `user_id_nunique` as `user_id_nunique`
-    from
-      `result`
   )
 select
   `result`.*
 from
-  `result_2` as `result`
+  `result`
 where
   (
     `application` is not null

@@ -132,7 +132,7 @@ with
   ),
   `events_2` as (
     select
-      `moment` as `moment`,
+      `moment`,
       `event_type`,
       `stack_event_types`,
       `location_stack`,
@@ -272,20 +272,11 @@ with
       to_json_string(`feature_nice_name`),
       (`event_type`) is null,
       to_json_string(`event_type`)
-  ),
-  `result_2` as (
-    select
-      `application`,
-      `feature_nice_name`,
-      `event_type`,
-      `unique_users` as `unique_users`
-    from
-      `result`
   )
 select
   `result`.*
 from
-  `result_2` as `result`
+  `result`
 where
   (
     `application` is not null

@@ -121,31 +121,15 @@ with
       ) as `session_id`
     from
       `numbered`
-  ),
-  `events_2` as (
-    select
-      `event_type`,
-      `application`,
-      `session_id` as `session_id`
-    from
-      `sessions`
-  ),
-  `result` as (
-    select
-      (any_value(`application`)) as `application`,
-      (any_value(`event_type`)) as `event_type`,
-      (count(distinct `session_id`)) as `unique_sessions`
-    from
-      `events_2` as `events`
-    group by
-      (`application`) is null,
-      to_json_string(`application`),
-      (`event_type`) is null,
-      to_json_string(`event_type`)
   )
 select
-  `application`,
-  `event_type`,
-  `unique_sessions` as `unique_sessions`
+  (any_value(`application`)) as `application`,
+  (any_value(`event_type`)) as `event_type`,
+  (count(distinct `session_id`)) as `unique_sessions`
 from
-  `result`
+  `sessions`
+group by
+  (`application`) is null,
+  to_json_string(`application`),
+  (`event_type`) is null,
+  to_json_string(`event_type`)

@@ -59,23 +59,15 @@ with
       cast(`user_id` as string) as `user_id`
     from
       `extracted`
-  ),
-  `result` as (
-    select
-      (any_value(`application`)) as `application`,
-      (any_value(`location_stack`)) as `location_stack`,
-      (count(distinct `user_id`)) as `unique_users`
-    from
-      `events_2` as `events`
-    group by
-      (`application`) is null,
-      to_json_string(`application`),
-      (`location_stack`) is null,
-      to_json_string(`location_stack`)
   )
 select
-  `application`,
-  `location_stack`,
-  `unique_users` as `unique_users`
+  (any_value(`application`)) as `application`,
+  (any_value(`location_stack`)) as `location_stack`,
+  (count(distinct `user_id`)) as `unique_users`
 from
-  `result`
+  `events_2` as `events`
+group by
+  (`application`) is null,
+  to_json_string(`application`),
+  (`location_stack`) is null,
+  to_json_string(`location_stack`)

@@ -10,25 +10,18 @@ with
   ),
   `events_2` as (
     select
-      `moment` as `moment`,
+      `moment`,
       cast(`user_id` as string) as `user_id`
     from
       `extracted`
-  ),
-  `result` as (
-    select
-      (
-        any_value(format_timestamp('%Y-%m-%d', `moment`, 'UTC'))
-      ) as `time_aggregation`,
-      (count(distinct `user_id`)) as `unique_users`
-    from
-      `events_2` as `events`
-    group by
-      (format_timestamp('%Y-%m-%d', `moment`, 'UTC')) is null,
-      to_json_string(format_timestamp('%Y-%m-%d', `moment`, 'UTC'))
   )
 select
-  `time_aggregation`,
-  `unique_users` as `unique_users`
+  (
+    any_value(format_timestamp('%Y-%m-%d', `moment`, 'UTC'))
+  ) as `time_aggregation`,
+  (count(distinct `user_id`)) as `unique_users`
 from
-  `result`
+  `events_2` as `events`
+group by
+  (format_timestamp('%Y-%m-%d', `moment`, 'UTC')) is null,
+  to_json_string(format_timestamp('%Y-%m-%d', `moment`, 'UTC'))

@@ -69,7 +69,7 @@ with
   ),
   `events_2` as (
     select
-      `moment` as `moment`,
+      `moment`,
       cast(`user_id` as string) as `user_id`,
       `__session_user`,
       `__user_session`
@@ -105,7 +105,7 @@ with
     where
       `is_new_user` = @p0
   ),
-  `result` as (
+  `numerator` as (
     select
       (
         any_value(format_timestamp('%Y-%m-%d', `moment`, 'UTC'))
@@ -117,13 +117,6 @@ with
       (format_timestamp('%Y-%m-%d', `moment`, 'UTC')) is null,
       to_json_string(format_timestamp('%Y-%m-%d', `moment`, 'UTC'))
   ),
-  `numerator` as (
-    select
-      `time_aggregation`,
-      `unique_users` as `unique_users`
-    from
-      `result`
-  ),
   `extracted_2` as (
     select
       `moment`,
@@ -133,12 +126,12 @@ with
   ),
   `events_5` as (
     select
-      `moment` as `moment`,
+      `moment`,
       cast(`user_id` as string) as `user_id`
     from
       `extracted_2` as `extracted`
   ),
-  `result_2` as (
+  `denominator` as (
     select
       (
         any_value(format_timestamp('%Y-%m-%d', `moment`, 'UTC'))
@@ -149,27 +142,13 @@ with
     group by
       (format_timestamp('%Y-%m-%d', `moment`, 'UTC')) is null,
       to_json_string(format_timestamp('%Y-%m-%d', `moment`, 'UTC'))
-  ),
-  `denominator` as (
-    select
-      `time_aggregation`,
-      `unique_users` as `unique_users`
-    from
-      `result_2` as `result`
-  ),
-  `result_3` as (
-    select
-      coalesce(
-        `numerator`.`time_aggregation`,
-        `denominator`.`time_aggregation`
-      ) as `time_aggregation`,
-      (`numerator`.`unique_users` * 1.0) / nullif(`denominator`.`unique_users`, 0) as `unique_users`
-    from
-      `numerator`
-      full join `denominator` on `numerator`.`time_aggregation` = `denominator`.`time_aggregation`
   )
 select
-  `time_aggregation`,
-  `unique_users` as `unique_users`
+  coalesce(
+    `numerator`.`time_aggregation`,
+    `denominator`.`time_aggregation`
+  ) as `time_aggregation`,
+  (`numerator`.`unique_users` * 1.0) / nullif(`denominator`.`unique_users`, 0) as `unique_users`
 from
-  `result_3` as `result`
+  `numerator`
+  full join `denominator` on `numerator`.`time_aggregation` = `denominator`.`time_aggregation`

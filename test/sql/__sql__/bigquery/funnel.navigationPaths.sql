@@ -96,15 +96,6 @@ with
   ),
   `events_2` as (
     select
-      `event_id`,
-      `moment` as `moment`,
-      `location_stack`,
-      `session_id` as `session_id`
-    from
-      `sessions`
-  ),
-  `events_3` as (
-    select
       `session_id` as `__by_0`,
       `moment` as `__sort`,
       (
@@ -152,7 +143,7 @@ with
       ) as `__step`,
       `event_id` as `__event_id`
     from
-      `events_2` as `events`
+      `sessions`
   ),
   `paths` as (
     select
@@ -190,7 +181,7 @@ with
           `__event_id`
       ) - 1 as `__offset`
     from
-      `events_3` as `events`
+      `events_2` as `events`
     where
       (
         `__step` is not null

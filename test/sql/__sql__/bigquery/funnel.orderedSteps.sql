@@ -47,7 +47,7 @@ with
   ),
   `events_2` as (
     select
-      `moment` as `moment`,
+      `moment`,
       `event_type`,
       `location_stack`,
       cast(`user_id` as string) as `user_id`
@@ -283,10 +283,10 @@ with
   )
 select
   `time_aggregation`,
-  `step` as `step`,
-  `n_users` as `n_users`,
-  `step_conversion_rate` as `step_conversion_rate`,
-  `full_conversion_rate` as `full_conversion_rate`
+  `step`,
+  `n_users`,
+  `step_conversion_rate`,
+  `full_conversion_rate`
 from
   `result`
 order by

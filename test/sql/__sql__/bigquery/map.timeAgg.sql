@@ -175,16 +175,16 @@ with
   `events_2` as (
     select
       `event_id`,
-      `day` as `day`,
-      `moment` as `moment`,
+      `day`,
+      `moment`,
       `event_type`,
       `stack_event_types`,
       `location_stack`,
       `application`,
       `http`,
       cast(`user_id` as string) as `user_id`,
-      `session_id` as `session_id`,
-      `session_hit_number` as `session_hit_number`
+      `session_id`,
+      `session_hit_number`
     from
       `sessions`
   ),

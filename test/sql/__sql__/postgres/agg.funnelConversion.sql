@@ -146,7 +146,7 @@ with
   ),
   "steps_2" as (
     select
-      "application" as "application",
+      "application",
       "location",
       count(distinct "user_id") as "n_users",
       count("__next") as "n_users_completed_step"
