@@ -32,7 +32,6 @@ export function visibleLength(sql: string): number {
 /** Every benchmarked model as `hub.toSql` exports it (placeholders kept), with its reference. */
 export async function benchSqlSizes(): Promise<SqlSize[]> {
   // Connects only when a query runs: none does here.
-  // biome-ignore lint/suspicious/noExplicitAny: the benchmark hub reads a table Kysely does not declare, as in bench/
   const db = createPostgresDb<any>({ connectionString: 'postgresql://localhost/compile-only' })
   try {
     const hub = benchHub(db)

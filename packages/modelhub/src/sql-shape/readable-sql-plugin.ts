@@ -1,6 +1,14 @@
-import { type KyselyPlugin, type OperationNode, type RootOperationNode, SelectQueryNode } from 'kysely'
+import {
+  AliasNode,
+  FromNode,
+  type JoinNode,
+  type KyselyPlugin,
+  type OperationNode,
+  type RootOperationNode,
+  SelectQueryNode,
+} from 'kysely'
 import { hoistToCtes, inlineHoisted } from './ctes.ts'
-import { mapChildren } from './nodes.ts'
+import { withProps } from './nodes.ts'
 import { dropPassThroughs } from './pass-through.ts'
 import { pruneUnread } from './prune.ts'
 import { tidy } from './tidy.ts'
@@ -12,12 +20,12 @@ import { tidy } from './tidy.ts'
  * rows, their columns and their order are the query's own.
  */
 export function readableSql(query: SelectQueryNode): SelectQueryNode {
-  const built = asBuiltTree(query)
-  const known = shapedNodes.get(built)
+  const known = shapedNodes.get(query)
   if (known) return known
+  const built = asBuiltTree(query)
   // inlineHoisted: a tree shaped already (e.g. read from a lazy node and built on) is flattened first.
   const shaped = hoistToCtes(tidy(dropPassThroughs(pruneUnread(inlineHoisted(built), 'all'))))
-  shapedNodes.set(built, shaped)
+  shapedNodes.set(query, shaped)
   return shaped
 }
 
@@ -51,10 +59,23 @@ function lazilyShaped(query: SelectQueryNode): SelectQueryNode {
   return lazy
 }
 
-/** The tree with every lazily shaped node replaced by the node as built. */
+/**
+ * The FROM chain of a query as built: each lazily shaped stage in it replaced by the node its
+ * builder made. A query elsewhere (a CTE of its own, a scalar or IN subquery, a set operation's
+ * branch, a lateral join) stays as it is, and is shaped on its own when compiled.
+ */
 function asBuiltTree(node: SelectQueryNode): SelectQueryNode {
-  const unwrap = (n: OperationNode): OperationNode => mapChildren(builtNodes.get(n) ?? n, unwrap)
-  return unwrap(node) as SelectQueryNode
+  const query = builtNodes.get(node) ?? node
+  const unwrap = (item: OperationNode): OperationNode => {
+    if (!AliasNode.is(item) || !SelectQueryNode.is(item.node)) return item
+    return AliasNode.create(asBuiltTree(item.node), item.alias)
+  }
+  return withProps(query, {
+    from: query.from && FromNode.create(query.from.froms.map(unwrap)),
+    joins: query.joins?.map((join) =>
+      join.joinType.startsWith('Lateral') ? join : withProps(join, { table: unwrap(join.table) } as Partial<JoinNode>),
+    ),
+  })
 }
 
 /**
