@@ -91,7 +91,7 @@ export function asBuilt<N extends OperationNode>(node: N): N | SelectQueryNode {
  * exports. Other statements (create table as, raw SQL) pass unchanged; a select nested in them is
  * shaped on its own.
  *
- * @example const db = kysely.withPlugin(readableSqlPlugin())
+ * @example const shaped = db.withPlugin(readableSqlPlugin())
  */
 export function readableSqlPlugin(): KyselyPlugin {
   return {
