@@ -41,7 +41,7 @@ describeOnPostgresServer(
       expect(error.retryable).toBe(false)
       expect(error.query).toBe(q.compile().sql)
       expect(error.message).toMatch(
-        /^a table the query reads does not exist \(relation "nowhere" does not exist\): check the hub's table option, the schema and the search_path; hub.check\(\) names a missing table or columns up front — query: select /,
+        /^a table the query reads does not exist \(relation "nowhere" does not exist\): check the hub's table option, the schema and the search_path; hub.check\(\) names a missing table or columns up front — query: with /,
       )
       expect((error.cause as { code: string }).code).toBe('42P01')
     })

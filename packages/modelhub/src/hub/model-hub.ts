@@ -21,11 +21,12 @@ import { MlModels } from '../ml/ml-models.ts'
 import { eventsPipeline, pipelineColumns } from '../pipeline/events.ts'
 import type { EventRow } from '../pipeline/objectiv-event.ts'
 import { type DivideCheck, divide, type Quotient } from '../results/divide.ts'
-import { connectHub, type HubConnection, withHeldConnection } from '../run/connection-scope.ts'
+import { connectHub, type HubConnection, sameScope, withHeldConnection } from '../run/connection-scope.ts'
 import { type ExecuteOptions, executeWithSignal, type RunnableQuery } from '../run/execute-with-signal.ts'
 import { type MaterializedQuery, type MaterializeOptions, materialize } from '../run/materialize.ts'
 import { checkSource } from '../run/source-check.ts'
 import { type SqlExportable, type ToSqlOptions, toSql } from '../run/sql-export.ts'
+import { readableSqlPlugin } from '../sql-shape/readable-sql-plugin.ts'
 import type { AnyKysely, AnyQuery } from './any-query.ts'
 import { type ConversionEvent, type ConversionEventDefinition, defineConversion } from './conversions.ts'
 import type { HubContext } from './hub-context.ts'
@@ -88,6 +89,9 @@ export class ModelHub<DB, const G extends readonly string[] = readonly [], C ext
       sessionIds: settings.sessionIds ?? engine.sessionIds,
     })
     this.#options = options
+    // Every query the hub builds is shaped by this plugin, so the SQL it runs is the SQL toSql exports.
+    this.#queries = (db as AnyKysely).withPlugin(readableSqlPlugin())
+    sameScope(this.#queries, db as AnyKysely)
     this.#conversions = conversions ?? new Map()
     this.map = new MapModels<C>(this.context)
     this.agg = new AggModels<C>(this.context)
@@ -95,11 +99,13 @@ export class ModelHub<DB, const G extends readonly string[] = readonly [], C ext
   }
 
   readonly #options: ModelHubOptionsInput<G>
+  /** The Kysely the hub builds its queries on: `db` with the readable-SQL plugin. */
+  readonly #queries: AnyKysely
 
   /** What the models read: the Kysely, the engine, the time bucket and the conversions. */
   get context(): HubContext {
     return {
-      db: this.db as AnyKysely,
+      db: this.#queries,
       engine: this.engine,
       timeAggregation: this.settings.timeAggregation,
       timeZone: this.settings.timeZone,
@@ -141,7 +147,7 @@ export class ModelHub<DB, const G extends readonly string[] = readonly [], C ext
    */
   events(window: { startDate?: string; endDate?: string } = {}): EventsQuery<DB, G[number]> {
     checkOptions('hub.events', window, EVENTS_WINDOW)
-    const db = this.db as AnyKysely
+    const db = this.#queries
     const pipeline = eventsPipeline(db, this.engine, {
       ...this.settings,
       ...checkDayWindow(window),

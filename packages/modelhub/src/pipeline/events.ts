@@ -44,6 +44,7 @@ export function eventsPipeline(db: AnyKysely, engine: Engine, options: PipelineO
     sessionGapSeconds: options.sessionGapSeconds,
     sessionIds: options.sessionIds,
     anonymize: resolving && options.anonymizeUnidentifiedUsers,
+    inputName: resolving ? 'identified' : 'extracted',
   })
   return typedOutput(db, engine, sessionized, options.globalContexts)
 }
@@ -62,8 +63,8 @@ function typedOutput(
   sessionized: AnyQuery,
   globalContexts: readonly string[],
 ): AnyQuery {
-  return db.selectFrom(sessionized.as('sessionized')).select((eb) => {
-    const ref = (column: string) => eb.ref(`sessionized.${column}`)
+  return db.selectFrom(sessionized.as('sessions')).select((eb) => {
+    const ref = (column: string) => eb.ref(`sessions.${column}`)
     return [
       ref('event_id').as('event_id'),
       engine.outputDay(ref('day')).as('day'),

@@ -1,4 +1,6 @@
 import type { AnyQuery } from '../hub/any-query.ts'
+import { outputNames } from '../sql-shape/nodes.ts'
+import { asBuilt } from '../sql-shape/readable-sql-plugin.ts'
 
 /** The user a session belongs to, before anonymization (so anonymous users' sessions stay apart). */
 export const SESSION_USER = '__session_user'
@@ -21,7 +23,8 @@ type Node = Record<string, any>
  * recognised by its columns, so this holds for queries rebuilt by Kysely plugins as well.
  */
 export function withSessionKeys(q: AnyQuery): AnyQuery | undefined {
-  const node = q.toOperationNode() as Node
+  // As built: the readable-SQL plugin drops the keys that the query itself does not read.
+  const node = asBuilt(q.toOperationNode()) as Node
   const froms = (node.from?.froms ?? []) as Node[]
   if (node.kind !== 'SelectQueryNode' || froms.length !== 1 || node.joins?.length) return undefined
   // Grouped or distinct rows have no single session each; set operations add rows of other sources.
@@ -34,9 +37,9 @@ export function withSessionKeys(q: AnyQuery): AnyQuery | undefined {
     return undefined
   }
   const [from] = froms as [Node]
-  if (from.kind !== 'AliasNode' || from.alias?.name !== 'events' || from.node?.kind !== 'SelectQueryNode')
+  if (from.kind !== 'AliasNode' || from.alias?.name !== 'events' || asBuilt(from.node)?.kind !== 'SelectQueryNode')
     return undefined
-  const inner = new Set(((from.node.selections ?? []) as Node[]).map((s) => s.selection?.alias?.name))
+  const inner = new Set(outputNames(asBuilt(from.node)))
   if (!SESSION_KEY.every((key) => inner.has(key))) return undefined
   return q.select(SESSION_KEY.map((key) => `events.${key}`))
 }

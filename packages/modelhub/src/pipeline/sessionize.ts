@@ -11,6 +11,8 @@ export interface SessionizeOptions {
   readonly sessionIds: SessionIds
   /** Set user_id to NULL, after sessionization, where the `identity` column is NULL. */
   readonly anonymize: boolean
+  /** What the input holds, its name in the SQL (a CTE of the exported SQL): 'extracted' events by default. */
+  readonly inputName?: string
 }
 
 const byUser = ['user_id'] as const
@@ -44,9 +46,10 @@ const SESSIONS_PER_DAY = 1_000_000_000
 export function sessionize(db: AnyKysely, engine: Engine, events: AnyQuery, options: SessionizeOptions): AnyQuery {
   // Inner passes carry every column with `*` (fewer nodes to compile; the planner still drops
   // what nothing reads); the last one selects the pipeline's columns by name.
+  const input = options.inputName ?? 'extracted'
   const starts = db
-    .selectFrom(events.as('events'))
-    .selectAll('events')
+    .selectFrom(events.as(input))
+    .selectAll(input)
     .select((eb) => {
       const previous = windowed(eb, sql`lag(${eb.ref('moment')})`, {
         partitionBy: [...byUser],

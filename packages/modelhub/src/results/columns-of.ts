@@ -1,5 +1,6 @@
 import { invalid } from '@kysely-modelhub/core'
 import type { Compilable, OperationNode, OperationNodeSource } from 'kysely'
+import { asBuilt } from '../sql-shape/readable-sql-plugin.ts'
 
 // biome-ignore lint/suspicious/noExplicitAny: a loose view of Kysely's operation tree: each step checks `kind` before reading a field
 type Node = OperationNode & Record<string, any>
@@ -25,7 +26,9 @@ export function requireColumnsOf(query: OperationNodeSource & Compilable, model:
   )
 }
 
-function selectColumns(node: Node): string[] | undefined {
+function selectColumns(shaped: Node): string[] | undefined {
+  // As built: shaped, the stages are CTEs, whose columns a `t.*` would hide.
+  const node = asBuilt(shaped) as Node
   if (node.kind !== 'SelectQueryNode') return undefined
   const sources = fromItems(node)
   const columns: string[] = []

@@ -24,6 +24,12 @@ export interface HubConnection<H> {
 /** Kyselys bound to a held connection (by us), with their scope. */
 const scopes = new WeakMap<AnyKysely, ConnectionScope>()
 
+/** `copy` (e.g. a `withPlugin` copy of `db`) on the held connection of `db`, if `db` is on one. */
+export function sameScope(copy: AnyKysely, db: AnyKysely): void {
+  const scope = scopes.get(db)
+  if (scope) scopes.set(copy, scope)
+}
+
 /** The scope of a Kysely bound by {@link holdConnection}, if it is one. */
 export function connectionScopeOf(db: AnyKysely): ConnectionScope | undefined {
   return scopes.get(db)

@@ -1,20 +1,181 @@
 -- agg.funnelConversion on bigquery: hub.toSql(query), placeholders kept
 -- parameters: none
-select
-  `result`.`application` as `application`,
-  `result`.`location` as `location`,
-  `result`.`n_users` as `n_users`,
-  `result`.`n_users_completed_step` as `n_users_completed_step`,
-  `result`.`step_conversion_rate` as `step_conversion_rate`,
-  `result`.`full_conversion_rate` as `full_conversion_rate`,
-  `result`.`dropoff_share` as `dropoff_share`
-from
-  (
+with
+  `raw` as (
     select
-      `application` as `application`,
-      `location` as `location`,
-      `n_users` as `n_users`,
-      `n_users_completed_step` as `n_users_completed_step`,
+      *,
+      (
+        select
+          if(
+            json_type (j) = 'string',
+            parse_json (json_value(j), wide_number_mode => 'round'),
+            j
+          )
+        from
+          unnest (
+            [
+              parse_json (
+                to_json_string(`value`),
+                wide_number_mode => 'round'
+              )
+            ]
+          ) as j
+      ) as `v`
+    from
+      `events` as `data`
+  ),
+  `extracted` as (
+    select
+      `event_id`,
+      `moment`,
+      `cookie_id` as `user_id`,
+      `v` ['location_stack'] as `location_stack`,
+      to_json (
+        array(
+          select
+            e
+          from
+            unnest (json_query_array(`v` ['global_contexts'])) as e
+          with
+          offset
+            as i
+          where
+            coalesce(
+              (
+                json_type (`e` ['_type']) = 'string'
+                and json_value(`e` ['_type']) = 'ApplicationContext'
+              ),
+              false
+            )
+          order by
+            i
+        )
+      ) as `application`
+    from
+      `raw`
+  ),
+  `events_2` as (
+    select
+      `event_id`,
+      `moment`,
+      `location_stack`,
+      `application`,
+      cast(`user_id` as string) as `user_id`
+    from
+      `extracted`
+  ),
+  `events_3` as (
+    select
+      `events`.*,
+      (
+        (
+          select
+            concat(
+              max(if(s.i = s.n - 1, s.label, null)),
+              coalesce(
+                concat(
+                  ' located at ',
+                  string_agg(
+                    if(s.i < s.n - 1, s.label, null),
+                    ' => '
+                    order by
+                      s.i
+                  )
+                ),
+                ''
+              )
+            )
+          from
+            (
+              select
+                i,
+                count(*) over () as n,
+                concat(
+                  regexp_replace(
+                    regexp_replace(
+                      coalesce(json_value(`e` ['_type']), ''),
+                      r'([a-z])([A-Z])',
+                      r'\1 \2'
+                    ),
+                    r' Context$',
+                    ''
+                  ),
+                  coalesce(concat(': ', json_value(`e` ['id'])), '')
+                ) as label
+              from
+                unnest (json_query_array(`location_stack`)) as e
+              with
+              offset
+                as i
+            ) as s
+        )
+      ) as `__location`
+    from
+      `events_2` as `events`
+  ),
+  `visits` as (
+    select
+      (`application`) as `application`,
+      `user_id`,
+      `__location` as `location`,
+      `moment` as `__moment`,
+      row_number() over (
+        partition by
+          `user_id`,
+          `__location`
+        order by
+          `moment`,
+          `event_id`
+      ) as `__visit`
+    from
+      `events_3` as `events`
+    where
+      (
+        `user_id` is not null
+        and `application` is not null
+      )
+  ),
+  `steps` as (
+    select
+      `application`,
+      `user_id`,
+      `location`,
+      lead(`location`) over (
+        partition by
+          (`application`) is null,
+          to_json_string(`application`),
+          `user_id`
+        order by
+          `__moment`,
+          (`location`)
+      ) as `__next`
+    from
+      `visits`
+    where
+      case
+        when `location` is null then 0
+        else `__visit`
+      end = 1
+  ),
+  `steps_2` as (
+    select
+      any_value(`application`) as `application`,
+      `location`,
+      count(distinct `user_id`) as `n_users`,
+      count(`__next`) as `n_users_completed_step`
+    from
+      `steps`
+    group by
+      (`application`) is null,
+      to_json_string(`application`),
+      `location`
+  ),
+  `result` as (
+    select
+      `application`,
+      `location`,
+      `n_users`,
+      `n_users_completed_step`,
       round(1.0 * (`n_users_completed_step`) / (`n_users`), 3) as `step_conversion_rate`,
       round(
         1.0 * (`n_users_completed_step`) / (
@@ -37,330 +198,18 @@ from
         3
       ) as `dropoff_share`
     from
-      (
-        select
-          any_value(`application`) as `application`,
-          `location` as `location`,
-          count(distinct `user_id`) as `n_users`,
-          count(`__next`) as `n_users_completed_step`
-        from
-          (
-            select
-              `application` as `application`,
-              `user_id` as `user_id`,
-              `location` as `location`,
-              lead(`location`) over (
-                partition by
-                  (`application`) is null,
-                  to_json_string(`application`),
-                  `user_id`
-                order by
-                  `__moment`,
-                  (`location`)
-              ) as `__next`
-            from
-              (
-                select
-                  (`application`) as `application`,
-                  `user_id` as `user_id`,
-                  `__location` as `location`,
-                  `moment` as `__moment`,
-                  row_number() over (
-                    partition by
-                      `user_id`,
-                      `__location`
-                    order by
-                      `moment`,
-                      `event_id`
-                  ) as `__visit`
-                from
-                  (
-                    select
-                      `events`.*,
-                      (
-                        (
-                          select
-                            concat(
-                              max(if(s.i = s.n - 1, s.label, null)),
-                              coalesce(
-                                concat(
-                                  ' located at ',
-                                  string_agg(
-                                    if(s.i < s.n - 1, s.label, null),
-                                    ' => '
-                                    order by
-                                      s.i
-                                  )
-                                ),
-                                ''
-                              )
-                            )
-                          from
-                            (
-                              select
-                                i,
-                                count(*) over () as n,
-                                concat(
-                                  regexp_replace(
-                                    regexp_replace(
-                                      coalesce(json_value(`e` ['_type']), ''),
-                                      r'([a-z])([A-Z])',
-                                      r'\1 \2'
-                                    ),
-                                    r' Context$',
-                                    ''
-                                  ),
-                                  coalesce(concat(': ', json_value(`e` ['id'])), '')
-                                ) as label
-                              from
-                                unnest (json_query_array(`location_stack`)) as e
-                              with
-                              offset
-                                as i
-                            ) as s
-                        )
-                      ) as `__location`
-                    from
-                      (
-                        select
-                          `events`.`event_id`,
-                          `events`.`day`,
-                          `events`.`moment`,
-                          `events`.`event_type`,
-                          `events`.`stack_event_types`,
-                          `events`.`location_stack`,
-                          `events`.`application`,
-                          `events`.`http`,
-                          `events`.`user_id`,
-                          `events`.`session_id`,
-                          `events`.`session_hit_number`
-                        from
-                          (
-                            select
-                              `sessionized`.`event_id` as `event_id`,
-                              `sessionized`.`day` as `day`,
-                              `sessionized`.`moment` as `moment`,
-                              `sessionized`.`event_type` as `event_type`,
-                              `sessionized`.`stack_event_types` as `stack_event_types`,
-                              `sessionized`.`location_stack` as `location_stack`,
-                              `sessionized`.`application` as `application`,
-                              `sessionized`.`http` as `http`,
-                              cast(`sessionized`.`user_id` as string) as `user_id`,
-                              `sessionized`.`session_id` as `session_id`,
-                              `sessionized`.`session_hit_number` as `session_hit_number`,
-                              `sessionized`.`__session_user` as `__session_user`,
-                              `sessionized`.`__user_session` as `__user_session`
-                            from
-                              (
-                                select
-                                  `event_id` as `event_id`,
-                                  `day` as `day`,
-                                  `moment` as `moment`,
-                                  `event_type` as `event_type`,
-                                  `stack_event_types` as `stack_event_types`,
-                                  `location_stack` as `location_stack`,
-                                  `application` as `application`,
-                                  `http` as `http`,
-                                  `user_id` as `user_id`,
-                                  max(`start_number`) over (
-                                    partition by
-                                      `user_id`
-                                    order by
-                                      `moment`,
-                                      `event_id` rows between unbounded preceding
-                                      and current row
-                                  ) as `session_id`,
-                                  `user_hit` - max(
-                                    case
-                                      when `is_start` then `user_hit`
-                                    end
-                                  ) over (
-                                    partition by
-                                      `user_id`
-                                    order by
-                                      `moment`,
-                                      `event_id` rows between unbounded preceding
-                                      and current row
-                                  ) + 1 as `session_hit_number`,
-                                  `user_id` as `__session_user`,
-                                  max(`__user_session`) over (
-                                    partition by
-                                      `user_id`
-                                    order by
-                                      `moment`,
-                                      `event_id` rows between unbounded preceding
-                                      and current row
-                                  ) as `__user_session`
-                                from
-                                  (
-                                    select
-                                      `starts`.*,
-                                      case
-                                        when `is_start` then `start_day` * 1000000000 + sum(
-                                          case
-                                            when `is_start` then 1
-                                            else 0
-                                          end
-                                        ) over (
-                                          partition by
-                                            `start_day`
-                                          order by
-                                            `moment`,
-                                            `event_id` rows between unbounded preceding
-                                            and current row
-                                        )
-                                      end as `start_number`,
-                                      sum(
-                                        case
-                                          when `is_start` then 1
-                                          else 0
-                                        end
-                                      ) over (
-                                        partition by
-                                          `user_id`
-                                        order by
-                                          `moment`,
-                                          `event_id` rows between unbounded preceding
-                                          and current row
-                                      ) as `__user_session`
-                                    from
-                                      (
-                                        select
-                                          `events`.*,
-                                          case
-                                            when (
-                                              timestamp_diff(
-                                                `moment`,
-                                                lag(`moment`) over (
-                                                  partition by
-                                                    `user_id`
-                                                  order by
-                                                    `moment`,
-                                                    `event_id`
-                                                ),
-                                                microsecond
-                                              ) / 1000000
-                                            ) <= 1800 then false
-                                            else true
-                                          end as `is_start`,
-                                          row_number() over (
-                                            partition by
-                                              `user_id`
-                                            order by
-                                              `moment`,
-                                              `event_id`
-                                          ) as `user_hit`,
-                                          unix_date(date(`moment`, 'UTC')) as `start_day`
-                                        from
-                                          (
-                                            select
-                                              `raw`.`event_id`,
-                                              `raw`.`day`,
-                                              `raw`.`moment`,
-                                              `raw`.`cookie_id` as `user_id`,
-                                              (
-                                                select
-                                                  if(
-                                                    json_type (x) = 'string',
-                                                    json_value(x),
-                                                    nullif(to_json_string(x), 'null')
-                                                  )
-                                                from
-                                                  unnest ([`raw`.`v` ['_type']]) as x
-                                              ) as `event_type`,
-                                              coalesce(`raw`.`v` ['_types'], json '[]') as `stack_event_types`,
-                                              `raw`.`v` ['location_stack'] as `location_stack`,
-                                              to_json (
-                                                array(
-                                                  select
-                                                    e
-                                                  from
-                                                    unnest (json_query_array(`raw`.`v` ['global_contexts'])) as e
-                                                  with
-                                                  offset
-                                                    as i
-                                                  where
-                                                    coalesce(
-                                                      (
-                                                        json_type (`e` ['_type']) = 'string'
-                                                        and json_value(`e` ['_type']) = 'ApplicationContext'
-                                                      ),
-                                                      false
-                                                    )
-                                                  order by
-                                                    i
-                                                )
-                                              ) as `application`,
-                                              to_json (
-                                                array(
-                                                  select
-                                                    e
-                                                  from
-                                                    unnest (json_query_array(`raw`.`v` ['global_contexts'])) as e
-                                                  with
-                                                  offset
-                                                    as i
-                                                  where
-                                                    coalesce(
-                                                      (
-                                                        json_type (`e` ['_type']) = 'string'
-                                                        and json_value(`e` ['_type']) = 'HttpContext'
-                                                      ),
-                                                      false
-                                                    )
-                                                  order by
-                                                    i
-                                                )
-                                              ) as `http`
-                                            from
-                                              (
-                                                select
-                                                  *,
-                                                  (
-                                                    select
-                                                      if(
-                                                        json_type (j) = 'string',
-                                                        parse_json (json_value(j), wide_number_mode => 'round'),
-                                                        j
-                                                      )
-                                                    from
-                                                      unnest (
-                                                        [
-                                                          parse_json (
-                                                            to_json_string(`value`),
-                                                            wide_number_mode => 'round'
-                                                          )
-                                                        ]
-                                                      ) as j
-                                                  ) as `v`
-                                                from
-                                                  `events` as `data`
-                                              ) as `raw`
-                                          ) as `events`
-                                      ) as `starts`
-                                  ) as `numbered`
-                              ) as `sessionized`
-                          ) as `events`
-                      ) as `events`
-                  ) as `events`
-                where
-                  (
-                    `user_id` is not null
-                    and `application` is not null
-                  )
-              ) as `visits`
-            where
-              case
-                when `location` is null then 0
-                else `__visit`
-              end = 1
-          ) as `steps`
-        group by
-          (`application`) is null,
-          to_json_string(`application`),
-          `location`
-      ) as `steps`
-  ) as `result`
+      `steps_2` as `steps`
+  )
+select
+  `application`,
+  `location`,
+  `n_users`,
+  `n_users_completed_step`,
+  `step_conversion_rate`,
+  `full_conversion_rate`,
+  `dropoff_share`
+from
+  `result`
 order by
   (`application`) is null,
   to_json_string(`application`),

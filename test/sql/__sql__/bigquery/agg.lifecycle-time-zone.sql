@@ -1,405 +1,198 @@
 -- agg.lifecycle, time zone on bigquery: hub.toSql(query), placeholders kept
 -- parameters: none
+with
+  `extracted` as (
+    select
+      `moment`,
+      `cookie_id` as `user_id`
+    from
+      `events` as `data`
+  ),
+  `events_2` as (
+    select
+      `moment`,
+      cast(`user_id` as string) as `user_id`
+    from
+      `extracted`
+  ),
+  `events_3` as (
+    select
+      `user_id`,
+      timestamp_trunc(
+        timestamp(datetime(`moment`, 'Europe/Amsterdam')),
+        day,
+        'UTC'
+      ) as `period_start`
+    from
+      `events_2` as `events`
+    where
+      `user_id` is not null
+  ),
+  `user_periods` as (
+    select
+      `user_id`,
+      `period_start`
+    from
+      `events_3` as `events`
+    group by
+      `user_id`,
+      `period_start`
+  ),
+  `user_periods_2` as (
+    select
+      `period_start`,
+      lag(`period_start`) over (
+        partition by
+          `user_id`
+        order by
+          `period_start`
+      ) as `user_previous_start`,
+      lead(`period_start`) over (
+        partition by
+          `user_id`
+        order by
+          `period_start`
+      ) as `user_next_start`
+    from
+      `user_periods`
+  ),
+  `periods` as (
+    select
+      `period_start`,
+      count(
+        case
+          when `user_previous_start` is null then 1
+        end
+      ) as `new`,
+      count(
+        case
+          when date_diff(
+            date(`period_start`, 'UTC'),
+            date(`user_previous_start`, 'UTC'),
+            day
+          ) = 1 then 1
+        end
+      ) as `returning`,
+      count(
+        case
+          when date_diff(
+            date(`period_start`, 'UTC'),
+            date(`user_previous_start`, 'UTC'),
+            day
+          ) > 1 then 1
+        end
+      ) as `resurrecting`,
+      count(
+        case
+          when `user_next_start` is null
+          or not (
+            date_diff(
+              date(`user_next_start`, 'UTC'),
+              date(`period_start`, 'UTC'),
+              day
+            ) = 1
+          ) then 1
+        end
+      ) as `leaving`,
+      lag(`period_start`) over (
+        order by
+          `period_start`
+      ) as `previous_start`,
+      lag(
+        count(
+          case
+            when `user_next_start` is null
+            or not (
+              date_diff(
+                date(`user_next_start`, 'UTC'),
+                date(`period_start`, 'UTC'),
+                day
+              ) = 1
+            ) then 1
+          end
+        )
+      ) over (
+        order by
+          `period_start`
+      ) as `previous_leaving`,
+      lead(`period_start`) over (
+        order by
+          `period_start`
+      ) as `next_start`
+    from
+      `user_periods_2` as `user_periods`
+    group by
+      `period_start`
+  ),
+  `periods_2` as (
+    select
+      `series_start` as `period_start`,
+      case
+        when `series_start` = `periods`.`period_start` then `periods`.`new`
+        else 0
+      end as `new`,
+      case
+        when `series_start` = `periods`.`period_start` then `periods`.`returning`
+        else 0
+      end as `returning`,
+      case
+        when `series_start` = `periods`.`period_start` then `periods`.`resurrecting`
+        else 0
+      end as `resurrecting`,
+      case
+        when `series_start` = `periods`.`period_start` then case
+          when date_diff(
+            date(`periods`.`period_start`, 'UTC'),
+            date(`periods`.`previous_start`, 'UTC'),
+            day
+          ) = 1 then `periods`.`previous_leaving`
+          else 0
+        end
+        when date_diff(
+          date(`series_start`, 'UTC'),
+          date(`periods`.`period_start`, 'UTC'),
+          day
+        ) = 1 then `periods`.`leaving`
+        else 0
+      end as `dormant`
+    from
+      `periods`,
+      unnest (
+        generate_timestamp_array(
+          `periods`.`period_start`,
+          coalesce(`periods`.`next_start`, `periods`.`period_start`),
+          interval 1 day
+        )
+      ) as `series_start`
+    where
+      (
+        `periods`.`next_start` is null
+        or `series_start` < `periods`.`next_start`
+      )
+  )
 select
-  `result`.`period` as `period`,
-  `result`.`status` as `status`,
-  `result`.`users` as `users`
+  (
+    format_timestamp('%Y-%m-%d', `periods`.`period_start`, 'UTC')
+  ) as `period`,
+  `statuses`.`status`,
+  case `statuses`.`status`
+    when 'new' then `periods`.`new`
+    when 'returning' then `periods`.`returning`
+    when 'resurrecting' then `periods`.`resurrecting`
+    when 'dormant' then `periods`.`dormant`
+  end as `users`
 from
+  `periods_2` as `periods`,
   (
     select
-      (
-        format_timestamp('%Y-%m-%d', `periods`.`period_start`, 'UTC')
-      ) as `period`,
-      `statuses`.`status` as `status`,
-      case `statuses`.`status`
-        when 'new' then `periods`.`new`
-        when 'returning' then `periods`.`returning`
-        when 'resurrecting' then `periods`.`resurrecting`
-        when 'dormant' then `periods`.`dormant`
-      end as `users`
-    from
-      (
-        select
-          `series_start` as `period_start`,
-          case
-            when `series_start` = `periods`.`period_start` then `periods`.`new`
-            else 0
-          end as `new`,
-          case
-            when `series_start` = `periods`.`period_start` then `periods`.`returning`
-            else 0
-          end as `returning`,
-          case
-            when `series_start` = `periods`.`period_start` then `periods`.`resurrecting`
-            else 0
-          end as `resurrecting`,
-          case
-            when `series_start` = `periods`.`period_start` then case
-              when date_diff(
-                date(`periods`.`period_start`, 'UTC'),
-                date(`periods`.`previous_start`, 'UTC'),
-                day
-              ) = 1 then `periods`.`previous_leaving`
-              else 0
-            end
-            when date_diff(
-              date(`series_start`, 'UTC'),
-              date(`periods`.`period_start`, 'UTC'),
-              day
-            ) = 1 then `periods`.`leaving`
-            else 0
-          end as `dormant`
-        from
-          (
-            select
-              `period_start` as `period_start`,
-              count(
-                case
-                  when `user_previous_start` is null then 1
-                end
-              ) as `new`,
-              count(
-                case
-                  when date_diff(
-                    date(`period_start`, 'UTC'),
-                    date(`user_previous_start`, 'UTC'),
-                    day
-                  ) = 1 then 1
-                end
-              ) as `returning`,
-              count(
-                case
-                  when date_diff(
-                    date(`period_start`, 'UTC'),
-                    date(`user_previous_start`, 'UTC'),
-                    day
-                  ) > 1 then 1
-                end
-              ) as `resurrecting`,
-              count(
-                case
-                  when `user_next_start` is null
-                  or not (
-                    date_diff(
-                      date(`user_next_start`, 'UTC'),
-                      date(`period_start`, 'UTC'),
-                      day
-                    ) = 1
-                  ) then 1
-                end
-              ) as `leaving`,
-              lag(`period_start`) over (
-                order by
-                  `period_start`
-              ) as `previous_start`,
-              lag(
-                count(
-                  case
-                    when `user_next_start` is null
-                    or not (
-                      date_diff(
-                        date(`user_next_start`, 'UTC'),
-                        date(`period_start`, 'UTC'),
-                        day
-                      ) = 1
-                    ) then 1
-                  end
-                )
-              ) over (
-                order by
-                  `period_start`
-              ) as `previous_leaving`,
-              lead(`period_start`) over (
-                order by
-                  `period_start`
-              ) as `next_start`
-            from
-              (
-                select
-                  `period_start` as `period_start`,
-                  lag(`period_start`) over (
-                    partition by
-                      `user_id`
-                    order by
-                      `period_start`
-                  ) as `user_previous_start`,
-                  lead(`period_start`) over (
-                    partition by
-                      `user_id`
-                    order by
-                      `period_start`
-                  ) as `user_next_start`
-                from
-                  (
-                    select
-                      `user_id`,
-                      `period_start`
-                    from
-                      (
-                        select
-                          `user_id` as `user_id`,
-                          timestamp_trunc(
-                            timestamp(datetime(`moment`, 'Europe/Amsterdam')),
-                            day,
-                            'UTC'
-                          ) as `period_start`
-                        from
-                          (
-                            select
-                              `events`.`event_id`,
-                              `events`.`day`,
-                              `events`.`moment`,
-                              `events`.`event_type`,
-                              `events`.`stack_event_types`,
-                              `events`.`location_stack`,
-                              `events`.`application`,
-                              `events`.`http`,
-                              `events`.`user_id`,
-                              `events`.`session_id`,
-                              `events`.`session_hit_number`
-                            from
-                              (
-                                select
-                                  `sessionized`.`event_id` as `event_id`,
-                                  `sessionized`.`day` as `day`,
-                                  `sessionized`.`moment` as `moment`,
-                                  `sessionized`.`event_type` as `event_type`,
-                                  `sessionized`.`stack_event_types` as `stack_event_types`,
-                                  `sessionized`.`location_stack` as `location_stack`,
-                                  `sessionized`.`application` as `application`,
-                                  `sessionized`.`http` as `http`,
-                                  cast(`sessionized`.`user_id` as string) as `user_id`,
-                                  `sessionized`.`session_id` as `session_id`,
-                                  `sessionized`.`session_hit_number` as `session_hit_number`,
-                                  `sessionized`.`__session_user` as `__session_user`,
-                                  `sessionized`.`__user_session` as `__user_session`
-                                from
-                                  (
-                                    select
-                                      `event_id` as `event_id`,
-                                      `day` as `day`,
-                                      `moment` as `moment`,
-                                      `event_type` as `event_type`,
-                                      `stack_event_types` as `stack_event_types`,
-                                      `location_stack` as `location_stack`,
-                                      `application` as `application`,
-                                      `http` as `http`,
-                                      `user_id` as `user_id`,
-                                      max(`start_number`) over (
-                                        partition by
-                                          `user_id`
-                                        order by
-                                          `moment`,
-                                          `event_id` rows between unbounded preceding
-                                          and current row
-                                      ) as `session_id`,
-                                      `user_hit` - max(
-                                        case
-                                          when `is_start` then `user_hit`
-                                        end
-                                      ) over (
-                                        partition by
-                                          `user_id`
-                                        order by
-                                          `moment`,
-                                          `event_id` rows between unbounded preceding
-                                          and current row
-                                      ) + 1 as `session_hit_number`,
-                                      `user_id` as `__session_user`,
-                                      max(`__user_session`) over (
-                                        partition by
-                                          `user_id`
-                                        order by
-                                          `moment`,
-                                          `event_id` rows between unbounded preceding
-                                          and current row
-                                      ) as `__user_session`
-                                    from
-                                      (
-                                        select
-                                          `starts`.*,
-                                          case
-                                            when `is_start` then `start_day` * 1000000000 + sum(
-                                              case
-                                                when `is_start` then 1
-                                                else 0
-                                              end
-                                            ) over (
-                                              partition by
-                                                `start_day`
-                                              order by
-                                                `moment`,
-                                                `event_id` rows between unbounded preceding
-                                                and current row
-                                            )
-                                          end as `start_number`,
-                                          sum(
-                                            case
-                                              when `is_start` then 1
-                                              else 0
-                                            end
-                                          ) over (
-                                            partition by
-                                              `user_id`
-                                            order by
-                                              `moment`,
-                                              `event_id` rows between unbounded preceding
-                                              and current row
-                                          ) as `__user_session`
-                                        from
-                                          (
-                                            select
-                                              `events`.*,
-                                              case
-                                                when (
-                                                  timestamp_diff(
-                                                    `moment`,
-                                                    lag(`moment`) over (
-                                                      partition by
-                                                        `user_id`
-                                                      order by
-                                                        `moment`,
-                                                        `event_id`
-                                                    ),
-                                                    microsecond
-                                                  ) / 1000000
-                                                ) <= 1800 then false
-                                                else true
-                                              end as `is_start`,
-                                              row_number() over (
-                                                partition by
-                                                  `user_id`
-                                                order by
-                                                  `moment`,
-                                                  `event_id`
-                                              ) as `user_hit`,
-                                              unix_date(date(`moment`, 'UTC')) as `start_day`
-                                            from
-                                              (
-                                                select
-                                                  `raw`.`event_id`,
-                                                  `raw`.`day`,
-                                                  `raw`.`moment`,
-                                                  `raw`.`cookie_id` as `user_id`,
-                                                  (
-                                                    select
-                                                      if(
-                                                        json_type (x) = 'string',
-                                                        json_value(x),
-                                                        nullif(to_json_string(x), 'null')
-                                                      )
-                                                    from
-                                                      unnest ([`raw`.`v` ['_type']]) as x
-                                                  ) as `event_type`,
-                                                  coalesce(`raw`.`v` ['_types'], json '[]') as `stack_event_types`,
-                                                  `raw`.`v` ['location_stack'] as `location_stack`,
-                                                  to_json (
-                                                    array(
-                                                      select
-                                                        e
-                                                      from
-                                                        unnest (json_query_array(`raw`.`v` ['global_contexts'])) as e
-                                                      with
-                                                      offset
-                                                        as i
-                                                      where
-                                                        coalesce(
-                                                          (
-                                                            json_type (`e` ['_type']) = 'string'
-                                                            and json_value(`e` ['_type']) = 'ApplicationContext'
-                                                          ),
-                                                          false
-                                                        )
-                                                      order by
-                                                        i
-                                                    )
-                                                  ) as `application`,
-                                                  to_json (
-                                                    array(
-                                                      select
-                                                        e
-                                                      from
-                                                        unnest (json_query_array(`raw`.`v` ['global_contexts'])) as e
-                                                      with
-                                                      offset
-                                                        as i
-                                                      where
-                                                        coalesce(
-                                                          (
-                                                            json_type (`e` ['_type']) = 'string'
-                                                            and json_value(`e` ['_type']) = 'HttpContext'
-                                                          ),
-                                                          false
-                                                        )
-                                                      order by
-                                                        i
-                                                    )
-                                                  ) as `http`
-                                                from
-                                                  (
-                                                    select
-                                                      *,
-                                                      (
-                                                        select
-                                                          if(
-                                                            json_type (j) = 'string',
-                                                            parse_json (json_value(j), wide_number_mode => 'round'),
-                                                            j
-                                                          )
-                                                        from
-                                                          unnest (
-                                                            [
-                                                              parse_json (
-                                                                to_json_string(`value`),
-                                                                wide_number_mode => 'round'
-                                                              )
-                                                            ]
-                                                          ) as j
-                                                      ) as `v`
-                                                    from
-                                                      `events` as `data`
-                                                  ) as `raw`
-                                              ) as `events`
-                                          ) as `starts`
-                                      ) as `numbered`
-                                  ) as `sessionized`
-                              ) as `events`
-                          ) as `events`
-                        where
-                          `user_id` is not null
-                      ) as `events`
-                    group by
-                      `user_id`,
-                      `period_start`
-                  ) as `user_periods`
-              ) as `user_periods`
-            group by
-              `period_start`
-          ) as `periods`,
-          unnest (
-            generate_timestamp_array(
-              `periods`.`period_start`,
-              coalesce(`periods`.`next_start`, `periods`.`period_start`),
-              interval 1 day
-            )
-          ) as `series_start`
-        where
-          (
-            `periods`.`next_start` is null
-            or `series_start` < `periods`.`next_start`
-          )
-      ) as `periods`,
-      (
-        select
-          'new' as status
-        union all
-        select
-          'returning' as status
-        union all
-        select
-          'resurrecting' as status
-        union all
-        select
-          'dormant' as status
-      ) as `statuses`
-  ) as `result`
+      'new' as status
+    union all
+    select
+      'returning' as status
+    union all
+    select
+      'resurrecting' as status
+    union all
+    select
+      'dormant' as status
+  ) as `statuses`

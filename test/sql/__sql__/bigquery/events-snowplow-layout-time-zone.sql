@@ -4,245 +4,210 @@
 --   @p1 = "2022-03-07"
 --   @p2 = "2022-03-02"
 --   @p3 = "2022-03-04"
-select
-  `events`.`event_id`,
-  `events`.`day`,
-  `events`.`moment`,
-  `events`.`event_type`,
-  `events`.`stack_event_types`,
-  `events`.`location_stack`,
-  `events`.`application`,
-  `events`.`http`,
-  `events`.`user_id`,
-  `events`.`session_id`,
-  `events`.`session_hit_number`
-from
-  (
+with
+  `raw` as (
     select
-      `sessionized`.`event_id` as `event_id`,
-      `sessionized`.`day` as `day`,
-      `sessionized`.`moment` as `moment`,
-      `sessionized`.`event_type` as `event_type`,
-      `sessionized`.`stack_event_types` as `stack_event_types`,
-      `sessionized`.`location_stack` as `location_stack`,
-      `sessionized`.`application` as `application`,
-      `sessionized`.`http` as `http`,
-      cast(`sessionized`.`user_id` as string) as `user_id`,
-      `sessionized`.`session_id` as `session_id`,
-      `sessionized`.`session_hit_number` as `session_hit_number`,
-      `sessionized`.`__session_user` as `__session_user`,
-      `sessionized`.`__user_session` as `__user_session`
+      `sp`.*,
+      row_number() over (
+        partition by
+          `sp`.`event_id`
+        order by
+          `sp`.`collector_tstamp`
+      ) as `__occurrence`
     from
+      `events` as `sp`
+    where
+      `sp`.`collector_tstamp` >= timestamp(cast(@p0 as date), 'UTC')
+      and `sp`.`collector_tstamp` < timestamp(cast(@p1 as date), 'UTC')
+  ),
+  `extracted` as (
+    select
+      `event_id`,
+      date(`true_tstamp`, 'UTC') as `day`,
+      `true_tstamp` as `moment`,
+      coalesce(
+        nullif(`network_userid`, ''),
+        nullif(`domain_sessionid`, '')
+      ) as `user_id`,
+      `se_action` as `event_type`,
+      coalesce(
+        (
+          select
+            if(
+              json_type (j) = 'string',
+              parse_json (json_value(j), wide_number_mode => 'round'),
+              j
+            )
+          from
+            unnest (
+              [
+                parse_json (
+                  to_json_string(`se_category`),
+                  wide_number_mode => 'round'
+                )
+              ]
+            ) as j
+        ),
+        json '[]'
+      ) as `stack_event_types`,
       (
         select
-          `event_id` as `event_id`,
-          `day` as `day`,
-          `moment` as `moment`,
-          `event_type` as `event_type`,
-          `stack_event_types` as `stack_event_types`,
-          `location_stack` as `location_stack`,
-          `application` as `application`,
-          `http` as `http`,
-          `user_id` as `user_id`,
-          max(`start_number`) over (
-            partition by
-              `user_id`
-            order by
-              `moment`,
-              `event_id` rows between unbounded preceding
-              and current row
-          ) as `session_id`,
-          `user_hit` - max(
-            case
-              when `is_start` then `user_hit`
-            end
-          ) over (
-            partition by
-              `user_id`
-            order by
-              `moment`,
-              `event_id` rows between unbounded preceding
-              and current row
-          ) + 1 as `session_hit_number`,
-          `user_id` as `__session_user`,
-          max(`__user_session`) over (
-            partition by
-              `user_id`
-            order by
-              `moment`,
-              `event_id` rows between unbounded preceding
-              and current row
-          ) as `__user_session`
+          if(
+            json_type (j) = 'string',
+            parse_json (json_value(j), wide_number_mode => 'round'),
+            j
+          )
         from
-          (
-            select
-              `starts`.*,
-              case
-                when `is_start` then `start_day` * 1000000000 + sum(
-                  case
-                    when `is_start` then 1
-                    else 0
-                  end
-                ) over (
-                  partition by
-                    `start_day`
-                  order by
-                    `moment`,
-                    `event_id` rows between unbounded preceding
-                    and current row
-                )
-              end as `start_number`,
-              sum(
-                case
-                  when `is_start` then 1
-                  else 0
-                end
-              ) over (
-                partition by
-                  `user_id`
-                order by
-                  `moment`,
-                  `event_id` rows between unbounded preceding
-                  and current row
-              ) as `__user_session`
-            from
-              (
-                select
-                  `events`.*,
-                  case
-                    when (
-                      timestamp_diff(
-                        `moment`,
-                        lag(`moment`) over (
-                          partition by
-                            `user_id`
-                          order by
-                            `moment`,
-                            `event_id`
-                        ),
-                        microsecond
-                      ) / 1000000
-                    ) <= 1800 then false
-                    else true
-                  end as `is_start`,
-                  row_number() over (
-                    partition by
-                      `user_id`
-                    order by
-                      `moment`,
-                      `event_id`
-                  ) as `user_hit`,
-                  unix_date(date(`moment`, 'UTC')) as `start_day`
-                from
-                  (
-                    select
-                      `raw`.`event_id`,
-                      date(`raw`.`true_tstamp`, 'UTC') as `day`,
-                      `raw`.`true_tstamp` as `moment`,
-                      coalesce(
-                        nullif(`raw`.`network_userid`, ''),
-                        nullif(`raw`.`domain_sessionid`, '')
-                      ) as `user_id`,
-                      `raw`.`se_action` as `event_type`,
-                      coalesce(
-                        (
-                          select
-                            if(
-                              json_type (j) = 'string',
-                              parse_json (json_value(j), wide_number_mode => 'round'),
-                              j
-                            )
-                          from
-                            unnest (
-                              [
-                                parse_json (
-                                  to_json_string(`raw`.`se_category`),
-                                  wide_number_mode => 'round'
-                                )
-                              ]
-                            ) as j
-                        ),
-                        json '[]'
-                      ) as `stack_event_types`,
-                      (
-                        select
-                          if(
-                            json_type (j) = 'string',
-                            parse_json (json_value(j), wide_number_mode => 'round'),
-                            j
-                          )
-                        from
-                          unnest (
-                            [
-                              parse_json (
-                                to_json_string(
-                                  `raw`.`contexts_io_objectiv_location_stack_1_0_0` [safe_offset(0)].`location_stack`
-                                ),
-                                wide_number_mode => 'round'
-                              )
-                            ]
-                          ) as j
-                      ) as `location_stack`,
-                      to_json (
-                        array(
-                          select as struct
-                            'ApplicationContext' as `_type`,
-                            r.*
-                          from
-                            unnest (
-                              `raw`.`contexts_io_objectiv_context_application_context_1_0_0`
-                            ) as r
-                          with
-                          offset
-                            as o
-                          order by
-                            o
-                        )
-                      ) as `application`,
-                      to_json (
-                        array(
-                          select as struct
-                            'HttpContext' as `_type`,
-                            r.*
-                          from
-                            unnest (
-                              `raw`.`contexts_io_objectiv_context_http_context_1_0_0`
-                            ) as r
-                          with
-                          offset
-                            as o
-                          order by
-                            o
-                        )
-                      ) as `http`
-                    from
-                      (
-                        select
-                          `sp`.*,
-                          row_number() over (
-                            partition by
-                              `sp`.`event_id`
-                            order by
-                              `sp`.`collector_tstamp`
-                          ) as `__occurrence`
-                        from
-                          `events` as `sp`
-                        where
-                          `sp`.`collector_tstamp` >= timestamp(cast(@p0 as date), 'UTC')
-                          and `sp`.`collector_tstamp` < timestamp(cast(@p1 as date), 'UTC')
-                      ) as `raw`
-                    where
-                      `raw`.`__occurrence` = 1
-                      and date(
-                        timestamp(datetime(`raw`.`true_tstamp`, 'Europe/Amsterdam')),
-                        'UTC'
-                      ) >= cast(@p2 as date)
-                      and date(
-                        timestamp(datetime(`raw`.`true_tstamp`, 'Europe/Amsterdam')),
-                        'UTC'
-                      ) <= cast(@p3 as date)
-                  ) as `events`
-              ) as `starts`
-          ) as `numbered`
-      ) as `sessionized`
-  ) as `events`
+          unnest (
+            [
+              parse_json (
+                to_json_string(
+                  `contexts_io_objectiv_location_stack_1_0_0` [safe_offset(0)].`location_stack`
+                ),
+                wide_number_mode => 'round'
+              )
+            ]
+          ) as j
+      ) as `location_stack`,
+      to_json (
+        array(
+          select as struct
+            'ApplicationContext' as `_type`,
+            r.*
+          from
+            unnest (
+              `contexts_io_objectiv_context_application_context_1_0_0`
+            ) as r
+          with
+          offset
+            as o
+          order by
+            o
+        )
+      ) as `application`,
+      to_json (
+        array(
+          select as struct
+            'HttpContext' as `_type`,
+            r.*
+          from
+            unnest (`contexts_io_objectiv_context_http_context_1_0_0`) as r
+          with
+          offset
+            as o
+          order by
+            o
+        )
+      ) as `http`
+    from
+      `raw`
+    where
+      `__occurrence` = 1
+      and date(
+        timestamp(datetime(`true_tstamp`, 'Europe/Amsterdam')),
+        'UTC'
+      ) >= cast(@p2 as date)
+      and date(
+        timestamp(datetime(`true_tstamp`, 'Europe/Amsterdam')),
+        'UTC'
+      ) <= cast(@p3 as date)
+  ),
+  `starts` as (
+    select
+      `extracted`.*,
+      case
+        when (
+          timestamp_diff(
+            `moment`,
+            lag(`moment`) over (
+              partition by
+                `user_id`
+              order by
+                `moment`,
+                `event_id`
+            ),
+            microsecond
+          ) / 1000000
+        ) <= 1800 then false
+        else true
+      end as `is_start`,
+      row_number() over (
+        partition by
+          `user_id`
+        order by
+          `moment`,
+          `event_id`
+      ) as `user_hit`,
+      unix_date(date(`moment`, 'UTC')) as `start_day`
+    from
+      `extracted`
+  ),
+  `numbered` as (
+    select
+      `starts`.*,
+      case
+        when `is_start` then `start_day` * 1000000000 + sum(
+          case
+            when `is_start` then 1
+            else 0
+          end
+        ) over (
+          partition by
+            `start_day`
+          order by
+            `moment`,
+            `event_id` rows between unbounded preceding
+            and current row
+        )
+      end as `start_number`
+    from
+      `starts`
+  ),
+  `sessions` as (
+    select
+      `event_id`,
+      `day`,
+      `moment`,
+      `event_type`,
+      `stack_event_types`,
+      `location_stack`,
+      `application`,
+      `http`,
+      `user_id`,
+      max(`start_number`) over (
+        partition by
+          `user_id`
+        order by
+          `moment`,
+          `event_id` rows between unbounded preceding
+          and current row
+      ) as `session_id`,
+      `user_hit` - max(
+        case
+          when `is_start` then `user_hit`
+        end
+      ) over (
+        partition by
+          `user_id`
+        order by
+          `moment`,
+          `event_id` rows between unbounded preceding
+          and current row
+      ) + 1 as `session_hit_number`
+    from
+      `numbered`
+  )
+select
+  `event_id`,
+  `day`,
+  `moment`,
+  `event_type`,
+  `stack_event_types`,
+  `location_stack`,
+  `application`,
+  `http`,
+  cast(`user_id` as string) as `user_id`,
+  `session_id`,
+  `session_hit_number`
+from
+  `sessions`

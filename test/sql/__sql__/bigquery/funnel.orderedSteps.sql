@@ -3,17 +3,265 @@
 --   @p0 = "PressEvent"
 --   @p1 = true
 --   @p2 = 1
-select
-  `result`.`time_aggregation` as `time_aggregation`,
-  `result`.`step` as `step`,
-  `result`.`n_users` as `n_users`,
-  `result`.`step_conversion_rate` as `step_conversion_rate`,
-  `result`.`full_conversion_rate` as `full_conversion_rate`
-from
-  (
+with
+  `raw` as (
+    select
+      *,
+      (
+        select
+          if(
+            json_type (j) = 'string',
+            parse_json (json_value(j), wide_number_mode => 'round'),
+            j
+          )
+        from
+          unnest (
+            [
+              parse_json (
+                to_json_string(`value`),
+                wide_number_mode => 'round'
+              )
+            ]
+          ) as j
+      ) as `v`
+    from
+      `events` as `data`
+  ),
+  `extracted` as (
+    select
+      `moment`,
+      `cookie_id` as `user_id`,
+      (
+        select
+          if(
+            json_type (x) = 'string',
+            json_value(x),
+            nullif(to_json_string(x), 'null')
+          )
+        from
+          unnest ([`v` ['_type']]) as x
+      ) as `event_type`,
+      `v` ['location_stack'] as `location_stack`
+    from
+      `raw`
+  ),
+  `events_2` as (
+    select
+      `moment`,
+      `event_type`,
+      `location_stack`,
+      cast(`user_id` as string) as `user_id`
+    from
+      `extracted`
+  ),
+  `events_3` as (
+    select
+      (format_timestamp('%Y-%m-%d', `moment`, 'UTC')) as `__key_0`,
+      `user_id` as `__by`,
+      `moment` as `__moment`,
+      coalesce(
+        exists (
+          select
+            1
+          from
+            unnest (json_query_array(`location_stack`)) as e
+          with
+          offset
+            as i
+          where
+            coalesce(
+              (
+                json_type (`e` ['_type']) = 'string'
+                and json_value(`e` ['_type']) = 'OverlayContext'
+              )
+              and (
+                json_type (`e` ['id']) = 'string'
+                and json_value(`e` ['id']) = 'hamburger-menu'
+              ),
+              false
+            )
+        ),
+        false
+      ) as `__s_1`,
+      coalesce(
+        exists (
+          select
+            1
+          from
+            unnest (json_query_array(`location_stack`)) as e
+          with
+          offset
+            as i
+          where
+            coalesce(
+              (
+                json_type (`e` ['_type']) = 'string'
+                and json_value(`e` ['_type']) = 'OverlayContext'
+              )
+              and (
+                json_type (`e` ['id']) = 'string'
+                and json_value(`e` ['id']) = 'hamburger-menu'
+              ),
+              false
+            )
+        ),
+        false
+      ) as `__s_2`,
+      coalesce(`event_type` = @p0, false) as `__s_3`
+    from
+      `events_2` as `events`
+    where
+      `user_id` is not null
+  ),
+  `events_4` as (
+    select
+      `__by`,
+      `__moment`,
+      `__key_0`,
+      `__s_1`,
+      `__s_2`,
+      `__s_3`,
+      dense_rank() over (
+        partition by
+          `__by`
+        order by
+          `__moment`
+      ) as `__g`
+    from
+      `events_3` as `events`
+  ),
+  `events_5` as (
+    select
+      `__by`,
+      `__moment`,
+      `__key_0`,
+      `__s_1`,
+      `__s_2`,
+      `__g`,
+      min(
+        case
+          when `__s_2` then `__moment`
+        end
+      ) over (
+        partition by
+          `__by`
+        order by
+          `__g` range between 1 following
+          and unbounded following
+      ) as `__t_2_1`,
+      min(
+        case
+          when `__s_3` then `__moment`
+        end
+      ) over (
+        partition by
+          `__by`
+        order by
+          `__g` range between current row
+          and unbounded following
+      ) as `__t_3_2`
+    from
+      `events_4` as `events`
+  ),
+  `events_6` as (
+    select
+      `__by`,
+      `__moment`,
+      `__key_0`,
+      `__s_1`,
+      `__t_2_1`,
+      min(
+        case
+          when `__s_2` then `__t_3_2`
+        end
+      ) over (
+        partition by
+          `__by`
+        order by
+          `__g` range between 1 following
+          and unbounded following
+      ) as `__t_3_1`
+    from
+      `events_5` as `events`
+  ),
+  `starts` as (
+    select
+      `__key_0`,
+      `__by`,
+      `__moment`,
+      case
+        when `__t_3_1` is not null
+        and (
+          timestamp_diff(`__t_3_1`, `__moment`, microsecond) / 1000000
+        ) <= 86400 then 3
+        when `__t_2_1` is not null
+        and (
+          timestamp_diff(`__t_2_1`, `__moment`, microsecond) / 1000000
+        ) <= 86400 then 2
+        else 1
+      end as `__reached`
+    from
+      `events_6` as `events`
+    where
+      (
+        `__s_1` = @p1
+        and `__key_0` is not null
+      )
+  ),
+  `users` as (
+    select
+      `__key_0`,
+      `__reached`,
+      row_number() over (
+        partition by
+          `__by`
+        order by
+          `__reached` desc,
+          `__moment`,
+          (cast(`__key_0` as string))
+      ) as `__rank`
+    from
+      `starts`
+  ),
+  `counted` as (
+    select
+      `__key_0`,
+      count(
+        case
+          when `__reached` >= 1 then 1
+        end
+      ) as `__n_1`,
+      count(
+        case
+          when `__reached` >= 2 then 1
+        end
+      ) as `__n_2`,
+      count(
+        case
+          when `__reached` >= 3 then 1
+        end
+      ) as `__n_3`
+    from
+      `users`
+    where
+      `__rank` = @p2
+    group by
+      `__key_0`
+  ),
+  `steps` as (
+    select
+      1 as `step`
+    union all
+    select
+      2 as `step`
+    union all
+    select
+      3 as `step`
+  ),
+  `result` as (
     select
       `counted`.`__key_0` as `time_aggregation`,
-      `steps`.`step` as `step`,
+      `steps`.`step`,
       case `steps`.`step`
         when 1 then `counted`.`__n_1`
         when 2 then `counted`.`__n_2`
@@ -30,429 +278,17 @@ from
         when 3 then 1.0 * `counted`.`__n_3` / nullif(`counted`.`__n_1`, 0)
       end as `full_conversion_rate`
     from
-      (
-        select
-          `__key_0` as `__key_0`,
-          count(
-            case
-              when `__reached` >= 1 then 1
-            end
-          ) as `__n_1`,
-          count(
-            case
-              when `__reached` >= 2 then 1
-            end
-          ) as `__n_2`,
-          count(
-            case
-              when `__reached` >= 3 then 1
-            end
-          ) as `__n_3`
-        from
-          (
-            select
-              `__key_0` as `__key_0`,
-              `__reached` as `__reached`,
-              row_number() over (
-                partition by
-                  `__by`
-                order by
-                  `__reached` desc,
-                  `__moment`,
-                  (cast(`__key_0` as string))
-              ) as `__rank`
-            from
-              (
-                select
-                  `__key_0` as `__key_0`,
-                  `__by` as `__by`,
-                  `__moment` as `__moment`,
-                  case
-                    when `__t_3_1` is not null
-                    and (
-                      timestamp_diff(`__t_3_1`, `__moment`, microsecond) / 1000000
-                    ) <= 86400 then 3
-                    when `__t_2_1` is not null
-                    and (
-                      timestamp_diff(`__t_2_1`, `__moment`, microsecond) / 1000000
-                    ) <= 86400 then 2
-                    else 1
-                  end as `__reached`
-                from
-                  (
-                    select
-                      `__by` as `__by`,
-                      `__moment` as `__moment`,
-                      `__key_0` as `__key_0`,
-                      `__s_1` as `__s_1`,
-                      `__s_2` as `__s_2`,
-                      `__s_3` as `__s_3`,
-                      `__g` as `__g`,
-                      `__t_2_1` as `__t_2_1`,
-                      min(
-                        case
-                          when `__s_2` then `__t_3_2`
-                        end
-                      ) over (
-                        partition by
-                          `__by`
-                        order by
-                          `__g` range between 1 following
-                          and unbounded following
-                      ) as `__t_3_1`
-                    from
-                      (
-                        select
-                          `__by` as `__by`,
-                          `__moment` as `__moment`,
-                          `__key_0` as `__key_0`,
-                          `__s_1` as `__s_1`,
-                          `__s_2` as `__s_2`,
-                          `__s_3` as `__s_3`,
-                          `__g` as `__g`,
-                          min(
-                            case
-                              when `__s_2` then `__moment`
-                            end
-                          ) over (
-                            partition by
-                              `__by`
-                            order by
-                              `__g` range between 1 following
-                              and unbounded following
-                          ) as `__t_2_1`,
-                          min(
-                            case
-                              when `__s_3` then `__moment`
-                            end
-                          ) over (
-                            partition by
-                              `__by`
-                            order by
-                              `__g` range between current row
-                              and unbounded following
-                          ) as `__t_3_2`
-                        from
-                          (
-                            select
-                              `__by` as `__by`,
-                              `__moment` as `__moment`,
-                              `__key_0` as `__key_0`,
-                              `__s_1` as `__s_1`,
-                              `__s_2` as `__s_2`,
-                              `__s_3` as `__s_3`,
-                              dense_rank() over (
-                                partition by
-                                  `__by`
-                                order by
-                                  `__moment`
-                              ) as `__g`
-                            from
-                              (
-                                select
-                                  (format_timestamp('%Y-%m-%d', `moment`, 'UTC')) as `__key_0`,
-                                  `user_id` as `__by`,
-                                  `moment` as `__moment`,
-                                  coalesce(
-                                    exists (
-                                      select
-                                        1
-                                      from
-                                        unnest (json_query_array(`location_stack`)) as e
-                                      with
-                                      offset
-                                        as i
-                                      where
-                                        coalesce(
-                                          (
-                                            json_type (`e` ['_type']) = 'string'
-                                            and json_value(`e` ['_type']) = 'OverlayContext'
-                                          )
-                                          and (
-                                            json_type (`e` ['id']) = 'string'
-                                            and json_value(`e` ['id']) = 'hamburger-menu'
-                                          ),
-                                          false
-                                        )
-                                    ),
-                                    false
-                                  ) as `__s_1`,
-                                  coalesce(
-                                    exists (
-                                      select
-                                        1
-                                      from
-                                        unnest (json_query_array(`location_stack`)) as e
-                                      with
-                                      offset
-                                        as i
-                                      where
-                                        coalesce(
-                                          (
-                                            json_type (`e` ['_type']) = 'string'
-                                            and json_value(`e` ['_type']) = 'OverlayContext'
-                                          )
-                                          and (
-                                            json_type (`e` ['id']) = 'string'
-                                            and json_value(`e` ['id']) = 'hamburger-menu'
-                                          ),
-                                          false
-                                        )
-                                    ),
-                                    false
-                                  ) as `__s_2`,
-                                  coalesce(`event_type` = @p0, false) as `__s_3`
-                                from
-                                  (
-                                    select
-                                      `events`.`event_id`,
-                                      `events`.`day`,
-                                      `events`.`moment`,
-                                      `events`.`event_type`,
-                                      `events`.`stack_event_types`,
-                                      `events`.`location_stack`,
-                                      `events`.`application`,
-                                      `events`.`http`,
-                                      `events`.`user_id`,
-                                      `events`.`session_id`,
-                                      `events`.`session_hit_number`
-                                    from
-                                      (
-                                        select
-                                          `sessionized`.`event_id` as `event_id`,
-                                          `sessionized`.`day` as `day`,
-                                          `sessionized`.`moment` as `moment`,
-                                          `sessionized`.`event_type` as `event_type`,
-                                          `sessionized`.`stack_event_types` as `stack_event_types`,
-                                          `sessionized`.`location_stack` as `location_stack`,
-                                          `sessionized`.`application` as `application`,
-                                          `sessionized`.`http` as `http`,
-                                          cast(`sessionized`.`user_id` as string) as `user_id`,
-                                          `sessionized`.`session_id` as `session_id`,
-                                          `sessionized`.`session_hit_number` as `session_hit_number`,
-                                          `sessionized`.`__session_user` as `__session_user`,
-                                          `sessionized`.`__user_session` as `__user_session`
-                                        from
-                                          (
-                                            select
-                                              `event_id` as `event_id`,
-                                              `day` as `day`,
-                                              `moment` as `moment`,
-                                              `event_type` as `event_type`,
-                                              `stack_event_types` as `stack_event_types`,
-                                              `location_stack` as `location_stack`,
-                                              `application` as `application`,
-                                              `http` as `http`,
-                                              `user_id` as `user_id`,
-                                              max(`start_number`) over (
-                                                partition by
-                                                  `user_id`
-                                                order by
-                                                  `moment`,
-                                                  `event_id` rows between unbounded preceding
-                                                  and current row
-                                              ) as `session_id`,
-                                              `user_hit` - max(
-                                                case
-                                                  when `is_start` then `user_hit`
-                                                end
-                                              ) over (
-                                                partition by
-                                                  `user_id`
-                                                order by
-                                                  `moment`,
-                                                  `event_id` rows between unbounded preceding
-                                                  and current row
-                                              ) + 1 as `session_hit_number`,
-                                              `user_id` as `__session_user`,
-                                              max(`__user_session`) over (
-                                                partition by
-                                                  `user_id`
-                                                order by
-                                                  `moment`,
-                                                  `event_id` rows between unbounded preceding
-                                                  and current row
-                                              ) as `__user_session`
-                                            from
-                                              (
-                                                select
-                                                  `starts`.*,
-                                                  case
-                                                    when `is_start` then `start_day` * 1000000000 + sum(
-                                                      case
-                                                        when `is_start` then 1
-                                                        else 0
-                                                      end
-                                                    ) over (
-                                                      partition by
-                                                        `start_day`
-                                                      order by
-                                                        `moment`,
-                                                        `event_id` rows between unbounded preceding
-                                                        and current row
-                                                    )
-                                                  end as `start_number`,
-                                                  sum(
-                                                    case
-                                                      when `is_start` then 1
-                                                      else 0
-                                                    end
-                                                  ) over (
-                                                    partition by
-                                                      `user_id`
-                                                    order by
-                                                      `moment`,
-                                                      `event_id` rows between unbounded preceding
-                                                      and current row
-                                                  ) as `__user_session`
-                                                from
-                                                  (
-                                                    select
-                                                      `events`.*,
-                                                      case
-                                                        when (
-                                                          timestamp_diff(
-                                                            `moment`,
-                                                            lag(`moment`) over (
-                                                              partition by
-                                                                `user_id`
-                                                              order by
-                                                                `moment`,
-                                                                `event_id`
-                                                            ),
-                                                            microsecond
-                                                          ) / 1000000
-                                                        ) <= 1800 then false
-                                                        else true
-                                                      end as `is_start`,
-                                                      row_number() over (
-                                                        partition by
-                                                          `user_id`
-                                                        order by
-                                                          `moment`,
-                                                          `event_id`
-                                                      ) as `user_hit`,
-                                                      unix_date(date(`moment`, 'UTC')) as `start_day`
-                                                    from
-                                                      (
-                                                        select
-                                                          `raw`.`event_id`,
-                                                          `raw`.`day`,
-                                                          `raw`.`moment`,
-                                                          `raw`.`cookie_id` as `user_id`,
-                                                          (
-                                                            select
-                                                              if(
-                                                                json_type (x) = 'string',
-                                                                json_value(x),
-                                                                nullif(to_json_string(x), 'null')
-                                                              )
-                                                            from
-                                                              unnest ([`raw`.`v` ['_type']]) as x
-                                                          ) as `event_type`,
-                                                          coalesce(`raw`.`v` ['_types'], json '[]') as `stack_event_types`,
-                                                          `raw`.`v` ['location_stack'] as `location_stack`,
-                                                          to_json (
-                                                            array(
-                                                              select
-                                                                e
-                                                              from
-                                                                unnest (json_query_array(`raw`.`v` ['global_contexts'])) as e
-                                                              with
-                                                              offset
-                                                                as i
-                                                              where
-                                                                coalesce(
-                                                                  (
-                                                                    json_type (`e` ['_type']) = 'string'
-                                                                    and json_value(`e` ['_type']) = 'ApplicationContext'
-                                                                  ),
-                                                                  false
-                                                                )
-                                                              order by
-                                                                i
-                                                            )
-                                                          ) as `application`,
-                                                          to_json (
-                                                            array(
-                                                              select
-                                                                e
-                                                              from
-                                                                unnest (json_query_array(`raw`.`v` ['global_contexts'])) as e
-                                                              with
-                                                              offset
-                                                                as i
-                                                              where
-                                                                coalesce(
-                                                                  (
-                                                                    json_type (`e` ['_type']) = 'string'
-                                                                    and json_value(`e` ['_type']) = 'HttpContext'
-                                                                  ),
-                                                                  false
-                                                                )
-                                                              order by
-                                                                i
-                                                            )
-                                                          ) as `http`
-                                                        from
-                                                          (
-                                                            select
-                                                              *,
-                                                              (
-                                                                select
-                                                                  if(
-                                                                    json_type (j) = 'string',
-                                                                    parse_json (json_value(j), wide_number_mode => 'round'),
-                                                                    j
-                                                                  )
-                                                                from
-                                                                  unnest (
-                                                                    [
-                                                                      parse_json (
-                                                                        to_json_string(`value`),
-                                                                        wide_number_mode => 'round'
-                                                                      )
-                                                                    ]
-                                                                  ) as j
-                                                              ) as `v`
-                                                            from
-                                                              `events` as `data`
-                                                          ) as `raw`
-                                                      ) as `events`
-                                                  ) as `starts`
-                                              ) as `numbered`
-                                          ) as `sessionized`
-                                      ) as `events`
-                                  ) as `events`
-                                where
-                                  `user_id` is not null
-                              ) as `events`
-                          ) as `events`
-                      ) as `events`
-                  ) as `events`
-                where
-                  (
-                    `__s_1` = @p1
-                    and `__key_0` is not null
-                  )
-              ) as `starts`
-          ) as `users`
-        where
-          `__rank` = @p2
-        group by
-          `__key_0`
-      ) as `counted`,
-      (
-        select
-          1 as `step`
-        union all
-        select
-          2 as `step`
-        union all
-        select
-          3 as `step`
-      ) as `steps`
-  ) as `result`
+      `counted`,
+      `steps`
+  )
+select
+  `time_aggregation`,
+  `step`,
+  `n_users`,
+  `step_conversion_rate`,
+  `full_conversion_rate`
+from
+  `result`
 order by
   `time_aggregation`,
   `step`

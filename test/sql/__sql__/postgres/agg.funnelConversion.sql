@@ -1,20 +1,167 @@
 -- agg.funnelConversion on postgres: hub.toSql(query), placeholders kept
 -- parameters: none
-select
-  "result"."application" as "application",
-  "result"."location" as "location",
-  ("result"."n_users")::float8 as "n_users",
-  ("result"."n_users_completed_step")::float8 as "n_users_completed_step",
-  ("result"."step_conversion_rate")::float8 as "step_conversion_rate",
-  ("result"."full_conversion_rate")::float8 as "full_conversion_rate",
-  ("result"."dropoff_share")::float8 as "dropoff_share"
-from
-  (
+with
+  "raw" as (
     select
-      "application" as "application",
-      "location" as "location",
-      "n_users" as "n_users",
-      "n_users_completed_step" as "n_users_completed_step",
+      *,
+      ("value")::jsonb as "v"
+    from
+      "data"
+    offset
+      0
+  ),
+  "extracted" as (
+    select
+      "event_id",
+      "moment",
+      "cookie_id" as "user_id",
+      ("v" -> E'location_stack') as "location_stack",
+      coalesce(
+        jsonb_path_query_array(
+          ("v" -> E'global_contexts'),
+          E'strict $[*] ? (@."_type" == $v0)'::jsonpath,
+          E'{"v0":"ApplicationContext"}'::jsonb,
+          true
+        ),
+        '[]'::jsonb
+      ) as "application"
+    from
+      "raw"
+    offset
+      0
+  ),
+  "events" as (
+    select
+      "event_id",
+      (
+        (timestamp 'epoch' + (("moment") - 'epoch')) at time zone 'UTC'
+      ) as "moment",
+      "location_stack",
+      "application",
+      ("user_id")::text as "user_id"
+    from
+      "extracted"
+  ),
+  "events_2" as (
+    select
+      "events".*,
+      (
+        (
+          select
+            a.l[cardinality(a.l)] || case
+              when cardinality(a.l) > 1 then ' located at ' || array_to_string(a.l[1:cardinality(a.l) - 1], ' => ')
+              else ''
+            end
+          from
+            (
+              select
+                array_agg(
+                  (
+                    case coalesce(e.value ->> '_type', '')
+                      when E'RootLocationContext' then E'Root Location'
+                      when E'NavigationContext' then E'Navigation'
+                      when E'LinkContext' then E'Link'
+                      when E'OverlayContext' then E'Overlay'
+                      when E'ContentContext' then E'Content'
+                      when E'ExpandableContext' then E'Expandable'
+                      when E'PressableContext' then E'Pressable'
+                      when E'InputContext' then E'Input'
+                      when E'MediaPlayerContext' then E'Media Player'
+                      when E'WebDocumentContext' then E'Web Document'
+                      when E'SectionContext' then E'Section'
+                      when E'ScreenContext' then E'Screen'
+                      when E'ButtonContext' then E'Button'
+                      when E'ItemContext' then E'Item'
+                      when E'ExpandableSectionContext' then E'Expandable Section'
+                      else regexp_replace(
+                        regexp_replace(
+                          coalesce(e.value ->> '_type', ''),
+                          '([a-z])([A-Z])',
+                          E'\\1 \\2',
+                          'g'
+                        ),
+                        ' Context$',
+                        ''
+                      )
+                    end
+                  ) || coalesce(': ' || (e.value ->> 'id'), '')
+                  order by
+                    e.i
+                ) as l
+              from
+                jsonb_array_elements(
+                  jsonb_path_query_first(
+                    "location_stack",
+                    'strict $ ? (@.type() == "array")'
+                  )
+                ) with ordinality as e (value, i)
+            ) as a
+        )
+      ) as "__location"
+    from
+      "events"
+  ),
+  "visits" as (
+    select
+      ("application") as "application",
+      "user_id",
+      "__location" as "location",
+      "moment" as "__moment",
+      row_number() over (
+        partition by
+          "user_id",
+          "__location"
+        order by
+          "moment",
+          "event_id"
+      ) as "__visit"
+    from
+      "events_2" as "events"
+    where
+      (
+        "user_id" is not null
+        and "application" is not null
+      )
+  ),
+  "steps" as (
+    select
+      "application",
+      "user_id",
+      "location",
+      lead("location") over (
+        partition by
+          "application",
+          "user_id"
+        order by
+          "__moment",
+          (("location") collate "C")
+      ) as "__next"
+    from
+      "visits"
+    where
+      case
+        when "location" is null then 0
+        else "__visit"
+      end = 1
+  ),
+  "steps_2" as (
+    select
+      "application",
+      "location",
+      count(distinct "user_id") as "n_users",
+      count("__next") as "n_users_completed_step"
+    from
+      "steps"
+    group by
+      "application",
+      "location"
+  ),
+  "result" as (
+    select
+      "application",
+      "location",
+      "n_users",
+      "n_users_completed_step",
       round(1.0 * ("n_users_completed_step") / ("n_users"), 3) as "step_conversion_rate",
       round(
         1.0 * ("n_users_completed_step") / (
@@ -35,297 +182,18 @@ from
         3
       ) as "dropoff_share"
     from
-      (
-        select
-          "application" as "application",
-          "location" as "location",
-          count(distinct "user_id") as "n_users",
-          count("__next") as "n_users_completed_step"
-        from
-          (
-            select
-              "application" as "application",
-              "user_id" as "user_id",
-              "location" as "location",
-              lead("location") over (
-                partition by
-                  "application",
-                  "user_id"
-                order by
-                  "__moment",
-                  (("location") collate "C")
-              ) as "__next"
-            from
-              (
-                select
-                  ("application") as "application",
-                  "user_id" as "user_id",
-                  "__location" as "location",
-                  "moment" as "__moment",
-                  row_number() over (
-                    partition by
-                      "user_id",
-                      "__location"
-                    order by
-                      "moment",
-                      "event_id"
-                  ) as "__visit"
-                from
-                  (
-                    select
-                      "events".*,
-                      (
-                        (
-                          select
-                            a.l[cardinality(a.l)] || case
-                              when cardinality(a.l) > 1 then ' located at ' || array_to_string(a.l[1:cardinality(a.l) - 1], ' => ')
-                              else ''
-                            end
-                          from
-                            (
-                              select
-                                array_agg(
-                                  (
-                                    case coalesce(e.value ->> '_type', '')
-                                      when E'RootLocationContext' then E'Root Location'
-                                      when E'NavigationContext' then E'Navigation'
-                                      when E'LinkContext' then E'Link'
-                                      when E'OverlayContext' then E'Overlay'
-                                      when E'ContentContext' then E'Content'
-                                      when E'ExpandableContext' then E'Expandable'
-                                      when E'PressableContext' then E'Pressable'
-                                      when E'InputContext' then E'Input'
-                                      when E'MediaPlayerContext' then E'Media Player'
-                                      when E'WebDocumentContext' then E'Web Document'
-                                      when E'SectionContext' then E'Section'
-                                      when E'ScreenContext' then E'Screen'
-                                      when E'ButtonContext' then E'Button'
-                                      when E'ItemContext' then E'Item'
-                                      when E'ExpandableSectionContext' then E'Expandable Section'
-                                      else regexp_replace(
-                                        regexp_replace(
-                                          coalesce(e.value ->> '_type', ''),
-                                          '([a-z])([A-Z])',
-                                          E'\\1 \\2',
-                                          'g'
-                                        ),
-                                        ' Context$',
-                                        ''
-                                      )
-                                    end
-                                  ) || coalesce(': ' || (e.value ->> 'id'), '')
-                                  order by
-                                    e.i
-                                ) as l
-                              from
-                                jsonb_array_elements(
-                                  jsonb_path_query_first(
-                                    "location_stack",
-                                    'strict $ ? (@.type() == "array")'
-                                  )
-                                ) with ordinality as e (value, i)
-                            ) as a
-                        )
-                      ) as "__location"
-                    from
-                      (
-                        select
-                          "events"."event_id",
-                          "events"."day",
-                          "events"."moment",
-                          "events"."event_type",
-                          "events"."stack_event_types",
-                          "events"."location_stack",
-                          "events"."application",
-                          "events"."http",
-                          "events"."user_id",
-                          "events"."session_id",
-                          "events"."session_hit_number"
-                        from
-                          (
-                            select
-                              "sessionized"."event_id" as "event_id",
-                              to_char(
-                                ("sessionized"."day")::date::timestamp,
-                                'YYYY-MM-DD'
-                              ) as "day",
-                              (
-                                (
-                                  timestamp 'epoch' + (("sessionized"."moment") - 'epoch')
-                                ) at time zone 'UTC'
-                              ) as "moment",
-                              "sessionized"."event_type" as "event_type",
-                              "sessionized"."stack_event_types" as "stack_event_types",
-                              "sessionized"."location_stack" as "location_stack",
-                              "sessionized"."application" as "application",
-                              "sessionized"."http" as "http",
-                              ("sessionized"."user_id")::text as "user_id",
-                              ("sessionized"."session_id")::float8 as "session_id",
-                              ("sessionized"."session_hit_number")::float8 as "session_hit_number",
-                              "sessionized"."__session_user" as "__session_user",
-                              "sessionized"."__user_session" as "__user_session"
-                            from
-                              (
-                                select
-                                  "event_id" as "event_id",
-                                  "day" as "day",
-                                  "moment" as "moment",
-                                  "event_type" as "event_type",
-                                  "stack_event_types" as "stack_event_types",
-                                  "location_stack" as "location_stack",
-                                  "application" as "application",
-                                  "http" as "http",
-                                  "user_id" as "user_id",
-                                  max("start_number") over (
-                                    partition by
-                                      "user_id"
-                                    order by
-                                      "moment",
-                                      "event_id" rows between unbounded preceding
-                                      and current row
-                                  ) as "session_id",
-                                  "user_hit" - max(
-                                    case
-                                      when "is_start" then "user_hit"
-                                    end
-                                  ) over (
-                                    partition by
-                                      "user_id"
-                                    order by
-                                      "moment",
-                                      "event_id" rows between unbounded preceding
-                                      and current row
-                                  ) + 1 as "session_hit_number",
-                                  "user_id" as "__session_user",
-                                  max("__user_session") over (
-                                    partition by
-                                      "user_id"
-                                    order by
-                                      "moment",
-                                      "event_id" rows between unbounded preceding
-                                      and current row
-                                  ) as "__user_session"
-                                from
-                                  (
-                                    select
-                                      "starts".*,
-                                      case
-                                        when "is_start" then sum(
-                                          case
-                                            when "is_start" then 1
-                                            else 0
-                                          end
-                                        ) over (
-                                          order by
-                                            "moment",
-                                            "event_id" rows between unbounded preceding
-                                            and current row
-                                        )
-                                      end as "start_number",
-                                      sum(
-                                        case
-                                          when "is_start" then 1
-                                          else 0
-                                        end
-                                      ) over (
-                                        partition by
-                                          "user_id"
-                                        order by
-                                          "moment",
-                                          "event_id" rows between unbounded preceding
-                                          and current row
-                                      ) as "__user_session"
-                                    from
-                                      (
-                                        select
-                                          "events".*,
-                                          case
-                                            when extract(
-                                              epoch
-                                              from
-                                                ("moment") - (
-                                                  lag("moment") over (
-                                                    partition by
-                                                      "user_id"
-                                                    order by
-                                                      "moment",
-                                                      "event_id"
-                                                  )
-                                                )
-                                            )::float8 <= 1800 then false
-                                            else true
-                                          end as "is_start",
-                                          row_number() over (
-                                            partition by
-                                              "user_id"
-                                            order by
-                                              "moment",
-                                              "event_id"
-                                          ) as "user_hit"
-                                        from
-                                          (
-                                            select
-                                              "raw"."event_id",
-                                              "raw"."day",
-                                              "raw"."moment",
-                                              "raw"."cookie_id" as "user_id",
-                                              ("raw"."v" ->> E'_type') as "event_type",
-                                              coalesce(("raw"."v" -> E'_types'), '[]'::jsonb) as "stack_event_types",
-                                              ("raw"."v" -> E'location_stack') as "location_stack",
-                                              coalesce(
-                                                jsonb_path_query_array(
-                                                  ("raw"."v" -> E'global_contexts'),
-                                                  E'strict $[*] ? (@."_type" == $v0)'::jsonpath,
-                                                  E'{"v0":"ApplicationContext"}'::jsonb,
-                                                  true
-                                                ),
-                                                '[]'::jsonb
-                                              ) as "application",
-                                              coalesce(
-                                                jsonb_path_query_array(
-                                                  ("raw"."v" -> E'global_contexts'),
-                                                  E'strict $[*] ? (@."_type" == $v0)'::jsonpath,
-                                                  E'{"v0":"HttpContext"}'::jsonb,
-                                                  true
-                                                ),
-                                                '[]'::jsonb
-                                              ) as "http"
-                                            from
-                                              (
-                                                select
-                                                  *,
-                                                  ("value")::jsonb as "v"
-                                                from
-                                                  "data" as "data"
-                                                offset
-                                                  0
-                                              ) as "raw"
-                                            offset
-                                              0
-                                          ) as "events"
-                                      ) as "starts"
-                                  ) as "numbered"
-                              ) as "sessionized"
-                          ) as "events"
-                      ) as "events"
-                  ) as "events"
-                where
-                  (
-                    "user_id" is not null
-                    and "application" is not null
-                  )
-              ) as "visits"
-            where
-              case
-                when "location" is null then 0
-                else "__visit"
-              end = 1
-          ) as "steps"
-        group by
-          "application",
-          "location"
-      ) as "steps"
-  ) as "result"
+      "steps_2" as "steps"
+  )
+select
+  "application",
+  "location",
+  ("n_users")::float8 as "n_users",
+  ("n_users_completed_step")::float8 as "n_users_completed_step",
+  ("step_conversion_rate")::float8 as "step_conversion_rate",
+  ("full_conversion_rate")::float8 as "full_conversion_rate",
+  ("dropoff_share")::float8 as "dropoff_share"
+from
+  "result"
 order by
   "application",
   "n_users" desc,

@@ -1,11 +1,219 @@
 -- agg.lifecycle, time zone on postgres: hub.toSql(query), placeholders kept
 -- parameters: none
-select
-  "result"."period" as "period",
-  "result"."status" as "status",
-  ("result"."users")::float8 as "users"
-from
-  (
+with
+  "extracted" as (
+    select
+      "moment",
+      "cookie_id" as "user_id"
+    from
+      "data"
+  ),
+  "events" as (
+    select
+      (
+        (timestamp 'epoch' + (("moment") - 'epoch')) at time zone 'UTC'
+      ) as "moment",
+      ("user_id")::text as "user_id"
+    from
+      "extracted"
+  ),
+  "events_2" as (
+    select
+      "user_id",
+      date_trunc(
+        E'day',
+        (
+          timestamp 'epoch' + (
+            (
+              (
+                (
+                  (timestamp 'epoch' + (("moment") - 'epoch')) at time zone 'UTC'
+                ) at time zone E'Europe/Amsterdam'
+              )
+            ) - 'epoch'
+          )
+        )
+      ) as "period_start"
+    from
+      "events"
+    where
+      "user_id" is not null
+  ),
+  "user_periods" as (
+    select
+      "user_id",
+      "period_start"
+    from
+      "events_2" as "events"
+    group by
+      "user_id",
+      "period_start"
+  ),
+  "user_periods_2" as (
+    select
+      "period_start",
+      lag("period_start") over (
+        partition by
+          "user_id"
+        order by
+          "period_start"
+      ) as "user_previous_start",
+      lead("period_start") over (
+        partition by
+          "user_id"
+        order by
+          "period_start"
+      ) as "user_next_start"
+    from
+      "user_periods"
+  ),
+  "periods" as (
+    select
+      "period_start",
+      count(
+        case
+          when "user_previous_start" is null then 1
+        end
+      ) as "new",
+      count(
+        case
+          when (
+            (
+              (timestamp 'epoch' + (("period_start") - 'epoch'))
+            )::date - (
+              (
+                timestamp 'epoch' + (("user_previous_start") - 'epoch')
+              )
+            )::date
+          ) = 1 then 1
+        end
+      ) as "returning",
+      count(
+        case
+          when (
+            (
+              (timestamp 'epoch' + (("period_start") - 'epoch'))
+            )::date - (
+              (
+                timestamp 'epoch' + (("user_previous_start") - 'epoch')
+              )
+            )::date
+          ) > 1 then 1
+        end
+      ) as "resurrecting",
+      count(
+        case
+          when "user_next_start" is null
+          or not (
+            (
+              (
+                (
+                  timestamp 'epoch' + (("user_next_start") - 'epoch')
+                )
+              )::date - (
+                (timestamp 'epoch' + (("period_start") - 'epoch'))
+              )::date
+            ) = 1
+          ) then 1
+        end
+      ) as "leaving",
+      lag("period_start") over (
+        order by
+          "period_start"
+      ) as "previous_start",
+      lag(
+        count(
+          case
+            when "user_next_start" is null
+            or not (
+              (
+                (
+                  (
+                    timestamp 'epoch' + (("user_next_start") - 'epoch')
+                  )
+                )::date - (
+                  (timestamp 'epoch' + (("period_start") - 'epoch'))
+                )::date
+              ) = 1
+            ) then 1
+          end
+        )
+      ) over (
+        order by
+          "period_start"
+      ) as "previous_leaving",
+      lead("period_start") over (
+        order by
+          "period_start"
+      ) as "next_start"
+    from
+      "user_periods_2" as "user_periods"
+    group by
+      "period_start"
+  ),
+  "periods_2" as (
+    select
+      "series_start" as "period_start",
+      case
+        when "series_start" = "periods"."period_start" then "periods"."new"
+        else 0
+      end as "new",
+      case
+        when "series_start" = "periods"."period_start" then "periods"."returning"
+        else 0
+      end as "returning",
+      case
+        when "series_start" = "periods"."period_start" then "periods"."resurrecting"
+        else 0
+      end as "resurrecting",
+      case
+        when "series_start" = "periods"."period_start" then case
+          when (
+            (
+              (
+                timestamp 'epoch' + (("periods"."period_start") - 'epoch')
+              )
+            )::date - (
+              (
+                timestamp 'epoch' + (("periods"."previous_start") - 'epoch')
+              )
+            )::date
+          ) = 1 then "periods"."previous_leaving"
+          else 0
+        end
+        when (
+          (
+            (timestamp 'epoch' + (("series_start") - 'epoch'))
+          )::date - (
+            (
+              timestamp 'epoch' + (("periods"."period_start") - 'epoch')
+            )
+          )::date
+        ) = 1 then "periods"."leaving"
+        else 0
+      end as "dormant"
+    from
+      "periods",
+      generate_series(
+        (
+          timestamp 'epoch' + (("periods"."period_start") - 'epoch')
+        ),
+        (
+          timestamp 'epoch' + (
+            (
+              coalesce("periods"."next_start", "periods"."period_start")
+            ) - 'epoch'
+          )
+        ),
+        E'1 day'::interval
+      ) as "series_start"
+    where
+      (
+        "periods"."next_start" is null
+        or "series_start" < "periods"."next_start"
+      )
+  ),
+  "result" as (
     select
       (
         to_char(
@@ -15,7 +223,7 @@ from
           E'YYYY"-"MM"-"DD'
         )
       ) as "period",
-      "statuses"."status" as "status",
+      "statuses"."status",
       case "statuses"."status"
         when 'new' then "periods"."new"
         when 'returning' then "periods"."returning"
@@ -23,377 +231,7 @@ from
         when 'dormant' then "periods"."dormant"
       end as "users"
     from
-      (
-        select
-          "series_start" as "period_start",
-          case
-            when "series_start" = "periods"."period_start" then "periods"."new"
-            else 0
-          end as "new",
-          case
-            when "series_start" = "periods"."period_start" then "periods"."returning"
-            else 0
-          end as "returning",
-          case
-            when "series_start" = "periods"."period_start" then "periods"."resurrecting"
-            else 0
-          end as "resurrecting",
-          case
-            when "series_start" = "periods"."period_start" then case
-              when (
-                (
-                  (
-                    timestamp 'epoch' + (("periods"."period_start") - 'epoch')
-                  )
-                )::date - (
-                  (
-                    timestamp 'epoch' + (("periods"."previous_start") - 'epoch')
-                  )
-                )::date
-              ) = 1 then "periods"."previous_leaving"
-              else 0
-            end
-            when (
-              (
-                (timestamp 'epoch' + (("series_start") - 'epoch'))
-              )::date - (
-                (
-                  timestamp 'epoch' + (("periods"."period_start") - 'epoch')
-                )
-              )::date
-            ) = 1 then "periods"."leaving"
-            else 0
-          end as "dormant"
-        from
-          (
-            select
-              "period_start" as "period_start",
-              count(
-                case
-                  when "user_previous_start" is null then 1
-                end
-              ) as "new",
-              count(
-                case
-                  when (
-                    (
-                      (timestamp 'epoch' + (("period_start") - 'epoch'))
-                    )::date - (
-                      (
-                        timestamp 'epoch' + (("user_previous_start") - 'epoch')
-                      )
-                    )::date
-                  ) = 1 then 1
-                end
-              ) as "returning",
-              count(
-                case
-                  when (
-                    (
-                      (timestamp 'epoch' + (("period_start") - 'epoch'))
-                    )::date - (
-                      (
-                        timestamp 'epoch' + (("user_previous_start") - 'epoch')
-                      )
-                    )::date
-                  ) > 1 then 1
-                end
-              ) as "resurrecting",
-              count(
-                case
-                  when "user_next_start" is null
-                  or not (
-                    (
-                      (
-                        (
-                          timestamp 'epoch' + (("user_next_start") - 'epoch')
-                        )
-                      )::date - (
-                        (timestamp 'epoch' + (("period_start") - 'epoch'))
-                      )::date
-                    ) = 1
-                  ) then 1
-                end
-              ) as "leaving",
-              lag("period_start") over (
-                order by
-                  "period_start"
-              ) as "previous_start",
-              lag(
-                count(
-                  case
-                    when "user_next_start" is null
-                    or not (
-                      (
-                        (
-                          (
-                            timestamp 'epoch' + (("user_next_start") - 'epoch')
-                          )
-                        )::date - (
-                          (timestamp 'epoch' + (("period_start") - 'epoch'))
-                        )::date
-                      ) = 1
-                    ) then 1
-                  end
-                )
-              ) over (
-                order by
-                  "period_start"
-              ) as "previous_leaving",
-              lead("period_start") over (
-                order by
-                  "period_start"
-              ) as "next_start"
-            from
-              (
-                select
-                  "period_start" as "period_start",
-                  lag("period_start") over (
-                    partition by
-                      "user_id"
-                    order by
-                      "period_start"
-                  ) as "user_previous_start",
-                  lead("period_start") over (
-                    partition by
-                      "user_id"
-                    order by
-                      "period_start"
-                  ) as "user_next_start"
-                from
-                  (
-                    select
-                      "user_id",
-                      "period_start"
-                    from
-                      (
-                        select
-                          "user_id" as "user_id",
-                          date_trunc(
-                            E'day',
-                            (
-                              timestamp 'epoch' + (
-                                (
-                                  (
-                                    (
-                                      (timestamp 'epoch' + (("moment") - 'epoch')) at time zone 'UTC'
-                                    ) at time zone E'Europe/Amsterdam'
-                                  )
-                                ) - 'epoch'
-                              )
-                            )
-                          ) as "period_start"
-                        from
-                          (
-                            select
-                              "events"."event_id",
-                              "events"."day",
-                              "events"."moment",
-                              "events"."event_type",
-                              "events"."stack_event_types",
-                              "events"."location_stack",
-                              "events"."application",
-                              "events"."http",
-                              "events"."user_id",
-                              "events"."session_id",
-                              "events"."session_hit_number"
-                            from
-                              (
-                                select
-                                  "sessionized"."event_id" as "event_id",
-                                  to_char(
-                                    ("sessionized"."day")::date::timestamp,
-                                    'YYYY-MM-DD'
-                                  ) as "day",
-                                  (
-                                    (
-                                      timestamp 'epoch' + (("sessionized"."moment") - 'epoch')
-                                    ) at time zone 'UTC'
-                                  ) as "moment",
-                                  "sessionized"."event_type" as "event_type",
-                                  "sessionized"."stack_event_types" as "stack_event_types",
-                                  "sessionized"."location_stack" as "location_stack",
-                                  "sessionized"."application" as "application",
-                                  "sessionized"."http" as "http",
-                                  ("sessionized"."user_id")::text as "user_id",
-                                  ("sessionized"."session_id")::float8 as "session_id",
-                                  ("sessionized"."session_hit_number")::float8 as "session_hit_number",
-                                  "sessionized"."__session_user" as "__session_user",
-                                  "sessionized"."__user_session" as "__user_session"
-                                from
-                                  (
-                                    select
-                                      "event_id" as "event_id",
-                                      "day" as "day",
-                                      "moment" as "moment",
-                                      "event_type" as "event_type",
-                                      "stack_event_types" as "stack_event_types",
-                                      "location_stack" as "location_stack",
-                                      "application" as "application",
-                                      "http" as "http",
-                                      "user_id" as "user_id",
-                                      max("start_number") over (
-                                        partition by
-                                          "user_id"
-                                        order by
-                                          "moment",
-                                          "event_id" rows between unbounded preceding
-                                          and current row
-                                      ) as "session_id",
-                                      "user_hit" - max(
-                                        case
-                                          when "is_start" then "user_hit"
-                                        end
-                                      ) over (
-                                        partition by
-                                          "user_id"
-                                        order by
-                                          "moment",
-                                          "event_id" rows between unbounded preceding
-                                          and current row
-                                      ) + 1 as "session_hit_number",
-                                      "user_id" as "__session_user",
-                                      max("__user_session") over (
-                                        partition by
-                                          "user_id"
-                                        order by
-                                          "moment",
-                                          "event_id" rows between unbounded preceding
-                                          and current row
-                                      ) as "__user_session"
-                                    from
-                                      (
-                                        select
-                                          "starts".*,
-                                          case
-                                            when "is_start" then sum(
-                                              case
-                                                when "is_start" then 1
-                                                else 0
-                                              end
-                                            ) over (
-                                              order by
-                                                "moment",
-                                                "event_id" rows between unbounded preceding
-                                                and current row
-                                            )
-                                          end as "start_number",
-                                          sum(
-                                            case
-                                              when "is_start" then 1
-                                              else 0
-                                            end
-                                          ) over (
-                                            partition by
-                                              "user_id"
-                                            order by
-                                              "moment",
-                                              "event_id" rows between unbounded preceding
-                                              and current row
-                                          ) as "__user_session"
-                                        from
-                                          (
-                                            select
-                                              "events".*,
-                                              case
-                                                when extract(
-                                                  epoch
-                                                  from
-                                                    ("moment") - (
-                                                      lag("moment") over (
-                                                        partition by
-                                                          "user_id"
-                                                        order by
-                                                          "moment",
-                                                          "event_id"
-                                                      )
-                                                    )
-                                                )::float8 <= 1800 then false
-                                                else true
-                                              end as "is_start",
-                                              row_number() over (
-                                                partition by
-                                                  "user_id"
-                                                order by
-                                                  "moment",
-                                                  "event_id"
-                                              ) as "user_hit"
-                                            from
-                                              (
-                                                select
-                                                  "raw"."event_id",
-                                                  "raw"."day",
-                                                  "raw"."moment",
-                                                  "raw"."cookie_id" as "user_id",
-                                                  ("raw"."v" ->> E'_type') as "event_type",
-                                                  coalesce(("raw"."v" -> E'_types'), '[]'::jsonb) as "stack_event_types",
-                                                  ("raw"."v" -> E'location_stack') as "location_stack",
-                                                  coalesce(
-                                                    jsonb_path_query_array(
-                                                      ("raw"."v" -> E'global_contexts'),
-                                                      E'strict $[*] ? (@."_type" == $v0)'::jsonpath,
-                                                      E'{"v0":"ApplicationContext"}'::jsonb,
-                                                      true
-                                                    ),
-                                                    '[]'::jsonb
-                                                  ) as "application",
-                                                  coalesce(
-                                                    jsonb_path_query_array(
-                                                      ("raw"."v" -> E'global_contexts'),
-                                                      E'strict $[*] ? (@."_type" == $v0)'::jsonpath,
-                                                      E'{"v0":"HttpContext"}'::jsonb,
-                                                      true
-                                                    ),
-                                                    '[]'::jsonb
-                                                  ) as "http"
-                                                from
-                                                  (
-                                                    select
-                                                      *,
-                                                      ("value")::jsonb as "v"
-                                                    from
-                                                      "data" as "data"
-                                                    offset
-                                                      0
-                                                  ) as "raw"
-                                                offset
-                                                  0
-                                              ) as "events"
-                                          ) as "starts"
-                                      ) as "numbered"
-                                  ) as "sessionized"
-                              ) as "events"
-                          ) as "events"
-                        where
-                          "user_id" is not null
-                      ) as "events"
-                    group by
-                      "user_id",
-                      "period_start"
-                  ) as "user_periods"
-              ) as "user_periods"
-            group by
-              "period_start"
-          ) as "periods",
-          generate_series(
-            (
-              timestamp 'epoch' + (("periods"."period_start") - 'epoch')
-            ),
-            (
-              timestamp 'epoch' + (
-                (
-                  coalesce("periods"."next_start", "periods"."period_start")
-                ) - 'epoch'
-              )
-            ),
-            E'1 day'::interval
-          ) as "series_start"
-        where
-          (
-            "periods"."next_start" is null
-            or "series_start" < "periods"."next_start"
-          )
-      ) as "periods",
+      "periods_2" as "periods",
       (
         select
           'new' as status
@@ -407,4 +245,10 @@ from
         select
           'dormant' as status
       ) as "statuses"
-  ) as "result"
+  )
+select
+  "period",
+  "status",
+  ("users")::float8 as "users"
+from
+  "result"

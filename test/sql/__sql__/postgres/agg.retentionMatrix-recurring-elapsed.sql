@@ -1,251 +1,100 @@
 -- agg.retentionMatrix, recurring elapsed on postgres: hub.toSql(query), placeholders kept
 -- parameters:
 --   $1 = "PressEvent"
-select
-  "result"."first_cohort" as "first_cohort",
-  ("result"."period")::float8 as "period",
-  ("result"."value")::float8 as "value"
-from
-  (
-    select
-      "first_cohort" as "first_cohort",
-      "period" as "period",
-      count(distinct "user_id") as "value"
-    from
-      (
+with
+  "events_2" as (
+    with
+      "retention_events" as (
         with
-          "retention_events" as (
+          "raw" as (
             select
-              "user_id" as "user_id",
-              "moment" as "moment",
-              date_trunc(
-                E'day',
-                (timestamp 'epoch' + (("moment") - 'epoch'))
-              ) as "period_start"
+              *,
+              ("value")::jsonb as "v"
             from
-              (
-                select
-                  "events"."event_id",
-                  "events"."day",
-                  "events"."moment",
-                  "events"."event_type",
-                  "events"."stack_event_types",
-                  "events"."location_stack",
-                  "events"."application",
-                  "events"."http",
-                  "events"."user_id",
-                  "events"."session_id",
-                  "events"."session_hit_number"
-                from
-                  (
-                    select
-                      "sessionized"."event_id" as "event_id",
-                      to_char(
-                        ("sessionized"."day")::date::timestamp,
-                        'YYYY-MM-DD'
-                      ) as "day",
-                      (
-                        (
-                          timestamp 'epoch' + (("sessionized"."moment") - 'epoch')
-                        ) at time zone 'UTC'
-                      ) as "moment",
-                      "sessionized"."event_type" as "event_type",
-                      "sessionized"."stack_event_types" as "stack_event_types",
-                      "sessionized"."location_stack" as "location_stack",
-                      "sessionized"."application" as "application",
-                      "sessionized"."http" as "http",
-                      ("sessionized"."user_id")::text as "user_id",
-                      ("sessionized"."session_id")::float8 as "session_id",
-                      ("sessionized"."session_hit_number")::float8 as "session_hit_number",
-                      "sessionized"."__session_user" as "__session_user",
-                      "sessionized"."__user_session" as "__user_session"
-                    from
-                      (
-                        select
-                          "event_id" as "event_id",
-                          "day" as "day",
-                          "moment" as "moment",
-                          "event_type" as "event_type",
-                          "stack_event_types" as "stack_event_types",
-                          "location_stack" as "location_stack",
-                          "application" as "application",
-                          "http" as "http",
-                          "user_id" as "user_id",
-                          max("start_number") over (
-                            partition by
-                              "user_id"
-                            order by
-                              "moment",
-                              "event_id" rows between unbounded preceding
-                              and current row
-                          ) as "session_id",
-                          "user_hit" - max(
-                            case
-                              when "is_start" then "user_hit"
-                            end
-                          ) over (
-                            partition by
-                              "user_id"
-                            order by
-                              "moment",
-                              "event_id" rows between unbounded preceding
-                              and current row
-                          ) + 1 as "session_hit_number",
-                          "user_id" as "__session_user",
-                          max("__user_session") over (
-                            partition by
-                              "user_id"
-                            order by
-                              "moment",
-                              "event_id" rows between unbounded preceding
-                              and current row
-                          ) as "__user_session"
-                        from
-                          (
-                            select
-                              "starts".*,
-                              case
-                                when "is_start" then sum(
-                                  case
-                                    when "is_start" then 1
-                                    else 0
-                                  end
-                                ) over (
-                                  order by
-                                    "moment",
-                                    "event_id" rows between unbounded preceding
-                                    and current row
-                                )
-                              end as "start_number",
-                              sum(
-                                case
-                                  when "is_start" then 1
-                                  else 0
-                                end
-                              ) over (
-                                partition by
-                                  "user_id"
-                                order by
-                                  "moment",
-                                  "event_id" rows between unbounded preceding
-                                  and current row
-                              ) as "__user_session"
-                            from
-                              (
-                                select
-                                  "events".*,
-                                  case
-                                    when extract(
-                                      epoch
-                                      from
-                                        ("moment") - (
-                                          lag("moment") over (
-                                            partition by
-                                              "user_id"
-                                            order by
-                                              "moment",
-                                              "event_id"
-                                          )
-                                        )
-                                    )::float8 <= 1800 then false
-                                    else true
-                                  end as "is_start",
-                                  row_number() over (
-                                    partition by
-                                      "user_id"
-                                    order by
-                                      "moment",
-                                      "event_id"
-                                  ) as "user_hit"
-                                from
-                                  (
-                                    select
-                                      "raw"."event_id",
-                                      "raw"."day",
-                                      "raw"."moment",
-                                      "raw"."cookie_id" as "user_id",
-                                      ("raw"."v" ->> E'_type') as "event_type",
-                                      coalesce(("raw"."v" -> E'_types'), '[]'::jsonb) as "stack_event_types",
-                                      ("raw"."v" -> E'location_stack') as "location_stack",
-                                      coalesce(
-                                        jsonb_path_query_array(
-                                          ("raw"."v" -> E'global_contexts'),
-                                          E'strict $[*] ? (@."_type" == $v0)'::jsonpath,
-                                          E'{"v0":"ApplicationContext"}'::jsonb,
-                                          true
-                                        ),
-                                        '[]'::jsonb
-                                      ) as "application",
-                                      coalesce(
-                                        jsonb_path_query_array(
-                                          ("raw"."v" -> E'global_contexts'),
-                                          E'strict $[*] ? (@."_type" == $v0)'::jsonpath,
-                                          E'{"v0":"HttpContext"}'::jsonb,
-                                          true
-                                        ),
-                                        '[]'::jsonb
-                                      ) as "http"
-                                    from
-                                      (
-                                        select
-                                          *,
-                                          ("value")::jsonb as "v"
-                                        from
-                                          "data" as "data"
-                                        offset
-                                          0
-                                      ) as "raw"
-                                    offset
-                                      0
-                                  ) as "events"
-                              ) as "starts"
-                          ) as "numbered"
-                      ) as "sessionized"
-                  ) as "events"
-              ) as "events"
-            where
-              "user_id" is not null
-              and "event_type" = $1
+              "data"
+            offset
+              0
           ),
-          "retention_user_periods" as (
+          "extracted" as (
             select
-              "user_id" as "user_id",
-              "period_start" as "period_start",
-              min("moment") as "anchor"
+              "moment",
+              "cookie_id" as "user_id",
+              ("v" ->> E'_type') as "event_type"
             from
+              "raw"
+            offset
+              0
+          ),
+          "events" as (
+            select
               (
-                select
-                  *
-                from
-                  "retention_events"
-              ) as "events"
-            group by
-              "user_id",
-              "period_start"
+                (timestamp 'epoch' + (("moment") - 'epoch')) at time zone 'UTC'
+              ) as "moment",
+              "event_type",
+              ("user_id")::text as "user_id"
+            from
+              "extracted"
           )
         select
-          "cohorts"."user_id" as "user_id",
-          to_char(
-            (
-              timestamp 'epoch' + (("cohorts"."anchor") - 'epoch')
-            ),
-            E'YYYY"-"MM"-"DD'
-          ) as "first_cohort",
-          floor(
-            extract(
-              epoch
-              from
-                ("activity"."moment") - ("cohorts"."anchor")
-            )::float8 / 86400
-          ) as "period"
+          "user_id",
+          "moment",
+          date_trunc(
+            E'day',
+            (timestamp 'epoch' + (("moment") - 'epoch'))
+          ) as "period_start"
         from
-          "retention_user_periods" as "cohorts"
-          inner join "retention_events" as "activity" on "activity"."user_id" = "cohorts"."user_id"
-          and "activity"."moment" >= "cohorts"."anchor"
+          "events"
         where
-          "cohorts"."anchor" is not null
-      ) as "events"
+          "user_id" is not null
+          and "event_type" = $1
+      ),
+      "retention_user_periods" as (
+        select
+          "user_id",
+          "period_start",
+          min("moment") as "anchor"
+        from
+          "retention_events"
+        group by
+          "user_id",
+          "period_start"
+      )
+    select
+      "cohorts"."user_id",
+      to_char(
+        (
+          timestamp 'epoch' + (("cohorts"."anchor") - 'epoch')
+        ),
+        E'YYYY"-"MM"-"DD'
+      ) as "first_cohort",
+      floor(
+        extract(
+          epoch
+          from
+            ("activity"."moment") - ("cohorts"."anchor")
+        )::float8 / 86400
+      ) as "period"
+    from
+      "retention_user_periods" as "cohorts"
+      inner join "retention_events" as "activity" on "activity"."user_id" = "cohorts"."user_id"
+      and "activity"."moment" >= "cohorts"."anchor"
+    where
+      "cohorts"."anchor" is not null
+  ),
+  "result" as (
+    select
+      "first_cohort",
+      "period",
+      count(distinct "user_id") as "value"
+    from
+      "events_2" as "events"
     group by
       "first_cohort",
       "period"
-  ) as "result"
+  )
+select
+  "first_cohort",
+  ("period")::float8 as "period",
+  ("value")::float8 as "value"
+from
+  "result"

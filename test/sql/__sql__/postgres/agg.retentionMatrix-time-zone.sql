@@ -1,59 +1,44 @@
 -- agg.retentionMatrix, time zone on postgres: hub.toSql(query), placeholders kept
 -- parameters: none
-select
-  "result"."first_cohort" as "first_cohort",
-  ("result"."period")::float8 as "period",
-  ("result"."value")::float8 as "value"
-from
-  (
+with
+  "extracted" as (
     select
-      "first_cohort" as "first_cohort",
-      "period" as "period",
-      count(distinct "user_id") as "value"
+      "moment",
+      "cookie_id" as "user_id"
     from
+      "data"
+  ),
+  "events" as (
+    select
       (
-        select
-          "user_id" as "user_id",
-          to_char(
-            (
-              timestamp 'epoch' + (
-                (
-                  date_trunc(
-                    E'week',
-                    (
-                      timestamp 'epoch' + (
-                        (
-                          (
-                            (
-                              (timestamp 'epoch' + (("first_moment") - 'epoch')) at time zone 'UTC'
-                            ) at time zone E'Europe/Amsterdam'
-                          )
-                        ) - 'epoch'
-                      )
-                    )
-                  )
-                ) - 'epoch'
-              )
-            ),
-            E'YYYY"-"MM"-"DD'
-          ) as "first_cohort",
-          (
+        (timestamp 'epoch' + (("moment") - 'epoch')) at time zone 'UTC'
+      ) as "moment",
+      ("user_id")::text as "user_id"
+    from
+      "extracted"
+  ),
+  "events_2" as (
+    select
+      "user_id",
+      "moment",
+      min("moment") over (
+        partition by
+          "user_id"
+      ) as "first_moment"
+    from
+      "events"
+    where
+      "user_id" is not null
+  ),
+  "events_3" as (
+    select
+      "user_id",
+      to_char(
+        (
+          timestamp 'epoch' + (
             (
               date_trunc(
-                'week',
-                (
-                  timestamp 'epoch' + (
-                    (
-                      (
-                        (
-                          (timestamp 'epoch' + (("moment") - 'epoch')) at time zone 'UTC'
-                        ) at time zone E'Europe/Amsterdam'
-                      )
-                    ) - 'epoch'
-                  )
-                )
-              )::date - date_trunc(
-                'week',
+                E'week',
                 (
                   timestamp 'epoch' + (
                     (
@@ -65,204 +50,60 @@ from
                     ) - 'epoch'
                   )
                 )
-              )::date
-            ) / 7
-          ) as "period"
-        from
-          (
-            select
-              "user_id" as "user_id",
-              "moment" as "moment",
-              min("moment") over (
-                partition by
-                  "user_id"
-              ) as "first_moment"
-            from
-              (
-                select
-                  "events"."event_id",
-                  "events"."day",
-                  "events"."moment",
-                  "events"."event_type",
-                  "events"."stack_event_types",
-                  "events"."location_stack",
-                  "events"."application",
-                  "events"."http",
-                  "events"."user_id",
-                  "events"."session_id",
-                  "events"."session_hit_number"
-                from
+              )
+            ) - 'epoch'
+          )
+        ),
+        E'YYYY"-"MM"-"DD'
+      ) as "first_cohort",
+      (
+        (
+          date_trunc(
+            'week',
+            (
+              timestamp 'epoch' + (
+                (
                   (
-                    select
-                      "sessionized"."event_id" as "event_id",
-                      to_char(
-                        ("sessionized"."day")::date::timestamp,
-                        'YYYY-MM-DD'
-                      ) as "day",
-                      (
-                        (
-                          timestamp 'epoch' + (("sessionized"."moment") - 'epoch')
-                        ) at time zone 'UTC'
-                      ) as "moment",
-                      "sessionized"."event_type" as "event_type",
-                      "sessionized"."stack_event_types" as "stack_event_types",
-                      "sessionized"."location_stack" as "location_stack",
-                      "sessionized"."application" as "application",
-                      "sessionized"."http" as "http",
-                      ("sessionized"."user_id")::text as "user_id",
-                      ("sessionized"."session_id")::float8 as "session_id",
-                      ("sessionized"."session_hit_number")::float8 as "session_hit_number",
-                      "sessionized"."__session_user" as "__session_user",
-                      "sessionized"."__user_session" as "__user_session"
-                    from
-                      (
-                        select
-                          "event_id" as "event_id",
-                          "day" as "day",
-                          "moment" as "moment",
-                          "event_type" as "event_type",
-                          "stack_event_types" as "stack_event_types",
-                          "location_stack" as "location_stack",
-                          "application" as "application",
-                          "http" as "http",
-                          "user_id" as "user_id",
-                          max("start_number") over (
-                            partition by
-                              "user_id"
-                            order by
-                              "moment",
-                              "event_id" rows between unbounded preceding
-                              and current row
-                          ) as "session_id",
-                          "user_hit" - max(
-                            case
-                              when "is_start" then "user_hit"
-                            end
-                          ) over (
-                            partition by
-                              "user_id"
-                            order by
-                              "moment",
-                              "event_id" rows between unbounded preceding
-                              and current row
-                          ) + 1 as "session_hit_number",
-                          "user_id" as "__session_user",
-                          max("__user_session") over (
-                            partition by
-                              "user_id"
-                            order by
-                              "moment",
-                              "event_id" rows between unbounded preceding
-                              and current row
-                          ) as "__user_session"
-                        from
-                          (
-                            select
-                              "starts".*,
-                              case
-                                when "is_start" then sum(
-                                  case
-                                    when "is_start" then 1
-                                    else 0
-                                  end
-                                ) over (
-                                  order by
-                                    "moment",
-                                    "event_id" rows between unbounded preceding
-                                    and current row
-                                )
-                              end as "start_number",
-                              sum(
-                                case
-                                  when "is_start" then 1
-                                  else 0
-                                end
-                              ) over (
-                                partition by
-                                  "user_id"
-                                order by
-                                  "moment",
-                                  "event_id" rows between unbounded preceding
-                                  and current row
-                              ) as "__user_session"
-                            from
-                              (
-                                select
-                                  "events".*,
-                                  case
-                                    when extract(
-                                      epoch
-                                      from
-                                        ("moment") - (
-                                          lag("moment") over (
-                                            partition by
-                                              "user_id"
-                                            order by
-                                              "moment",
-                                              "event_id"
-                                          )
-                                        )
-                                    )::float8 <= 1800 then false
-                                    else true
-                                  end as "is_start",
-                                  row_number() over (
-                                    partition by
-                                      "user_id"
-                                    order by
-                                      "moment",
-                                      "event_id"
-                                  ) as "user_hit"
-                                from
-                                  (
-                                    select
-                                      "raw"."event_id",
-                                      "raw"."day",
-                                      "raw"."moment",
-                                      "raw"."cookie_id" as "user_id",
-                                      ("raw"."v" ->> E'_type') as "event_type",
-                                      coalesce(("raw"."v" -> E'_types'), '[]'::jsonb) as "stack_event_types",
-                                      ("raw"."v" -> E'location_stack') as "location_stack",
-                                      coalesce(
-                                        jsonb_path_query_array(
-                                          ("raw"."v" -> E'global_contexts'),
-                                          E'strict $[*] ? (@."_type" == $v0)'::jsonpath,
-                                          E'{"v0":"ApplicationContext"}'::jsonb,
-                                          true
-                                        ),
-                                        '[]'::jsonb
-                                      ) as "application",
-                                      coalesce(
-                                        jsonb_path_query_array(
-                                          ("raw"."v" -> E'global_contexts'),
-                                          E'strict $[*] ? (@."_type" == $v0)'::jsonpath,
-                                          E'{"v0":"HttpContext"}'::jsonb,
-                                          true
-                                        ),
-                                        '[]'::jsonb
-                                      ) as "http"
-                                    from
-                                      (
-                                        select
-                                          *,
-                                          ("value")::jsonb as "v"
-                                        from
-                                          "data" as "data"
-                                        offset
-                                          0
-                                      ) as "raw"
-                                    offset
-                                      0
-                                  ) as "events"
-                              ) as "starts"
-                          ) as "numbered"
-                      ) as "sessionized"
-                  ) as "events"
-              ) as "events"
-            where
-              "user_id" is not null
-          ) as "events"
-      ) as "events"
+                    (
+                      (timestamp 'epoch' + (("moment") - 'epoch')) at time zone 'UTC'
+                    ) at time zone E'Europe/Amsterdam'
+                  )
+                ) - 'epoch'
+              )
+            )
+          )::date - date_trunc(
+            'week',
+            (
+              timestamp 'epoch' + (
+                (
+                  (
+                    (
+                      (timestamp 'epoch' + (("first_moment") - 'epoch')) at time zone 'UTC'
+                    ) at time zone E'Europe/Amsterdam'
+                  )
+                ) - 'epoch'
+              )
+            )
+          )::date
+        ) / 7
+      ) as "period"
+    from
+      "events_2" as "events"
+  ),
+  "result" as (
+    select
+      "first_cohort",
+      "period",
+      count(distinct "user_id") as "value"
+    from
+      "events_3" as "events"
     group by
       "first_cohort",
       "period"
-  ) as "result"
+  )
+select
+  "first_cohort",
+  ("period")::float8 as "period",
+  ("value")::float8 as "value"
+from
+  "result"

@@ -4,11 +4,128 @@
 --   $2 = true
 --   $3 = 1
 --   $4 = 2
-select
-  "result"."user_id" as "user_id",
-  ("result"."seconds")::float8 as "seconds"
-from
-  (
+with
+  "raw" as (
+    select
+      *,
+      ("value")::jsonb as "v"
+    from
+      "data"
+    offset
+      0
+  ),
+  "extracted" as (
+    select
+      "moment",
+      "cookie_id" as "user_id",
+      ("v" ->> E'_type') as "event_type",
+      ("v" -> E'location_stack') as "location_stack"
+    from
+      "raw"
+    offset
+      0
+  ),
+  "events" as (
+    select
+      (
+        (timestamp 'epoch' + (("moment") - 'epoch')) at time zone 'UTC'
+      ) as "moment",
+      "event_type",
+      "location_stack",
+      ("user_id")::text as "user_id"
+    from
+      "extracted"
+  ),
+  "events_2" as (
+    select
+      "user_id" as "__by",
+      "moment" as "__moment",
+      coalesce(
+        coalesce(
+          ("location_stack") @> E'[{"_type":"OverlayContext","id":"hamburger-menu"}]'::jsonb,
+          false
+        ),
+        false
+      ) as "__s_1",
+      coalesce("event_type" = $1, false) as "__s_2"
+    from
+      "events"
+    where
+      "user_id" is not null
+    offset
+      0
+  ),
+  "events_3" as (
+    select
+      "__by",
+      "__moment",
+      "__s_1",
+      "__s_2",
+      dense_rank() over (
+        partition by
+          "__by"
+        order by
+          "__moment"
+      ) as "__g"
+    from
+      "events_2" as "events"
+  ),
+  "events_4" as (
+    select
+      "__by",
+      "__moment",
+      "__s_1",
+      min(
+        case
+          when "__s_2" then "__moment"
+        end
+      ) over (
+        partition by
+          "__by"
+        order by
+          "__g" range between current row
+          and unbounded following
+      ) as "__t_2_1"
+    from
+      "events_3" as "events"
+  ),
+  "starts" as (
+    select
+      "__by",
+      "__moment",
+      case
+        when "__t_2_1" is not null
+        and extract(
+          epoch
+          from
+            ("__t_2_1") - ("__moment")
+        )::float8 <= 86400 then 2
+        else 1
+      end as "__reached",
+      "__moment" as "__from_at",
+      "__t_2_1" as "__to_at"
+    from
+      "events_4" as "events"
+    where
+      "__s_1" = $2
+  ),
+  "users" as (
+    select
+      "__reached",
+      row_number() over (
+        partition by
+          "__by"
+        order by
+          "__reached" desc,
+          "__moment"
+      ) as "__rank",
+      "__by",
+      "__from_at",
+      "__to_at"
+    from
+      "starts"
+  ),
+  "result" as (
     select
       "__by" as "user_id",
       extract(
@@ -17,277 +134,17 @@ from
           ("__to_at") - ("__from_at")
       )::float8 as "seconds"
     from
-      (
-        select
-          "__reached" as "__reached",
-          row_number() over (
-            partition by
-              "__by"
-            order by
-              "__reached" desc,
-              "__moment"
-          ) as "__rank",
-          "__by" as "__by",
-          "__from_at" as "__from_at",
-          "__to_at" as "__to_at"
-        from
-          (
-            select
-              "__by" as "__by",
-              "__moment" as "__moment",
-              case
-                when "__t_2_1" is not null
-                and extract(
-                  epoch
-                  from
-                    ("__t_2_1") - ("__moment")
-                )::float8 <= 86400 then 2
-                else 1
-              end as "__reached",
-              "__moment" as "__from_at",
-              "__t_2_1" as "__to_at"
-            from
-              (
-                select
-                  "__by" as "__by",
-                  "__moment" as "__moment",
-                  "__s_1" as "__s_1",
-                  "__s_2" as "__s_2",
-                  "__g" as "__g",
-                  min(
-                    case
-                      when "__s_2" then "__moment"
-                    end
-                  ) over (
-                    partition by
-                      "__by"
-                    order by
-                      "__g" range between current row
-                      and unbounded following
-                  ) as "__t_2_1"
-                from
-                  (
-                    select
-                      "__by" as "__by",
-                      "__moment" as "__moment",
-                      "__s_1" as "__s_1",
-                      "__s_2" as "__s_2",
-                      dense_rank() over (
-                        partition by
-                          "__by"
-                        order by
-                          "__moment"
-                      ) as "__g"
-                    from
-                      (
-                        select
-                          "user_id" as "__by",
-                          "moment" as "__moment",
-                          coalesce(
-                            coalesce(
-                              ("location_stack") @> E'[{"_type":"OverlayContext","id":"hamburger-menu"}]'::jsonb,
-                              false
-                            ),
-                            false
-                          ) as "__s_1",
-                          coalesce("event_type" = $1, false) as "__s_2"
-                        from
-                          (
-                            select
-                              "events"."event_id",
-                              "events"."day",
-                              "events"."moment",
-                              "events"."event_type",
-                              "events"."stack_event_types",
-                              "events"."location_stack",
-                              "events"."application",
-                              "events"."http",
-                              "events"."user_id",
-                              "events"."session_id",
-                              "events"."session_hit_number"
-                            from
-                              (
-                                select
-                                  "sessionized"."event_id" as "event_id",
-                                  to_char(
-                                    ("sessionized"."day")::date::timestamp,
-                                    'YYYY-MM-DD'
-                                  ) as "day",
-                                  (
-                                    (
-                                      timestamp 'epoch' + (("sessionized"."moment") - 'epoch')
-                                    ) at time zone 'UTC'
-                                  ) as "moment",
-                                  "sessionized"."event_type" as "event_type",
-                                  "sessionized"."stack_event_types" as "stack_event_types",
-                                  "sessionized"."location_stack" as "location_stack",
-                                  "sessionized"."application" as "application",
-                                  "sessionized"."http" as "http",
-                                  ("sessionized"."user_id")::text as "user_id",
-                                  ("sessionized"."session_id")::float8 as "session_id",
-                                  ("sessionized"."session_hit_number")::float8 as "session_hit_number",
-                                  "sessionized"."__session_user" as "__session_user",
-                                  "sessionized"."__user_session" as "__user_session"
-                                from
-                                  (
-                                    select
-                                      "event_id" as "event_id",
-                                      "day" as "day",
-                                      "moment" as "moment",
-                                      "event_type" as "event_type",
-                                      "stack_event_types" as "stack_event_types",
-                                      "location_stack" as "location_stack",
-                                      "application" as "application",
-                                      "http" as "http",
-                                      "user_id" as "user_id",
-                                      max("start_number") over (
-                                        partition by
-                                          "user_id"
-                                        order by
-                                          "moment",
-                                          "event_id" rows between unbounded preceding
-                                          and current row
-                                      ) as "session_id",
-                                      "user_hit" - max(
-                                        case
-                                          when "is_start" then "user_hit"
-                                        end
-                                      ) over (
-                                        partition by
-                                          "user_id"
-                                        order by
-                                          "moment",
-                                          "event_id" rows between unbounded preceding
-                                          and current row
-                                      ) + 1 as "session_hit_number",
-                                      "user_id" as "__session_user",
-                                      max("__user_session") over (
-                                        partition by
-                                          "user_id"
-                                        order by
-                                          "moment",
-                                          "event_id" rows between unbounded preceding
-                                          and current row
-                                      ) as "__user_session"
-                                    from
-                                      (
-                                        select
-                                          "starts".*,
-                                          case
-                                            when "is_start" then sum(
-                                              case
-                                                when "is_start" then 1
-                                                else 0
-                                              end
-                                            ) over (
-                                              order by
-                                                "moment",
-                                                "event_id" rows between unbounded preceding
-                                                and current row
-                                            )
-                                          end as "start_number",
-                                          sum(
-                                            case
-                                              when "is_start" then 1
-                                              else 0
-                                            end
-                                          ) over (
-                                            partition by
-                                              "user_id"
-                                            order by
-                                              "moment",
-                                              "event_id" rows between unbounded preceding
-                                              and current row
-                                          ) as "__user_session"
-                                        from
-                                          (
-                                            select
-                                              "events".*,
-                                              case
-                                                when extract(
-                                                  epoch
-                                                  from
-                                                    ("moment") - (
-                                                      lag("moment") over (
-                                                        partition by
-                                                          "user_id"
-                                                        order by
-                                                          "moment",
-                                                          "event_id"
-                                                      )
-                                                    )
-                                                )::float8 <= 1800 then false
-                                                else true
-                                              end as "is_start",
-                                              row_number() over (
-                                                partition by
-                                                  "user_id"
-                                                order by
-                                                  "moment",
-                                                  "event_id"
-                                              ) as "user_hit"
-                                            from
-                                              (
-                                                select
-                                                  "raw"."event_id",
-                                                  "raw"."day",
-                                                  "raw"."moment",
-                                                  "raw"."cookie_id" as "user_id",
-                                                  ("raw"."v" ->> E'_type') as "event_type",
-                                                  coalesce(("raw"."v" -> E'_types'), '[]'::jsonb) as "stack_event_types",
-                                                  ("raw"."v" -> E'location_stack') as "location_stack",
-                                                  coalesce(
-                                                    jsonb_path_query_array(
-                                                      ("raw"."v" -> E'global_contexts'),
-                                                      E'strict $[*] ? (@."_type" == $v0)'::jsonpath,
-                                                      E'{"v0":"ApplicationContext"}'::jsonb,
-                                                      true
-                                                    ),
-                                                    '[]'::jsonb
-                                                  ) as "application",
-                                                  coalesce(
-                                                    jsonb_path_query_array(
-                                                      ("raw"."v" -> E'global_contexts'),
-                                                      E'strict $[*] ? (@."_type" == $v0)'::jsonpath,
-                                                      E'{"v0":"HttpContext"}'::jsonb,
-                                                      true
-                                                    ),
-                                                    '[]'::jsonb
-                                                  ) as "http"
-                                                from
-                                                  (
-                                                    select
-                                                      *,
-                                                      ("value")::jsonb as "v"
-                                                    from
-                                                      "data" as "data"
-                                                    offset
-                                                      0
-                                                  ) as "raw"
-                                                offset
-                                                  0
-                                              ) as "events"
-                                          ) as "starts"
-                                      ) as "numbered"
-                                  ) as "sessionized"
-                              ) as "events"
-                          ) as "events"
-                        where
-                          "user_id" is not null
-                        offset
-                          0
-                      ) as "events"
-                  ) as "events"
-              ) as "events"
-            where
-              "__s_1" = $2
-          ) as "starts"
-      ) as "users"
+      "users"
     where
       (
         "__rank" = $3
         and "__reached" >= $4
       )
-  ) as "result"
+  )
+select
+  "user_id",
+  ("seconds")::float8 as "seconds"
+from
+  "result"
 order by
   ((("user_id")::text) collate "C")

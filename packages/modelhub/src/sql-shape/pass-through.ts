@@ -1,0 +1,193 @@
+import {
+  AliasNode,
+  FromNode,
+  IdentifierNode,
+  type JoinNode,
+  type OperationNode,
+  RawNode,
+  ReferenceNode,
+  type SelectQueryNode,
+  TableNode,
+  ValueNode,
+} from 'kysely'
+import { mapChildren, outputNames, outputOf, type Source, someBelow, sourceOf, withProps } from './nodes.ts'
+import { ownSubqueries } from './reads.ts'
+
+/**
+ * Removes the stages that, once pruned, compute nothing, bottom-up:
+ * - a FROM subquery `(select a, b from x) as s` that only passes columns on is replaced by `x`
+ *   itself (its subquery or table), and the reader's `s.a` becomes `x.a` where that is unambiguous;
+ * - `offset 0` (engine.computedOnce's fence on Postgres) goes from a query that computes nothing,
+ *   since there is nothing to compute once; OFFSET 0 returns every row on every engine;
+ * - the query itself, when it passes on, in order, exactly the columns of its one subquery.
+ */
+export function dropPassThroughs(query: SelectQueryNode): SelectQueryNode {
+  return simplify(query).query
+}
+
+/**
+ * The query simplified; when it was only a pass-through of its one subquery, that subquery, with
+ * the name the query gave it (`ownName`).
+ */
+function simplify(query: SelectQueryNode): { query: SelectQueryNode; ownName?: string } {
+  const simplified = dropNoOpFence(withoutPassThroughSources(query))
+  const only = simplified.from?.froms.length === 1 && !simplified.joins?.length ? simplified.from.froms[0] : undefined
+  const inner = only && passesOn(simplified) ? sourceOf(only) : undefined
+  const names = outputNames(simplified)
+  if (inner?.subquery && names && sameList(names, outputNames(inner.subquery))) {
+    return { query: inner.subquery, ownName: inner.alias }
+  }
+  return { query: simplified }
+}
+
+/** The query with each FROM/JOIN subquery simplified, and replaced by its own source when it only passes columns on. */
+function withoutPassThroughSources(query: SelectQueryNode): SelectQueryNode {
+  const subqueries = ownSubqueries(query)
+  if (subqueries.size === 0) return query
+  const replace = (item: OperationNode): OperationNode => {
+    if (!subqueries.has(item)) return item
+    const { alias, subquery } = sourceOf(item) as Source & { subquery: SelectQueryNode }
+    const { query: stage, ownName } = simplify(subquery)
+    const through =
+      alias === undefined
+        ? undefined
+        : passesOn(stage)
+          ? replacementFor(query, alias, stage, taken)
+          : renamed(query, stage, ownName, taken)
+    if (!through) return stage === subquery ? item : AliasNode.create(stage, IdentifierNode.create(alias ?? ''))
+    if (through.rename) {
+      renames.push([alias as string, through.rename])
+      taken.add(through.rename)
+    }
+    return through.item
+  }
+  const renames: [string, string][] = []
+  const taken = new Set(
+    [...(query.from?.froms ?? []), ...(query.joins ?? []).map((j) => j.table)].map((i) => sourceOf(i).alias),
+  )
+  const froms = query.from?.froms.map(replace)
+  const joins = query.joins?.map((join) => {
+    const table = replace(join.table)
+    return table === join.table ? join : withProps(join, { table } as Partial<JoinNode>)
+  })
+  let result = withProps(query, { from: froms && FromNode.create(froms), joins })
+  for (const [from, to] of renames) result = renameSource(result, from, to)
+  return result
+}
+
+/** A collapsed stage read under the name its own stage gave it, when the reader can take that name. */
+function renamed(
+  reader: SelectQueryNode,
+  stage: SelectQueryNode,
+  ownName: string | undefined,
+  taken: ReadonlySet<string | undefined>,
+): { item: OperationNode; rename?: string } | undefined {
+  if (ownName === undefined || !canRename(reader, ownName, taken)) return undefined
+  return { item: AliasNode.create(stage, IdentifierNode.create(ownName)), rename: ownName }
+}
+
+/**
+ * What replaces a pass-through stage read as `alias`: its own source under the stage's name,
+ * or under the source's name (and the reader's references renamed) when no other source has it.
+ * Undefined when the source's extra columns could change what the reader sees.
+ */
+function replacementFor(
+  reader: SelectQueryNode,
+  alias: string,
+  stage: SelectQueryNode,
+  taken: ReadonlySet<string | undefined>,
+): { item: OperationNode; rename?: string } | undefined {
+  const item = stage.from?.froms[0] as OperationNode
+  const source = sourceOf(item)
+  const passed = outputNames(stage)
+  if (passed !== undefined) {
+    // Named columns: the source may have more, which a `*` of the reader would see, and which
+    // could make an unqualified column of the reader ambiguous between its sources.
+    const theirs = source.subquery && outputNames(source.subquery)
+    const readsAll = (reader.selections ?? []).some((s) => {
+      const output = outputOf(s)
+      return output.kind === 'star' && (output.source === undefined || output.source === alias)
+    })
+    const sources = (reader.from?.froms.length ?? 0) + (reader.joins?.length ?? 0)
+    if (readsAll && !sameList(passed, theirs)) return undefined
+    if (sources > 1 && !(theirs && sameSet(passed, theirs))) return undefined
+  }
+  const own = source.alias
+  if (own !== undefined && canRename(reader, own, taken)) {
+    return { item, rename: own }
+  }
+  const node = AliasNode.is(item) ? item.node : item
+  return { item: AliasNode.create(node, IdentifierNode.create(alias)) }
+}
+
+/** `select x.a, b as b, x.* from <one source x>` and nothing else: every column passed on unchanged. */
+function passesOn(stage: SelectQueryNode): boolean {
+  const { from, selections, kind: _, ...clauses } = stage
+  if (Object.values(clauses).some((clause) => clause !== undefined && !(Array.isArray(clause) && !clause.length))) {
+    return false
+  }
+  if (from?.froms.length !== 1 || !selections?.length) return false
+  const source = sourceOf(from.froms[0] as OperationNode)
+  if (!source.subquery && !source.table) return false
+  return selections.every((s) => {
+    const output = outputOf(s)
+    if (output.kind === 'star') return output.source === undefined || output.source === source.alias
+    if (output.kind !== 'column' || !output.plainFrom) return false
+    const plain = output.plainFrom
+    return plain.column === output.name && (plain.source ?? source.alias) === source.alias
+  })
+}
+
+/** `offset 0` on a query whose items are all plain columns: a fence around nothing. */
+function dropNoOpFence(query: SelectQueryNode): SelectQueryNode {
+  if (!query.offset || query.limit || !isZero(query.offset.offset)) return query
+  const computes = (query.selections ?? []).some((s) => {
+    const output = outputOf(s)
+    return output.kind === 'unnamed' || (output.kind === 'column' && output.plainFrom === undefined)
+  })
+  return computes ? query : withProps(query, { offset: undefined })
+}
+
+function isZero(node: OperationNode): boolean {
+  if (ValueNode.is(node)) return node.value === 0
+  return RawNode.is(node) && node.sqlFragments.every((f) => f === '') && node.parameters.length === 1
+    ? isZero(node.parameters[0] as OperationNode)
+    : false
+}
+
+/**
+ * Whether the reader may call a source by the name its own stage gave it (what it holds: the
+ * extracted events, not the sessions of a stage that is gone). Not in a join, whose names say
+ * each side's role (numerator, denominator), nor where a nested query might mean the old name.
+ */
+function canRename(reader: SelectQueryNode, name: string, taken: ReadonlySet<string | undefined>): boolean {
+  const sources = (reader.from?.froms.length ?? 0) + (reader.joins?.length ?? 0)
+  return sources === 1 && !taken.has(name) && !hasNestedQuery(reader)
+}
+
+/** Whether a query holds a subquery anywhere but in its FROM and JOIN items. */
+function hasNestedQuery(query: SelectQueryNode): boolean {
+  const skip = new Set([...(query.from?.froms ?? []), ...(query.joins ?? []).map((j) => j.table)])
+  return someBelow(query, (n) => n.kind === 'SelectQueryNode', skip)
+}
+
+/** The query with its references `from.column` written `to.column`, outside its FROM subqueries. */
+function renameSource(query: SelectQueryNode, from: string, to: string): SelectQueryNode {
+  const skip = ownSubqueries(query)
+  const rename = (node: OperationNode): OperationNode => {
+    if (skip.has(node)) return node
+    if (ReferenceNode.is(node) && node.table && node.table.table.identifier.name === from && !node.table.table.schema) {
+      return withProps(node, { table: TableNode.create(to) })
+    }
+    return mapChildren(node, rename)
+  }
+  return mapChildren(query, rename)
+}
+
+function sameList(a: readonly string[], b: readonly string[] | undefined): boolean {
+  return b !== undefined && a.length === b.length && a.every((name, i) => name === b[i])
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((name) => b.includes(name))
+}

@@ -1,0 +1,60 @@
+import { ColumnNode, type OperationNode, ReferenceNode, type SelectQueryNode } from 'kysely'
+import { childrenOf, sourceOf, tableName } from './nodes.ts'
+
+/** The columns read from one source: some by name, or every one (`*`, or we cannot tell). */
+export type Columns = ReadonlySet<string> | 'all'
+
+/** What a query's own clauses read: `source.column`, unqualified `column`, and `source.*`. */
+export interface Reads {
+  readonly qualified: Map<string, Set<string> | 'all'>
+  readonly unqualified: Set<string>
+}
+
+/**
+ * The FROM and JOIN subqueries of a query that their reader may narrow: every one but a lateral
+ * join's, which reads the columns of the sources before it.
+ */
+export function ownSubqueries(query: SelectQueryNode): Set<OperationNode> {
+  const items = new Set<OperationNode>()
+  for (const item of query.from?.froms ?? []) if (sourceOf(item).subquery) items.add(item)
+  for (const join of query.joins ?? []) {
+    if (!join.joinType.startsWith('Lateral') && sourceOf(join.table).subquery) items.add(join.table)
+  }
+  return items
+}
+
+/**
+ * Every column reference in `node`, except inside the nodes of `skip` (a query's own FROM
+ * subqueries, whose references are their own). Nested subqueries elsewhere (scalar, EXISTS, IN)
+ * count in full: a correlated one reads the outer sources, and reading too much is always safe.
+ */
+export function readsOf(node: OperationNode, skip: ReadonlySet<OperationNode>): Reads {
+  const reads: Reads = { qualified: new Map(), unqualified: new Set() }
+  const visit = (n: OperationNode): void => {
+    if (skip.has(n)) return
+    if (ReferenceNode.is(n)) {
+      const column = ColumnNode.is(n.column) ? n.column.column.name : undefined
+      if (!n.table) {
+        if (column !== undefined) reads.unqualified.add(column)
+        return
+      }
+      const source = tableName(n.table)
+      const known = reads.qualified.get(source) ?? new Set<string>()
+      if (column === undefined || known === 'all') reads.qualified.set(source, 'all')
+      else reads.qualified.set(source, known.add(column))
+      return
+    }
+    if (ColumnNode.is(n)) {
+      reads.unqualified.add(n.column.name)
+      return
+    }
+    for (const child of childrenOf(n)) visit(child)
+  }
+  visit(node)
+  return reads
+}
+
+export function union(a: Columns, b: Iterable<string> | 'all'): Columns {
+  if (a === 'all' || b === 'all') return 'all'
+  return new Set([...a, ...b])
+}

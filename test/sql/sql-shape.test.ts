@@ -1,0 +1,71 @@
+import { createPostgresDb } from '@kysely-modelhub/postgres'
+import { sql } from 'kysely'
+import { describe, expect, it } from 'vitest'
+import { readableSqlPlugin } from '../../packages/modelhub/src/sql-shape/readable-sql-plugin.ts'
+
+/**
+ * The rules of the readable-SQL plugin on small queries (docs/performance.md, "The SQL a model
+ * exports"): what it drops, and what it must keep for the rows to stay the same. The behaviour
+ * suites check the values of every model's shaped SQL on every engine.
+ */
+const plain = createPostgresDb<any>({ connectionString: 'postgresql://localhost:1/never-connected' })
+const db = plain.withPlugin(readableSqlPlugin())
+const text = (q: { compile(): { sql: string } }) => q.compile().sql
+
+describe('readable SQL plugin', () => {
+  it('drops unread columns and the stages left passing columns on, and names the rest', () => {
+    const stage = db.selectFrom('t').select(['a', 'b', sql<number>`b * 2`.as('c')])
+    const middle = db.selectFrom(stage.as('s')).selectAll('s')
+    const q = db.selectFrom(middle.as('m')).select(['m.a'])
+    // Every stage only passes `a` on: the query is its first stage.
+    expect(text(q)).toBe('select "a" from "t"')
+    const computed = db.selectFrom(middle.as('m')).select([sql<number>`${sql.ref('m.c')} + 1`.as('d')])
+    expect(text(computed)).toBe('with "s" as (select b * 2 as "c" from "t") select "c" + 1 as "d" from "s"')
+  })
+
+  it('keeps the items of a DISTINCT stage and of an aggregate without GROUP BY', () => {
+    const distinct = db.selectFrom('t').select(['a', 'b']).distinct()
+    const counted = db.selectFrom('t').select([sql<number>`count(*)`.as('n'), sql<number>`max(b)`.as('m')])
+    expect(text(db.selectFrom(distinct.as('d')).select('d.a'))).toBe(
+      'with "d" as (select distinct "a", "b" from "t") select "a" from "d"',
+    )
+    expect(text(db.selectFrom(counted.as('c')).select('c.m'))).toBe(
+      'with "c" as (select count(*) as "n", max(b) as "m" from "t") select "m" from "c"',
+    )
+  })
+
+  it('keeps what a * or an ambiguous unqualified name may read', () => {
+    const left = db.selectFrom('t').select(['a', 'b'])
+    const right = db.selectFrom('u').select(['a', 'c'])
+    const joined = db
+      .selectFrom(left.as('l'))
+      .innerJoin(right.as('r'), 'l.a', 'r.a')
+      .select([sql<number>`${sql.ref('b')}`.as('x')])
+    expect(text(joined)).toBe(
+      'with "l" as (select "a", "b" from "t"), "r" as (select "a" from "u") select "b" as "x" from "l" inner join "r" on "l"."a" = "r"."a"',
+    )
+    expect(text(db.selectFrom(left.as('l')).selectAll())).toBe(
+      'with "l" as (select "a", "b" from "t") select * from "l"',
+    )
+  })
+
+  it('never names a stage like a table the query reads, nor twice alike', () => {
+    const inner = db.selectFrom('events').select([sql<number>`a + 1`.as('a')])
+    const outer = db.selectFrom(inner.as('events')).select([sql<number>`a + 2`.as('a')])
+    const q = db.selectFrom(outer.as('events')).select([sql<number>`a + 3`.as('a')])
+    expect(text(q)).toBe(
+      'with "events_2" as (select a + 1 as "a" from "events"), "events_3" as (select a + 2 as "a" from "events_2" as "events") select a + 3 as "a" from "events_3" as "events"',
+    )
+  })
+
+  it("leaves a query built without the plugin as written, shaping the hub's query inside it alone", () => {
+    const stage = db.selectFrom('t').select(['a', 'b'])
+    const q = plain.selectFrom(db.selectFrom(stage.as('s')).select('s.a').as('x')).selectAll()
+    expect(text(q)).toBe('select * from (select "a" from "t") as "x"')
+    const doubled = db.selectFrom('t').select([sql<number>`b * 2`.as('c'), 'a'])
+    const computed = db.selectFrom(doubled.as('s')).select([sql<number>`${sql.ref('s.c')} + 1`.as('y')])
+    expect(text(plain.selectFrom(computed.as('x')).selectAll())).toBe(
+      'select * from (with "s" as (select b * 2 as "c" from "t") select "c" + 1 as "y" from "s") as "x"',
+    )
+  })
+})
