@@ -42,8 +42,12 @@ async function answer(db: Kysely<any>, query: CompiledQuery, perEvent: boolean):
   return digest
 }
 
-/** Why the two answers differ, or undefined when they hold the same rows. */
-async function difference(db: Kysely<any>, model: ObjectivModel, ours: CompiledQuery): Promise<string | undefined> {
+/** Why ours and Objectiv's answers differ, or undefined when they hold the same rows. */
+export async function objectivDifference(
+  db: Kysely<any>,
+  model: ObjectivModel,
+  ours: CompiledQuery,
+): Promise<string | undefined> {
   const wrap = (sql: string, by?: (sql: string) => string) => (by ? by(sql) : sql)
   const perEvent = model.perEvent === true
   const mine = await answer(db, CompiledQuery.raw(wrap(ours.sql, model.compare?.ours), [...ours.parameters]), perEvent)
@@ -78,7 +82,7 @@ export async function runObjectiv(
 ): Promise<ObjectivTiming> {
   const ours = model.build(hub).compile()
   const theirs = CompiledQuery.raw(objectivSql(model))
-  const differs = await difference(db, model, ours)
+  const differs = await objectivDifference(db, model, ours)
   if (differs) throw new Error(`${model.name}: ours and bench/objectiv/${model.name}.sql differ: ${differs}`)
   const perEvent = model.perEvent === true
   const oursRunsMs: number[] = []
