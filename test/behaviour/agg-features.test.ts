@@ -299,7 +299,7 @@ describeEachEngine(
         'percentage: got "yes"; expected true or false',
       )
       expect(() => h.agg.dropOffLocations(h.events(), { groupBy: 42 as never })).toThrow(
-        'groupBy: got 42; expected a column name, { timeAggregation: "%Y-%m" }, an array of them, or null',
+        'groupBy: got 42; expected a column name, { timeAggregation: "%Y-%m" } (optionally with timeZone: "Europe/Amsterdam"), an array of them, or null',
       )
     })
   },

@@ -49,6 +49,17 @@ describe('readable SQL plugin', () => {
     )
   })
 
+  it('keeps a column that raw SQL text of the reader names (it cannot be told apart)', () => {
+    const stage = db.selectFrom('t').select(['a', 'b', 'event_type']).where('b', '>', 1)
+    const q = db
+      .selectFrom(stage.as('s'))
+      .select([sql<number>`count(*) filter (where event_type = 'PressEvent')`.as('n')])
+      .groupBy('s.a')
+    expect(text(q)).toBe(
+      `with "s" as (select "a", "event_type" from "t" where "b" > $1) select count(*) filter (where event_type = 'PressEvent') as "n" from "s" group by "a"`,
+    )
+  })
+
   it('never names a stage like a table the query reads, nor twice alike', () => {
     const inner = db.selectFrom('events').select([sql<number>`a + 1`.as('a')])
     const outer = db.selectFrom(inner.as('events')).select([sql<number>`a + 2`.as('a')])

@@ -1,4 +1,4 @@
-import { ColumnNode, type OperationNode, ReferenceNode, type SelectQueryNode } from 'kysely'
+import { ColumnNode, IdentifierNode, type OperationNode, RawNode, ReferenceNode, type SelectQueryNode } from 'kysely'
 import { childrenOf, sourceOf, tableName } from './nodes.ts'
 
 /** The columns read from one source: some by name, or every one (`*`, or we cannot tell). */
@@ -48,6 +48,11 @@ export function readsOf(node: OperationNode, skip: ReadonlySet<OperationNode>): 
       reads.unqualified.add(n.column.name)
       return
     }
+    if (IdentifierNode.is(n)) reads.unqualified.add(n.name)
+    // Raw SQL text (a user's sql`count(*) filter (where event_type = …)`) may name any column: each
+    // word in it counts as read, unqualified, from every source.
+    if (RawNode.is(n))
+      for (const fragment of n.sqlFragments) for (const word of wordsOf(fragment)) reads.unqualified.add(word)
     for (const child of childrenOf(n)) visit(child)
   }
   visit(node)
@@ -57,4 +62,11 @@ export function readsOf(node: OperationNode, skip: ReadonlySet<OperationNode>): 
 export function union(a: Columns, b: Iterable<string> | 'all'): Columns {
   if (a === 'all' || b === 'all') return 'all'
   return new Set([...a, ...b])
+}
+
+/** The identifier-like words of a raw SQL fragment, bare or double-quoted. */
+function wordsOf(fragment: string): string[] {
+  return [...fragment.matchAll(/"((?:[^"]|"")+)"|([A-Za-z_][A-Za-z0-9_$]*)/g)].map(
+    (m) => m[1]?.replaceAll('""', '"') ?? (m[2] as string),
+  )
 }

@@ -3,6 +3,7 @@
 with
   `extracted` as (
     select
+      `day`,
       `moment`,
       `cookie_id` as `user_id`
     from
@@ -10,6 +11,7 @@ with
   ),
   `events_2` as (
     select
+      `day`,
       `moment`,
       cast(`user_id` as string) as `user_id`
     from

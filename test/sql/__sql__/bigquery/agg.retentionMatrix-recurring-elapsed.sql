@@ -31,6 +31,7 @@ with
           ),
           `extracted` as (
             select
+              `day`,
               `moment`,
               `cookie_id` as `user_id`,
               (
@@ -48,6 +49,7 @@ with
           ),
           `events_2` as (
             select
+              `day`,
               `moment`,
               `event_type`,
               cast(`user_id` as string) as `user_id`

@@ -3,6 +3,7 @@
 with
   "extracted" as (
     select
+      "day",
       "moment",
       "cookie_id" as "user_id"
     from
@@ -10,6 +11,7 @@ with
   ),
   "events" as (
     select
+      to_char(("day")::date::timestamp, 'YYYY-MM-DD') as "day",
       (
         (timestamp 'epoch' + (("moment") - 'epoch')) at time zone 'UTC'
       ) as "moment",

@@ -17,6 +17,7 @@ with
           ),
           "extracted" as (
             select
+              "day",
               "moment",
               "cookie_id" as "user_id",
               ("v" ->> E'_type') as "event_type"
@@ -27,6 +28,7 @@ with
           ),
           "events" as (
             select
+              to_char(("day")::date::timestamp, 'YYYY-MM-DD') as "day",
               (
                 (timestamp 'epoch' + (("moment") - 'epoch')) at time zone 'UTC'
               ) as "moment",
