@@ -85,7 +85,9 @@ export interface RetentionMatrixOptions {
  *
  * Shape: the (user_id, first_cohort, period) rows of `retention-first-time.ts` (one window pass) or
  * `retention-recurring.ts` (one join on user_id), then
- *   select first_cohort, period, count(distinct user_id) as value from <rows> group by first_cohort, period
+ *   select first_cohort, period, count(*) as value
+ *   from (select first_cohort, period, user_id from <rows> group by first_cohort, period, user_id)
+ *   group by first_cohort, period
  *   (percentage: value * 100.0 / max(case when period = 0 then value end) over (partition by first_cohort))
  *
  * @example hub.agg.retentionMatrix(hub.events(), { timePeriod: 'monthly' }).orderBy(['first_cohort', 'period'])
@@ -103,12 +105,18 @@ export function retentionMatrix(
   const recurring = choiceOf('mode', options.mode ?? 'first_time', MODES) === 'recurring'
   const rows = recurring ? recurringRows(plan, q) : firstTimeRows(plan, q)
 
-  const counted = hub.db
+  // Distinct users as a GROUP BY of the (cohort, period, user) triples, then a count: Postgres
+  // hashes both, where count(distinct) sorts every row.
+  const triples = hub.db
     .selectFrom(rows.as('events'))
+    .select(['first_cohort', 'period', 'user_id'])
+    .groupBy(['first_cohort', 'period', 'user_id'])
+  const counted = hub.db
+    .selectFrom(triples.as('users'))
     .select((eb) => [
       eb.ref('first_cohort').as('first_cohort'),
       eb.ref('period').as('period'),
-      sql<number>`count(distinct ${eb.ref('user_id')})`.as('value'),
+      sql<number>`count(*)`.as('value'),
     ])
     .groupBy(['first_cohort', 'period'])
   const valued = percentage

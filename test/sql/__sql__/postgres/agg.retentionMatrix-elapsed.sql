@@ -53,13 +53,25 @@ with
         E'YYYY"-"MM"-"DD'
       ) <= $1
   ),
+  "users" as (
+    select
+      "first_cohort",
+      "period",
+      "user_id"
+    from
+      "events_3" as "events"
+    group by
+      "first_cohort",
+      "period",
+      "user_id"
+  ),
   "counts" as (
     select
       "first_cohort",
       "period",
-      count(distinct "user_id") as "value"
+      count(*) as "value"
     from
-      "events_3" as "events"
+      "users"
     group by
       "first_cohort",
       "period"

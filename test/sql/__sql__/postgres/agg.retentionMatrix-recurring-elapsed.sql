@@ -83,13 +83,25 @@ with
     where
       "cohorts"."anchor" is not null
   ),
+  "users" as (
+    select
+      "first_cohort",
+      "period",
+      "user_id"
+    from
+      "events_2" as "events"
+    group by
+      "first_cohort",
+      "period",
+      "user_id"
+  ),
   "result" as (
     select
       "first_cohort",
       "period",
-      count(distinct "user_id") as "value"
+      count(*) as "value"
     from
-      "events_2" as "events"
+      "users"
     group by
       "first_cohort",
       "period"
