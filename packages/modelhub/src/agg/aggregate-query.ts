@@ -1,4 +1,4 @@
-import { type Expression, expressionBuilder, type SelectQueryBuilder } from 'kysely'
+import { type Expression, expressionBuilder, type SelectQueryBuilder, sql } from 'kysely'
 import type { AnyQuery, EventsExpressionBuilder } from '../hub/any-query.ts'
 import type { HubContext } from '../hub/hub-context.ts'
 import type { Flatten } from '../pipeline/objectiv-event.ts'
@@ -46,4 +46,43 @@ export function aggregate<R>(
   const keyless = groupBy === null
   const numbers = Object.keys(values(expressionBuilder())).map((name) => [name, 'number'] as const)
   return aggregateResult(typedResult(hub, keyless ? grouped : withGroups, Object.fromEntries(numbers)))
+}
+
+/**
+ * Per group, how many distinct values (a tuple of `columns`: a user, a session key) the rows of `q`
+ * hold, as `name`; a single column's NULL is not counted, as by count(distinct). Two GROUP BYs: the
+ * distinct (keys, value) pairs, then a count per keys. Postgres hashes both, where count(distinct)
+ * sorts every row (docs/performance.md); BigQuery plans them alike.
+ *
+ * Shape: select <keys>, count(<value>) as <name> from (
+ *          select <keys>, <value> from (<q>) as events group by <keys>, <value>) as pairs
+ *        group by <keys>
+ */
+export function countDistinct<R>(
+  hub: HubContext,
+  q: AnyQuery,
+  groupBy: GroupBy<Record<string, unknown>>,
+  columns: readonly [string, ...string[]],
+  name: string,
+  aggregated: readonly string[] = columns,
+): AggregateQuery<R> {
+  const { engine } = hub
+  const keysOf = (eb: Parameters<typeof groupKeys>[1]) => groupKeys(hub, eb, groupBy, aggregated)
+  const pairs = hub.db
+    .selectFrom(q.as('events'))
+    .select((eb) => [
+      ...keysOf(eb).map((key) => eb.parens(engine.groupKey(key.expression).select).as(key.name)),
+      ...columns.map((column) => eb.ref(column).as(column)),
+    ])
+    .groupBy((eb) => [...keysOf(eb).flatMap((key) => engine.groupKey(key.expression).groupBy), ...columns])
+  const names = keysOf(expressionBuilder()).map((key) => key.name)
+  const counted = hub.db
+    .selectFrom(pairs.as('pairs'))
+    .select((eb) => [
+      ...names.map((key) => eb.parens(engine.groupKey(eb.ref(key)).select).as(key)),
+      (columns.length === 1 ? sql<number>`count(${eb.ref(columns[0])})` : sql<number>`count(*)`).as(name),
+    ])
+  const grouped =
+    names.length === 0 ? counted : counted.groupBy((eb) => names.flatMap((key) => engine.groupKey(eb.ref(key)).groupBy))
+  return aggregateResult(typedResult(hub, grouped, { [name]: 'number' }))
 }

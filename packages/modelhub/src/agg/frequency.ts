@@ -17,9 +17,10 @@ export interface FrequencyRow {
  * with 0 users).
  *
  * Shape: select session_id_nunique, count(*) as user_id_nunique from (
- *          select user_id, count(distinct session_id) as session_id_nunique from events
- *          (over the events pipeline, count(distinct <the session's number within its user>))
- *          where user_id is not null group by user_id) as users
+ *          select user_id, count(*) as session_id_nunique from (
+ *            select user_id, session_id from events where user_id is not null group by user_id, session_id
+ *            (over the events pipeline, <the session's number within its user> for session_id)
+ *          ) as sessions group by user_id) as users
  *        group by session_id_nunique
  *
  * @example hub.agg.frequency(hub.events()).orderBy('session_id_nunique')
@@ -30,13 +31,15 @@ export function frequency(hub: HubContext, q: AnyQuery): AggregateQuery<Frequenc
   // so its session number alone tells their sessions apart, and no global numbering is needed.
   const { query, session } = sessionsOf(q)
   const sessionOfUser = session[session.length - 1] as string
-  const users = hub.db
+  // A user's distinct sessions by two hashed GROUP BYs (aggregate-query.ts, countDistinct).
+  const sessions = hub.db
     .selectFrom(query.as('events'))
-    .select((eb) => [
-      eb.ref('user_id').as('user_id'),
-      sql<number>`count(distinct ${eb.ref(sessionOfUser)})`.as('session_id_nunique'),
-    ])
+    .select((eb) => [eb.ref('user_id').as('user_id'), eb.ref(sessionOfUser).as('session')])
     .where('user_id', 'is not', null)
+    .groupBy(['user_id', sessionOfUser])
+  const users = hub.db
+    .selectFrom(sessions.as('sessions'))
+    .select((eb) => [eb.ref('user_id').as('user_id'), sql<number>`count(*)`.as('session_id_nunique')])
     .groupBy('user_id')
   const counted = hub.db
     .selectFrom(users.as('users'))

@@ -40,10 +40,12 @@ const INTERVALS: Readonly<Record<StickinessInterval, CalendarUnit>> = { day: 'da
  * (a user with events in two groups counts in both, with the intervals of each). No groupBy
  * means no keys (not the hub's time bucket). Anonymous events never count (docs/semantics.md §S8).
  *
- * Shape (two aggregates, no join):
+ * Shape (three aggregates, each hashed; no join):
  *   select <keys>, intervals_active, count(*) as users from (
- *     select <keys>, user_id, count(distinct <start of moment's interval>) as intervals_active
- *     from events where user_id is not null group by <keys>, user_id) as users
+ *     select <keys>, user_id, count(*) as intervals_active from (
+ *       select <keys>, user_id, <start of moment's interval> from events where user_id is not null
+ *       group by <keys>, user_id, <start of moment's interval>) as intervals
+ *     group by <keys>, user_id) as users
  *   group by <keys>, intervals_active
  */
 export function stickiness<R = StickinessRow>(
@@ -59,18 +61,30 @@ export function stickiness<R = StickinessRow>(
   const keysOf = (eb: Parameters<typeof groupKeys>[1]) =>
     groupKeys(hub, eb, groupBy === undefined ? null : groupBy, ['user_id', 'moment'])
 
-  const perUser = hub.db
+  // A user's distinct intervals by two hashed GROUP BYs (aggregate-query.ts, countDistinct).
+  const intervals = hub.db
     .selectFrom(q.as('events'))
     .select((eb) => [
       ...keysOf(eb).map((key) => eb.parens(engine.groupKey(key.expression).select).as(key.name)),
-      sql<number>`count(distinct ${engine.truncateTime(localTime(hub, eb.ref('moment')), unit)})`.as(
-        'intervals_active',
-      ),
+      eb.ref('user_id').as('user_id'),
+      engine.truncateTime(localTime(hub, eb.ref('moment')), unit).as('interval_start'),
     ])
     .where('user_id', 'is not', null)
-    .groupBy((eb) => [eb.ref('user_id'), ...keysOf(eb).flatMap((key) => engine.groupKey(key.expression).groupBy)])
+    .groupBy((eb) => [
+      eb.ref('user_id'),
+      engine.truncateTime(localTime(hub, eb.ref('moment')), unit),
+      ...keysOf(eb).flatMap((key) => engine.groupKey(key.expression).groupBy),
+    ])
 
   const names = keysOf(expressionBuilder()).map((key) => key.name)
+  const perUser = hub.db
+    .selectFrom(intervals.as('intervals'))
+    .select((eb) => [
+      ...names.map((name) => eb.parens(engine.groupKey(eb.ref(name)).select).as(name)),
+      sql<number>`count(*)`.as('intervals_active'),
+    ])
+    .groupBy((eb) => [eb.ref('user_id'), ...names.flatMap((name) => engine.groupKey(eb.ref(name)).groupBy)])
+
   const counted = hub.db
     .selectFrom(perUser.as('users'))
     .select((eb) => [

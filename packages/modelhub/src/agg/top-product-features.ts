@@ -1,11 +1,11 @@
 import { type GlobalContext, globalContexts, invalid } from '@kysely-modelhub/core'
-import { type Expression, type SqlBool, sql } from 'kysely'
+import type { Expression, SqlBool } from 'kysely'
 import type { AnyQuery, EventsExpressionBuilder } from '../hub/any-query.ts'
 import type { HubContext } from '../hub/hub-context.ts'
 import type { EventsLike } from '../map/add-column.ts'
 import type { ObjectivEvent } from '../pipeline/objectiv-event.ts'
 import { columnsOf } from '../results/columns-of.ts'
-import { type AggregateQuery, aggregate, aggregateResult } from './aggregate-query.ts'
+import { type AggregateQuery, aggregateResult, countDistinct } from './aggregate-query.ts'
 import { type LocationOption, locationName } from './location-option.ts'
 
 /** A query over events with these columns and the `application` global-context column. */
@@ -43,9 +43,9 @@ export const FEATURE_KEYS = ['application', 'feature_nice_name', 'event_type'] a
  * by application, feature and event type in code-point order, so equal counts come in the same
  * order on every engine and database locale.
  *
- * Shape: select * from (select application, feature_nice_name, event_type, count(distinct user_id) as user_id_nunique
- *        from (select <app id>, <nice name>, event_type, user_id from (<q>) as events where <types hold eventType>) as events
- *        group by …) as result where <keys not null> order by user_id_nunique desc, application, feature_nice_name, event_type
+ * Shape: select * from (select application, feature_nice_name, event_type, count(user_id) as user_id_nunique
+ *        from (select <keys>, user_id from (select <app id>, <nice name>, event_type, user_id from (<q>) as events where <types hold eventType>) as events
+ *        group by <keys>, user_id) as pairs group by <keys>) as result where <keys not null> order by user_id_nunique desc, application, feature_nice_name, event_type
  *
  * @example hub.agg.topProductFeatures(hub.events(), { locationStack: (ls) => ls.from({ _type: 'LinkContext' }) })
  */
@@ -111,9 +111,7 @@ export function requireApplication(q: AnyQuery, model: string): void {
  * make the database compute the feature name twice per event, once to filter and once to group.
  */
 export function countFeatures<R>(hub: HubContext, features: AnyQuery, value: string): AggregateQuery<R> {
-  const grouped = aggregate<Record<string, unknown>>(hub, features, FEATURE_KEYS, ['user_id'], (eb) => ({
-    [value]: sql<number>`count(distinct ${eb.ref('user_id')})`,
-  }))
+  const grouped = countDistinct<Record<string, unknown>>(hub, features, FEATURE_KEYS, ['user_id'], value)
   // Kept outside the grouping (computedOnce): pushed into it, Postgres would evaluate the name
   // again per group, from a location stack carried through the whole sort for that purpose.
   const counted = hub.db

@@ -1,6 +1,7 @@
-import { sql } from 'kysely'
+import type { AnyQuery } from '../hub/any-query.ts'
 import type { HubContext } from '../hub/hub-context.ts'
-import { type AggregateQuery, aggregate } from './aggregate-query.ts'
+import { sessionsOf } from '../pipeline/session-keys.ts'
+import { type AggregateQuery, countDistinct } from './aggregate-query.ts'
 import type { GroupBy } from './group-by.ts'
 
 /**
@@ -8,17 +9,21 @@ import type { GroupBy } from './group-by.ts'
  * `uniqueUsers`: with daily buckets, a session running past midnight counts on both days.
  * Sessions of anonymous users (user_id NULL) count too.
  *
- * Shape: select <keys>, count(distinct session_id) as unique_sessions from events group by <keys>
+ * Over the events pipeline a session is told apart by its key (its user before anonymization and
+ * its number within that user), not by session_id: the same groups, without the global numbering
+ * and its sort of every event.
+ *
+ * Shape: select <keys>, count(*) as unique_sessions
+ *        from (select <keys>, <session> from events group by <keys>, <session>) as pairs group by <keys>
  *
  * @example hub.agg.uniqueSessions(hub.events(), { groupBy: { timeAggregation: '%Y-%m' } })
  * // → [{ time_aggregation: '2021-11', unique_sessions: 3 }, { time_aggregation: '2021-12', unique_sessions: 4 }]
  */
 export function uniqueSessions<R>(
   hub: HubContext,
-  q: Parameters<typeof aggregate>[1],
+  q: AnyQuery,
   groupBy: GroupBy<Record<string, unknown>>,
 ): AggregateQuery<R> {
-  return aggregate<R>(hub, q, groupBy, ['session_id'], (eb) => ({
-    unique_sessions: sql<number>`count(distinct ${eb.ref('session_id')})`,
-  }))
+  const { query, session } = sessionsOf(q)
+  return countDistinct<R>(hub, query, groupBy, session as [string, ...string[]], 'unique_sessions', ['session_id'])
 }

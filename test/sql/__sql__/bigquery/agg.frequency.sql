@@ -71,14 +71,23 @@ with
     from
       `sessions`
   ),
-  `users` as (
+  `sessions_2` as (
     select
-      `user_id`,
-      count(distinct `__user_session`) as `session_id_nunique`
+      `user_id`
     from
       `events_2` as `events`
     where
       `user_id` is not null
+    group by
+      `user_id`,
+      `__user_session`
+  ),
+  `users` as (
+    select
+      `user_id`,
+      count(*) as `session_id_nunique`
+    from
+      `sessions_2` as `sessions`
     group by
       `user_id`
   )

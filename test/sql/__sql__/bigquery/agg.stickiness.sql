@@ -60,16 +60,26 @@ with
     from
       `extracted`
   ),
-  `users` as (
+  `intervals` as (
     select
       (any_value(`application`)) as `application`,
-      count(
-        distinct timestamp_trunc(`moment`, isoweek, 'UTC')
-      ) as `intervals_active`
+      `user_id`
     from
       `events_2` as `events`
     where
       `user_id` is not null
+    group by
+      `user_id`,
+      timestamp_trunc(`moment`, isoweek, 'UTC'),
+      (`application`) is null,
+      to_json_string(`application`)
+  ),
+  `users` as (
+    select
+      (any_value(`application`)) as `application`,
+      count(*) as `intervals_active`
+    from
+      `intervals`
     group by
       `user_id`,
       (`application`) is null,

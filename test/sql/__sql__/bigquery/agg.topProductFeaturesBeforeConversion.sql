@@ -257,14 +257,31 @@ with
         )
       )
   ),
+  `pairs` as (
+    select
+      (any_value(`application`)) as `application`,
+      (any_value(`feature_nice_name`)) as `feature_nice_name`,
+      (any_value(`event_type`)) as `event_type`,
+      `user_id`
+    from
+      `events_4` as `events`
+    group by
+      (`application`) is null,
+      to_json_string(`application`),
+      (`feature_nice_name`) is null,
+      to_json_string(`feature_nice_name`),
+      (`event_type`) is null,
+      to_json_string(`event_type`),
+      `user_id`
+  ),
   `result` as (
     select
       (any_value(`application`)) as `application`,
       (any_value(`feature_nice_name`)) as `feature_nice_name`,
       (any_value(`event_type`)) as `event_type`,
-      (count(distinct `user_id`)) as `unique_users`
+      count(`user_id`) as `unique_users`
     from
-      `events_4` as `events`
+      `pairs`
     group by
       (`application`) is null,
       to_json_string(`application`),

@@ -81,29 +81,26 @@ with
           ) / 1000000
         ) <= 1800 then false
         else true
-      end as `is_start`,
-      unix_date(date(`moment`, 'UTC')) as `start_day`
+      end as `is_start`
     from
       `extracted`
   ),
   `numbered` as (
     select
       `starts`.*,
-      case
-        when `is_start` then `start_day` * 1000000000 + sum(
-          case
-            when `is_start` then 1
-            else 0
-          end
-        ) over (
-          partition by
-            `start_day`
-          order by
-            `moment`,
-            `event_id` rows between unbounded preceding
-            and current row
-        )
-      end as `start_number`
+      sum(
+        case
+          when `is_start` then 1
+          else 0
+        end
+      ) over (
+        partition by
+          `user_id`
+        order by
+          `moment`,
+          `event_id` rows between unbounded preceding
+          and current row
+      ) as `__user_session`
     from
       `starts`
   ),
@@ -111,23 +108,40 @@ with
     select
       `event_type`,
       `application`,
-      max(`start_number`) over (
+      `user_id` as `__session_user`,
+      max(`__user_session`) over (
         partition by
           `user_id`
         order by
           `moment`,
           `event_id` rows between unbounded preceding
           and current row
-      ) as `session_id`
+      ) as `__user_session`
     from
       `numbered`
+  ),
+  `pairs` as (
+    select
+      (any_value(`application`)) as `application`,
+      (any_value(`event_type`)) as `event_type`,
+      `__session_user`,
+      `__user_session`
+    from
+      `sessions`
+    group by
+      (`application`) is null,
+      to_json_string(`application`),
+      (`event_type`) is null,
+      to_json_string(`event_type`),
+      `__session_user`,
+      `__user_session`
   )
 select
   (any_value(`application`)) as `application`,
   (any_value(`event_type`)) as `event_type`,
-  (count(distinct `session_id`)) as `unique_sessions`
+  count(*) as `unique_sessions`
 from
-  `sessions`
+  `pairs`
 group by
   (`application`) is null,
   to_json_string(`application`),

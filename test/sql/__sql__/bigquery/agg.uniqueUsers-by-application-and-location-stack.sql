@@ -59,13 +59,27 @@ with
       cast(`user_id` as string) as `user_id`
     from
       `extracted`
+  ),
+  `pairs` as (
+    select
+      (any_value(`application`)) as `application`,
+      (any_value(`location_stack`)) as `location_stack`,
+      `user_id`
+    from
+      `events_2` as `events`
+    group by
+      (`application`) is null,
+      to_json_string(`application`),
+      (`location_stack`) is null,
+      to_json_string(`location_stack`),
+      `user_id`
   )
 select
   (any_value(`application`)) as `application`,
   (any_value(`location_stack`)) as `location_stack`,
-  (count(distinct `user_id`)) as `unique_users`
+  count(`user_id`) as `unique_users`
 from
-  `events_2` as `events`
+  `pairs`
 group by
   (`application`) is null,
   to_json_string(`application`),

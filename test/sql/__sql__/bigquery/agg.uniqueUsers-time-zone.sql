@@ -14,32 +14,43 @@ with
       cast(`user_id` as string) as `user_id`
     from
       `extracted`
+  ),
+  `pairs` as (
+    select
+      (
+        any_value(
+          format_timestamp(
+            '%Y-%m-%d',
+            timestamp(datetime(`moment`, 'Europe/Amsterdam')),
+            'UTC'
+          )
+        )
+      ) as `time_aggregation`,
+      `user_id`
+    from
+      `events_2` as `events`
+    group by
+      (
+        format_timestamp(
+          '%Y-%m-%d',
+          timestamp(datetime(`moment`, 'Europe/Amsterdam')),
+          'UTC'
+        )
+      ) is null,
+      to_json_string(
+        format_timestamp(
+          '%Y-%m-%d',
+          timestamp(datetime(`moment`, 'Europe/Amsterdam')),
+          'UTC'
+        )
+      ),
+      `user_id`
   )
 select
-  (
-    any_value(
-      format_timestamp(
-        '%Y-%m-%d',
-        timestamp(datetime(`moment`, 'Europe/Amsterdam')),
-        'UTC'
-      )
-    )
-  ) as `time_aggregation`,
-  (count(distinct `user_id`)) as `unique_users`
+  (any_value(`time_aggregation`)) as `time_aggregation`,
+  count(`user_id`) as `unique_users`
 from
-  `events_2` as `events`
+  `pairs`
 group by
-  (
-    format_timestamp(
-      '%Y-%m-%d',
-      timestamp(datetime(`moment`, 'Europe/Amsterdam')),
-      'UTC'
-    )
-  ) is null,
-  to_json_string(
-    format_timestamp(
-      '%Y-%m-%d',
-      timestamp(datetime(`moment`, 'Europe/Amsterdam')),
-      'UTC'
-    )
-  )
+  (`time_aggregation`) is null,
+  to_json_string(`time_aggregation`)

@@ -105,17 +105,28 @@ with
     where
       `is_new_user` = @p0
   ),
-  `numerator` as (
+  `pairs` as (
     select
       (
         any_value(format_timestamp('%Y-%m-%d', `moment`, 'UTC'))
       ) as `time_aggregation`,
-      (count(distinct `user_id`)) as `unique_users`
+      `user_id`
     from
       `events_4` as `events`
     group by
       (format_timestamp('%Y-%m-%d', `moment`, 'UTC')) is null,
-      to_json_string(format_timestamp('%Y-%m-%d', `moment`, 'UTC'))
+      to_json_string(format_timestamp('%Y-%m-%d', `moment`, 'UTC')),
+      `user_id`
+  ),
+  `numerator` as (
+    select
+      (any_value(`time_aggregation`)) as `time_aggregation`,
+      count(`user_id`) as `unique_users`
+    from
+      `pairs`
+    group by
+      (`time_aggregation`) is null,
+      to_json_string(`time_aggregation`)
   ),
   `extracted_2` as (
     select
@@ -131,17 +142,28 @@ with
     from
       `extracted_2` as `extracted`
   ),
-  `denominator` as (
+  `pairs_2` as (
     select
       (
         any_value(format_timestamp('%Y-%m-%d', `moment`, 'UTC'))
       ) as `time_aggregation`,
-      (count(distinct `user_id`)) as `unique_users`
+      `user_id`
     from
       `events_5` as `events`
     group by
       (format_timestamp('%Y-%m-%d', `moment`, 'UTC')) is null,
-      to_json_string(format_timestamp('%Y-%m-%d', `moment`, 'UTC'))
+      to_json_string(format_timestamp('%Y-%m-%d', `moment`, 'UTC')),
+      `user_id`
+  ),
+  `denominator` as (
+    select
+      (any_value(`time_aggregation`)) as `time_aggregation`,
+      count(`user_id`) as `unique_users`
+    from
+      `pairs_2` as `pairs`
+    group by
+      (`time_aggregation`) is null,
+      to_json_string(`time_aggregation`)
   )
 select
   coalesce(

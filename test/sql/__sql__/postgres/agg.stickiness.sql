@@ -38,19 +38,28 @@ with
     from
       "extracted"
   ),
-  "users" as (
+  "intervals" as (
     select
       ("application") as "application",
-      count(
-        distinct date_trunc(
-          E'week',
-          (timestamp 'epoch' + (("moment") - 'epoch'))
-        )
-      ) as "intervals_active"
+      "user_id"
     from
       "events"
     where
       "user_id" is not null
+    group by
+      "user_id",
+      date_trunc(
+        E'week',
+        (timestamp 'epoch' + (("moment") - 'epoch'))
+      ),
+      "application"
+  ),
+  "users" as (
+    select
+      ("application") as "application",
+      count(*) as "intervals_active"
+    from
+      "intervals"
     group by
       "user_id",
       "application"

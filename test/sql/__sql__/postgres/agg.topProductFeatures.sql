@@ -106,14 +106,28 @@ with
         false
       )
   ),
+  "pairs" as (
+    select
+      ("application") as "application",
+      ("feature_nice_name") as "feature_nice_name",
+      ("event_type") as "event_type",
+      "user_id"
+    from
+      "events_2" as "events"
+    group by
+      "application",
+      "feature_nice_name",
+      "event_type",
+      "user_id"
+  ),
   "result" as (
     select
       ("application") as "application",
       ("feature_nice_name") as "feature_nice_name",
       ("event_type") as "event_type",
-      (count(distinct "user_id")) as "user_id_nunique"
+      count("user_id") as "user_id_nunique"
     from
-      "events_2" as "events"
+      "pairs"
     group by
       "application",
       "feature_nice_name",

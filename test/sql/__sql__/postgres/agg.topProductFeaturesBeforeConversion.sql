@@ -213,14 +213,28 @@ with
         )
       )
   ),
+  "pairs" as (
+    select
+      ("application") as "application",
+      ("feature_nice_name") as "feature_nice_name",
+      ("event_type") as "event_type",
+      "user_id"
+    from
+      "events_3" as "events"
+    group by
+      "application",
+      "feature_nice_name",
+      "event_type",
+      "user_id"
+  ),
   "result" as (
     select
       ("application") as "application",
       ("feature_nice_name") as "feature_nice_name",
       ("event_type") as "event_type",
-      (count(distinct "user_id")) as "unique_users"
+      count("user_id") as "unique_users"
     from
-      "events_3" as "events"
+      "pairs"
     group by
       "application",
       "feature_nice_name",

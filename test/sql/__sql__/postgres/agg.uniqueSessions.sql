@@ -55,19 +55,19 @@ with
   "numbered" as (
     select
       "starts".*,
-      case
-        when "is_start" then sum(
-          case
-            when "is_start" then 1
-            else 0
-          end
-        ) over (
-          order by
-            "moment",
-            "event_id" rows between unbounded preceding
-            and current row
-        )
-      end as "start_number"
+      sum(
+        case
+          when "is_start" then 1
+          else 0
+        end
+      ) over (
+        partition by
+          "user_id"
+        order by
+          "moment",
+          "event_id" rows between unbounded preceding
+          and current row
+      ) as "__user_session"
     from
       "starts"
   ),
@@ -75,32 +75,39 @@ with
     select
       "event_type",
       "application",
-      max("start_number") over (
+      "user_id" as "__session_user",
+      max("__user_session") over (
         partition by
           "user_id"
         order by
           "moment",
           "event_id" rows between unbounded preceding
           and current row
-      ) as "session_id"
+      ) as "__user_session"
     from
       "numbered"
   ),
-  "events" as (
+  "pairs" as (
     select
-      "event_type",
-      "application",
-      ("session_id")::float8 as "session_id"
+      ("application") as "application",
+      ("event_type") as "event_type",
+      "__session_user",
+      "__user_session"
     from
       "sessions"
+    group by
+      "application",
+      "event_type",
+      "__session_user",
+      "__user_session"
   ),
   "result" as (
     select
       ("application") as "application",
       ("event_type") as "event_type",
-      (count(distinct "session_id")) as "unique_sessions"
+      count(*) as "unique_sessions"
     from
-      "events"
+      "pairs"
     group by
       "application",
       "event_type"

@@ -36,13 +36,25 @@ with
     from
       "extracted"
   ),
+  "pairs" as (
+    select
+      ("application") as "application",
+      ("location_stack") as "location_stack",
+      "user_id"
+    from
+      "events"
+    group by
+      "application",
+      "location_stack",
+      "user_id"
+  ),
   "result" as (
     select
       ("application") as "application",
       ("location_stack") as "location_stack",
-      (count(distinct "user_id")) as "unique_users"
+      count("user_id") as "unique_users"
     from
-      "events"
+      "pairs"
     group by
       "application",
       "location_stack"

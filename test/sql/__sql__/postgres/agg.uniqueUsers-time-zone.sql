@@ -17,7 +17,7 @@ with
     from
       "extracted"
   ),
-  "result" as (
+  "pairs" as (
     select
       (
         to_char(
@@ -35,7 +35,7 @@ with
           E'YYYY"-"MM"-"DD'
         )
       ) as "time_aggregation",
-      (count(distinct "user_id")) as "unique_users"
+      "user_id"
     from
       "events"
     group by
@@ -52,7 +52,17 @@ with
           )
         ),
         E'YYYY"-"MM"-"DD'
-      )
+      ),
+      "user_id"
+  ),
+  "result" as (
+    select
+      ("time_aggregation") as "time_aggregation",
+      count("user_id") as "unique_users"
+    from
+      "pairs"
+    group by
+      "time_aggregation"
   )
 select
   "time_aggregation",

@@ -17,7 +17,7 @@ with
     from
       "extracted"
   ),
-  "result" as (
+  "pairs" as (
     select
       (
         to_char(
@@ -25,14 +25,24 @@ with
           E'YYYY"-"MM"-"DD'
         )
       ) as "time_aggregation",
-      (count(distinct "user_id")) as "unique_users"
+      "user_id"
     from
       "events"
     group by
       to_char(
         (timestamp 'epoch' + (("moment") - 'epoch')),
         E'YYYY"-"MM"-"DD'
-      )
+      ),
+      "user_id"
+  ),
+  "result" as (
+    select
+      ("time_aggregation") as "time_aggregation",
+      count("user_id") as "unique_users"
+    from
+      "pairs"
+    group by
+      "time_aggregation"
   )
 select
   "time_aggregation",

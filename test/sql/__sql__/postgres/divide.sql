@@ -110,7 +110,7 @@ with
     where
       "is_new_user" = $1
   ),
-  "result" as (
+  "pairs" as (
     select
       (
         to_char(
@@ -118,14 +118,24 @@ with
           E'YYYY"-"MM"-"DD'
         )
       ) as "time_aggregation",
-      (count(distinct "user_id")) as "unique_users"
+      "user_id"
     from
       "events_3" as "events"
     group by
       to_char(
         (timestamp 'epoch' + (("moment") - 'epoch')),
         E'YYYY"-"MM"-"DD'
-      )
+      ),
+      "user_id"
+  ),
+  "result" as (
+    select
+      ("time_aggregation") as "time_aggregation",
+      count("user_id") as "unique_users"
+    from
+      "pairs"
+    group by
+      "time_aggregation"
   ),
   "numerator" as (
     select
@@ -150,7 +160,7 @@ with
     from
       "extracted_2" as "extracted"
   ),
-  "result_2" as (
+  "pairs_2" as (
     select
       (
         to_char(
@@ -158,14 +168,24 @@ with
           E'YYYY"-"MM"-"DD'
         )
       ) as "time_aggregation",
-      (count(distinct "user_id")) as "unique_users"
+      "user_id"
     from
       "events_4" as "events"
     group by
       to_char(
         (timestamp 'epoch' + (("moment") - 'epoch')),
         E'YYYY"-"MM"-"DD'
-      )
+      ),
+      "user_id"
+  ),
+  "result_2" as (
+    select
+      ("time_aggregation") as "time_aggregation",
+      count("user_id") as "unique_users"
+    from
+      "pairs_2" as "pairs"
+    group by
+      "time_aggregation"
   ),
   "denominator" as (
     select
