@@ -17,6 +17,7 @@ import { countsAsReturn, eventsOf, type RetentionPlan, someReturn, someStart, st
  * The last two conditions appear only when start and return events differ.
  */
 export function firstTimeRows(plan: RetentionPlan, q: AnyQuery): AnyQuery {
+  if (plan.clock.calendar && plan.sameEvents) return calendarFirstTimeRows(plan, q)
   const { hub, clock, startDate, endDate } = plan
   const firstSeen = eventsOf(plan, q).select((eb) => {
     const start = startsCohort(plan, eb)
@@ -45,4 +46,46 @@ export function firstTimeRows(plan: RetentionPlan, q: AnyQuery): AnyQuery {
     rows = rows.where((eb) => eb.or([eb.ref('is_return'), eb('moment', '=', eb.ref('first_moment'))]))
   }
   return rows
+}
+
+/**
+ * First-time retention counted in calendar periods, every event both a start and a return: a
+ * user's periods are their distinct (user, period start) pairs, which a hashed GROUP BY finds, so
+ * the window for the first moment runs over those few rows instead of every event.
+ *
+ * Shape:
+ *   select user_id, <label of first_moment> as first_cohort, <periods from its start to period_start> as period
+ *   from (select user_id, period_start, min(first_in_period) over (partition by user_id) as first_moment
+ *         from (select user_id, <start of moment's period> as period_start, min(moment) as first_in_period
+ *               from events where user_id is not null [and event_type = ?] [and <day of moment> <= ?]
+ *               group by user_id, period_start) as periods) as periods
+ *   [where <day of first_moment> >= ?]
+ */
+function calendarFirstTimeRows(plan: RetentionPlan, q: AnyQuery): AnyQuery {
+  const { hub, clock, startDate, endDate } = plan
+  let events = eventsOf(plan, q)
+  // Before the window, unlike the general case: a user whose first event is after endDate has no rows either way.
+  if (endDate) events = events.where((eb) => eb(clock.day(eb.ref('moment')), '<=', endDate))
+  const periods = events
+    .select((eb) => [
+      eb.ref('user_id').as('user_id'),
+      clock.periodStart(eb.ref('moment')).as('period_start'),
+      sql`min(${eb.ref('moment')})`.as('first_in_period'),
+    ])
+    .groupBy((eb) => [eb.ref('user_id'), clock.periodStart(eb.ref('moment'))])
+  const firstSeen = hub.db
+    .selectFrom(periods.as('periods'))
+    .select((eb) => [
+      eb.ref('user_id').as('user_id'),
+      eb.ref('period_start').as('period_start'),
+      windowed(eb, sql`min(${eb.ref('first_in_period')})`, { partitionBy: ['user_id'] }).as('first_moment'),
+    ])
+  const rows = hub.db
+    .selectFrom(firstSeen.as('periods'))
+    .select((eb) => [
+      eb.ref('user_id').as('user_id'),
+      clock.cohortLabel(eb.ref('first_moment')).as('first_cohort'),
+      clock.betweenStarts(clock.periodStart(eb.ref('first_moment')), eb.ref('period_start')).as('period'),
+    ])
+  return startDate ? rows.where((eb) => eb(clock.day(eb.ref('first_moment')), '>=', startDate)) : rows
 }

@@ -15,20 +15,39 @@ with
     from
       `extracted`
   ),
-  `events_3` as (
+  `periods` as (
     select
       `user_id`,
-      `moment`,
-      min(`moment`) over (
-        partition by
-          `user_id`
-      ) as `first_moment`
+      timestamp_trunc(
+        timestamp(datetime(`moment`, 'Europe/Amsterdam')),
+        isoweek,
+        'UTC'
+      ) as `period_start`,
+      min(`moment`) as `first_in_period`
     from
       `events_2` as `events`
     where
       `user_id` is not null
+    group by
+      `user_id`,
+      timestamp_trunc(
+        timestamp(datetime(`moment`, 'Europe/Amsterdam')),
+        isoweek,
+        'UTC'
+      )
   ),
-  `events_4` as (
+  `periods_2` as (
+    select
+      `user_id`,
+      `period_start`,
+      min(`first_in_period`) over (
+        partition by
+          `user_id`
+      ) as `first_moment`
+    from
+      `periods`
+  ),
+  `events_3` as (
     select
       `user_id`,
       format_timestamp(
@@ -41,18 +60,19 @@ with
         'UTC'
       ) as `first_cohort`,
       date_diff(
+        date(`period_start`, 'UTC'),
         date(
-          timestamp(datetime(`moment`, 'Europe/Amsterdam')),
-          'UTC'
-        ),
-        date(
-          timestamp(datetime(`first_moment`, 'Europe/Amsterdam')),
+          timestamp_trunc(
+            timestamp(datetime(`first_moment`, 'Europe/Amsterdam')),
+            isoweek,
+            'UTC'
+          ),
           'UTC'
         ),
         isoweek
       ) as `period`
     from
-      `events_3` as `events`
+      `periods_2` as `periods`
   ),
   `users` as (
     select
@@ -60,7 +80,7 @@ with
       `period`,
       `user_id`
     from
-      `events_4` as `events`
+      `events_3` as `events`
     group by
       `first_cohort`,
       `period`,

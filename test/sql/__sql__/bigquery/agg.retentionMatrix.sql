@@ -15,20 +15,31 @@ with
     from
       `extracted`
   ),
-  `events_3` as (
+  `periods` as (
     select
       `user_id`,
-      `moment`,
-      min(`moment`) over (
-        partition by
-          `user_id`
-      ) as `first_moment`
+      timestamp_trunc(`moment`, isoweek, 'UTC') as `period_start`,
+      min(`moment`) as `first_in_period`
     from
       `events_2` as `events`
     where
       `user_id` is not null
+    group by
+      `user_id`,
+      timestamp_trunc(`moment`, isoweek, 'UTC')
   ),
-  `events_4` as (
+  `periods_2` as (
+    select
+      `user_id`,
+      `period_start`,
+      min(`first_in_period`) over (
+        partition by
+          `user_id`
+      ) as `first_moment`
+    from
+      `periods`
+  ),
+  `events_3` as (
     select
       `user_id`,
       format_timestamp(
@@ -37,12 +48,15 @@ with
         'UTC'
       ) as `first_cohort`,
       date_diff(
-        date(`moment`, 'UTC'),
-        date(`first_moment`, 'UTC'),
+        date(`period_start`, 'UTC'),
+        date(
+          timestamp_trunc(`first_moment`, isoweek, 'UTC'),
+          'UTC'
+        ),
         isoweek
       ) as `period`
     from
-      `events_3` as `events`
+      `periods_2` as `periods`
   ),
   `users` as (
     select
@@ -50,7 +64,7 @@ with
       `period`,
       `user_id`
     from
-      `events_4` as `events`
+      `events_3` as `events`
     group by
       `first_cohort`,
       `period`,

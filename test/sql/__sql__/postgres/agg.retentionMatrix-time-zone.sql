@@ -17,20 +17,57 @@ with
     from
       "extracted"
   ),
-  "events_2" as (
+  "periods" as (
     select
       "user_id",
-      "moment",
-      min("moment") over (
-        partition by
-          "user_id"
-      ) as "first_moment"
+      date_trunc(
+        E'week',
+        (
+          timestamp 'epoch' + (
+            (
+              (
+                (
+                  (timestamp 'epoch' + (("moment") - 'epoch')) at time zone 'UTC'
+                ) at time zone E'Europe/Amsterdam'
+              )
+            ) - 'epoch'
+          )
+        )
+      ) as "period_start",
+      min("moment") as "first_in_period"
     from
       "events"
     where
       "user_id" is not null
+    group by
+      "user_id",
+      date_trunc(
+        E'week',
+        (
+          timestamp 'epoch' + (
+            (
+              (
+                (
+                  (timestamp 'epoch' + (("moment") - 'epoch')) at time zone 'UTC'
+                ) at time zone E'Europe/Amsterdam'
+              )
+            ) - 'epoch'
+          )
+        )
+      )
   ),
-  "events_3" as (
+  "periods_2" as (
+    select
+      "user_id",
+      "period_start",
+      min("first_in_period") over (
+        partition by
+          "user_id"
+      ) as "first_moment"
+    from
+      "periods"
+  ),
+  "events_2" as (
     select
       "user_id",
       to_char(
@@ -60,26 +97,25 @@ with
         (
           date_trunc(
             'week',
-            (
-              timestamp 'epoch' + (
-                (
-                  (
-                    (
-                      (timestamp 'epoch' + (("moment") - 'epoch')) at time zone 'UTC'
-                    ) at time zone E'Europe/Amsterdam'
-                  )
-                ) - 'epoch'
-              )
-            )
+            (timestamp 'epoch' + (("period_start") - 'epoch'))
           )::date - date_trunc(
             'week',
             (
               timestamp 'epoch' + (
                 (
-                  (
+                  date_trunc(
+                    E'week',
                     (
-                      (timestamp 'epoch' + (("first_moment") - 'epoch')) at time zone 'UTC'
-                    ) at time zone E'Europe/Amsterdam'
+                      timestamp 'epoch' + (
+                        (
+                          (
+                            (
+                              (timestamp 'epoch' + (("first_moment") - 'epoch')) at time zone 'UTC'
+                            ) at time zone E'Europe/Amsterdam'
+                          )
+                        ) - 'epoch'
+                      )
+                    )
                   )
                 ) - 'epoch'
               )
@@ -88,7 +124,7 @@ with
         ) / 7
       ) as "period"
     from
-      "events_2" as "events"
+      "periods_2" as "periods"
   ),
   "users" as (
     select
@@ -96,7 +132,7 @@ with
       "period",
       "user_id"
     from
-      "events_3" as "events"
+      "events_2" as "events"
     group by
       "first_cohort",
       "period",

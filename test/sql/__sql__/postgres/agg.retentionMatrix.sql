@@ -17,20 +17,37 @@ with
     from
       "extracted"
   ),
-  "events_2" as (
+  "periods" as (
     select
       "user_id",
-      "moment",
-      min("moment") over (
-        partition by
-          "user_id"
-      ) as "first_moment"
+      date_trunc(
+        E'week',
+        (timestamp 'epoch' + (("moment") - 'epoch'))
+      ) as "period_start",
+      min("moment") as "first_in_period"
     from
       "events"
     where
       "user_id" is not null
+    group by
+      "user_id",
+      date_trunc(
+        E'week',
+        (timestamp 'epoch' + (("moment") - 'epoch'))
+      )
   ),
-  "events_3" as (
+  "periods_2" as (
+    select
+      "user_id",
+      "period_start",
+      min("first_in_period") over (
+        partition by
+          "user_id"
+      ) as "first_moment"
+    from
+      "periods"
+  ),
+  "events_2" as (
     select
       "user_id",
       to_char(
@@ -50,15 +67,24 @@ with
         (
           date_trunc(
             'week',
-            (timestamp 'epoch' + (("moment") - 'epoch'))
+            (timestamp 'epoch' + (("period_start") - 'epoch'))
           )::date - date_trunc(
             'week',
-            (timestamp 'epoch' + (("first_moment") - 'epoch'))
+            (
+              timestamp 'epoch' + (
+                (
+                  date_trunc(
+                    E'week',
+                    (timestamp 'epoch' + (("first_moment") - 'epoch'))
+                  )
+                ) - 'epoch'
+              )
+            )
           )::date
         ) / 7
       ) as "period"
     from
-      "events_2" as "events"
+      "periods_2" as "periods"
   ),
   "users" as (
     select
@@ -66,7 +92,7 @@ with
       "period",
       "user_id"
     from
-      "events_3" as "events"
+      "events_2" as "events"
     group by
       "first_cohort",
       "period",
