@@ -88,6 +88,8 @@ export interface RetentionMatrixOptions {
  *   select first_cohort, period, count(*) as value
  *   from (select first_cohort, period, user_id from <rows> group by first_cohort, period, user_id)
  *   group by first_cohort, period
+ *   (in calendar periods, but for first-time retention with other return than start events, the
+ *   rows are distinct already and counted as they are)
  *   (percentage: value * 100.0 / max(case when period = 0 then value end) over (partition by first_cohort))
  *
  * @example hub.agg.retentionMatrix(hub.events(), { timePeriod: 'monthly' }).orderBy(['first_cohort', 'period'])
@@ -106,11 +108,16 @@ export function retentionMatrix(
   const rows = recurring ? recurringRows(plan, q) : firstTimeRows(plan, q)
 
   // Distinct users as a GROUP BY of the (cohort, period, user) triples, then a count: Postgres
-  // hashes both, where count(distinct) sorts every row.
-  const triples = hub.db
-    .selectFrom(rows.as('events'))
-    .select(['first_cohort', 'period', 'user_id'])
-    .groupBy(['first_cohort', 'period', 'user_id'])
+  // hashes both, where count(distinct) sorts every row. In calendar periods the rows come one per
+  // user, cohort and period already (both kinds group by user and period start first), except
+  // first-time retention with distinct start and return events, which reads the events themselves.
+  const distinctRows = plan.clock.calendar && (recurring || plan.sameEvents)
+  const triples = distinctRows
+    ? rows
+    : hub.db
+        .selectFrom(rows.as('events'))
+        .select(['first_cohort', 'period', 'user_id'])
+        .groupBy(['first_cohort', 'period', 'user_id'])
   const counted = hub.db
     .selectFrom(triples.as('users'))
     .select((eb) => [

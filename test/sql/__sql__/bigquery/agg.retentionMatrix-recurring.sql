@@ -7,7 +7,7 @@
 --   @p4 = "2022-03-02"
 --   @p5 = 1
 with
-  `events_4` as (
+  `users` as (
     with
       `retention_user_periods` as (
         with
@@ -96,7 +96,6 @@ with
           `period_start`
       )
     select
-      `cohorts`.`user_id`,
       format_timestamp(
         '%Y-%m-%d',
         timestamp_trunc(`cohorts`.`anchor`, isoweek, 'UTC'),
@@ -117,18 +116,6 @@ with
       )
     where
       `cohorts`.`anchor` is not null
-  ),
-  `users` as (
-    select
-      `first_cohort`,
-      `period`,
-      `user_id`
-    from
-      `events_4` as `events`
-    group by
-      `first_cohort`,
-      `period`,
-      `user_id`
   )
 select
   `first_cohort`,

@@ -30,7 +30,6 @@ with
   ),
   `periods_2` as (
     select
-      `user_id`,
       `period_start`,
       min(`first_in_period`) over (
         partition by
@@ -39,9 +38,8 @@ with
     from
       `periods`
   ),
-  `events_3` as (
+  `users` as (
     select
-      `user_id`,
       format_timestamp(
         '%Y-%m-%d',
         timestamp_trunc(`first_moment`, isoweek, 'UTC'),
@@ -57,18 +55,6 @@ with
       ) as `period`
     from
       `periods_2` as `periods`
-  ),
-  `users` as (
-    select
-      `first_cohort`,
-      `period`,
-      `user_id`
-    from
-      `events_3` as `events`
-    group by
-      `first_cohort`,
-      `period`,
-      `user_id`
   )
 select
   `first_cohort`,

@@ -7,7 +7,7 @@
 --   $5 = "2022-03-02"
 --   $6 = 1
 with
-  "events_3" as (
+  "users" as (
     with
       "retention_user_periods" as (
         with
@@ -83,7 +83,6 @@ with
           "period_start"
       )
     select
-      "cohorts"."user_id",
       to_char(
         (
           timestamp 'epoch' + (
@@ -124,18 +123,6 @@ with
       )
     where
       "cohorts"."anchor" is not null
-  ),
-  "users" as (
-    select
-      "first_cohort",
-      "period",
-      "user_id"
-    from
-      "events_3" as "events"
-    group by
-      "first_cohort",
-      "period",
-      "user_id"
   ),
   "result" as (
     select

@@ -58,7 +58,6 @@ with
   ),
   "periods_2" as (
     select
-      "user_id",
       "period_start",
       min("first_in_period") over (
         partition by
@@ -67,9 +66,8 @@ with
     from
       "periods"
   ),
-  "events_2" as (
+  "users" as (
     select
-      "user_id",
       to_char(
         (
           timestamp 'epoch' + (
@@ -125,18 +123,6 @@ with
       ) as "period"
     from
       "periods_2" as "periods"
-  ),
-  "users" as (
-    select
-      "first_cohort",
-      "period",
-      "user_id"
-    from
-      "events_2" as "events"
-    group by
-      "first_cohort",
-      "period",
-      "user_id"
   ),
   "result" as (
     select
