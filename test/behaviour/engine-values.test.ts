@@ -42,4 +42,17 @@ describeEachEngine('engine value helpers', (ctx) => {
       z: null,
     })
   })
+
+  it('tells whether an instant is within whole seconds of another: exactly at the limit, a microsecond past, NULL', async () => {
+    const at = (text: string) => sql`timestamp ${sql.lit(text)}`
+    const start = at('2021-12-31 23:30:00')
+    const { rows } = await sql<Record<string, unknown>>`select
+      ${e.withinSeconds(start, at('2022-01-01 00:00:00'), 1800)} as ${sql.id('at_limit')},
+      ${e.withinSeconds(start, at('2022-01-01 00:00:00.000001'), 1800)} as ${sql.id('past')},
+      ${e.withinSeconds(start, at('2021-12-31 23:29:59'), 0)} as ${sql.id('earlier')},
+      ${e.withinSeconds(start, at('2022-01-02 23:30:00'), 86_400)} as ${sql.id('day_later')},
+      ${e.withinSeconds(sql`cast(null as timestamp)`, start, 1800)} as ${sql.id('of_null')}`.execute(ctx.db)
+    expect(rows[0]).toEqual({ at_limit: true, past: false, earlier: true, day_later: false, of_null: null })
+    expect(() => e.withinSeconds(start, start, 1.5)).toThrow(/whole number of seconds/)
+  })
 })

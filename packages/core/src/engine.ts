@@ -147,6 +147,12 @@ export interface Engine {
   timeFormat(timestamp: Expression<unknown>, format: TimeFormat): RawBuilder<string>
   /** Seconds from `start` to `end` (negative when end is earlier), with sub-second precision. */
   epochSecondsBetween(start: Expression<unknown>, end: Expression<unknown>): RawBuilder<number>
+  /**
+   * Whether `end` is at most `seconds` (a whole number) after `start`; NULL when either is NULL.
+   * Compared as the engine's own durations: a session gap is tested once per event, and a number
+   * of seconds costs more to compute (Postgres's extract(epoch) is numeric).
+   */
+  withinSeconds(start: Expression<unknown>, end: Expression<unknown>, seconds: number): RawBuilder<boolean>
   /** The start (00:00 UTC) of the day, Monday-start week, month or year holding `timestamp`. */
   truncateTime(timestamp: Expression<unknown>, unit: CalendarUnit): RawBuilder<Date>
   /**

@@ -37,4 +37,5 @@ export {
   type TimeFormatPart,
 } from './time-format.ts'
 export { checkTimeZone, DEFAULT_TIME_ZONE, timeZoneProblem } from './time-zone.ts'
+export { wholeSeconds } from './whole-seconds.ts'
 export { type FrameBound, type WindowFrame, type WindowOrder, type WindowSpec, windowed } from './window.ts'

@@ -1,5 +1,5 @@
 import type { Engine, JsonMatch, JsonScalar, SliceEnd, SliceStart } from '@kysely-modelhub/core'
-import { checkCalendarUnit, checkTimeZone, DEFAULT_TIME_ZONE, matchEntries } from '@kysely-modelhub/core'
+import { checkCalendarUnit, checkTimeZone, DEFAULT_TIME_ZONE, matchEntries, wholeSeconds } from '@kysely-modelhub/core'
 import { type Expression, type RawBuilder, type SelectQueryBuilder, sql } from 'kysely'
 import { quoteBigQueryString } from './quote.ts'
 import { bigqueryCatalog, bigqueryTables } from './tables.ts'
@@ -160,6 +160,9 @@ export const bigquery: Engine = {
   },
 
   epochSecondsBetween: (start, end) => sql<number>`(timestamp_diff(${end}, ${start}, microsecond) / 1000000)`,
+
+  withinSeconds: (start, end, seconds) =>
+    sql<boolean>`timestamp_diff(${end}, ${start}, microsecond) <= ${sql.lit(wholeSeconds(seconds) * 1_000_000)}`,
 
   truncateTime: (timestamp, unit) => {
     const part = { day: 'day', week: 'isoweek', month: 'month', year: 'year' }[checkCalendarUnit(unit)]

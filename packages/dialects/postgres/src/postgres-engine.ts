@@ -7,6 +7,7 @@ import {
   ModelHubInputError,
   matchEntries,
   OBJECTIV_LOCATION_TYPES,
+  wholeSeconds,
 } from '@kysely-modelhub/core'
 import { type Expression, type RawBuilder, type SelectQueryBuilder, sql } from 'kysely'
 import { quotePostgresString } from './quote.ts'
@@ -178,6 +179,9 @@ export const postgres: Engine = {
   },
 
   epochSecondsBetween: (start, end) => sql<number>`extract(epoch from (${end}) - (${start}))::float8`,
+
+  withinSeconds: (start, end, seconds) =>
+    sql<boolean>`(${end}) - (${start}) <= ${sql.lit(wholeSeconds(seconds))} * interval '1 second'`,
 
   truncateTime: (timestamp, unit) => sql<Date>`date_trunc(${lit(checkCalendarUnit(unit))}, ${utc(timestamp)})`,
 

@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import type { AnyQuery } from '../hub/any-query.ts'
 import type { HubContext } from '../hub/hub-context.ts'
-import { sessionsOf } from '../pipeline/session-keys.ts'
+import { SESSION_USER, sessionsOf, USER_SESSION } from '../pipeline/session-keys.ts'
 import { typedResult } from '../results/typed-result.ts'
 import { type AggregateQuery, aggregateResult } from './aggregate-query.ts'
 
@@ -17,30 +17,41 @@ export interface FrequencyRow {
  * with 0 users).
  *
  * Shape: select session_id_nunique, count(*) as user_id_nunique from (
- *          select user_id, count(*) as session_id_nunique from (
- *            select user_id, session_id from events where user_id is not null group by user_id, session_id
- *            (over the events pipeline, <the session's number within its user> for session_id)
- *          ) as sessions group by user_id) as users
- *        group by session_id_nunique
+ *          over the events pipeline:
+ *            select count(distinct <session's number within its user>) as session_id_nunique
+ *            from events where user_id is not null group by <session's user>
+ *          otherwise:
+ *            select count(*) as session_id_nunique from (select user_id, session_id from events
+ *              where user_id is not null group by user_id, session_id) as sessions group by user_id
+ *        ) as users group by session_id_nunique
  *
  * @example hub.agg.frequency(hub.events()).orderBy('session_id_nunique')
  * // → [{ session_id_nunique: 1, user_id_nunique: 1 }, { session_id_nunique: 2, user_id_nunique: 3 }]
  */
 export function frequency(hub: HubContext, q: AnyQuery): AggregateQuery<FrequencyRow> {
-  // Over the events pipeline, the session keys: within one known user the key's user is that user,
-  // so its session number alone tells their sessions apart, and no global numbering is needed.
   const { query, session } = sessionsOf(q)
-  const sessionOfUser = session[session.length - 1] as string
-  // A user's distinct sessions by two hashed GROUP BYs (aggregate-query.ts, countDistinct).
-  const sessions = hub.db
-    .selectFrom(query.as('events'))
-    .select((eb) => [eb.ref('user_id').as('user_id'), eb.ref(sessionOfUser).as('session')])
-    .where('user_id', 'is not', null)
-    .groupBy(['user_id', sessionOfUser])
-  const users = hub.db
-    .selectFrom(sessions.as('sessions'))
-    .select((eb) => [eb.ref('user_id').as('user_id'), sql<number>`count(*)`.as('session_id_nunique')])
-    .groupBy('user_id')
+  const keyed = session.length > 1
+  const users = keyed
+    ? // Over the events pipeline, the session keys: the rows come sorted by the key's user, so
+      // grouping on it needs no sort or hash of every event, and within one known user the session
+      // numbers alone tell their sessions apart (no global numbering).
+      hub.db
+        .selectFrom(query.as('events'))
+        .select(sql<number>`count(distinct ${sql.ref(USER_SESSION)})`.as('session_id_nunique'))
+        .where('user_id', 'is not', null)
+        .groupBy(SESSION_USER)
+    : // Otherwise a user's distinct sessions by two hashed GROUP BYs (aggregate-query.ts, countDistinct).
+      hub.db
+        .selectFrom(
+          hub.db
+            .selectFrom(query.as('events'))
+            .select(['user_id', 'session_id'])
+            .where('user_id', 'is not', null)
+            .groupBy(['user_id', 'session_id'])
+            .as('sessions'),
+        )
+        .select(sql<number>`count(*)`.as('session_id_nunique'))
+        .groupBy('user_id')
   const counted = hub.db
     .selectFrom(users.as('users'))
     .select((eb) => [

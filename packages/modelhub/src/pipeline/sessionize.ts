@@ -36,7 +36,7 @@ const SESSIONS_PER_DAY = 1_000_000_000
  *
  * Two more columns, which events() does not select, name each session without the global pass:
  * SESSION_USER (the user before anonymization) and USER_SESSION (1 for the user's first session,
- * 2 for the next, …; counted in pass 2 per user, in pass 1's order, so with no sort). Models that
+ * 2 for the next, …; counted in pass 3, which needs no pass 2 for it). Models that
  * need sessions only as groups, or in order within a user, read them instead of session_id, and
  * the planner drops the global numbering and the sorts behind it.
  *
@@ -55,9 +55,9 @@ export function sessionize(db: AnyKysely, engine: Engine, events: AnyQuery, opti
         partitionBy: [...byUser],
         orderBy: [...chronological],
       })
-      const gap = engine.epochSecondsBetween(previous, eb.ref('moment'))
+      const sameSession = engine.withinSeconds(previous, eb.ref('moment'), options.sessionGapSeconds)
       return [
-        sql<boolean>`case when ${gap} <= ${sql.lit(options.sessionGapSeconds)} then false else true end`.as('is_start'),
+        sql<boolean>`case when ${sameSession} then false else true end`.as('is_start'),
         windowed(eb, sql<number>`row_number()`, { partitionBy: [...byUser], orderBy: [...chronological] }).as(
           'user_hit',
         ),
@@ -74,10 +74,7 @@ export function sessionize(db: AnyKysely, engine: Engine, events: AnyQuery, opti
         options.sessionIds === 'daily'
           ? sql`${eb.ref('start_day')} * ${sql.lit(SESSIONS_PER_DAY)} + ${windowed(eb, sql`sum(${starting})`, { partitionBy: ['start_day'], orderBy: [...chronological], frame: runningRows })}`
           : windowed(eb, sql`sum(${starting})`, { orderBy: [...chronological], frame: runningRows })
-      return [
-        sql<number>`case when ${eb.ref('is_start')} then ${startNumber} end`.as('start_number'),
-        windowed(eb, sql<number>`sum(${starting})`, perUser).as(USER_SESSION),
-      ]
+      return [sql<number>`case when ${eb.ref('is_start')} then ${startNumber} end`.as('start_number')]
     })
   return db.selectFrom(numbered.as('numbered')).select((eb) => {
     const startHit = windowed(
@@ -95,9 +92,9 @@ export function sessionize(db: AnyKysely, engine: Engine, events: AnyQuery, opti
       windowed(eb, sql<number>`max(${eb.ref('start_number')})`, perUser).as('session_id'),
       sql<number>`${eb.ref('user_hit')} - ${startHit} + 1`.as('session_hit_number'),
       eb.ref('user_id').as(SESSION_USER),
-      // Read through a window in the same order, which changes no value: it tells the planner the
-      // rows are still in per-user order, so models windowing per user on the keys sort no more.
-      windowed(eb, sql<number>`max(${eb.ref(USER_SESSION)})`, perUser).as(USER_SESSION),
+      // In this pass, not the global one: a query reading only the keys then needs passes 1 and 3,
+      // over one per-user sort, and its rows leave in per-user order for models windowing on them.
+      windowed(eb, sql<number>`sum(case when ${eb.ref('is_start')} then 1 else 0 end)`, perUser).as(USER_SESSION),
     ]
   })
 }

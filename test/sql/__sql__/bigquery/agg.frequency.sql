@@ -13,27 +13,26 @@ with
     select
       `extracted`.*,
       case
-        when (
-          timestamp_diff(
-            `moment`,
-            lag(`moment`) over (
-              partition by
-                `user_id`
-              order by
-                `moment`,
-                `event_id`
-            ),
-            microsecond
-          ) / 1000000
-        ) <= 1800 then false
+        when timestamp_diff(
+          `moment`,
+          lag(`moment`) over (
+            partition by
+              `user_id`
+            order by
+              `moment`,
+              `event_id`
+          ),
+          microsecond
+        ) <= 1800000000 then false
         else true
       end as `is_start`
     from
       `extracted`
   ),
-  `numbered` as (
+  `sessions` as (
     select
-      `starts`.*,
+      `user_id`,
+      `user_id` as `__session_user`,
       sum(
         case
           when `is_start` then 1
@@ -50,46 +49,23 @@ with
     from
       `starts`
   ),
-  `sessions` as (
-    select
-      `user_id`,
-      max(`__user_session`) over (
-        partition by
-          `user_id`
-        order by
-          `moment`,
-          `event_id` rows between unbounded preceding
-          and current row
-      ) as `__user_session`
-    from
-      `numbered`
-  ),
   `events_2` as (
     select
       cast(`user_id` as string) as `user_id`,
+      `__session_user`,
       `__user_session`
     from
       `sessions`
   ),
-  `sessions_2` as (
+  `users` as (
     select
-      `user_id`
+      count(distinct `__user_session`) as `session_id_nunique`
     from
       `events_2` as `events`
     where
       `user_id` is not null
     group by
-      `user_id`,
-      `__user_session`
-  ),
-  `users` as (
-    select
-      `user_id`,
-      count(*) as `session_id_nunique`
-    from
-      `sessions_2` as `sessions`
-    group by
-      `user_id`
+      `__session_user`
   )
 select
   `session_id_nunique`,

@@ -14,27 +14,27 @@ with
     select
       `extracted`.*,
       case
-        when (
-          timestamp_diff(
-            `moment`,
-            lag(`moment`) over (
-              partition by
-                `user_id`
-              order by
-                `moment`,
-                `event_id`
-            ),
-            microsecond
-          ) / 1000000
-        ) <= 1800 then false
+        when timestamp_diff(
+          `moment`,
+          lag(`moment`) over (
+            partition by
+              `user_id`
+            order by
+              `moment`,
+              `event_id`
+          ),
+          microsecond
+        ) <= 1800000000 then false
         else true
       end as `is_start`
     from
       `extracted`
   ),
-  `numbered` as (
+  `sessions` as (
     select
-      `starts`.*,
+      `moment`,
+      `user_id`,
+      `user_id` as `__session_user`,
       sum(
         case
           when `is_start` then 1
@@ -50,22 +50,6 @@ with
       ) as `__user_session`
     from
       `starts`
-  ),
-  `sessions` as (
-    select
-      `moment`,
-      `user_id`,
-      `user_id` as `__session_user`,
-      max(`__user_session`) over (
-        partition by
-          `user_id`
-        order by
-          `moment`,
-          `event_id` rows between unbounded preceding
-          and current row
-      ) as `__user_session`
-    from
-      `numbered`
   ),
   `events_2` as (
     select

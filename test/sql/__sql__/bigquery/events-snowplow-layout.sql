@@ -101,19 +101,17 @@ with
     select
       `extracted`.*,
       case
-        when (
-          timestamp_diff(
-            `moment`,
-            lag(`moment`) over (
-              partition by
-                `user_id`
-              order by
-                `moment`,
-                `event_id`
-            ),
-            microsecond
-          ) / 1000000
-        ) <= 1800 then false
+        when timestamp_diff(
+          `moment`,
+          lag(`moment`) over (
+            partition by
+              `user_id`
+            order by
+              `moment`,
+              `event_id`
+          ),
+          microsecond
+        ) <= 1800000000 then false
         else true
       end as `is_start`,
       row_number() over (

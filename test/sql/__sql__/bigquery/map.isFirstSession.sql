@@ -91,19 +91,17 @@ with
     select
       `extracted`.*,
       case
-        when (
-          timestamp_diff(
-            `moment`,
-            lag(`moment`) over (
-              partition by
-                `user_id`
-              order by
-                `moment`,
-                `event_id`
-            ),
-            microsecond
-          ) / 1000000
-        ) <= 1800 then false
+        when timestamp_diff(
+          `moment`,
+          lag(`moment`) over (
+            partition by
+              `user_id`
+            order by
+              `moment`,
+              `event_id`
+          ),
+          microsecond
+        ) <= 1800000000 then false
         else true
       end as `is_start`,
       row_number() over (
@@ -134,20 +132,7 @@ with
             `event_id` rows between unbounded preceding
             and current row
         )
-      end as `start_number`,
-      sum(
-        case
-          when `is_start` then 1
-          else 0
-        end
-      ) over (
-        partition by
-          `user_id`
-        order by
-          `moment`,
-          `event_id` rows between unbounded preceding
-          and current row
-      ) as `__user_session`
+      end as `start_number`
     from
       `starts`
   ),
@@ -183,7 +168,12 @@ with
           and current row
       ) + 1 as `session_hit_number`,
       `user_id` as `__session_user`,
-      max(`__user_session`) over (
+      sum(
+        case
+          when `is_start` then 1
+          else 0
+        end
+      ) over (
         partition by
           `user_id`
         order by

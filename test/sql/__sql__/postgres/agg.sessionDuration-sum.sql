@@ -13,27 +13,24 @@ with
     select
       "extracted".*,
       case
-        when extract(
-          epoch
-          from
-            ("moment") - (
-              lag("moment") over (
-                partition by
-                  "user_id"
-                order by
-                  "moment",
-                  "event_id"
-              )
-            )
-        )::float8 <= 1800 then false
+        when ("moment") - (
+          lag("moment") over (
+            partition by
+              "user_id"
+            order by
+              "moment",
+              "event_id"
+          )
+        ) <= 1800 * interval '1 second' then false
         else true
       end as "is_start"
     from
       "extracted"
   ),
-  "numbered" as (
+  "sessions" as (
     select
-      "starts".*,
+      "moment",
+      "user_id" as "__session_user",
       sum(
         case
           when "is_start" then 1
@@ -49,21 +46,6 @@ with
       ) as "__user_session"
     from
       "starts"
-  ),
-  "sessions" as (
-    select
-      "moment",
-      "user_id" as "__session_user",
-      max("__user_session") over (
-        partition by
-          "user_id"
-        order by
-          "moment",
-          "event_id" rows between unbounded preceding
-          and current row
-      ) as "__user_session"
-    from
-      "numbered"
   ),
   "events" as (
     select

@@ -105,19 +105,15 @@ with
     select
       "identified".*,
       case
-        when extract(
-          epoch
-          from
-            ("moment") - (
-              lag("moment") over (
-                partition by
-                  "user_id"
-                order by
-                  "moment",
-                  "event_id"
-              )
-            )
-        )::float8 <= 1800 then false
+        when ("moment") - (
+          lag("moment") over (
+            partition by
+              "user_id"
+            order by
+              "moment",
+              "event_id"
+          )
+        ) <= 1800 * interval '1 second' then false
         else true
       end as "is_start",
       row_number() over (

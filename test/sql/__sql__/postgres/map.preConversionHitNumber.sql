@@ -48,19 +48,15 @@ with
     select
       "extracted".*,
       case
-        when extract(
-          epoch
-          from
-            ("moment") - (
-              lag("moment") over (
-                partition by
-                  "user_id"
-                order by
-                  "moment",
-                  "event_id"
-              )
-            )
-        )::float8 <= 1800 then false
+        when ("moment") - (
+          lag("moment") over (
+            partition by
+              "user_id"
+            order by
+              "moment",
+              "event_id"
+          )
+        ) <= 1800 * interval '1 second' then false
         else true
       end as "is_start",
       row_number() over (
@@ -88,20 +84,7 @@ with
             "event_id" rows between unbounded preceding
             and current row
         )
-      end as "start_number",
-      sum(
-        case
-          when "is_start" then 1
-          else 0
-        end
-      ) over (
-        partition by
-          "user_id"
-        order by
-          "moment",
-          "event_id" rows between unbounded preceding
-          and current row
-      ) as "__user_session"
+      end as "start_number"
     from
       "starts"
   ),
@@ -137,7 +120,12 @@ with
           and current row
       ) + 1 as "session_hit_number",
       "user_id" as "__session_user",
-      max("__user_session") over (
+      sum(
+        case
+          when "is_start" then 1
+          else 0
+        end
+      ) over (
         partition by
           "user_id"
         order by
