@@ -66,6 +66,15 @@ describeEachEngine('models against the plain TypeScript reference, on generated 
           expect(byEvent(events, 'conversions_in_time')).toEqual(ref.conversionsInTime(reference, converts))
           const users = await hub.agg.uniqueUsers(hub.events()).orderBy('time_aggregation').execute()
           expect(users.map((r) => [r.time_aggregation, r.unique_users])).toEqual(ref.uniqueUsers(reference, DAY))
+          // Buckets that follow time (days, months, any code order) and ones that do not (hours of the
+          // day), on all events and on a filter that leaves some users' first sessions out.
+          for (const timeAggregation of ['%Y-%m', '%d/%m/%Y', '%H']) {
+            const bucketed = await hub.map.isNewUser(hub.events(), { timeAggregation }).execute()
+            expect(byEvent(bucketed, 'is_new_user')).toEqual(ref.isNewUser(reference, timeAggregation))
+          }
+          const presses = await hub.map.isNewUser(hub.events().where('event_type', '=', 'PressEvent')).execute()
+          const pressed = reference.filter((e) => e.event_type === 'PressEvent')
+          expect(byEvent(presses, 'is_new_user')).toEqual(ref.isNewUser(pressed, DAY))
         },
       ),
       RUNS,

@@ -1,7 +1,8 @@
-import { windowed } from '@kysely-modelhub/core'
+import { type CalendarUnit, parseTimeFormat, windowed } from '@kysely-modelhub/core'
 import { type RawBuilder, sql } from 'kysely'
 import type { EventsExpressionBuilder } from '../hub/any-query.ts'
 import type { HubContext } from '../hub/hub-context.ts'
+import { localTime } from '../hub/time-zone.ts'
 import { SESSION_USER, USER_SESSION } from '../pipeline/session-keys.ts'
 import { timeBucket } from './time-agg.ts'
 
@@ -34,7 +35,12 @@ export function isFirstSessionColumn(
  * TRUE for every hit in the time bucket that holds the user's first session: with '%Y-%m-%d'
  * the whole day of the first session (both days when it crosses midnight).
  *
- * Shape: min(session_id) over (partition by user_id, <bucket>) = min(session_id) over (partition by user_id)
+ * Shape, for UTC buckets of years, months or days ('%Y', '%Y-%m', '%d/%m/%Y', …):
+ *   <period of moment> <= first_value(<period of moment>) over (partition by user_id order by session_id, moment desc)
+ * (such periods follow time, so the first session's lie between its first and last hit's: the
+ * last one's period is where the "new" days end; one window over a sort within each user);
+ * otherwise:
+ *   min(session_id) over (partition by user_id, <bucket>) = min(session_id) over (partition by user_id)
  * (user_id first, so one sort serves both windows)
  */
 export function isNewUserColumn(
@@ -44,8 +50,35 @@ export function isNewUserColumn(
   order: SessionOrder = 'session_id',
 ): RawBuilder<boolean> {
   const { user, session } = ordering(order)
+  const unit = chronologicalUnit(hub, timeAggregation ?? hub.timeAggregation)
+  if (unit) {
+    const period = hub.engine.truncateTime(localTime(hub, eb.ref('moment')), unit)
+    const lastNewPeriod = windowed(eb, sql`first_value(${period})`, {
+      partitionBy: [user],
+      orderBy: [session, { by: 'moment', direction: 'desc' }],
+    })
+    return sql<boolean>`(${eb.ref('user_id')} is not null and ${period} <= ${lastNewPeriod})`
+  }
   const lowest = sql`min(${eb.ref(session)})`
   const firstInBucket = windowed(eb, lowest, { partitionBy: [user, timeBucket(hub, eb, timeAggregation)] })
   const first = windowed(eb, lowest, { partitionBy: [user] })
   return sql<boolean>`(${eb.ref('user_id')} is not null and ${firstInBucket} = ${first})`
+}
+
+const PERIOD_CODES: readonly (readonly string[])[] = [['Y'], ['Y', 'm'], ['Y', 'm', 'd']]
+const PERIOD_UNITS: readonly CalendarUnit[] = ['year', 'month', 'day']
+
+/**
+ * The calendar unit a bucket format names when its buckets are whole UTC years, months or days
+ * (its codes, in any order, are %Y, %Y and %m, or %Y, %m and %d): then they follow time order. Not in other zones: where a DST change crosses midnight (e.g.
+ * America/Havana), a local day can come back for an hour.
+ */
+function chronologicalUnit(hub: HubContext, format: string): CalendarUnit | undefined {
+  if (hub.timeZone !== 'UTC') return undefined
+  const codes = parseTimeFormat(format).parts.flatMap((part) =>
+    'code' in part ? (part.code === 'F' ? ['Y', 'm', 'd'] : [part.code]) : [],
+  )
+  // Any order of the codes names the same buckets ('%d/%m/%Y' the same days as '%Y-%m-%d').
+  const index = PERIOD_CODES.findIndex((c) => c.length === codes.length && c.every((code) => codes.includes(code)))
+  return index < 0 ? undefined : PERIOD_UNITS[index]
 }

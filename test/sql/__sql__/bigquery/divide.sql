@@ -5,6 +5,7 @@ with
   `extracted` as (
     select
       `event_id`,
+      `day`,
       `moment`,
       `cookie_id` as `user_id`
     from
@@ -32,6 +33,7 @@ with
   ),
   `sessions` as (
     select
+      `day`,
       `moment`,
       `user_id`,
       `user_id` as `__session_user`,
@@ -53,6 +55,7 @@ with
   ),
   `events_2` as (
     select
+      `day`,
       `moment`,
       cast(`user_id` as string) as `user_id`,
       `__session_user`,
@@ -67,13 +70,12 @@ with
       (
         (
           `user_id` is not null
-          and min(`__user_session`) over (
-            partition by
-              `__session_user`,
-              format_timestamp('%Y-%m-%d', `moment`, 'UTC')
-          ) = min(`__user_session`) over (
+          and timestamp_trunc(`moment`, day, 'UTC') <= first_value(timestamp_trunc(`moment`, day, 'UTC')) over (
             partition by
               `__session_user`
+            order by
+              `__user_session`,
+              `moment` desc
           )
         )
       ) as `is_new_user`

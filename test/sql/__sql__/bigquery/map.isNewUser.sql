@@ -217,13 +217,12 @@ select
   (
     (
       `user_id` is not null
-      and min(`__user_session`) over (
-        partition by
-          `__session_user`,
-          format_timestamp('%Y-%m-%d', `moment`, 'UTC')
-      ) = min(`__user_session`) over (
+      and timestamp_trunc(`moment`, day, 'UTC') <= first_value(timestamp_trunc(`moment`, day, 'UTC')) over (
         partition by
           `__session_user`
+        order by
+          `__user_session`,
+          `moment` desc
       )
     )
   ) as `is_new_user`

@@ -5,6 +5,7 @@ with
   "extracted" as (
     select
       "event_id",
+      "day",
       "moment",
       "cookie_id" as "user_id"
     from
@@ -30,6 +31,7 @@ with
   ),
   "sessions" as (
     select
+      "day",
       "moment",
       "user_id",
       "user_id" as "__session_user",
@@ -51,6 +53,7 @@ with
   ),
   "events" as (
     select
+      to_char(("day")::date::timestamp, 'YYYY-MM-DD') as "day",
       (
         (timestamp 'epoch' + (("moment") - 'epoch')) at time zone 'UTC'
       ) as "moment",
@@ -67,16 +70,20 @@ with
       (
         (
           "user_id" is not null
-          and min("__user_session") over (
-            partition by
-              "__session_user",
-              to_char(
-                (timestamp 'epoch' + (("moment") - 'epoch')),
-                E'YYYY"-"MM"-"DD'
-              )
-          ) = min("__user_session") over (
+          and date_trunc(
+            E'day',
+            (timestamp 'epoch' + (("moment") - 'epoch'))
+          ) <= first_value(
+            date_trunc(
+              E'day',
+              (timestamp 'epoch' + (("moment") - 'epoch'))
+            )
+          ) over (
             partition by
               "__session_user"
+            order by
+              "__user_session",
+              "moment" desc
           )
         )
       ) as "is_new_user"

@@ -169,16 +169,20 @@ select
   (
     (
       "user_id" is not null
-      and min("__user_session") over (
-        partition by
-          "__session_user",
-          to_char(
-            (timestamp 'epoch' + (("moment") - 'epoch')),
-            E'YYYY"-"MM"-"DD'
-          )
-      ) = min("__user_session") over (
+      and date_trunc(
+        E'day',
+        (timestamp 'epoch' + (("moment") - 'epoch'))
+      ) <= first_value(
+        date_trunc(
+          E'day',
+          (timestamp 'epoch' + (("moment") - 'epoch'))
+        )
+      ) over (
         partition by
           "__session_user"
+        order by
+          "__user_session",
+          "moment" desc
       )
     )
   ) as "is_new_user"
