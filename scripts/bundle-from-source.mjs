@@ -13,7 +13,8 @@ const MODULE_META = '__moduleMeta'
 
 /**
  * Writes the bundle of `entry` into `outdir` (an ES module named after the entry, plus chunks for
- * dynamic imports, so what loads lazily from source still does) and returns the entry's path there.
+ * dynamic imports, so what loads lazily from source still does). Returns the entry's path there
+ * and the source files it was made from.
  */
 export async function bundleFromSource(entry, outdir) {
   const result = await build({
@@ -31,8 +32,9 @@ export async function bundleFromSource(entry, outdir) {
     logLevel: 'warning',
     metafile: true,
   })
-  const [output] = Object.entries(result.metafile.outputs).filter(([, out]) => out.entryPoint)
-  return resolve(output[0])
+  const { inputs, outputs } = result.metafile
+  const [output] = Object.keys(outputs).filter((path) => outputs[path].entryPoint)
+  return { bundle: resolve(output), sources: Object.keys(inputs).map((path) => resolve(path)) }
 }
 
 /**
