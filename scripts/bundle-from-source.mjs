@@ -31,6 +31,9 @@ export async function bundleFromSource(entry, outdir) {
     plugins: [dependenciesInPlace, ownImportMeta],
     logLevel: 'warning',
     metafile: true,
+    // Stack traces name the .ts files and lines (with source maps enabled), read from the disk.
+    sourcemap: 'linked',
+    sourcesContent: false,
   })
   const { inputs, outputs } = result.metafile
   const [output] = Object.keys(outputs).filter((path) => outputs[path].entryPoint)
@@ -65,7 +68,7 @@ const dependenciesInPlace = {
 /**
  * Each bundled source module keeps its own import.meta (url, dirname, filename), so what it finds
  * next to itself (createRequire, package.json, the repository's .cache/) is still found. Declared
- * on the module's first line, so line numbers in stack traces stay those of the source.
+ * on the module's first line, so the source's lines keep their numbers.
  */
 const ownImportMeta = {
   name: 'own-import-meta',

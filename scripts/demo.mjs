@@ -44,5 +44,6 @@ async function makeBundle() {
 }
 
 const bundle = reusableBundle() ?? (await makeBundle())
+process.setSourceMapsEnabled(true)
 const { runFromCommandLine } = await import(pathToFileURL(bundle).href)
 await runFromCommandLine(process.argv.slice(2))
