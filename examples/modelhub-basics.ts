@@ -260,9 +260,15 @@ async function main(argv: readonly string[]): Promise<void> {
   }
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname)) {
-  main(process.argv.slice(2)).catch((error: unknown) => {
+/** The command line's run: a failure is printed on one line and sets the exit code. */
+export function runFromCommandLine(argv: readonly string[]): Promise<void> {
+  return main(argv).catch((error: unknown) => {
     console.error(`modelhub-basics: ${messageOf(error)}`)
     process.exitCode = 1
   })
+}
+
+// Run directly (tsx examples/modelhub-basics.ts); `pnpm demo` bundles it first (scripts/demo.mjs).
+if (process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname)) {
+  void runFromCommandLine(process.argv.slice(2))
 }
