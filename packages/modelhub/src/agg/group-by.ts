@@ -80,3 +80,9 @@ export function groupKeys(
   if (repeated) invalid('groupBy', groupBy, `the key "${repeated}" appears twice`)
   return keys
 }
+
+/** The columns a groupBy option names (not its time buckets): a model returns them as they are. */
+export function groupByColumns(groupBy: GroupBy<Record<string, unknown>>): string[] {
+  const items = groupBy === null || groupBy === undefined ? [] : Array.isArray(groupBy) ? groupBy : [groupBy]
+  return items.filter((item): item is string => typeof item === 'string')
+}

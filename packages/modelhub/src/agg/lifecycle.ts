@@ -4,6 +4,7 @@ import { choiceOf } from '../checks/choice.ts'
 import type { AnyQuery } from '../hub/any-query.ts'
 import type { HubContext } from '../hub/hub-context.ts'
 import { inTimeZone, localTime } from '../hub/time-zone.ts'
+import { storedEvents } from '../pipeline/session-keys.ts'
 import { typedResult } from '../results/typed-result.ts'
 import { type AggregateQuery, aggregateResult } from './aggregate-query.ts'
 
@@ -92,7 +93,8 @@ function activePeriods({ hub, unit }: LifecyclePlan, q: AnyQuery) {
   return hub.db
     .selectFrom(
       hub.db
-        .selectFrom(q.as('events'))
+        // Users and moments as stored: only grouped here, never returned.
+        .selectFrom(storedEvents(hub.db, q).as('events'))
         .select((eb) => [
           eb.ref('user_id').as('user_id'),
           hub.engine.truncateTime(localTime(hub, eb.ref('moment')), unit).as('period_start'),

@@ -5,6 +5,7 @@ import { checkDayWindow } from '../checks/dates.ts'
 import type { AnyQuery } from '../hub/any-query.ts'
 import type { HubContext } from '../hub/hub-context.ts'
 import { inTimeZone } from '../hub/time-zone.ts'
+import { storedEvents } from '../pipeline/session-keys.ts'
 import { typedResult } from '../results/typed-result.ts'
 import { type AggregateQuery, aggregateResult } from './aggregate-query.ts'
 import { firstTimeRows } from './retention-first-time.ts'
@@ -105,7 +106,9 @@ export function retentionMatrix(
   const { percentage = false } = options
   if (typeof percentage !== 'boolean') invalid('percentage', percentage, 'expected true or false')
   const recurring = choiceOf('mode', options.mode ?? 'first_time', MODES) === 'recurring'
-  const rows = recurring ? recurringRows(plan, q) : firstTimeRows(plan, q)
+  // Users and moments as stored: compared, bucketed and counted, never returned.
+  const events = storedEvents(hub.db, q)
+  const rows = recurring ? recurringRows(plan, events) : firstTimeRows(plan, events)
 
   // Distinct users as a GROUP BY of the (cohort, period, user) triples, then a count: Postgres
   // hashes both, where count(distinct) sorts every row. In calendar periods the rows come one per

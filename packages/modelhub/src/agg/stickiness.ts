@@ -4,9 +4,10 @@ import { choiceOf } from '../checks/choice.ts'
 import type { AnyQuery } from '../hub/any-query.ts'
 import type { HubContext } from '../hub/hub-context.ts'
 import { inTimeZone, localTime } from '../hub/time-zone.ts'
+import { storedEvents } from '../pipeline/session-keys.ts'
 import { typedResult } from '../results/typed-result.ts'
 import { type AggregateQuery, aggregateResult } from './aggregate-query.ts'
-import { type GroupBy, type GroupKeys, groupKeys } from './group-by.ts'
+import { type GroupBy, type GroupKeys, groupByColumns, groupKeys } from './group-by.ts'
 
 /** The calendar interval whose distinct occurrences stickiness counts. */
 export type StickinessInterval = 'day' | 'week' | 'month'
@@ -63,7 +64,7 @@ export function stickiness<R = StickinessRow>(
 
   // A user's distinct intervals by two hashed GROUP BYs (aggregate-query.ts, countDistinct).
   const intervals = hub.db
-    .selectFrom(q.as('events'))
+    .selectFrom(storedEvents(hub.db, q, groupByColumns(groupBy)).as('events'))
     .select((eb) => [
       ...keysOf(eb).map((key) => eb.parens(engine.groupKey(key.expression).select).as(key.name)),
       eb.ref('user_id').as('user_id'),

@@ -1,8 +1,8 @@
 import type { AnyQuery } from '../hub/any-query.ts'
 import type { HubContext } from '../hub/hub-context.ts'
-import { sessionsOf } from '../pipeline/session-keys.ts'
+import { sessionsOf, storedEvents } from '../pipeline/session-keys.ts'
 import { type AggregateQuery, countDistinct } from './aggregate-query.ts'
-import type { GroupBy } from './group-by.ts'
+import { type GroupBy, groupByColumns } from './group-by.ts'
 
 /**
  * Distinct sessions per group. A session counts in every group it has events in, like users in
@@ -25,5 +25,6 @@ export function uniqueSessions<R>(
   groupBy: GroupBy<Record<string, unknown>>,
 ): AggregateQuery<R> {
   const { query, session } = sessionsOf(q)
-  return countDistinct<R>(hub, query, groupBy, session as [string, ...string[]], 'unique_sessions', ['session_id'])
+  const stored = storedEvents(hub.db, query, groupByColumns(groupBy))
+  return countDistinct<R>(hub, stored, groupBy, session as [string, ...string[]], 'unique_sessions', ['session_id'])
 }

@@ -1,7 +1,8 @@
 import type { AnyQuery } from '../hub/any-query.ts'
 import type { HubContext } from '../hub/hub-context.ts'
+import { storedEvents } from '../pipeline/session-keys.ts'
 import { type AggregateQuery, countDistinct } from './aggregate-query.ts'
-import type { GroupBy } from './group-by.ts'
+import { type GroupBy, groupByColumns } from './group-by.ts'
 
 /**
  * Distinct users per group; anonymous users (user_id NULL) are not counted.
@@ -14,5 +15,6 @@ export function uniqueUsers<R>(
   q: AnyQuery,
   groupBy: GroupBy<Record<string, unknown>>,
 ): AggregateQuery<R> {
-  return countDistinct<R>(hub, q, groupBy, ['user_id'], 'unique_users')
+  // Users and moments as stored: counted and bucketed, never returned.
+  return countDistinct<R>(hub, storedEvents(hub.db, q, groupByColumns(groupBy)), groupBy, ['user_id'], 'unique_users')
 }

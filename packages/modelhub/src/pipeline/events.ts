@@ -3,7 +3,7 @@ import type { AnyKysely, AnyQuery } from '../hub/any-query.ts'
 import { extractEvents } from './extract.ts'
 import { extractSnowplowEvents } from './extract-snowplow.ts'
 import { resolveIdentity } from './identity.ts'
-import { SESSION_KEY } from './session-keys.ts'
+import { SESSION_KEY, STORED } from './session-keys.ts'
 import { sessionize } from './sessionize.ts'
 
 export interface PipelineOptions {
@@ -54,8 +54,8 @@ export function eventsPipeline(db: AnyKysely, engine: Engine, options: PipelineO
  * (docs: README "Semantics"): `day` 'YYYY-MM-DD' text, `moment` an instant (timestamptz on
  * Postgres), `user_id` text (a uuid cookie id joins text-keyed tables), the session numbers plain
  * numbers. A projection only: every sort and partition of the stages below keeps the stored types,
- * and the session keys pass through unchanged for the models (session-keys.ts). Filters, joins
- * and models over events() see these types too.
+ * and the session keys, moment and user_id pass through unchanged for the models (session-keys.ts,
+ * STORED). Filters, joins and models over events() see these types too.
  */
 function typedOutput(
   db: AnyKysely,
@@ -74,6 +74,8 @@ function typedOutput(
       engine.outputNumber(ref('session_id')).as('session_id'),
       engine.outputNumber(ref('session_hit_number')).as('session_hit_number'),
       ...SESSION_KEY.map((key) => ref(key).as(key)),
+      ref('moment').as(STORED.moment),
+      ref('user_id').as(STORED.user_id),
     ]
   })
 }

@@ -1,4 +1,5 @@
-import type { AnyQuery } from '../hub/any-query.ts'
+import type { SelectQueryNode } from 'kysely'
+import type { AnyKysely, AnyQuery } from '../hub/any-query.ts'
 import { outputNames } from '../sql-shape/nodes.ts'
 import { asBuilt } from '../sql-shape/readable-sql-plugin.ts'
 
@@ -9,6 +10,12 @@ export const USER_SESSION = '__user_session'
 
 /** The columns that together name a session, as session_id does. */
 export const SESSION_KEY = [SESSION_USER, USER_SESSION] as const
+
+/**
+ * `moment` and `user_id` as stored (after anonymization), beside events()'s typed ones: the same
+ * instants and the same users, without the conversions the typed columns cost on every event.
+ */
+export const STORED = { moment: '__stored_moment', user_id: '__stored_user_id' } as const
 
 // biome-ignore lint/suspicious/noExplicitAny: a loose view of Kysely's operation tree: each step checks `kind` before reading a field
 type Node = Record<string, any>
@@ -23,6 +30,11 @@ type Node = Record<string, any>
  * recognised by its columns, so this holds for queries rebuilt by Kysely plugins as well.
  */
 export function withSessionKeys(q: AnyQuery): AnyQuery | undefined {
+  return withPipelineColumns(q, SESSION_KEY)
+}
+
+/** `q` with these hidden columns of the pipeline selected too, when it reads the pipeline directly. */
+function withPipelineColumns(q: AnyQuery, hidden: readonly string[]): AnyQuery | undefined {
   // As built: the readable-SQL plugin drops the keys that the query itself does not read.
   const node = asBuilt(q.toOperationNode()) as Node
   const froms = (node.from?.froms ?? []) as Node[]
@@ -40,8 +52,26 @@ export function withSessionKeys(q: AnyQuery): AnyQuery | undefined {
   if (from.kind !== 'AliasNode' || from.alias?.name !== 'events' || asBuilt(from.node)?.kind !== 'SelectQueryNode')
     return undefined
   const inner = new Set(outputNames(asBuilt(from.node)))
-  if (!SESSION_KEY.every((key) => inner.has(key))) return undefined
-  return q.select(SESSION_KEY.map((key) => `events.${key}`))
+  if (!hidden.every((column) => inner.has(column))) return undefined
+  return q.select(hidden.map((column) => `events.${column}`))
+}
+
+/**
+ * The rows of `q` with `moment` and `user_id` as stored, when `q` reads the events pipeline
+ * directly (otherwise `q` itself): for models that only group, count and compare them, never
+ * return them. User filters in `q` still apply to the typed columns; `keep` names columns to leave
+ * typed (a model's group keys, which it returns).
+ */
+export function storedEvents(db: AnyKysely, q: AnyQuery, keep: readonly string[] = []): AnyQuery {
+  const columns = outputNames(asBuilt(q.toOperationNode()) as SelectQueryNode)
+  const stored = columns && withPipelineColumns(q, Object.values(STORED))
+  if (!columns || !stored) return q
+  return db.selectFrom(stored.as('events')).select((eb) =>
+    columns.map((column) => {
+      const swapped = column in STORED && !keep.includes(column)
+      return eb.ref(`events.${swapped ? STORED[column as keyof typeof STORED] : column}`).as(column)
+    }),
+  )
 }
 
 /**

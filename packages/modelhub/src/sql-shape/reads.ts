@@ -1,4 +1,12 @@
-import { ColumnNode, IdentifierNode, type OperationNode, RawNode, ReferenceNode, type SelectQueryNode } from 'kysely'
+import {
+  AliasNode,
+  ColumnNode,
+  IdentifierNode,
+  type OperationNode,
+  RawNode,
+  ReferenceNode,
+  type SelectQueryNode,
+} from 'kysely'
 import { childrenOf, sourceOf, tableName } from './nodes.ts'
 
 /** The columns read from one source: some by name, or every one (`*`, or we cannot tell). */
@@ -32,6 +40,11 @@ export function readsOf(node: OperationNode, skip: ReadonlySet<OperationNode>): 
   const reads: Reads = { qualified: new Map(), unqualified: new Set() }
   const visit = (n: OperationNode): void => {
     if (skip.has(n)) return
+    // An alias names what the node gives; it reads nothing (`x as moment` does not read moment).
+    if (AliasNode.is(n)) {
+      visit(n.node)
+      return
+    }
     if (ReferenceNode.is(n)) {
       const column = ColumnNode.is(n.column) ? n.column.column.name : undefined
       if (!n.table) {

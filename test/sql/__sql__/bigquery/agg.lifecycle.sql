@@ -12,17 +12,25 @@ with
   `events_2` as (
     select
       `day`,
-      `moment`,
-      cast(`user_id` as string) as `user_id`
+      `moment` as `__stored_moment`,
+      `user_id` as `__stored_user_id`
     from
       `extracted`
   ),
   `events_3` as (
     select
+      `day`,
+      `__stored_moment` as `moment`,
+      `__stored_user_id` as `user_id`
+    from
+      `events_2` as `events`
+  ),
+  `events_4` as (
+    select
       `user_id`,
       timestamp_trunc(`moment`, day, 'UTC') as `period_start`
     from
-      `events_2` as `events`
+      `events_3` as `events`
     where
       `user_id` is not null
   ),
@@ -31,7 +39,7 @@ with
       `user_id`,
       `period_start`
     from
-      `events_3` as `events`
+      `events_4` as `events`
     group by
       `user_id`,
       `period_start`

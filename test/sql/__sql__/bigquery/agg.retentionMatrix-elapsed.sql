@@ -11,12 +11,19 @@ with
   ),
   `events_2` as (
     select
-      `moment`,
-      cast(`user_id` as string) as `user_id`
+      `moment` as `__stored_moment`,
+      `user_id` as `__stored_user_id`
     from
       `extracted`
   ),
   `events_3` as (
+    select
+      `__stored_moment` as `moment`,
+      `__stored_user_id` as `user_id`
+    from
+      `events_2` as `events`
+  ),
+  `events_4` as (
     select
       `user_id`,
       `moment`,
@@ -25,11 +32,11 @@ with
           `user_id`
       ) as `first_moment`
     from
-      `events_2` as `events`
+      `events_3` as `events`
     where
       `user_id` is not null
   ),
-  `events_4` as (
+  `events_5` as (
     select
       `user_id`,
       format_timestamp('%Y-%m-%d', `first_moment`, 'UTC') as `first_cohort`,
@@ -39,7 +46,7 @@ with
         ) / 86400
       ) as `period`
     from
-      `events_3` as `events`
+      `events_4` as `events`
     where
       format_timestamp('%Y-%m-%d', `moment`, 'UTC') <= @p0
   ),
@@ -49,7 +56,7 @@ with
       `period`,
       `user_id`
     from
-      `events_4` as `events`
+      `events_5` as `events`
     group by
       `first_cohort`,
       `period`,

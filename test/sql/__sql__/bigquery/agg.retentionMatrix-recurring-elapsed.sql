@@ -2,7 +2,7 @@
 -- parameters:
 --   @p0 = "PressEvent"
 with
-  `events_3` as (
+  `events_4` as (
     with
       `retention_events` as (
         with
@@ -50,18 +50,27 @@ with
           `events_2` as (
             select
               `day`,
-              `moment`,
               `event_type`,
-              cast(`user_id` as string) as `user_id`
+              `moment` as `__stored_moment`,
+              `user_id` as `__stored_user_id`
             from
               `extracted`
+          ),
+          `events_3` as (
+            select
+              `day`,
+              `__stored_moment` as `moment`,
+              `event_type`,
+              `__stored_user_id` as `user_id`
+            from
+              `events_2` as `events`
           )
         select
           `user_id`,
           `moment`,
           timestamp_trunc(`moment`, day, 'UTC') as `period_start`
         from
-          `events_2` as `events`
+          `events_3` as `events`
         where
           `user_id` is not null
           and `event_type` = @p0
@@ -102,7 +111,7 @@ with
       `period`,
       `user_id`
     from
-      `events_3` as `events`
+      `events_4` as `events`
     group by
       `first_cohort`,
       `period`,

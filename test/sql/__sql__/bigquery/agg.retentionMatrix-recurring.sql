@@ -53,13 +53,21 @@ with
           ),
           `events_2` as (
             select
-              `moment`,
               `event_type`,
-              cast(`user_id` as string) as `user_id`
+              `moment` as `__stored_moment`,
+              `user_id` as `__stored_user_id`
             from
               `extracted`
           ),
           `events_3` as (
+            select
+              `__stored_moment` as `moment`,
+              `event_type`,
+              `__stored_user_id` as `user_id`
+            from
+              `events_2` as `events`
+          ),
+          `events_4` as (
             select
               `user_id`,
               `moment`,
@@ -67,7 +75,7 @@ with
               `event_type` = @p1 as `is_return`,
               timestamp_trunc(`moment`, isoweek, 'UTC') as `period_start`
             from
-              `events_2` as `events`
+              `events_3` as `events`
             where
               `user_id` is not null
               and `event_type` in (@p2, @p3)
@@ -90,7 +98,7 @@ with
             end
           ) as `returned`
         from
-          `events_3` as `events`
+          `events_4` as `events`
         group by
           `user_id`,
           `period_start`

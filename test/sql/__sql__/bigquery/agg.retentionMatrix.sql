@@ -10,10 +10,17 @@ with
   ),
   `events_2` as (
     select
-      `moment`,
-      cast(`user_id` as string) as `user_id`
+      `moment` as `__stored_moment`,
+      `user_id` as `__stored_user_id`
     from
       `extracted`
+  ),
+  `events_3` as (
+    select
+      `__stored_moment` as `moment`,
+      `__stored_user_id` as `user_id`
+    from
+      `events_2` as `events`
   ),
   `periods` as (
     select
@@ -21,7 +28,7 @@ with
       timestamp_trunc(`moment`, isoweek, 'UTC') as `period_start`,
       min(`moment`) as `first_in_period`
     from
-      `events_2` as `events`
+      `events_3` as `events`
     where
       `user_id` is not null
     group by

@@ -56,9 +56,17 @@ with
     select
       `location_stack`,
       `application`,
-      cast(`user_id` as string) as `user_id`
+      `user_id` as `__stored_user_id`
     from
       `extracted`
+  ),
+  `events_3` as (
+    select
+      `location_stack`,
+      `application`,
+      `__stored_user_id` as `user_id`
+    from
+      `events_2` as `events`
   ),
   `pairs` as (
     select
@@ -66,7 +74,7 @@ with
       (any_value(`location_stack`)) as `location_stack`,
       `user_id`
     from
-      `events_2` as `events`
+      `events_3` as `events`
     group by
       (`application`) is null,
       to_json_string(`application`),

@@ -10,10 +10,17 @@ with
   ),
   `events_2` as (
     select
-      `moment`,
-      cast(`user_id` as string) as `user_id`
+      `moment` as `__stored_moment`,
+      `user_id` as `__stored_user_id`
     from
       `extracted`
+  ),
+  `events_3` as (
+    select
+      `__stored_moment` as `moment`,
+      `__stored_user_id` as `user_id`
+    from
+      `events_2` as `events`
   ),
   `pairs` as (
     select
@@ -28,7 +35,7 @@ with
       ) as `time_aggregation`,
       `user_id`
     from
-      `events_2` as `events`
+      `events_3` as `events`
     group by
       (
         format_timestamp(

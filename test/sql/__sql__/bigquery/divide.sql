@@ -123,10 +123,17 @@ with
   ),
   `events_5` as (
     select
-      `moment`,
-      cast(`user_id` as string) as `user_id`
+      `moment` as `__stored_moment`,
+      `user_id` as `__stored_user_id`
     from
       `extracted_2` as `extracted`
+  ),
+  `events_6` as (
+    select
+      `__stored_moment` as `moment`,
+      `__stored_user_id` as `user_id`
+    from
+      `events_5` as `events`
   ),
   `pairs_2` as (
     select
@@ -135,7 +142,7 @@ with
       ) as `time_aggregation`,
       `user_id`
     from
-      `events_5` as `events`
+      `events_6` as `events`
     group by
       (format_timestamp('%Y-%m-%d', `moment`, 'UTC')) is null,
       to_json_string(format_timestamp('%Y-%m-%d', `moment`, 'UTC')),

@@ -12,14 +12,20 @@ with
   "events" as (
     select
       to_char(("day")::date::timestamp, 'YYYY-MM-DD') as "day",
-      (
-        (timestamp 'epoch' + (("moment") - 'epoch')) at time zone 'UTC'
-      ) as "moment",
-      ("user_id")::text as "user_id"
+      "moment" as "__stored_moment",
+      "user_id" as "__stored_user_id"
     from
       "extracted"
   ),
   "events_2" as (
+    select
+      "day",
+      "__stored_moment" as "moment",
+      "__stored_user_id" as "user_id"
+    from
+      "events"
+  ),
+  "events_3" as (
     select
       "user_id",
       date_trunc(
@@ -37,7 +43,7 @@ with
         )
       ) as "period_start"
     from
-      "events"
+      "events_2" as "events"
     where
       "user_id" is not null
   ),
@@ -46,7 +52,7 @@ with
       "user_id",
       "period_start"
     from
-      "events_2" as "events"
+      "events_3" as "events"
     group by
       "user_id",
       "period_start"

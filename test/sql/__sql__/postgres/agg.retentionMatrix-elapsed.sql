@@ -11,14 +11,19 @@ with
   ),
   "events" as (
     select
-      (
-        (timestamp 'epoch' + (("moment") - 'epoch')) at time zone 'UTC'
-      ) as "moment",
-      ("user_id")::text as "user_id"
+      "moment" as "__stored_moment",
+      "user_id" as "__stored_user_id"
     from
       "extracted"
   ),
   "events_2" as (
+    select
+      "__stored_moment" as "moment",
+      "__stored_user_id" as "user_id"
+    from
+      "events"
+  ),
+  "events_3" as (
     select
       "user_id",
       "moment",
@@ -27,11 +32,11 @@ with
           "user_id"
       ) as "first_moment"
     from
-      "events"
+      "events_2" as "events"
     where
       "user_id" is not null
   ),
-  "events_3" as (
+  "events_4" as (
     select
       "user_id",
       to_char(
@@ -46,7 +51,7 @@ with
         )::float8 / 86400
       ) as "period"
     from
-      "events_2" as "events"
+      "events_3" as "events"
     where
       to_char(
         (timestamp 'epoch' + (("moment") - 'epoch')),
@@ -59,7 +64,7 @@ with
       "period",
       "user_id"
     from
-      "events_3" as "events"
+      "events_4" as "events"
     group by
       "first_cohort",
       "period",

@@ -2,7 +2,7 @@
 -- parameters:
 --   $1 = "PressEvent"
 with
-  "events_2" as (
+  "events_3" as (
     with
       "retention_events" as (
         with
@@ -29,13 +29,20 @@ with
           "events" as (
             select
               to_char(("day")::date::timestamp, 'YYYY-MM-DD') as "day",
-              (
-                (timestamp 'epoch' + (("moment") - 'epoch')) at time zone 'UTC'
-              ) as "moment",
               "event_type",
-              ("user_id")::text as "user_id"
+              "moment" as "__stored_moment",
+              "user_id" as "__stored_user_id"
             from
               "extracted"
+          ),
+          "events_2" as (
+            select
+              "day",
+              "__stored_moment" as "moment",
+              "event_type",
+              "__stored_user_id" as "user_id"
+            from
+              "events"
           )
         select
           "user_id",
@@ -45,7 +52,7 @@ with
             (timestamp 'epoch' + (("moment") - 'epoch'))
           ) as "period_start"
         from
-          "events"
+          "events_2" as "events"
         where
           "user_id" is not null
           and "event_type" = $1
@@ -89,7 +96,7 @@ with
       "period",
       "user_id"
     from
-      "events_2" as "events"
+      "events_3" as "events"
     group by
       "first_cohort",
       "period",

@@ -32,15 +32,21 @@ with
           ),
           "events" as (
             select
-              (
-                (timestamp 'epoch' + (("moment") - 'epoch')) at time zone 'UTC'
-              ) as "moment",
               "event_type",
-              ("user_id")::text as "user_id"
+              "moment" as "__stored_moment",
+              "user_id" as "__stored_user_id"
             from
               "extracted"
           ),
           "events_2" as (
+            select
+              "__stored_moment" as "moment",
+              "event_type",
+              "__stored_user_id" as "user_id"
+            from
+              "events"
+          ),
+          "events_3" as (
             select
               "user_id",
               "moment",
@@ -51,7 +57,7 @@ with
                 (timestamp 'epoch' + (("moment") - 'epoch'))
               ) as "period_start"
             from
-              "events"
+              "events_2" as "events"
             where
               "user_id" is not null
               and "event_type" in ($3, $4)
@@ -77,7 +83,7 @@ with
             end
           ) as "returned"
         from
-          "events_2" as "events"
+          "events_3" as "events"
         group by
           "user_id",
           "period_start"

@@ -10,12 +10,17 @@ with
   ),
   "events" as (
     select
-      (
-        (timestamp 'epoch' + (("moment") - 'epoch')) at time zone 'UTC'
-      ) as "moment",
-      ("user_id")::text as "user_id"
+      "moment" as "__stored_moment",
+      "user_id" as "__stored_user_id"
     from
       "extracted"
+  ),
+  "events_2" as (
+    select
+      "__stored_moment" as "moment",
+      "__stored_user_id" as "user_id"
+    from
+      "events"
   ),
   "periods" as (
     select
@@ -36,7 +41,7 @@ with
       ) as "period_start",
       min("moment") as "first_in_period"
     from
-      "events"
+      "events_2" as "events"
     where
       "user_id" is not null
     group by

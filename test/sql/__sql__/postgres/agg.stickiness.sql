@@ -30,20 +30,26 @@ with
   ),
   "events" as (
     select
-      (
-        (timestamp 'epoch' + (("moment") - 'epoch')) at time zone 'UTC'
-      ) as "moment",
       "application",
-      ("user_id")::text as "user_id"
+      "moment" as "__stored_moment",
+      "user_id" as "__stored_user_id"
     from
       "extracted"
+  ),
+  "events_2" as (
+    select
+      "__stored_moment" as "moment",
+      "application",
+      "__stored_user_id" as "user_id"
+    from
+      "events"
   ),
   "intervals" as (
     select
       ("application") as "application",
       "user_id"
     from
-      "events"
+      "events_2" as "events"
     where
       "user_id" is not null
     group by

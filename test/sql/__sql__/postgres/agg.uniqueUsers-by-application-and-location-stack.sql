@@ -32,9 +32,17 @@ with
     select
       "location_stack",
       "application",
-      ("user_id")::text as "user_id"
+      "user_id" as "__stored_user_id"
     from
       "extracted"
+  ),
+  "events_2" as (
+    select
+      "location_stack",
+      "application",
+      "__stored_user_id" as "user_id"
+    from
+      "events"
   ),
   "pairs" as (
     select
@@ -42,7 +50,7 @@ with
       ("location_stack") as "location_stack",
       "user_id"
     from
-      "events"
+      "events_2" as "events"
     group by
       "application",
       "location_stack",

@@ -10,12 +10,17 @@ with
   ),
   "events" as (
     select
-      (
-        (timestamp 'epoch' + (("moment") - 'epoch')) at time zone 'UTC'
-      ) as "moment",
-      ("user_id")::text as "user_id"
+      "moment" as "__stored_moment",
+      "user_id" as "__stored_user_id"
     from
       "extracted"
+  ),
+  "events_2" as (
+    select
+      "__stored_moment" as "moment",
+      "__stored_user_id" as "user_id"
+    from
+      "events"
   ),
   "pairs" as (
     select
@@ -27,7 +32,7 @@ with
       ) as "time_aggregation",
       "user_id"
     from
-      "events"
+      "events_2" as "events"
     group by
       to_char(
         (timestamp 'epoch' + (("moment") - 'epoch')),

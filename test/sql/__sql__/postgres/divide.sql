@@ -142,12 +142,17 @@ with
   ),
   "events_4" as (
     select
-      (
-        (timestamp 'epoch' + (("moment") - 'epoch')) at time zone 'UTC'
-      ) as "moment",
-      ("user_id")::text as "user_id"
+      "moment" as "__stored_moment",
+      "user_id" as "__stored_user_id"
     from
       "extracted_2" as "extracted"
+  ),
+  "events_5" as (
+    select
+      "__stored_moment" as "moment",
+      "__stored_user_id" as "user_id"
+    from
+      "events_4" as "events"
   ),
   "pairs_2" as (
     select
@@ -159,7 +164,7 @@ with
       ) as "time_aggregation",
       "user_id"
     from
-      "events_4" as "events"
+      "events_5" as "events"
     group by
       to_char(
         (timestamp 'epoch' + (("moment") - 'epoch')),
