@@ -74,11 +74,26 @@ class ModelHubCursor<R> extends Cursor<R> {
     ;(Cursor.prototype as unknown as { handleError(error: unknown): void }).handleError.call(this, error)
   }
 
-  /** `work`, or a rejection with what closed the connection if the server closes it first. */
+  /**
+   * `work`, or a rejection with what closed the connection if the server closes it first. The
+   * listener goes when `work` settles: nothing keeps a read's rows once the caller has them.
+   */
   #untilLost<T>(work: Promise<T>): Promise<T> {
     const held = this.#held
     if (!held) return work
-    return Promise.race([work, held.whenLost.then((cause) => Promise.reject(connectionLost(cause, this.#sql)))])
+    return new Promise<T>((resolve, reject) => {
+      const stop = held.onLost((cause) => reject(connectionLost(cause, this.#sql)))
+      work.then(
+        (value) => {
+          stop()
+          resolve(value)
+        },
+        (error: unknown) => {
+          stop()
+          reject(error)
+        },
+      )
+    })
   }
 }
 

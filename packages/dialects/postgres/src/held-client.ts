@@ -7,10 +7,12 @@ export interface HeldClient {
   /** What closed the connection, once it is closed; queries must not be sent after that. */
   lost(): unknown
   /**
-   * Settles with what closed the connection when the server closes it while held: for work whose
-   * own promise a dead connection may never settle (a cursor's read or close).
+   * Calls `listener` with what closed the connection when the server closes it while held (at once
+   * if it is closed already): for work whose own promise a dead connection may never settle (a
+   * cursor's read or close). Returns the unsubscribe: a listener left behind would keep what its
+   * work settled with (a streamed batch of rows) for as long as the client lives.
    */
-  readonly whenLost: Promise<unknown>
+  onLost(listener: (cause: unknown) => void): () => void
   /** Records an error a query got; a connection-level one marks the client lost. */
   failed(error: unknown): void
   /** Gives the client back: a lost (or `discard`ed) one is destroyed by the pool, never reused. */
@@ -50,14 +52,11 @@ export function watchNewClients(pool: pg.Pool): void {
  */
 export function holdClient(client: pg.PoolClient): HeldClient {
   let lostBy: unknown = lostOnArrival.get(client)
-  let signalLost: (error: unknown) => void = () => {}
-  const whenLost = new Promise<unknown>((resolve) => {
-    signalLost = resolve
-  })
-  if (lostBy !== undefined) signalLost(lostBy)
+  const listeners = new Set<(cause: unknown) => void>()
   const onError = (error: unknown): void => {
+    const first = lostBy === undefined
     lostBy ??= error
-    signalLost(lostBy)
+    if (first) for (const listener of [...listeners]) listener(lostBy)
   }
   // With a query running, pg hands the error to that query and only says 'end' to the client.
   const onEnd = (): void => onError(new Error('Connection terminated unexpectedly'))
@@ -67,7 +66,15 @@ export function holdClient(client: pg.PoolClient): HeldClient {
   return {
     client,
     lost: () => lostBy,
-    whenLost,
+    onLost(listener) {
+      if (lostBy !== undefined) {
+        const cause = lostBy
+        queueMicrotask(() => listener(cause))
+        return () => {}
+      }
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
     failed(error) {
       if (isConnectionLoss(error)) onError(error)
     },
