@@ -30,7 +30,13 @@ export interface BenchReport {
     /** referenceGrowth: the hand-written reference's own growth, which says what the engine adds (sorts spilling, …). */
     readonly models: readonly { model: string; medianMs: number; growth: number; referenceGrowth?: number }[]
   }
-  readonly memory?: { readonly rows: number; readonly peakRssMb: number; readonly limitMb: number }
+  readonly memory?: {
+    readonly rows: number
+    readonly peakRssMb: number
+    readonly limitMb: number
+    /** Why streaming failed (then rows is 0 and peakRssMb NaN). */
+    readonly error?: string
+  }
 }
 
 const ms = (value: number): string => (value >= 100 ? value.toFixed(0) : value.toFixed(1))
@@ -90,9 +96,11 @@ export function markdownReport(report: BenchReport): string {
     'Sort counts Sort and Incremental Sort nodes; joins count Hash Join, Merge Join and Nested Loop.',
   ]
   if (report.memory) {
-    const { rows, peakRssMb, limitMb } = report.memory
+    const { rows, peakRssMb, limitMb, error } = report.memory
     notes.push(
-      `Streaming events() (${rows.toLocaleString('en-US')} rows, .stream()): peak RSS ${peakRssMb.toFixed(0)} MB (limit ${limitMb} MB)${missed(peakRssMb > limitMb)}.`,
+      error
+        ? `Streaming events() failed ✗: ${error}`
+        : `Streaming events() (${rows.toLocaleString('en-US')} rows, .stream()): peak RSS ${peakRssMb.toFixed(0)} MB (limit ${limitMb} MB)${missed(peakRssMb > limitMb)}.`,
     )
   }
   return [...lines, ...notes].join('\n')
