@@ -60,6 +60,22 @@ describe('readable SQL plugin', () => {
     )
   })
 
+  it('reads no column from the text of a string literal, unless its end depends on the dialect', () => {
+    const stage = db.selectFrom('t').select(['a', 'day', 'moment']).where('b', '>', 1)
+    const read = (raw: ReturnType<typeof sql>) => text(db.selectFrom(stage.as('s')).select([raw.as('x')]))
+    expect(read(sql`date_trunc('day', moment)`)).toBe(
+      `with "s" as (select "moment" from "t" where "b" > $1) select date_trunc('day', moment) as "x" from "s"`,
+    )
+    expect(read(sql`date_trunc(E'day', moment) || 'it''s' || "a"`)).toBe(
+      `with "s" as (select "a", "moment" from "t" where "b" > $1) select date_trunc(E'day', moment) || 'it''s' || "a" as "x" from "s"`,
+    )
+    // 'x\' ends at its second quote in standard SQL, but not where a backslash escapes: from there
+    // every word counts (day too).
+    expect(read(sql`concat('x\\', day, 'y')`)).toContain('(select "day" from "t"')
+    // A quote inside an identifier starts no literal.
+    expect(read(sql`"it's" || day || 'z'`)).toContain('(select "day" from "t"')
+  })
+
   it('never names a stage like a table the query reads, nor twice alike', () => {
     const inner = db.selectFrom('events').select([sql<number>`a + 1`.as('a')])
     const outer = db.selectFrom(inner.as('events')).select([sql<number>`a + 2`.as('a')])

@@ -3,7 +3,24 @@ import type { AnyQuery, EventsExpressionBuilder } from '../hub/any-query.ts'
 import type { HubContext } from '../hub/hub-context.ts'
 import type { Flatten } from '../pipeline/objectiv-event.ts'
 import { typedResult } from '../results/typed-result.ts'
-import { type GroupBy, groupKeys } from './group-by.ts'
+import { type GroupBy, type GroupKey, groupKeys } from './group-by.ts'
+
+/**
+ * A distinct count labels its keys after grouping (group-by.ts, GroupKey.label): the pairs group
+ * on a period's start, and the count formats it once per group. (BigQuery does not let a select
+ * apply a function to a GROUP BY expression, so `aggregate` below groups on the label itself.)
+ */
+const LABELS_LATE = { labelsLate: true } as const
+
+/** A key's value in the result, from its grouped value (engine.groupKey: BigQuery selects a JSON key itself). */
+function labelled(hub: HubContext, key: GroupKey, grouped: Expression<unknown>): Expression<unknown> {
+  return key.label ? key.label(grouped) : hub.engine.groupKey(grouped).select
+}
+
+/** What a key groups on (engine.groupKey: BigQuery groups a JSON key by its text). */
+function grouping(hub: HubContext, key: GroupKey, grouped: Expression<unknown>): readonly Expression<unknown>[] {
+  return key.label ? [grouped] : hub.engine.groupKey(grouped).groupBy
+}
 
 /** What an aggregation model returns: a query over its result rows, filterable and sortable by column. */
 export type AggregateQuery<R> = SelectQueryBuilder<{ result: Flatten<R> }, 'result', Flatten<R>>
@@ -67,7 +84,7 @@ export function countDistinct<R>(
   aggregated: readonly string[] = columns,
 ): AggregateQuery<R> {
   const { engine } = hub
-  const keysOf = (eb: Parameters<typeof groupKeys>[1]) => groupKeys(hub, eb, groupBy, aggregated)
+  const keysOf = (eb: Parameters<typeof groupKeys>[1]) => groupKeys(hub, eb, groupBy, aggregated, LABELS_LATE)
   const pairs = hub.db
     .selectFrom(q.as('events'))
     .select((eb) => [
@@ -75,14 +92,17 @@ export function countDistinct<R>(
       ...columns.map((column) => eb.ref(column).as(column)),
     ])
     .groupBy((eb) => [...keysOf(eb).flatMap((key) => engine.groupKey(key.expression).groupBy), ...columns])
-  const names = keysOf(expressionBuilder()).map((key) => key.name)
+  const keys = keysOf(expressionBuilder())
+  // Where a label has the key's name, GROUP BY still reads the pairs' column: Postgres resolves an
+  // ambiguous name to the input column; where BigQuery takes the select's, labels are one to one.
+  const paired = (eb: Parameters<typeof groupKeys>[1], key: GroupKey) => eb.ref(key.name)
   const counted = hub.db
     .selectFrom(pairs.as('pairs'))
     .select((eb) => [
-      ...names.map((key) => eb.parens(engine.groupKey(eb.ref(key)).select).as(key)),
+      ...keys.map((key) => eb.parens(labelled(hub, key, paired(eb, key))).as(key.name)),
       (columns.length === 1 ? sql<number>`count(${eb.ref(columns[0])})` : sql<number>`count(*)`).as(name),
     ])
   const grouped =
-    names.length === 0 ? counted : counted.groupBy((eb) => names.flatMap((key) => engine.groupKey(eb.ref(key)).groupBy))
+    keys.length === 0 ? counted : counted.groupBy((eb) => keys.flatMap((key) => grouping(hub, key, paired(eb, key))))
   return aggregateResult(typedResult(hub, grouped, { [name]: 'number' }))
 }

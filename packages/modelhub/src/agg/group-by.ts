@@ -2,8 +2,8 @@ import { invalid, parseTimeFormat } from '@kysely-modelhub/core'
 import type { Expression } from 'kysely'
 import type { AnyExpressionBuilder } from '../hub/any-query.ts'
 import type { HubContext } from '../hub/hub-context.ts'
-import { inTimeZone } from '../hub/time-zone.ts'
-import { timeBucket } from '../map/time-agg.ts'
+import { inTimeZone, localTime } from '../hub/time-zone.ts'
+import { periodOfFormat, timeBucket } from '../map/time-agg.ts'
 
 /**
  * One grouping key: a column of the rows, or a time bucket of `moment` in its own format (and
@@ -37,6 +37,18 @@ export type GroupKeys<O, G> = [G] extends [undefined]
 export interface GroupKey {
   readonly name: string
   readonly expression: Expression<unknown>
+  /**
+   * The key's value in the result, from the grouped value, when the rows group on something
+   * cheaper than the value: a time bucket naming whole periods groups on the period's start and
+   * is formatted once per group, not once per row. Absent: the grouped value itself.
+   */
+  readonly label?: (grouped: Expression<unknown>) => Expression<unknown>
+}
+
+/** Options of groupKeys. */
+export interface GroupKeysOptions {
+  /** The caller applies each key's `label` to its grouped value; without it keys come labelled. */
+  readonly labelsLate?: boolean
 }
 
 /**
@@ -48,6 +60,7 @@ export function groupKeys(
   eb: AnyExpressionBuilder,
   groupBy: GroupBy<Record<string, unknown>>,
   aggregated: readonly string[],
+  { labelsLate = false }: GroupKeysOptions = {},
 ): GroupKey[] {
   if (groupBy === null) return []
   const items =
@@ -67,7 +80,13 @@ export function groupKeys(
       const { timeAggregation: format, timeZone } = item as { timeAggregation: string; timeZone?: unknown }
       parseTimeFormat(format)
       const zoned = inTimeZone(hub, timeZone, 'groupBy timeZone')
-      return { name: 'time_aggregation', expression: timeBucket(zoned, eb, format) }
+      const unit = labelsLate ? periodOfFormat(format) : undefined
+      if (!unit) return { name: 'time_aggregation', expression: timeBucket(zoned, eb, format) }
+      return {
+        name: 'time_aggregation',
+        expression: hub.engine.truncateTime(localTime(zoned, eb.ref('moment')), unit),
+        label: (period) => hub.engine.timeFormat(period, parseTimeFormat(format)),
+      }
     }
     return invalid(
       'groupBy',

@@ -1,10 +1,10 @@
-import { type CalendarUnit, parseTimeFormat, windowed } from '@kysely-modelhub/core'
+import { type CalendarUnit, windowed } from '@kysely-modelhub/core'
 import { type RawBuilder, sql } from 'kysely'
 import type { EventsExpressionBuilder } from '../hub/any-query.ts'
 import type { HubContext } from '../hub/hub-context.ts'
 import { localTime } from '../hub/time-zone.ts'
 import { SESSION_USER, USER_SESSION } from '../pipeline/session-keys.ts'
-import { timeBucket } from './time-agg.ts'
+import { periodOfFormat, timeBucket } from './time-agg.ts'
 
 /**
  * How a user's sessions are told apart and ordered: by session_id per user_id, or over the events
@@ -65,20 +65,11 @@ export function isNewUserColumn(
   return sql<boolean>`(${eb.ref('user_id')} is not null and ${firstInBucket} = ${first})`
 }
 
-const PERIOD_CODES: readonly (readonly string[])[] = [['Y'], ['Y', 'm'], ['Y', 'm', 'd']]
-const PERIOD_UNITS: readonly CalendarUnit[] = ['year', 'month', 'day']
-
 /**
  * The calendar unit a bucket format names when its buckets are whole UTC years, months or days
- * (its codes, in any order, are %Y, %Y and %m, or %Y, %m and %d): then they follow time order. Not in other zones: where a DST change crosses midnight (e.g.
- * America/Havana), a local day can come back for an hour.
+ * (time-agg.ts, periodOfFormat): then they follow time order. Not in other zones: where a DST
+ * change crosses midnight (e.g. America/Havana), a local day can come back for an hour.
  */
 function chronologicalUnit(hub: HubContext, format: string): CalendarUnit | undefined {
-  if (hub.timeZone !== 'UTC') return undefined
-  const codes = parseTimeFormat(format).parts.flatMap((part) =>
-    'code' in part ? (part.code === 'F' ? ['Y', 'm', 'd'] : [part.code]) : [],
-  )
-  // Any order of the codes names the same buckets ('%d/%m/%Y' the same days as '%Y-%m-%d').
-  const index = PERIOD_CODES.findIndex((c) => c.length === codes.length && c.every((code) => codes.includes(code)))
-  return index < 0 ? undefined : PERIOD_UNITS[index]
+  return hub.timeZone === 'UTC' ? periodOfFormat(format) : undefined
 }

@@ -1,4 +1,4 @@
-import { parseTimeFormat } from '@kysely-modelhub/core'
+import { type CalendarUnit, parseTimeFormat } from '@kysely-modelhub/core'
 import type { Expression } from 'kysely'
 import type { AnyExpressionBuilder } from '../hub/any-query.ts'
 import type { HubContext } from '../hub/hub-context.ts'
@@ -10,4 +10,20 @@ export function timeBucket(hub: HubContext, eb: AnyExpressionBuilder, timeAggreg
     localTime(hub, eb.ref('moment')),
     parseTimeFormat(timeAggregation ?? hub.timeAggregation),
   )
+}
+
+const PERIOD_CODES: readonly (readonly string[])[] = [['Y'], ['Y', 'm'], ['Y', 'm', 'd']]
+const PERIOD_UNITS: readonly CalendarUnit[] = ['year', 'month', 'day']
+
+/**
+ * The calendar unit whose periods a bucket format names one to one: its codes, in any order, are
+ * %Y; %Y and %m; or %Y, %m and %d (%F is %Y-%m-%d). Then a moment's bucket is the format of its
+ * period's start, and two periods never share a bucket.
+ */
+export function periodOfFormat(format: string): CalendarUnit | undefined {
+  const codes = parseTimeFormat(format).parts.flatMap((part) =>
+    'code' in part ? (part.code === 'F' ? ['Y', 'm', 'd'] : [part.code]) : [],
+  )
+  const index = PERIOD_CODES.findIndex((c) => c.length === codes.length && c.every((code) => codes.includes(code)))
+  return index < 0 ? undefined : PERIOD_UNITS[index]
 }

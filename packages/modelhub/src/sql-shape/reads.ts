@@ -77,9 +77,45 @@ export function union(a: Columns, b: Iterable<string> | 'all'): Columns {
   return new Set([...a, ...b])
 }
 
-/** The identifier-like words of a raw SQL fragment, bare or double-quoted. */
+/**
+ * The identifier-like words of a raw SQL fragment, bare or double-quoted, outside its string
+ * literals: `date_trunc('day', …)` reads no column named day.
+ */
 function wordsOf(fragment: string): string[] {
-  return [...fragment.matchAll(/"((?:[^"]|"")+)"|([A-Za-z_][A-Za-z0-9_$]*)/g)].map(
+  return [...outsideStrings(fragment).matchAll(/"((?:[^"]|"")+)"|([A-Za-z_][A-Za-z0-9_$]*)/g)].map(
     (m) => m[1]?.replaceAll('""', '"') ?? (m[2] as string),
   )
+}
+
+/** A literal's length where a backslash escapes (E'…', BigQuery) and where it does not (standard SQL). */
+const ESCAPED = /^'(?:[^'\\]|\\[\s\S]|'')*'/
+const PLAIN = /^'(?:[^']|'')*'/
+
+/**
+ * The fragment with its string literals blanked. Identifiers ("…", `…`) are kept whole, so a quote
+ * inside one starts no literal. Where a literal's end depends on the dialect (a backslash before a
+ * quote), the rest is kept as it is: reading too much is safe, too little is not.
+ */
+function outsideStrings(fragment: string): string {
+  let kept = ''
+  let i = 0
+  while (i < fragment.length) {
+    const char = fragment[i] as string
+    if (char === '"' || char === '`') {
+      const end = fragment.indexOf(char, i + 1)
+      if (end < 0) return kept + fragment.slice(i)
+      kept += fragment.slice(i, end + 1)
+      i = end + 1
+    } else if (char === "'") {
+      const rest = fragment.slice(i)
+      const [escaped, plain] = [ESCAPED.exec(rest)?.[0], PLAIN.exec(rest)?.[0]]
+      if (escaped === undefined || escaped !== plain) return kept + rest
+      kept += ' '
+      i += plain.length
+    } else {
+      kept += char
+      i++
+    }
+  }
+  return kept
 }

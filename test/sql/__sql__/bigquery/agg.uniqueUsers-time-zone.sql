@@ -3,6 +3,7 @@
 with
   `extracted` as (
     select
+      `day`,
       `moment`,
       `cookie_id` as `user_id`
     from
@@ -10,6 +11,7 @@ with
   ),
   `events_2` as (
     select
+      `day`,
       `moment` as `__stored_moment`,
       `user_id` as `__stored_user_id`
     from
@@ -17,6 +19,7 @@ with
   ),
   `events_3` as (
     select
+      `day`,
       `__stored_moment` as `moment`,
       `__stored_user_id` as `user_id`
     from
@@ -26,9 +29,9 @@ with
     select
       (
         any_value(
-          format_timestamp(
-            '%Y-%m-%d',
+          timestamp_trunc(
             timestamp(datetime(`moment`, 'Europe/Amsterdam')),
+            day,
             'UTC'
           )
         )
@@ -38,26 +41,27 @@ with
       `events_3` as `events`
     group by
       (
-        format_timestamp(
-          '%Y-%m-%d',
+        timestamp_trunc(
           timestamp(datetime(`moment`, 'Europe/Amsterdam')),
+          day,
           'UTC'
         )
       ) is null,
       to_json_string(
-        format_timestamp(
-          '%Y-%m-%d',
+        timestamp_trunc(
           timestamp(datetime(`moment`, 'Europe/Amsterdam')),
+          day,
           'UTC'
         )
       ),
       `user_id`
   )
 select
-  (any_value(`time_aggregation`)) as `time_aggregation`,
+  (
+    format_timestamp('%Y-%m-%d', `time_aggregation`, 'UTC')
+  ) as `time_aggregation`,
   count(`user_id`) as `unique_users`
 from
   `pairs`
 group by
-  (`time_aggregation`) is null,
-  to_json_string(`time_aggregation`)
+  `time_aggregation`

@@ -65,6 +65,7 @@ with
   ),
   `events_3` as (
     select
+      `day`,
       `moment`,
       `user_id`,
       (
@@ -84,6 +85,7 @@ with
   ),
   `events_4` as (
     select
+      `day`,
       `moment`,
       `user_id`
     from
@@ -93,29 +95,29 @@ with
   ),
   `pairs` as (
     select
-      (
-        any_value(format_timestamp('%Y-%m-%d', `moment`, 'UTC'))
-      ) as `time_aggregation`,
+      (any_value(timestamp_trunc(`moment`, day, 'UTC'))) as `time_aggregation`,
       `user_id`
     from
       `events_4` as `events`
     group by
-      (format_timestamp('%Y-%m-%d', `moment`, 'UTC')) is null,
-      to_json_string(format_timestamp('%Y-%m-%d', `moment`, 'UTC')),
+      (timestamp_trunc(`moment`, day, 'UTC')) is null,
+      to_json_string(timestamp_trunc(`moment`, day, 'UTC')),
       `user_id`
   ),
   `numerator` as (
     select
-      (any_value(`time_aggregation`)) as `time_aggregation`,
+      (
+        format_timestamp('%Y-%m-%d', `time_aggregation`, 'UTC')
+      ) as `time_aggregation`,
       count(`user_id`) as `unique_users`
     from
       `pairs`
     group by
-      (`time_aggregation`) is null,
-      to_json_string(`time_aggregation`)
+      `time_aggregation`
   ),
   `extracted_2` as (
     select
+      `day`,
       `moment`,
       `cookie_id` as `user_id`
     from
@@ -123,6 +125,7 @@ with
   ),
   `events_5` as (
     select
+      `day`,
       `moment` as `__stored_moment`,
       `user_id` as `__stored_user_id`
     from
@@ -130,6 +133,7 @@ with
   ),
   `events_6` as (
     select
+      `day`,
       `__stored_moment` as `moment`,
       `__stored_user_id` as `user_id`
     from
@@ -137,26 +141,25 @@ with
   ),
   `pairs_2` as (
     select
-      (
-        any_value(format_timestamp('%Y-%m-%d', `moment`, 'UTC'))
-      ) as `time_aggregation`,
+      (any_value(timestamp_trunc(`moment`, day, 'UTC'))) as `time_aggregation`,
       `user_id`
     from
       `events_6` as `events`
     group by
-      (format_timestamp('%Y-%m-%d', `moment`, 'UTC')) is null,
-      to_json_string(format_timestamp('%Y-%m-%d', `moment`, 'UTC')),
+      (timestamp_trunc(`moment`, day, 'UTC')) is null,
+      to_json_string(timestamp_trunc(`moment`, day, 'UTC')),
       `user_id`
   ),
   `denominator` as (
     select
-      (any_value(`time_aggregation`)) as `time_aggregation`,
+      (
+        format_timestamp('%Y-%m-%d', `time_aggregation`, 'UTC')
+      ) as `time_aggregation`,
       count(`user_id`) as `unique_users`
     from
       `pairs_2` as `pairs`
     group by
-      (`time_aggregation`) is null,
-      to_json_string(`time_aggregation`)
+      `time_aggregation`
   )
 select
   coalesce(

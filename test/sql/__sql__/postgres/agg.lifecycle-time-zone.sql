@@ -3,7 +3,6 @@
 with
   "extracted" as (
     select
-      "day",
       "moment",
       "cookie_id" as "user_id"
     from
@@ -11,7 +10,6 @@ with
   ),
   "events" as (
     select
-      to_char(("day")::date::timestamp, 'YYYY-MM-DD') as "day",
       "moment" as "__stored_moment",
       "user_id" as "__stored_user_id"
     from
@@ -19,7 +17,6 @@ with
   ),
   "events_2" as (
     select
-      "day",
       "__stored_moment" as "moment",
       "__stored_user_id" as "user_id"
     from

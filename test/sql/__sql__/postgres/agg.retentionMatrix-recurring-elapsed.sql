@@ -17,7 +17,6 @@ with
           ),
           "extracted" as (
             select
-              "day",
               "moment",
               "cookie_id" as "user_id",
               ("v" ->> E'_type') as "event_type"
@@ -28,7 +27,6 @@ with
           ),
           "events" as (
             select
-              to_char(("day")::date::timestamp, 'YYYY-MM-DD') as "day",
               "event_type",
               "moment" as "__stored_moment",
               "user_id" as "__stored_user_id"
@@ -37,7 +35,6 @@ with
           ),
           "events_2" as (
             select
-              "day",
               "__stored_moment" as "moment",
               "event_type",
               "__stored_user_id" as "user_id"

@@ -25,7 +25,8 @@ with
   "pairs" as (
     select
       (
-        to_char(
+        date_trunc(
+          E'day',
           (
             timestamp 'epoch' + (
               (
@@ -36,15 +37,15 @@ with
                 )
               ) - 'epoch'
             )
-          ),
-          E'YYYY"-"MM"-"DD'
+          )
         )
       ) as "time_aggregation",
       "user_id"
     from
       "events_2" as "events"
     group by
-      to_char(
+      date_trunc(
+        E'day',
         (
           timestamp 'epoch' + (
             (
@@ -55,14 +56,20 @@ with
               )
             ) - 'epoch'
           )
-        ),
-        E'YYYY"-"MM"-"DD'
+        )
       ),
       "user_id"
   ),
   "result" as (
     select
-      ("time_aggregation") as "time_aggregation",
+      (
+        to_char(
+          (
+            timestamp 'epoch' + (("time_aggregation") - 'epoch')
+          ),
+          E'YYYY"-"MM"-"DD'
+        )
+      ) as "time_aggregation",
       count("user_id") as "unique_users"
     from
       "pairs"

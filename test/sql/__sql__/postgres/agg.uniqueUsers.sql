@@ -25,24 +25,31 @@ with
   "pairs" as (
     select
       (
-        to_char(
-          (timestamp 'epoch' + (("moment") - 'epoch')),
-          E'YYYY"-"MM"-"DD'
+        date_trunc(
+          E'day',
+          (timestamp 'epoch' + (("moment") - 'epoch'))
         )
       ) as "time_aggregation",
       "user_id"
     from
       "events_2" as "events"
     group by
-      to_char(
-        (timestamp 'epoch' + (("moment") - 'epoch')),
-        E'YYYY"-"MM"-"DD'
+      date_trunc(
+        E'day',
+        (timestamp 'epoch' + (("moment") - 'epoch'))
       ),
       "user_id"
   ),
   "result" as (
     select
-      ("time_aggregation") as "time_aggregation",
+      (
+        to_char(
+          (
+            timestamp 'epoch' + (("time_aggregation") - 'epoch')
+          ),
+          E'YYYY"-"MM"-"DD'
+        )
+      ) as "time_aggregation",
       count("user_id") as "unique_users"
     from
       "pairs"

@@ -5,7 +5,6 @@ with
   "extracted" as (
     select
       "event_id",
-      "day",
       "moment",
       "cookie_id" as "user_id"
     from
@@ -31,7 +30,6 @@ with
   ),
   "sessions" as (
     select
-      "day",
       "moment",
       "user_id",
       "user_id" as "__session_user",
@@ -53,7 +51,6 @@ with
   ),
   "events" as (
     select
-      to_char(("day")::date::timestamp, 'YYYY-MM-DD') as "day",
       (
         (timestamp 'epoch' + (("moment") - 'epoch')) at time zone 'UTC'
       ) as "moment",
@@ -102,24 +99,31 @@ with
   "pairs" as (
     select
       (
-        to_char(
-          (timestamp 'epoch' + (("moment") - 'epoch')),
-          E'YYYY"-"MM"-"DD'
+        date_trunc(
+          E'day',
+          (timestamp 'epoch' + (("moment") - 'epoch'))
         )
       ) as "time_aggregation",
       "user_id"
     from
       "events_3" as "events"
     group by
-      to_char(
-        (timestamp 'epoch' + (("moment") - 'epoch')),
-        E'YYYY"-"MM"-"DD'
+      date_trunc(
+        E'day',
+        (timestamp 'epoch' + (("moment") - 'epoch'))
       ),
       "user_id"
   ),
   "result" as (
     select
-      ("time_aggregation") as "time_aggregation",
+      (
+        to_char(
+          (
+            timestamp 'epoch' + (("time_aggregation") - 'epoch')
+          ),
+          E'YYYY"-"MM"-"DD'
+        )
+      ) as "time_aggregation",
       count("user_id") as "unique_users"
     from
       "pairs"
@@ -157,24 +161,31 @@ with
   "pairs_2" as (
     select
       (
-        to_char(
-          (timestamp 'epoch' + (("moment") - 'epoch')),
-          E'YYYY"-"MM"-"DD'
+        date_trunc(
+          E'day',
+          (timestamp 'epoch' + (("moment") - 'epoch'))
         )
       ) as "time_aggregation",
       "user_id"
     from
       "events_5" as "events"
     group by
-      to_char(
-        (timestamp 'epoch' + (("moment") - 'epoch')),
-        E'YYYY"-"MM"-"DD'
+      date_trunc(
+        E'day',
+        (timestamp 'epoch' + (("moment") - 'epoch'))
       ),
       "user_id"
   ),
   "result_2" as (
     select
-      ("time_aggregation") as "time_aggregation",
+      (
+        to_char(
+          (
+            timestamp 'epoch' + (("time_aggregation") - 'epoch')
+          ),
+          E'YYYY"-"MM"-"DD'
+        )
+      ) as "time_aggregation",
       count("user_id") as "unique_users"
     from
       "pairs_2" as "pairs"
