@@ -2,7 +2,7 @@ import { ModelHub } from '@kysely-modelhub/modelhub'
 import { generateSampleEvents } from '@kysely-modelhub/sample-data'
 import type { SelectQueryBuilder } from 'kysely'
 import { expect, it } from 'vitest'
-import { withSessionKeys } from '../../packages/modelhub/src/pipeline/session-keys.ts'
+import { wholePipeline, withSessionKeys } from '../../packages/modelhub/src/pipeline/session-keys.ts'
 import { dataTable, OBJECTIV_DATA } from '../fixtures/objectiv-data.ts'
 import { describeEachEngine, describeEachPostgres } from '../support/engines.ts'
 import { planShape } from '../support/plan.ts'
@@ -59,6 +59,8 @@ describeEachEngine(
       const sources = {
         'hub.events()': (h: Hub) => h.events(),
         'hub.events() filtered': (h: Hub) => h.events().where('event_type', '!=', 'VisibleEvent'),
+        // The latest events: users' first sessions cut off (ordered, so both sides keep the same rows).
+        'hub.events() latest': (h: Hub) => h.events().orderBy('moment', 'desc').orderBy('event_id').limit(300),
       }
       for (const [source, events] of Object.entries(sources)) {
         it(`${name}, ${source}: map helpers give the same rows and no key columns`, async () => {
@@ -111,6 +113,20 @@ describeEachEngine(
       expect(withSessionKeys(h.events().select((eb) => eb.val(1).as('one')))).toBeUndefined()
       expect(withSessionKeys(disguised(h, h.events()))).toBeUndefined()
       expect(withSessionKeys(h.db.selectFrom('generated').selectAll())).toBeUndefined()
+    })
+
+    it('knows when a query holds every row of the pipeline, and first sessions are key 1', () => {
+      const h = hubs.generated()
+      expect(wholePipeline(h.events())).toBe(true)
+      expect(wholePipeline(h.events().orderBy('moment').clearSelect().select(['user_id', 'moment']))).toBe(true)
+      expect(wholePipeline(h.map.isConversionEvent(h.map.isFirstSession(h.events()), 'quickstart'))).toBe(true)
+      expect(wholePipeline(h.events().where('event_type', '!=', 'VisibleEvent'))).toBe(false)
+      expect(wholePipeline(h.map.isFirstSession(h.events().where('day', '>', '2022-01-01')))).toBe(false)
+      expect(wholePipeline(h.events().limit(5))).toBe(false)
+      expect(wholePipeline(h.events().offset(5))).toBe(false)
+      expect(wholePipeline(h.events().distinct())).toBe(false)
+      expect(wholePipeline(disguised(h, h.events().where('day', '>', '2022-01-01')))).toBe(false)
+      expect(wholePipeline(h.db.selectFrom('generated').selectAll())).toBe(false)
     })
   },
   { generated: dataTable(GENERATED), data: dataTable(OBJECTIV_DATA) },

@@ -9,9 +9,11 @@ import { periodOfFormat, timeBucket } from './time-agg.ts'
 /**
  * How a user's sessions are told apart and ordered: by session_id per user_id, or over the events
  * pipeline by its session keys (the same order within a user, without numbering every session
- * first; the key's user equals user_id wherever user_id is not NULL).
+ * first; the key's user equals user_id wherever user_id is not NULL). Over every row of the
+ * pipeline ('whole pipeline', session-keys.ts: wholePipeline) each user's first session is key 1,
+ * so no window has to find the lowest.
  */
-export type SessionOrder = 'session_id' | 'session keys'
+export type SessionOrder = 'session_id' | 'session keys' | 'whole pipeline'
 
 const ordering = (order: SessionOrder) =>
   order === 'session_id' ? { user: 'user_id', session: 'session_id' } : { user: SESSION_USER, session: USER_SESSION }
@@ -21,13 +23,15 @@ const ordering = (order: SessionOrder) =>
  * Anonymous hits (user_id NULL) are never a first session: NULL users are not one user.
  *
  * Shape: min(session_id) over (partition by user_id) = session_id
+ * (over the whole pipeline: <session key's number> = 1)
  */
 export function isFirstSessionColumn(
   eb: EventsExpressionBuilder,
   order: SessionOrder = 'session_id',
 ): RawBuilder<boolean> {
   const { user, session } = ordering(order)
-  const first = windowed(eb, sql`min(${eb.ref(session)})`, { partitionBy: [user] })
+  const first =
+    order === 'whole pipeline' ? sql.lit(1) : windowed(eb, sql`min(${eb.ref(session)})`, { partitionBy: [user] })
   return sql<boolean>`(${eb.ref('user_id')} is not null and ${first} = ${eb.ref(session)})`
 }
 
@@ -39,9 +43,11 @@ export function isFirstSessionColumn(
  *   <period of moment> <= first_value(<period of moment>) over (partition by user_id order by session_id, moment desc)
  * (such periods follow time, so the first session's lie between its first and last hit's: the
  * last one's period is where the "new" days end; one window over a sort within each user);
+ * over the whole pipeline, where the first session is key 1 and the rows come sorted by user:
+ *   <period> <= max(case when <key's number> = 1 then <period> end) over (partition by <key's user>)
  * otherwise:
  *   min(session_id) over (partition by user_id, <bucket>) = min(session_id) over (partition by user_id)
- * (user_id first, so one sort serves both windows)
+ * (user_id first, so one sort serves both windows; over the whole pipeline the right side is 1)
  */
 export function isNewUserColumn(
   hub: HubContext,
@@ -50,18 +56,21 @@ export function isNewUserColumn(
   order: SessionOrder = 'session_id',
 ): RawBuilder<boolean> {
   const { user, session } = ordering(order)
+  const whole = order === 'whole pipeline'
   const unit = chronologicalUnit(hub, timeAggregation ?? hub.timeAggregation)
   if (unit) {
     const period = hub.engine.truncateTime(localTime(hub, eb.ref('moment')), unit)
-    const lastNewPeriod = windowed(eb, sql`first_value(${period})`, {
-      partitionBy: [user],
-      orderBy: [session, { by: 'moment', direction: 'desc' }],
-    })
+    const lastNewPeriod = whole
+      ? windowed(eb, sql`max(case when ${eb.ref(session)} = 1 then ${period} end)`, { partitionBy: [user] })
+      : windowed(eb, sql`first_value(${period})`, {
+          partitionBy: [user],
+          orderBy: [session, { by: 'moment', direction: 'desc' }],
+        })
     return sql<boolean>`(${eb.ref('user_id')} is not null and ${period} <= ${lastNewPeriod})`
   }
   const lowest = sql`min(${eb.ref(session)})`
   const firstInBucket = windowed(eb, lowest, { partitionBy: [user, timeBucket(hub, eb, timeAggregation)] })
-  const first = windowed(eb, lowest, { partitionBy: [user] })
+  const first = whole ? sql.lit(1) : windowed(eb, lowest, { partitionBy: [user] })
   return sql<boolean>`(${eb.ref('user_id')} is not null and ${firstInBucket} = ${first})`
 }
 

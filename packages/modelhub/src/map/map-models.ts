@@ -62,7 +62,7 @@ export class MapModels<C extends string> {
       q,
       columnName(options.as, 'is_first_session' as A, this.#hub.engine),
       (eb) => isFirstSessionColumn(eb),
-      (eb) => isFirstSessionColumn(eb, 'session keys'),
+      (eb, whole) => isFirstSessionColumn(eb, whole ? 'whole pipeline' : 'session keys'),
     )
   }
 
@@ -79,7 +79,7 @@ export class MapModels<C extends string> {
       q,
       columnName(options.as, 'is_new_user' as A, hub.engine),
       (eb) => isNewUserColumn(hub, eb, options.timeAggregation),
-      (eb) => isNewUserColumn(hub, eb, options.timeAggregation, 'session keys'),
+      (eb, whole) => isNewUserColumn(hub, eb, options.timeAggregation, whole ? 'whole pipeline' : 'session keys'),
     )
   }
 

@@ -57,6 +57,33 @@ function withPipelineColumns(q: AnyQuery, hidden: readonly string[]): AnyQuery |
 }
 
 /**
+ * The parts of a select that keep its FROM's rows as they are. Any other (WHERE, GROUP BY,
+ * DISTINCT, LIMIT, joins, …, and whatever a later Kysely adds) may drop, add or merge rows.
+ */
+const ROW_KEEPING = new Set(['kind', 'from', 'selections', 'orderBy'])
+
+/**
+ * Whether `q` gives every row of the events pipeline: `hub.events()` itself, or with fewer
+ * columns, another order or columns added by map helpers, but nothing filtered out at any level.
+ * Then each user's rows hold their first session, so its key's number is 1 (USER_SESSION) and a
+ * model need not look for the lowest.
+ */
+export function wholePipeline(q: AnyQuery): boolean {
+  let node = asBuilt(q.toOperationNode()) as Node
+  for (;;) {
+    if (node.kind !== 'SelectQueryNode') return false
+    const parts = Object.entries(node).filter(([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0))
+    if (parts.some(([part]) => !ROW_KEEPING.has(part))) return false
+    const froms = (node.from?.froms ?? []) as Node[]
+    const [from] = froms
+    if (froms.length !== 1 || from?.kind !== 'AliasNode') return false
+    // The pipeline's last stage (events.ts, typedOutput): the stored columns, over its sessions.
+    if (from.alias?.name === 'sessions' && outputNames(node as SelectQueryNode)?.includes(STORED.moment)) return true
+    node = asBuilt(from.node) as Node
+  }
+}
+
+/**
  * The rows of `q` with `moment` and `user_id` as stored, when `q` reads the events pipeline
  * directly (otherwise `q` itself): for models that only group, count and compare them, never
  * return them. User filters in `q` still apply to the typed columns; `keep` names columns to leave

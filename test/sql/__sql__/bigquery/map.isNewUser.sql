@@ -217,12 +217,13 @@ select
   (
     (
       `user_id` is not null
-      and timestamp_trunc(`moment`, day, 'UTC') <= first_value(timestamp_trunc(`moment`, day, 'UTC')) over (
+      and timestamp_trunc(`moment`, day, 'UTC') <= max(
+        case
+          when `__user_session` = 1 then timestamp_trunc(`moment`, day, 'UTC')
+        end
+      ) over (
         partition by
           `__session_user`
-        order by
-          `__user_session`,
-          `moment` desc
       )
     )
   ) as `is_new_user`

@@ -70,17 +70,16 @@ with
           and date_trunc(
             E'day',
             (timestamp 'epoch' + (("moment") - 'epoch'))
-          ) <= first_value(
-            date_trunc(
-              E'day',
-              (timestamp 'epoch' + (("moment") - 'epoch'))
-            )
+          ) <= max(
+            case
+              when "__user_session" = 1 then date_trunc(
+                E'day',
+                (timestamp 'epoch' + (("moment") - 'epoch'))
+              )
+            end
           ) over (
             partition by
               "__session_user"
-            order by
-              "__user_session",
-              "moment" desc
           )
         )
       ) as "is_new_user"

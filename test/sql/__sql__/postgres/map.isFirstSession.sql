@@ -117,7 +117,6 @@ with
           "event_id" rows between unbounded preceding
           and current row
       ) + 1 as "session_hit_number",
-      "user_id" as "__session_user",
       sum(
         case
           when "is_start" then 1
@@ -149,7 +148,6 @@ with
       ("user_id")::text as "user_id",
       ("session_id")::float8 as "session_id",
       ("session_hit_number")::float8 as "session_hit_number",
-      "__session_user",
       "__user_session"
     from
       "sessions"
@@ -169,10 +167,7 @@ select
   (
     (
       "user_id" is not null
-      and min("__user_session") over (
-        partition by
-          "__session_user"
-      ) = "__user_session"
+      and 1 = "__user_session"
     )
   ) as "is_first_session"
 from
