@@ -1,7 +1,14 @@
 import { sql } from 'kysely'
 import type { AnyQuery } from '../hub/any-query.ts'
 import type { HubContext } from '../hub/hub-context.ts'
-import { SESSION_USER, sessionsOf, USER_SESSION } from '../pipeline/session-keys.ts'
+import {
+  SESSION_START,
+  SESSION_USER,
+  STORED,
+  sessionsOf,
+  USER_SESSION,
+  withSessionStarts,
+} from '../pipeline/session-keys.ts'
 import { typedResult } from '../results/typed-result.ts'
 import { type AggregateQuery, aggregateResult } from './aggregate-query.ts'
 
@@ -17,7 +24,10 @@ export interface FrequencyRow {
  * with 0 users).
  *
  * Shape: select session_id_nunique, count(*) as user_id_nunique from (
- *          over the events pipeline:
+ *          over every row of the events pipeline:
+ *            select sum(<1 where the event starts a session>) as session_id_nunique
+ *            from events where user_id is not null group by <session's user>
+ *          over the events pipeline, filtered:
  *            select count(distinct <session's number within its user>) as session_id_nunique
  *            from events where user_id is not null group by <session's user>
  *          otherwise:
@@ -31,27 +41,37 @@ export interface FrequencyRow {
 export function frequency(hub: HubContext, q: AnyQuery): AggregateQuery<FrequencyRow> {
   const { query, session } = sessionsOf(q)
   const keyed = session.length > 1
-  const users = keyed
-    ? // Over the events pipeline, the session keys: the rows come sorted by the key's user, so
-      // grouping on it needs no sort or hash of every event, and within one known user the session
-      // numbers alone tell their sessions apart (no global numbering).
+  const starts = withSessionStarts(q)
+  const users = starts
+    ? // Over every row of the pipeline, a user's sessions are their session starts: counted in the
+      // pass that finds them, as a hand-written query would, with no session numbers at all.
       hub.db
-        .selectFrom(query.as('events'))
-        .select(sql<number>`count(distinct ${sql.ref(USER_SESSION)})`.as('session_id_nunique'))
-        .where('user_id', 'is not', null)
+        .selectFrom(starts.as('events'))
+        .select(sql<number>`sum(case when ${sql.ref(SESSION_START)} then 1 else 0 end)`.as('session_id_nunique'))
+        // NULL exactly where the typed user_id is, without its cast to text on every event.
+        .where(STORED.user_id, 'is not', null)
         .groupBy(SESSION_USER)
-    : // Otherwise a user's distinct sessions by two hashed GROUP BYs (aggregate-query.ts, countDistinct).
-      hub.db
-        .selectFrom(
-          hub.db
-            .selectFrom(query.as('events'))
-            .select(['user_id', 'session_id'])
-            .where('user_id', 'is not', null)
-            .groupBy(['user_id', 'session_id'])
-            .as('sessions'),
-        )
-        .select(sql<number>`count(*)`.as('session_id_nunique'))
-        .groupBy('user_id')
+    : keyed
+      ? // Over the events pipeline, the session keys: the rows come sorted by the key's user, so
+        // grouping on it needs no sort or hash of every event, and within one known user the session
+        // numbers alone tell their sessions apart (no global numbering).
+        hub.db
+          .selectFrom(query.as('events'))
+          .select(sql<number>`count(distinct ${sql.ref(USER_SESSION)})`.as('session_id_nunique'))
+          .where('user_id', 'is not', null)
+          .groupBy(SESSION_USER)
+      : // Otherwise a user's distinct sessions by two hashed GROUP BYs (aggregate-query.ts, countDistinct).
+        hub.db
+          .selectFrom(
+            hub.db
+              .selectFrom(query.as('events'))
+              .select(['user_id', 'session_id'])
+              .where('user_id', 'is not', null)
+              .groupBy(['user_id', 'session_id'])
+              .as('sessions'),
+          )
+          .select(sql<number>`count(*)`.as('session_id_nunique'))
+          .groupBy('user_id')
   const counted = hub.db
     .selectFrom(users.as('users'))
     .select((eb) => [

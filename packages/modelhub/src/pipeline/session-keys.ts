@@ -8,6 +8,9 @@ export const SESSION_USER = '__session_user'
 /** The session's number within its user: 1 for the first, in order of time. */
 export const USER_SESSION = '__user_session'
 
+/** TRUE on the event that starts its session (its user's first, or after a gap). */
+export const SESSION_START = '__session_start'
+
 /** The columns that together name a session, as session_id does. */
 export const SESSION_KEY = [SESSION_USER, USER_SESSION] as const
 
@@ -81,6 +84,15 @@ export function wholePipeline(q: AnyQuery): boolean {
     if (from.alias?.name === 'sessions' && outputNames(node as SelectQueryNode)?.includes(STORED.moment)) return true
     node = asBuilt(from.node) as Node
   }
+}
+
+/**
+ * `q` with its session key's user, the session start flag and the stored user_id selected too,
+ * when `q` holds every row of the pipeline (wholePipeline): then a user's sessions are counted by
+ * their starts.
+ */
+export function withSessionStarts(q: AnyQuery): AnyQuery | undefined {
+  return wholePipeline(q) ? withPipelineColumns(q, [SESSION_USER, SESSION_START, STORED.user_id]) : undefined
 }
 
 /**

@@ -1,7 +1,7 @@
 import { type Engine, type SessionIds, windowed } from '@kysely-modelhub/core'
 import { sql } from 'kysely'
 import type { AnyKysely, AnyQuery } from '../hub/any-query.ts'
-import { SESSION_USER, USER_SESSION } from './session-keys.ts'
+import { SESSION_START, SESSION_USER, USER_SESSION } from './session-keys.ts'
 
 export interface SessionizeOptions {
   /** Columns passed through unchanged (besides user_id). */
@@ -36,7 +36,8 @@ const SESSIONS_PER_DAY = 1_000_000_000
  *
  * Two more columns, which events() does not select, name each session without the global pass:
  * SESSION_USER (the user before anonymization) and USER_SESSION (1 for the user's first session,
- * 2 for the next, …; counted in pass 3, which needs no pass 2 for it). Models that
+ * 2 for the next, …; counted in pass 3, which needs no pass 2 for it). A third, SESSION_START
+ * (pass 1's is_start), counts a user's sessions over every row in pass 1 alone. Models that
  * need sessions only as groups, or in order within a user, read them instead of session_id, and
  * the planner drops the global numbering and the sorts behind it.
  *
@@ -95,6 +96,7 @@ export function sessionize(db: AnyKysely, engine: Engine, events: AnyQuery, opti
       // In this pass, not the global one: a query reading only the keys then needs passes 1 and 3,
       // over one per-user sort, and its rows leave in per-user order for models windowing on them.
       windowed(eb, sql<number>`sum(case when ${eb.ref('is_start')} then 1 else 0 end)`, perUser).as(USER_SESSION),
+      eb.ref('is_start').as(SESSION_START),
     ]
   })
 }

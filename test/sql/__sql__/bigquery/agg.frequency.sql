@@ -33,37 +33,30 @@ with
     select
       `user_id`,
       `user_id` as `__session_user`,
-      sum(
-        case
-          when `is_start` then 1
-          else 0
-        end
-      ) over (
-        partition by
-          `user_id`
-        order by
-          `moment`,
-          `event_id` rows between unbounded preceding
-          and current row
-      ) as `__user_session`
+      `is_start` as `__session_start`
     from
       `starts`
   ),
   `events_2` as (
     select
-      cast(`user_id` as string) as `user_id`,
       `__session_user`,
-      `__user_session`
+      `__session_start`,
+      `user_id` as `__stored_user_id`
     from
       `sessions`
   ),
   `users` as (
     select
-      count(distinct `__user_session`) as `session_id_nunique`
+      sum(
+        case
+          when `__session_start` then 1
+          else 0
+        end
+      ) as `session_id_nunique`
     from
       `events_2` as `events`
     where
-      `user_id` is not null
+      `__stored_user_id` is not null
     group by
       `__session_user`
   )
