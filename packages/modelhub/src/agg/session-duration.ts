@@ -2,7 +2,7 @@ import { invalid, windowed } from '@kysely-modelhub/core'
 import { type Expression, sql } from 'kysely'
 import type { AnyQuery, EventsExpressionBuilder } from '../hub/any-query.ts'
 import type { HubContext } from '../hub/hub-context.ts'
-import { sessionsOf } from '../pipeline/session-keys.ts'
+import { sessionsOf, storedEvents } from '../pipeline/session-keys.ts'
 import { type AggregateQuery, aggregate, aggregateResult } from './aggregate-query.ts'
 import type { GroupBy } from './group-by.ts'
 
@@ -67,9 +67,10 @@ export function sessionDuration<R>(
   // Sessions as groups: over the events pipeline by session key, unless session_id is itself a key.
   const { query, session } = columns.includes('session_id') ? { query: q, session: ['session_id'] } : sessionsOf(q)
 
-  // Per session (and per value of the splitting keys): its start and its duration.
+  // Per session (and per value of the splitting keys): its start and its duration, from moments
+  // as stored unless moment is a key the result returns.
   const sessions = hub.db
-    .selectFrom(query.as('events'))
+    .selectFrom(storedEvents(hub.db, query, columns).as('events'))
     .select((eb: EventsExpressionBuilder) => {
       const first = (column: string): Expression<unknown> => {
         const min = sql`min(${eb.ref(column)})`

@@ -53,11 +53,27 @@ with
     select
       `__session_user`,
       `__user_session`,
+      `moment` as `__stored_moment`
+    from
+      `sessions`
+  ),
+  `events_3` as (
+    select
+      `__stored_moment` as `moment`,
+      `__session_user`,
+      `__user_session`
+    from
+      `events_2` as `events`
+  ),
+  `events_4` as (
+    select
+      `__session_user`,
+      `__user_session`,
       (
         timestamp_diff(max(`moment`), min(`moment`), microsecond) / 1000000
       ) as `__session_duration`
     from
-      `sessions`
+      `events_3` as `events`
     group by
       `__session_user`,
       `__user_session`
@@ -66,7 +82,7 @@ with
     select
       (sum(`__session_duration`)) as `session_duration`
     from
-      `events_2` as `events`
+      `events_4` as `events`
   )
 select
   `session_duration`

@@ -49,15 +49,21 @@ with
   ),
   "events" as (
     select
-      (
-        (timestamp 'epoch' + (("moment") - 'epoch')) at time zone 'UTC'
-      ) as "moment",
       "__session_user",
-      "__user_session"
+      "__user_session",
+      "moment" as "__stored_moment"
     from
       "sessions"
   ),
   "events_2" as (
+    select
+      "__stored_moment" as "moment",
+      "__session_user",
+      "__user_session"
+    from
+      "events"
+  ),
+  "events_3" as (
     select
       "__session_user",
       "__user_session",
@@ -67,7 +73,7 @@ with
           (max("moment")) - (min("moment"))
       )::float8 as "__session_duration"
     from
-      "events"
+      "events_2" as "events"
     group by
       "__session_user",
       "__user_session"
@@ -76,7 +82,7 @@ with
     select
       (sum("__session_duration")) as "session_duration"
     from
-      "events_2" as "events"
+      "events_3" as "events"
   )
 select
   ("session_duration")::float8 as "session_duration"

@@ -49,13 +49,19 @@ with
   ),
   "events" as (
     select
-      (
-        (timestamp 'epoch' + (("moment") - 'epoch')) at time zone 'UTC'
-      ) as "moment",
+      "__session_user",
+      "__user_session",
+      "moment" as "__stored_moment"
+    from
+      "sessions"
+  ),
+  "events_2" as (
+    select
+      "__stored_moment" as "moment",
       "__session_user",
       "__user_session"
     from
-      "sessions"
+      "events"
   ),
   "sessions_2" as (
     select
@@ -68,12 +74,12 @@ with
           (max("moment")) - (min("moment"))
       )::float8 as "__session_duration"
     from
-      "events"
+      "events_2" as "events"
     group by
       "__session_user",
       "__user_session"
   ),
-  "events_2" as (
+  "events_3" as (
     select
       "sessions".*
     from
@@ -91,7 +97,7 @@ with
       ) as "time_aggregation",
       (avg("__session_duration")) as "session_duration"
     from
-      "events_2" as "events"
+      "events_3" as "events"
     group by
       to_char(
         (timestamp 'epoch' + (("moment") - 'epoch')),
