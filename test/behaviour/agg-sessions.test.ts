@@ -154,6 +154,15 @@ describeEachEngine(
         { time_aggregation: '2021-12-05', session_duration: 1200 },
         { time_aggregation: '2021-12-06', session_duration: 30 },
       ])
+      // Counted sessions, unlike durations, count on every day they have hits: user 5's on both days,
+      // over every event (by session starts and day changes) and over filtered events alike.
+      const perDay = [
+        { time_aggregation: '2021-12-05', unique_sessions: 1 },
+        { time_aggregation: '2021-12-06', unique_sessions: 2 },
+      ]
+      expect(await night.agg.uniqueSessions(night.events()).orderBy('time_aggregation').execute()).toEqual(perDay)
+      const unfiltered = night.events().where('event_id', 'is not', null)
+      expect(await night.agg.uniqueSessions(unfiltered).orderBy('time_aggregation').execute()).toEqual(perDay)
       // The day and moment columns as keys are the session's first, too.
       expect(await night.agg.sessionDuration(night.events(), { groupBy: 'day' }).orderBy('day').execute()).toEqual([
         { day: '2021-12-05', session_duration: 1200 },

@@ -94,6 +94,11 @@ describeEachEngine(
             h.agg.sessionDuration(q, { groupBy: null, method: 'sum' }),
             h.agg.topProductFeaturesBeforeConversion(q, 'quickstart', { eventType: 'InteractiveEvent' }),
             h.agg.frequency(q),
+            h.agg.uniqueSessions(q),
+            h.agg.uniqueSessions(q, { groupBy: { timeAggregation: '%d/%m/%Y' } }),
+            h.agg.uniqueSessions(q, { groupBy: [{ timeAggregation: '%Y-%m' }] }),
+            h.agg.uniqueSessions(q, { groupBy: { timeAggregation: '%Y-%m-%d', timeZone: 'Asia/Kolkata' } }),
+            h.agg.uniqueSessions(q, { groupBy: { timeAggregation: '%H' } }),
           ]
           const keyed = models(events(h))
           const plain = models(disguised(h, events(h)))

@@ -3,7 +3,7 @@ import type { AnyKysely, AnyQuery } from '../hub/any-query.ts'
 import { extractEvents } from './extract.ts'
 import { extractSnowplowEvents } from './extract-snowplow.ts'
 import { resolveIdentity } from './identity.ts'
-import { SESSION_KEY, SESSION_START, STORED } from './session-keys.ts'
+import { PREVIOUS_MOMENT, SESSION_KEY, SESSION_START, STORED } from './session-keys.ts'
 import { sessionize } from './sessionize.ts'
 
 export interface PipelineOptions {
@@ -75,6 +75,7 @@ function typedOutput(
       engine.outputNumber(ref('session_hit_number')).as('session_hit_number'),
       ...SESSION_KEY.map((key) => ref(key).as(key)),
       ref(SESSION_START).as(SESSION_START),
+      ref(PREVIOUS_MOMENT).as(PREVIOUS_MOMENT),
       ref('moment').as(STORED.moment),
       ref('user_id').as(STORED.user_id),
     ]

@@ -11,6 +11,9 @@ export const USER_SESSION = '__user_session'
 /** TRUE on the event that starts its session (its user's first, or after a gap). */
 export const SESSION_START = '__session_start'
 
+/** The moment of the user's previous event (as stored), NULL on their first. */
+export const PREVIOUS_MOMENT = '__previous_moment'
+
 /** The columns that together name a session, as session_id does. */
 export const SESSION_KEY = [SESSION_USER, USER_SESSION] as const
 
@@ -87,12 +90,14 @@ export function wholePipeline(q: AnyQuery): boolean {
 }
 
 /**
- * `q` with its session key's user, the session start flag and the stored user_id selected too,
- * when `q` holds every row of the pipeline (wholePipeline): then a user's sessions are counted by
- * their starts.
+ * `q` with its session key's user, the session start flag, the previous event's moment and the
+ * stored moment and user_id selected too, when `q` holds every row of the pipeline (wholePipeline):
+ * then a user's sessions are counted by their starts, and sessions per period by their first hits
+ * in it.
  */
 export function withSessionStarts(q: AnyQuery): AnyQuery | undefined {
-  return wholePipeline(q) ? withPipelineColumns(q, [SESSION_USER, SESSION_START, STORED.user_id]) : undefined
+  const columns = [SESSION_USER, SESSION_START, PREVIOUS_MOMENT, ...Object.values(STORED)]
+  return wholePipeline(q) ? withPipelineColumns(q, columns) : undefined
 }
 
 /**

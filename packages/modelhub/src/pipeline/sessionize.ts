@@ -1,7 +1,7 @@
 import { type Engine, type SessionIds, windowed } from '@kysely-modelhub/core'
 import { sql } from 'kysely'
 import type { AnyKysely, AnyQuery } from '../hub/any-query.ts'
-import { SESSION_START, SESSION_USER, USER_SESSION } from './session-keys.ts'
+import { PREVIOUS_MOMENT, SESSION_START, SESSION_USER, USER_SESSION } from './session-keys.ts'
 
 export interface SessionizeOptions {
   /** Columns passed through unchanged (besides user_id). */
@@ -36,8 +36,9 @@ const SESSIONS_PER_DAY = 1_000_000_000
  *
  * Two more columns, which events() does not select, name each session without the global pass:
  * SESSION_USER (the user before anonymization) and USER_SESSION (1 for the user's first session,
- * 2 for the next, …; counted in pass 3, which needs no pass 2 for it). A third, SESSION_START
- * (pass 1's is_start), counts a user's sessions over every row in pass 1 alone. Models that
+ * 2 for the next, …; counted in pass 3, which needs no pass 2 for it). Over every row, pass 1's
+ * SESSION_START (is_start) and PREVIOUS_MOMENT (the user's previous event's moment, as stored)
+ * count sessions, and sessions per period, in pass 1 alone. Models that
  * need sessions only as groups, or in order within a user, read them instead of session_id, and
  * the planner drops the global numbering and the sorts behind it.
  *
@@ -59,6 +60,7 @@ export function sessionize(db: AnyKysely, engine: Engine, events: AnyQuery, opti
       const sameSession = engine.withinSeconds(previous, eb.ref('moment'), options.sessionGapSeconds)
       return [
         sql<boolean>`case when ${sameSession} then false else true end`.as('is_start'),
+        previous.as('previous_moment'),
         windowed(eb, sql<number>`row_number()`, { partitionBy: [...byUser], orderBy: [...chronological] }).as(
           'user_hit',
         ),
@@ -97,6 +99,7 @@ export function sessionize(db: AnyKysely, engine: Engine, events: AnyQuery, opti
       // over one per-user sort, and its rows leave in per-user order for models windowing on them.
       windowed(eb, sql<number>`sum(case when ${eb.ref('is_start')} then 1 else 0 end)`, perUser).as(USER_SESSION),
       eb.ref('is_start').as(SESSION_START),
+      eb.ref('previous_moment').as(PREVIOUS_MOMENT),
     ]
   })
 }
