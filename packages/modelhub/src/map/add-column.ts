@@ -2,7 +2,7 @@ import type { Expression, SelectQueryBuilder } from 'kysely'
 import type { AnyQuery, EventsExpressionBuilder } from '../hub/any-query.ts'
 import type { HubContext } from '../hub/hub-context.ts'
 import type { Flatten } from '../pipeline/objectiv-event.ts'
-import { SESSION_KEY, wholePipeline, withSessionKeys } from '../pipeline/session-keys.ts'
+import { SESSION_KEY, STORED, wholePipeline, withSessionKeys } from '../pipeline/session-keys.ts'
 import { requireColumnsOf } from '../results/columns-of.ts'
 
 /** Any query over events whose rows have at least the columns `O`. */
@@ -49,7 +49,8 @@ export function addColumn<Q extends AnyQuery, A extends string, T>(
  * {@link addColumn}, but over the events pipeline the column is `keyed`, which may read the
  * session key columns (session-keys.ts) instead of session_id; they do not leave the query.
  * `keyed` is told when `q` holds every row of the pipeline (wholePipeline): then each user's
- * first session is their key 1.
+ * first session is their key 1, and the stored moment (STORED.moment) can be read. The stored
+ * moment and user_id pass on with the keys, for the aggregates over the result.
  *
  * Shape over the pipeline: select <q columns>, name from (select <q columns>, <keys>, <keyed> as name
  *   from (<q + keys>) as events) as events
@@ -61,15 +62,21 @@ export function addSessionColumn<Q extends AnyQuery, A extends string, T>(
   column: (eb: EventsExpressionBuilder) => Expression<T>,
   keyed: (eb: EventsExpressionBuilder, whole: boolean) => Expression<T>,
 ): MappedQuery<Q, A, T> {
-  const withKeys = withSessionKeys(q)
+  // With the keys, moment and user_id as stored where q still has them: windows ordered by the
+  // stored moment follow the pipeline's per-user order (no sort of their own), and aggregates over
+  // this result read them as over the pipeline (session-keys.ts, storedEvents).
+  const stored = Object.values(STORED)
+  const storedToo = withSessionKeys(q, stored)
+  const withKeys = storedToo ?? withSessionKeys(q)
   if (!withKeys) return addColumn(hub, q, name, column)
-  const whole = wholePipeline(q)
+  const whole = storedToo !== undefined && wholePipeline(q)
   const columns = requireColumnsOf(q, `the "${name}" column`).filter((c) => c !== name)
   // The keys stay in the inner query, so a session helper over this result can read them too.
+  const hidden = storedToo ? [...SESSION_KEY, ...stored] : SESSION_KEY
   const inner = hub.db
     .selectFrom(withKeys.as('events'))
     .select((eb) => [
-      ...[...columns, ...SESSION_KEY].map((c) => eb.ref(`events.${c}`).as(c)),
+      ...[...columns, ...hidden].map((c) => eb.ref(`events.${c}`).as(c)),
       eb.parens(keyed(eb, whole)).as(name),
     ])
   return mappedResult(hub.db.selectFrom(inner.as('events')).select([...columns, name].map((c) => `events.${c}`)))

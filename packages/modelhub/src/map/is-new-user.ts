@@ -3,7 +3,7 @@ import { type RawBuilder, sql } from 'kysely'
 import type { EventsExpressionBuilder } from '../hub/any-query.ts'
 import type { HubContext } from '../hub/hub-context.ts'
 import { localTime } from '../hub/time-zone.ts'
-import { SESSION_USER, USER_SESSION } from '../pipeline/session-keys.ts'
+import { SESSION_USER, STORED, USER_SESSION } from '../pipeline/session-keys.ts'
 import { periodOfFormat, timeBucket } from './time-agg.ts'
 
 /**
@@ -43,8 +43,11 @@ export function isFirstSessionColumn(
  *   <period of moment> <= first_value(<period of moment>) over (partition by user_id order by session_id, moment desc)
  * (such periods follow time, so the first session's lie between its first and last hit's: the
  * last one's period is where the "new" days end; one window over a sort within each user);
- * over the whole pipeline, where the first session is key 1 and the rows come sorted by user:
- *   <period> <= max(case when <key's number> = 1 then <period> end) over (partition by <key's user>)
+ * over the whole pipeline, where the first session is key 1 and comes first, a running maximum
+ * over the rows in the pipeline's own order (no sort, no partition held in memory):
+ *   <period> <= max(case when <key's number> = 1 then <period> end)
+ *                 over (partition by <key's user> order by <stored moment> rows unbounded preceding)
+ * (a first-session row sees at least its own period; a later row sees all of the first session's)
  * otherwise:
  *   min(session_id) over (partition by user_id, <bucket>) = min(session_id) over (partition by user_id)
  * (user_id first, so one sort serves both windows; over the whole pipeline the right side is 1)
@@ -59,9 +62,14 @@ export function isNewUserColumn(
   const whole = order === 'whole pipeline'
   const unit = chronologicalUnit(hub, timeAggregation ?? hub.timeAggregation)
   if (unit) {
-    const period = hub.engine.truncateTime(localTime(hub, eb.ref('moment')), unit)
+    // Over the whole pipeline, of the moment as stored: the same instant, without the typed column.
+    const period = hub.engine.truncateTime(localTime(hub, eb.ref(whole ? STORED.moment : 'moment')), unit)
     const lastNewPeriod = whole
-      ? windowed(eb, sql`max(case when ${eb.ref(session)} = 1 then ${period} end)`, { partitionBy: [user] })
+      ? windowed(eb, sql`max(case when ${eb.ref(session)} = 1 then ${period} end)`, {
+          partitionBy: [user],
+          orderBy: [STORED.moment],
+          frame: { kind: 'rows', start: 'unbounded preceding' },
+        })
       : windowed(eb, sql`first_value(${period})`, {
           partitionBy: [user],
           orderBy: [session, { by: 'moment', direction: 'desc' }],

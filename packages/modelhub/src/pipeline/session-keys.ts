@@ -33,10 +33,11 @@ type Node = Record<string, any>
  * The keys come from the per-user sessionization pass, whereas session_id numbers sessions over
  * all users and costs a sort of every event. A model that needs sessions only as groups, or in
  * order within a user, reads the keys, and the database skips that sort. The pipeline is
- * recognised by its columns, so this holds for queries rebuilt by Kysely plugins as well.
+ * recognised by its columns, so this holds for queries rebuilt by Kysely plugins as well. `more`
+ * names other hidden columns to select with them.
  */
-export function withSessionKeys(q: AnyQuery): AnyQuery | undefined {
-  return withPipelineColumns(q, SESSION_KEY)
+export function withSessionKeys(q: AnyQuery, more: readonly string[] = []): AnyQuery | undefined {
+  return withPipelineColumns(q, [...SESSION_KEY, ...more])
 }
 
 /** `q` with these hidden columns of the pipeline selected too, when it reads the pipeline directly. */

@@ -56,28 +56,32 @@ with
   `events_2` as (
     select
       `day`,
-      `moment`,
       cast(`user_id` as string) as `user_id`,
       `__session_user`,
-      `__user_session`
+      `__user_session`,
+      `moment` as `__stored_moment`,
+      `user_id` as `__stored_user_id`
     from
       `sessions`
   ),
   `events_3` as (
     select
       `day`,
-      `moment`,
-      `user_id`,
+      `__stored_moment`,
+      `__stored_user_id`,
       (
         (
           `user_id` is not null
-          and timestamp_trunc(`moment`, day, 'UTC') <= max(
+          and timestamp_trunc(`__stored_moment`, day, 'UTC') <= max(
             case
-              when `__user_session` = 1 then timestamp_trunc(`moment`, day, 'UTC')
+              when `__user_session` = 1 then timestamp_trunc(`__stored_moment`, day, 'UTC')
             end
           ) over (
             partition by
               `__session_user`
+            order by
+              `__stored_moment` rows between unbounded preceding
+              and current row
           )
         )
       ) as `is_new_user`
@@ -87,19 +91,27 @@ with
   `events_4` as (
     select
       `day`,
-      `moment`,
-      `user_id`
+      `__stored_moment`,
+      `__stored_user_id`
     from
       `events_3` as `events`
     where
       `is_new_user` = @p0
+  ),
+  `events_5` as (
+    select
+      `day`,
+      `__stored_moment` as `moment`,
+      `__stored_user_id` as `user_id`
+    from
+      `events_4` as `events`
   ),
   `pairs` as (
     select
       (any_value(timestamp_trunc(`moment`, day, 'UTC'))) as `time_aggregation`,
       `user_id`
     from
-      `events_4` as `events`
+      `events_5` as `events`
     group by
       (timestamp_trunc(`moment`, day, 'UTC')) is null,
       to_json_string(timestamp_trunc(`moment`, day, 'UTC')),
@@ -124,7 +136,7 @@ with
     from
       `events` as `data`
   ),
-  `events_5` as (
+  `events_6` as (
     select
       `day`,
       `moment` as `__stored_moment`,
@@ -132,20 +144,20 @@ with
     from
       `extracted_2` as `extracted`
   ),
-  `events_6` as (
+  `events_7` as (
     select
       `day`,
       `__stored_moment` as `moment`,
       `__stored_user_id` as `user_id`
     from
-      `events_5` as `events`
+      `events_6` as `events`
   ),
   `pairs_2` as (
     select
       (any_value(timestamp_trunc(`moment`, day, 'UTC'))) as `time_aggregation`,
       `user_id`
     from
-      `events_6` as `events`
+      `events_7` as `events`
     group by
       (timestamp_trunc(`moment`, day, 'UTC')) is null,
       to_json_string(timestamp_trunc(`moment`, day, 'UTC')),

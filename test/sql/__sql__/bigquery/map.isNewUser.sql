@@ -198,7 +198,8 @@ with
       `session_id`,
       `session_hit_number`,
       `__session_user`,
-      `__user_session`
+      `__user_session`,
+      `moment` as `__stored_moment`
     from
       `sessions`
   )
@@ -217,13 +218,16 @@ select
   (
     (
       `user_id` is not null
-      and timestamp_trunc(`moment`, day, 'UTC') <= max(
+      and timestamp_trunc(`__stored_moment`, day, 'UTC') <= max(
         case
-          when `__user_session` = 1 then timestamp_trunc(`moment`, day, 'UTC')
+          when `__user_session` = 1 then timestamp_trunc(`__stored_moment`, day, 'UTC')
         end
       ) over (
         partition by
           `__session_user`
+        order by
+          `__stored_moment` rows between unbounded preceding
+          and current row
       )
     )
   ) as `is_new_user`

@@ -51,35 +51,41 @@ with
   ),
   "events" as (
     select
-      (
-        (timestamp 'epoch' + (("moment") - 'epoch')) at time zone 'UTC'
-      ) as "moment",
       ("user_id")::text as "user_id",
       "__session_user",
-      "__user_session"
+      "__user_session",
+      "moment" as "__stored_moment",
+      "user_id" as "__stored_user_id"
     from
       "sessions"
   ),
   "events_2" as (
     select
-      "moment",
-      "user_id",
+      "__stored_moment",
+      "__stored_user_id",
       (
         (
           "user_id" is not null
           and date_trunc(
             E'day',
-            (timestamp 'epoch' + (("moment") - 'epoch'))
+            (
+              timestamp 'epoch' + (("__stored_moment") - 'epoch')
+            )
           ) <= max(
             case
               when "__user_session" = 1 then date_trunc(
                 E'day',
-                (timestamp 'epoch' + (("moment") - 'epoch'))
+                (
+                  timestamp 'epoch' + (("__stored_moment") - 'epoch')
+                )
               )
             end
           ) over (
             partition by
               "__session_user"
+            order by
+              "__stored_moment" rows between unbounded preceding
+              and current row
           )
         )
       ) as "is_new_user"
@@ -88,12 +94,19 @@ with
   ),
   "events_3" as (
     select
-      "moment",
-      "user_id"
+      "__stored_moment",
+      "__stored_user_id"
     from
       "events_2" as "events"
     where
       "is_new_user" = $1
+  ),
+  "events_4" as (
+    select
+      "__stored_moment" as "moment",
+      "__stored_user_id" as "user_id"
+    from
+      "events_3" as "events"
   ),
   "pairs" as (
     select
@@ -105,7 +118,7 @@ with
       ) as "time_aggregation",
       "user_id"
     from
-      "events_3" as "events"
+      "events_4" as "events"
     group by
       date_trunc(
         E'day',
@@ -143,19 +156,19 @@ with
     from
       "data"
   ),
-  "events_4" as (
+  "events_5" as (
     select
       "moment" as "__stored_moment",
       "user_id" as "__stored_user_id"
     from
       "extracted_2" as "extracted"
   ),
-  "events_5" as (
+  "events_6" as (
     select
       "__stored_moment" as "moment",
       "__stored_user_id" as "user_id"
     from
-      "events_4" as "events"
+      "events_5" as "events"
   ),
   "pairs_2" as (
     select
@@ -167,7 +180,7 @@ with
       ) as "time_aggregation",
       "user_id"
     from
-      "events_5" as "events"
+      "events_6" as "events"
     group by
       date_trunc(
         E'day',

@@ -150,7 +150,8 @@ with
       ("session_id")::float8 as "session_id",
       ("session_hit_number")::float8 as "session_hit_number",
       "__session_user",
-      "__user_session"
+      "__user_session",
+      "moment" as "__stored_moment"
     from
       "sessions"
   )
@@ -171,17 +172,24 @@ select
       "user_id" is not null
       and date_trunc(
         E'day',
-        (timestamp 'epoch' + (("moment") - 'epoch'))
+        (
+          timestamp 'epoch' + (("__stored_moment") - 'epoch')
+        )
       ) <= max(
         case
           when "__user_session" = 1 then date_trunc(
             E'day',
-            (timestamp 'epoch' + (("moment") - 'epoch'))
+            (
+              timestamp 'epoch' + (("__stored_moment") - 'epoch')
+            )
           )
         end
       ) over (
         partition by
           "__session_user"
+        order by
+          "__stored_moment" rows between unbounded preceding
+          and current row
       )
     )
   ) as "is_new_user"
