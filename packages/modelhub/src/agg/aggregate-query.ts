@@ -93,16 +93,15 @@ export function countDistinct<R>(
     ])
     .groupBy((eb) => [...keysOf(eb).flatMap((key) => engine.groupKey(key.expression).groupBy), ...columns])
   const keys = keysOf(expressionBuilder())
-  // Where a label has the key's name, GROUP BY still reads the pairs' column: Postgres resolves an
-  // ambiguous name to the input column; where BigQuery takes the select's, labels are one to one.
-  const paired = (eb: Parameters<typeof groupKeys>[1], key: GroupKey) => eb.ref(key.name)
+  // A label takes its key's name, so GROUP BY <name> may mean either: Postgres reads the pairs'
+  // column, BigQuery the label; labels name periods one to one, so the groups are the same.
   const counted = hub.db
     .selectFrom(pairs.as('pairs'))
     .select((eb) => [
-      ...keys.map((key) => eb.parens(labelled(hub, key, paired(eb, key))).as(key.name)),
+      ...keys.map((key) => eb.parens(labelled(hub, key, eb.ref(key.name))).as(key.name)),
       (columns.length === 1 ? sql<number>`count(${eb.ref(columns[0])})` : sql<number>`count(*)`).as(name),
     ])
   const grouped =
-    keys.length === 0 ? counted : counted.groupBy((eb) => keys.flatMap((key) => grouping(hub, key, paired(eb, key))))
+    keys.length === 0 ? counted : counted.groupBy((eb) => keys.flatMap((key) => grouping(hub, key, eb.ref(key.name))))
   return aggregateResult(typedResult(hub, grouped, { [name]: 'number' }))
 }

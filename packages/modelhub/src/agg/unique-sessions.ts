@@ -86,6 +86,7 @@ function sessionsPerPeriod<R>(hub: HubContext, starts: AnyQuery, { unit, format 
         eb(period(eb.ref(PREVIOUS_MOMENT)), '<>', period(eb.ref(STORED.moment))),
       ]),
     )
+  // As in countDistinct: GROUP BY time_aggregation is the period or its label, the same groups.
   const counted = hub.db
     .selectFrom(firsts.as('firsts'))
     .select((eb) => [
