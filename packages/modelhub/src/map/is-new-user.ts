@@ -15,6 +15,10 @@ import { periodOfFormat, timeBucket } from './time-agg.ts'
  */
 export type SessionOrder = 'session_id' | 'session keys' | 'whole pipeline'
 
+/** The user_id to test for NULL: over the whole pipeline the stored one, without the typed column's cast. */
+const known = (eb: EventsExpressionBuilder, order: SessionOrder) =>
+  eb.ref(order === 'whole pipeline' ? STORED.user_id : 'user_id')
+
 const ordering = (order: SessionOrder) =>
   order === 'session_id' ? { user: 'user_id', session: 'session_id' } : { user: SESSION_USER, session: USER_SESSION }
 
@@ -32,7 +36,7 @@ export function isFirstSessionColumn(
   const { user, session } = ordering(order)
   const first =
     order === 'whole pipeline' ? sql.lit(1) : windowed(eb, sql`min(${eb.ref(session)})`, { partitionBy: [user] })
-  return sql<boolean>`(${eb.ref('user_id')} is not null and ${first} = ${eb.ref(session)})`
+  return sql<boolean>`(${known(eb, order)} is not null and ${first} = ${eb.ref(session)})`
 }
 
 /**
@@ -74,12 +78,12 @@ export function isNewUserColumn(
           partitionBy: [user],
           orderBy: [session, { by: 'moment', direction: 'desc' }],
         })
-    return sql<boolean>`(${eb.ref('user_id')} is not null and ${period} <= ${lastNewPeriod})`
+    return sql<boolean>`(${known(eb, order)} is not null and ${period} <= ${lastNewPeriod})`
   }
   const lowest = sql`min(${eb.ref(session)})`
   const firstInBucket = windowed(eb, lowest, { partitionBy: [user, timeBucket(hub, eb, timeAggregation)] })
   const first = whole ? sql.lit(1) : windowed(eb, lowest, { partitionBy: [user] })
-  return sql<boolean>`(${eb.ref('user_id')} is not null and ${firstInBucket} = ${first})`
+  return sql<boolean>`(${known(eb, order)} is not null and ${firstInBucket} = ${first})`
 }
 
 /**

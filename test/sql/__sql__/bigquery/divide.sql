@@ -56,7 +56,6 @@ with
   `events_2` as (
     select
       `day`,
-      cast(`user_id` as string) as `user_id`,
       `__session_user`,
       `__user_session`,
       `moment` as `__stored_moment`,
@@ -71,7 +70,7 @@ with
       `__stored_user_id`,
       (
         (
-          `user_id` is not null
+          `__stored_user_id` is not null
           and timestamp_trunc(`__stored_moment`, day, 'UTC') <= max(
             case
               when `__user_session` = 1 then timestamp_trunc(`__stored_moment`, day, 'UTC')

@@ -196,7 +196,8 @@ with
       cast(`user_id` as string) as `user_id`,
       `session_id`,
       `session_hit_number`,
-      `__user_session`
+      `__user_session`,
+      `user_id` as `__stored_user_id`
     from
       `sessions`
   )
@@ -214,7 +215,7 @@ select
   `session_hit_number`,
   (
     (
-      `user_id` is not null
+      `__stored_user_id` is not null
       and 1 = `__user_session`
     )
   ) as `is_first_session`

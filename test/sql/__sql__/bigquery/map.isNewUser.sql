@@ -199,7 +199,8 @@ with
       `session_hit_number`,
       `__session_user`,
       `__user_session`,
-      `moment` as `__stored_moment`
+      `moment` as `__stored_moment`,
+      `user_id` as `__stored_user_id`
     from
       `sessions`
   )
@@ -217,7 +218,7 @@ select
   `session_hit_number`,
   (
     (
-      `user_id` is not null
+      `__stored_user_id` is not null
       and timestamp_trunc(`__stored_moment`, day, 'UTC') <= max(
         case
           when `__user_session` = 1 then timestamp_trunc(`__stored_moment`, day, 'UTC')

@@ -51,7 +51,6 @@ with
   ),
   "events" as (
     select
-      ("user_id")::text as "user_id",
       "__session_user",
       "__user_session",
       "moment" as "__stored_moment",
@@ -65,7 +64,7 @@ with
       "__stored_user_id",
       (
         (
-          "user_id" is not null
+          "__stored_user_id" is not null
           and date_trunc(
             E'day',
             (

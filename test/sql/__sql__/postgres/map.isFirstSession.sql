@@ -148,7 +148,8 @@ with
       ("user_id")::text as "user_id",
       ("session_id")::float8 as "session_id",
       ("session_hit_number")::float8 as "session_hit_number",
-      "__user_session"
+      "__user_session",
+      "user_id" as "__stored_user_id"
     from
       "sessions"
   )
@@ -166,7 +167,7 @@ select
   "session_hit_number",
   (
     (
-      "user_id" is not null
+      "__stored_user_id" is not null
       and 1 = "__user_session"
     )
   ) as "is_first_session"

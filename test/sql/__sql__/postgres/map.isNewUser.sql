@@ -151,7 +151,8 @@ with
       ("session_hit_number")::float8 as "session_hit_number",
       "__session_user",
       "__user_session",
-      "moment" as "__stored_moment"
+      "moment" as "__stored_moment",
+      "user_id" as "__stored_user_id"
     from
       "sessions"
   )
@@ -169,7 +170,7 @@ select
   "session_hit_number",
   (
     (
-      "user_id" is not null
+      "__stored_user_id" is not null
       and date_trunc(
         E'day',
         (
