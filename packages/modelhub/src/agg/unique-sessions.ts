@@ -2,7 +2,7 @@ import { type CalendarUnit, parseTimeFormat } from '@kysely-modelhub/core'
 import { type Expression, sql } from 'kysely'
 import type { AnyQuery } from '../hub/any-query.ts'
 import type { HubContext } from '../hub/hub-context.ts'
-import { periodOfFormat } from '../map/time-agg.ts'
+import { chronologicalPeriod } from '../map/time-agg.ts'
 import {
   PREVIOUS_MOMENT,
   SESSION_START,
@@ -49,7 +49,7 @@ interface Periods {
   readonly format: string
 }
 
-/** A grouping by one time bucket naming whole UTC periods (time-agg.ts, periodOfFormat); else undefined. */
+/** A grouping by one time bucket naming whole UTC periods (time-agg.ts, chronologicalPeriod); else undefined. */
 function utcPeriods(hub: HubContext, groupBy: GroupBy<Record<string, unknown>>): Periods | undefined {
   const item: unknown =
     groupBy === undefined
@@ -59,9 +59,8 @@ function utcPeriods(hub: HubContext, groupBy: GroupBy<Record<string, unknown>>):
         : groupBy
   if (!item || typeof item !== 'object') return undefined
   const { timeAggregation: format, timeZone = hub.timeZone } = item as { timeAggregation?: unknown; timeZone?: unknown }
-  if (typeof format !== 'string' || timeZone !== 'UTC') return undefined
-  const unit = periodOfFormat(format)
-  return unit && { unit, format }
+  const unit = typeof format === 'string' ? chronologicalPeriod(timeZone, format) : undefined
+  return unit && { unit, format: format as string }
 }
 
 /**

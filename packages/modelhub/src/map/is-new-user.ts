@@ -1,10 +1,10 @@
-import { type CalendarUnit, windowed } from '@kysely-modelhub/core'
+import { windowed } from '@kysely-modelhub/core'
 import { type RawBuilder, sql } from 'kysely'
 import type { EventsExpressionBuilder } from '../hub/any-query.ts'
 import type { HubContext } from '../hub/hub-context.ts'
 import { localTime } from '../hub/time-zone.ts'
 import { SESSION_USER, STORED, USER_SESSION } from '../pipeline/session-keys.ts'
-import { periodOfFormat, timeBucket } from './time-agg.ts'
+import { chronologicalPeriod, timeBucket } from './time-agg.ts'
 
 /**
  * How a user's sessions are told apart and ordered: by session_id per user_id, or over the events
@@ -64,7 +64,7 @@ export function isNewUserColumn(
 ): RawBuilder<boolean> {
   const { user, session } = ordering(order)
   const whole = order === 'whole pipeline'
-  const unit = chronologicalUnit(hub, timeAggregation ?? hub.timeAggregation)
+  const unit = chronologicalPeriod(hub.timeZone, timeAggregation ?? hub.timeAggregation)
   if (unit) {
     // Over the whole pipeline, of the moment as stored: the same instant, without the typed column.
     const period = hub.engine.truncateTime(localTime(hub, eb.ref(whole ? STORED.moment : 'moment')), unit)
@@ -84,13 +84,4 @@ export function isNewUserColumn(
   const firstInBucket = windowed(eb, lowest, { partitionBy: [user, timeBucket(hub, eb, timeAggregation)] })
   const first = whole ? sql.lit(1) : windowed(eb, lowest, { partitionBy: [user] })
   return sql<boolean>`(${known(eb, order)} is not null and ${firstInBucket} = ${first})`
-}
-
-/**
- * The calendar unit a bucket format names when its buckets are whole UTC years, months or days
- * (time-agg.ts, periodOfFormat): then they follow time order. Not in other zones: where a DST
- * change crosses midnight (e.g. America/Havana), a local day can come back for an hour.
- */
-function chronologicalUnit(hub: HubContext, format: string): CalendarUnit | undefined {
-  return hub.timeZone === 'UTC' ? periodOfFormat(format) : undefined
 }

@@ -27,3 +27,12 @@ export function periodOfFormat(format: string): CalendarUnit | undefined {
   const index = PERIOD_CODES.findIndex((c) => c.length === codes.length && c.every((code) => codes.includes(code)))
   return index < 0 ? undefined : PERIOD_UNITS[index]
 }
+
+/**
+ * The calendar unit of a bucket format whose buckets are whole years, months or days
+ * (periodOfFormat) in UTC: then they follow time order. Not in other zones: where a DST change
+ * crosses midnight (e.g. America/Havana), a local day can come back for an hour.
+ */
+export function chronologicalPeriod(timeZone: unknown, format: string): CalendarUnit | undefined {
+  return timeZone === 'UTC' ? periodOfFormat(format) : undefined
+}
