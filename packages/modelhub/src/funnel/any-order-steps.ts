@@ -25,26 +25,27 @@ function definitions({ steps, numbers }: FunnelPlan): Definition[] {
  * reaches as many steps as have an event from its moment to the end of the conversion window. A
  * definition listed n times counts up to n times, once per distinct moment with an event of it.
  *
- * Shape: window passes, with g = dense_rank() over (partition by user order by moment) when a
- * definition is listed more than once (else the frames order by moment): pass j
- * adds, per definition listed at least j times, the moment its j-th distinct moment is seen from
- * each row, min(case when <step> then <moment of its (j-1)-th, from there> end) over (… range
- * between current row and unbounded following), and the chain for j+1 with the frame starting at
- * 1 following (a later moment).
+ * Shape: window passes that look back from the user's last event (see step-chains.ts), with
+ * g = dense_rank() over (partition by user order by moment desc) when a definition is listed more
+ * than once (else the frames order by moment desc): pass j adds, per definition listed at least j
+ * times, the moment its j-th distinct moment is seen from each row, min(case when <step> then
+ * <moment of its (j-1)-th, from there> end) over (… range between unbounded preceding and current
+ * row), and the chain for j+1 with the frame ending at 1 preceding (a later moment).
  */
 export function anyOrderStarts(funnel: FunnelPlan, flagged: AnyQuery): AnyQuery {
   const { hub, keyAlias, numbers } = funnel
   const defs = definitions(funnel)
   const deepest = Math.max(...defs.map((d) => d.times))
   // Only a repeated definition needs "a later moment" (g + 1); else the frames order by moment itself.
-  const order = deepest > 1 ? '__g' : '__moment'
+  const latestFirst = { by: '__moment', direction: 'desc' } as const
+  const order = deepest > 1 ? '__g' : latestFirst
   // In any order only step events matter (unlike strict order): the windows run over them alone.
   const anyStep = (eb: AnyExpressionBuilder) => eb.or(numbers.map((i) => eb(eb.ref(flag(i)), '=', true)))
   const stepEvents = hub.db.selectFrom(flagged.as('events')).selectAll().where(anyStep)
   let level: AnyQuery =
     deepest > 1
       ? stepEvents.select((eb) =>
-          windowed(eb, sql<number>`dense_rank()`, { partitionBy: ['__by'], orderBy: ['__moment'] }).as('__g'),
+          windowed(eb, sql<number>`dense_rank()`, { partitionBy: ['__by'], orderBy: [latestFirst] }).as('__g'),
         )
       : stepEvents
   for (let j = 1; j <= deepest; j++) {
@@ -54,16 +55,16 @@ export function anyOrderStarts(funnel: FunnelPlan, flagged: AnyQuery): AnyQuery 
       .selectAll()
       .select((eb) => {
         const chain = (d: Definition) => (j === 1 ? eb.ref('__moment') : eb.ref(chainBy(d.step, j)))
-        const earliest = (d: Definition, start: 'current row' | { following: number }) =>
+        const earliest = (d: Definition, end: 'current row' | { preceding: number }) =>
           windowed(eb, sql`min(case when ${eb.ref(flag(d.step))} then ${chain(d)} end)`, {
             partitionBy: ['__by'],
             orderBy: [order],
-            frame: { kind: 'range', start, end: 'unbounded following' },
+            frame: { kind: 'range', start: 'unbounded preceding', end },
           })
         const listed = defs.filter((d) => d.times >= j)
         return [
           ...listed.map((d) => earliest(d, 'current row').as(seenBy(d.step, j))),
-          ...listed.filter((d) => d.times > j).map((d) => earliest(d, { following: 1 }).as(chainBy(d.step, j + 1))),
+          ...listed.filter((d) => d.times > j).map((d) => earliest(d, { preceding: 1 }).as(chainBy(d.step, j + 1))),
         ]
       })
   }

@@ -72,12 +72,14 @@ export interface OrderedStepsRow {
  * Rows: one per group and step, sorted by the group keys, then step; groups without a step-1
  * event (any step event, unordered) have no rows.
  *
- * Shape (ordered, strict; unordered: any-order-steps.ts): window passes only (no self-joins), with
- * g = dense_rank() over (partition by user order by moment):
+ * Shape (ordered, strict; unordered: any-order-steps.ts): window passes only (no self-joins), each
+ * looking back from the user's last event (so a frame starts at the partition's first row and is
+ * aggregated once), with g = dense_rank() over (partition by user order by moment desc) where a
+ * frame needs an offset (strict order, a repeated step):
  *   pass p computes, for each step k > p, the earliest moment the chain of steps k-p+1 … k can finish at
  *   from an event's moment: min(case when step_{k-p+1} then <previous pass> end)
- *     over (partition by user order by g range between current row | 1 following and unbounded following
- *     | 1 following (strict));
+ *     over (partition by user order by moment desc | g range between unbounded preceding | 1 preceding
+ *     (strict) and current row | 1 preceding (a repeated step));
  *   then per (group, user) the furthest step reached from a step-1 event, and per group count(...) per step,
  *   unpivoted by a cross join with the step numbers (select 1 as step union all select 2 …).
  *

@@ -7,14 +7,20 @@ import { type FunnelPlan, flag, withinWindow } from './funnel-plan.ts'
 export const finish = (k: number, i: number) => `__t_${k}_${i}`
 
 /**
- * Where the next step may be, by moment rank g from the step before. 'ordered': at the same moment
- * or later; 'strict': at the same moment or the very next moment of the user. A repeated step
- * skips the step before's own moment.
+ * Where the next step may be, looking back from the user's last event: the windows order by moment
+ * descending, so "from here on" is a frame that starts at the partition's first row and the
+ * running minimum is computed once per row (a frame whose start moves is aggregated again for
+ * every row, quadratic in the user's events). 'ordered': the same moment or later; 'strict': the
+ * same moment or the very next moment of the user. A repeated step skips the step before's own
+ * moment. Offsets count distinct moments, so they need the rank g (1 = the user's last moment).
  */
 function frameOf({ order, repeats }: FunnelPlan, i: number): WindowFrame {
-  const after = repeats[i - 1] ? { following: 1 } : 'current row'
-  return { kind: 'range', start: after, end: order === 'strict' ? { following: 1 } : 'unbounded following' }
+  const latest = repeats[i - 1] ? { preceding: 1 } : 'current row'
+  return { kind: 'range', start: order === 'strict' ? { preceding: 1 } : 'unbounded preceding', end: latest }
 }
+
+/** Whether a frame needs the moment rank g: a frame with an offset (strict order or a repeated step). */
+const needsRank = ({ order, repeats }: FunnelPlan) => order === 'strict' || repeats.some(Boolean)
 
 /**
  * The window passes of an ordered or strict funnel: pass p adds H(k, k-p) for every step k > p,
@@ -23,12 +29,16 @@ function frameOf({ order, repeats }: FunnelPlan, i: number): WindowFrame {
  */
 export function finishTimes(funnel: FunnelPlan, flagged: AnyQuery): AnyQuery {
   const { hub, keyAlias, numbers } = funnel
-  const base = ['__by', '__moment', ...keyAlias, ...numbers.map(flag)]
+  const ranked = needsRank(funnel)
+  const base = ['__by', '__moment', ...keyAlias, ...numbers.map(flag), ...(ranked ? ['__g'] : [])]
+  const latestFirst = { by: '__moment', direction: 'desc' } as const
   let level: AnyQuery = hub.db
     .selectFrom(flagged.as('events'))
     .select((eb) => [
-      ...base.map((c) => eb.ref(c).as(c)),
-      windowed(eb, sql<number>`dense_rank()`, { partitionBy: ['__by'], orderBy: ['__moment'] }).as('__g'),
+      ...base.filter((c) => c !== '__g').map((c) => eb.ref(c).as(c)),
+      ...(ranked
+        ? [windowed(eb, sql<number>`dense_rank()`, { partitionBy: ['__by'], orderBy: [latestFirst] }).as('__g')]
+        : []),
     ])
   /** H(k, 1) of the passes so far. */
   const finished: string[] = []
@@ -37,14 +47,15 @@ export function finishTimes(funnel: FunnelPlan, flagged: AnyQuery): AnyQuery {
     const computed = numbers.filter((k) => k > p)
     const carried = [...finished]
     level = hub.db.selectFrom(previous.as('events')).select((eb) => [
-      ...[...base, '__g', ...carried].map((c) => eb.ref(c).as(c)),
+      ...[...base, ...carried].map((c) => eb.ref(c).as(c)),
       ...computed.map((k) => {
         const i = k - p
         const next = i + 1
         const value = next === k ? eb.ref('__moment') : eb.ref(finish(k, next))
         return windowed(eb, sql`min(case when ${eb.ref(flag(next))} then ${value} end)`, {
           partitionBy: ['__by'],
-          orderBy: ['__g'],
+          // Without offsets the moment itself orders the frames, and every pass shares one sort.
+          orderBy: [ranked ? '__g' : latestFirst],
           frame: frameOf(funnel, next),
         }).as(finish(k, i))
       }),

@@ -123,7 +123,7 @@ with
         partition by
           `__by`
         order by
-          `__moment`
+          `__moment` desc
       ) as `__g`
     from
       `events_3` as `events`
@@ -143,8 +143,8 @@ with
         partition by
           `__by`
         order by
-          `__g` range between 1 following
-          and 1 following
+          `__g` range between 1 preceding
+          and 1 preceding
       ) as `__t_2_1`,
       min(
         case
@@ -154,8 +154,8 @@ with
         partition by
           `__by`
         order by
-          `__g` range between current row
-          and 1 following
+          `__g` range between 1 preceding
+          and current row
       ) as `__t_3_2`
     from
       `events_4` as `events`
@@ -174,8 +174,8 @@ with
         partition by
           `__by`
         order by
-          `__g` range between 1 following
-          and 1 following
+          `__g` range between 1 preceding
+          and 1 preceding
       ) as `__t_3_1`
     from
       `events_5` as `events`

@@ -122,7 +122,7 @@ with
         partition by
           `__by`
         order by
-          `__moment`
+          `__moment` desc
       ) as `__g`
     from
       `events_3` as `events`
@@ -144,8 +144,8 @@ with
         partition by
           `__by`
         order by
-          `__g` range between current row
-          and unbounded following
+          `__g` range between unbounded preceding
+          and current row
       ) as `__at_1_1`,
       min(
         case
@@ -155,8 +155,8 @@ with
         partition by
           `__by`
         order by
-          `__g` range between current row
-          and unbounded following
+          `__g` range between unbounded preceding
+          and current row
       ) as `__at_3_1`,
       min(
         case
@@ -166,8 +166,8 @@ with
         partition by
           `__by`
         order by
-          `__g` range between 1 following
-          and unbounded following
+          `__g` range between unbounded preceding
+          and 1 preceding
       ) as `__after_1_2`
     from
       `events_4` as `events`
@@ -183,8 +183,8 @@ with
         partition by
           `__by`
         order by
-          `__g` range between current row
-          and unbounded following
+          `__g` range between unbounded preceding
+          and current row
       ) as `__at_1_2`
     from
       `events_5` as `events`

@@ -125,7 +125,7 @@ with
         partition by
           `__by`
         order by
-          `__moment`
+          `__moment` desc
       ) as `__g`
     from
       `events_3` as `events`
@@ -146,8 +146,8 @@ with
         partition by
           `__by`
         order by
-          `__g` range between 1 following
-          and unbounded following
+          `__g` range between unbounded preceding
+          and 1 preceding
       ) as `__t_2_1`,
       min(
         case
@@ -157,8 +157,8 @@ with
         partition by
           `__by`
         order by
-          `__g` range between current row
-          and unbounded following
+          `__g` range between unbounded preceding
+          and current row
       ) as `__t_3_2`
     from
       `events_4` as `events`
@@ -178,8 +178,8 @@ with
         partition by
           `__by`
         order by
-          `__g` range between 1 following
-          and unbounded following
+          `__g` range between unbounded preceding
+          and 1 preceding
       ) as `__t_3_1`
     from
       `events_5` as `events`

@@ -94,21 +94,6 @@ with
       `__by`,
       `__moment`,
       `__s_1`,
-      `__s_2`,
-      dense_rank() over (
-        partition by
-          `__by`
-        order by
-          `__moment`
-      ) as `__g`
-    from
-      `events_3` as `events`
-  ),
-  `events_5` as (
-    select
-      `__by`,
-      `__moment`,
-      `__s_1`,
       min(
         case
           when `__s_2` then `__moment`
@@ -117,11 +102,11 @@ with
         partition by
           `__by`
         order by
-          `__g` range between current row
-          and unbounded following
+          `__moment` desc range between unbounded preceding
+          and current row
       ) as `__t_2_1`
     from
-      `events_4` as `events`
+      `events_3` as `events`
   ),
   `starts` as (
     select
@@ -137,7 +122,7 @@ with
       `__moment` as `__from_at`,
       `__t_2_1` as `__to_at`
     from
-      `events_5` as `events`
+      `events_4` as `events`
     where
       `__s_1` = @p1
   ),

@@ -76,7 +76,7 @@ with
         partition by
           "__by"
         order by
-          "__moment"
+          "__moment" desc
       ) as "__g"
     from
       "events_2" as "events"
@@ -98,8 +98,8 @@ with
         partition by
           "__by"
         order by
-          "__g" range between current row
-          and unbounded following
+          "__g" range between unbounded preceding
+          and current row
       ) as "__at_1_1",
       min(
         case
@@ -109,8 +109,8 @@ with
         partition by
           "__by"
         order by
-          "__g" range between current row
-          and unbounded following
+          "__g" range between unbounded preceding
+          and current row
       ) as "__at_3_1",
       min(
         case
@@ -120,8 +120,8 @@ with
         partition by
           "__by"
         order by
-          "__g" range between 1 following
-          and unbounded following
+          "__g" range between unbounded preceding
+          and 1 preceding
       ) as "__after_1_2"
     from
       "events_3" as "events"
@@ -137,8 +137,8 @@ with
         partition by
           "__by"
         order by
-          "__g" range between current row
-          and unbounded following
+          "__g" range between unbounded preceding
+          and current row
       ) as "__at_1_2"
     from
       "events_4" as "events"

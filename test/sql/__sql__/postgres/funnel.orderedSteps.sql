@@ -79,7 +79,7 @@ with
         partition by
           "__by"
         order by
-          "__moment"
+          "__moment" desc
       ) as "__g"
     from
       "events_2" as "events"
@@ -100,8 +100,8 @@ with
         partition by
           "__by"
         order by
-          "__g" range between 1 following
-          and unbounded following
+          "__g" range between unbounded preceding
+          and 1 preceding
       ) as "__t_2_1",
       min(
         case
@@ -111,8 +111,8 @@ with
         partition by
           "__by"
         order by
-          "__g" range between current row
-          and unbounded following
+          "__g" range between unbounded preceding
+          and current row
       ) as "__t_3_2"
     from
       "events_3" as "events"
@@ -132,8 +132,8 @@ with
         partition by
           "__by"
         order by
-          "__g" range between 1 following
-          and unbounded following
+          "__g" range between unbounded preceding
+          and 1 preceding
       ) as "__t_3_1"
     from
       "events_4" as "events"

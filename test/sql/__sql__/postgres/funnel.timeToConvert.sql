@@ -60,21 +60,6 @@ with
       "__by",
       "__moment",
       "__s_1",
-      "__s_2",
-      dense_rank() over (
-        partition by
-          "__by"
-        order by
-          "__moment"
-      ) as "__g"
-    from
-      "events_2" as "events"
-  ),
-  "events_4" as (
-    select
-      "__by",
-      "__moment",
-      "__s_1",
       min(
         case
           when "__s_2" then "__moment"
@@ -83,11 +68,11 @@ with
         partition by
           "__by"
         order by
-          "__g" range between current row
-          and unbounded following
+          "__moment" desc range between unbounded preceding
+          and current row
       ) as "__t_2_1"
     from
-      "events_3" as "events"
+      "events_2" as "events"
   ),
   "starts" as (
     select
@@ -105,7 +90,7 @@ with
       "__moment" as "__from_at",
       "__t_2_1" as "__to_at"
     from
-      "events_4" as "events"
+      "events_3" as "events"
     where
       "__s_1" = $2
   ),
