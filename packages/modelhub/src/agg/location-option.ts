@@ -1,5 +1,5 @@
 import { invalid, type LocationContext, LocationStack, locationStack } from '@kysely-modelhub/core'
-import type { Expression } from 'kysely'
+import type { Expression, SqlBool } from 'kysely'
 import type { AnyExpressionBuilder, AnyQuery } from '../hub/any-query.ts'
 import type { HubContext } from '../hub/hub-context.ts'
 
@@ -29,12 +29,36 @@ export function locationName(
   // biome-ignore lint/suspicious/noExplicitAny: an option for rows of any columns; the public method checked it against q
   option: LocationOption<any> | undefined,
 ): Expression<string | null> {
-  if (option === undefined) return locationStack(eb.ref('location_stack'), hub.engine).niceName()
+  const located = locatedBy(hub, eb, option)
+  return located instanceof LocationStack ? located.niceName() : located
+}
+
+/**
+ * Whether an event has a location (its name is not NULL), without building the name where the
+ * option is a part of the stack: a nice name is NULL exactly when its part is empty.
+ */
+export function hasLocation(
+  hub: HubContext,
+  eb: AnyExpressionBuilder,
+  // biome-ignore lint/suspicious/noExplicitAny: an option for rows of any columns; the public method checked it against q
+  option: LocationOption<any> | undefined,
+): Expression<SqlBool> {
+  const located = locatedBy(hub, eb, option)
+  return located instanceof LocationStack ? located.isNotEmpty() : eb(located, 'is not', null)
+}
+
+/** The part of the stack, or the text expression, an option names. */
+function locatedBy(
+  hub: HubContext,
+  eb: AnyExpressionBuilder,
+  // biome-ignore lint/suspicious/noExplicitAny: an option for rows of any columns; the public method checked it against q
+  option: LocationOption<any> | undefined,
+): StackPart | Expression<string | null> {
+  if (option === undefined) return locationStack(eb.ref('location_stack'), hub.engine)
   if (typeof option === 'string' && option.length > 0) return eb.ref(option)
   if (typeof option === 'function') {
     const located = option(locationStack(eb.ref('location_stack'), hub.engine))
-    if (located instanceof LocationStack) return located.niceName()
-    if (isExpression(located)) return located
+    if (located instanceof LocationStack || isExpression(located)) return located
     return invalid(
       'locationStack',
       located,

@@ -54,9 +54,41 @@ with
     from
       `raw`
   ),
-  `events_2` as (
+  `ends` as (
     select
       `extracted`.*,
+      row_number() over (
+        partition by
+          (`application`) is null,
+          to_json_string(`application`)
+        order by
+          `moment` desc,
+          `event_id` desc
+      ) as `__from_end`
+    from
+      `extracted`
+    where
+      (
+        `application` is not null
+        and (
+          coalesce(
+            array_length(json_query_array(`location_stack`)),
+            0
+          ) > 0
+        )
+      )
+  ),
+  `events_2` as (
+    select
+      `ends`.*
+    from
+      `ends`
+    where
+      `__from_end` = @p0
+  ),
+  `events_3` as (
+    select
+      `events`.*,
       (
         (
           select
@@ -101,57 +133,16 @@ with
         )
       ) as `__location`
     from
-      `extracted`
-  ),
-  `visits` as (
-    select
-      (`application`) as `__key_0`,
-      `__location` as `location`,
-      `moment`,
-      `event_id`,
-      row_number() over (
-        partition by
-          (`application`) is null,
-          to_json_string(`application`),
-          `__location`
-        order by
-          `moment` desc,
-          `event_id` desc
-      ) as `__last_visit`
-    from
       `events_2` as `events`
-    where
-      `application` is not null
-  ),
-  `ends` as (
-    select
-      `location`,
-      row_number() over (
-        partition by
-          (`__key_0`) is null,
-          to_json_string(`__key_0`)
-        order by
-          `moment` desc,
-          `event_id` desc
-      ) as `__from_end`
-    from
-      `visits`
-    where
-      case
-        when `location` is null then 0
-        else `__last_visit`
-      end = 1
   ),
   `result` as (
     select
-      `location`,
+      `__location` as `location`,
       100.0 * count(*) / sum(count(*)) over () as `percentage`
     from
-      `ends`
-    where
-      `__from_end` = @p0
+      `events_3` as `events`
     group by
-      `location`
+      `__location`
   )
 select
   `location`,

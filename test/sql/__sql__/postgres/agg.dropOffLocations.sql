@@ -41,7 +41,43 @@ with
     from
       "extracted"
   ),
+  "ends" as (
+    select
+      "events".*,
+      row_number() over (
+        partition by
+          "application"
+        order by
+          "moment" desc,
+          "event_id" desc
+      ) as "__from_end"
+    from
+      "events"
+    where
+      (
+        "application" is not null
+        and (
+          coalesce(
+            jsonb_array_length(
+              jsonb_path_query_first(
+                "location_stack",
+                'strict $ ? (@.type() == "array")'
+              )
+            ),
+            0
+          ) > 0
+        )
+      )
+  ),
   "events_2" as (
+    select
+      "ends".*
+    from
+      "ends"
+    where
+      "__from_end" = $1
+  ),
+  "events_3" as (
     select
       "events".*,
       (
@@ -98,55 +134,16 @@ with
         )
       ) as "__location"
     from
-      "events"
-  ),
-  "visits" as (
-    select
-      ("application") as "__key_0",
-      "__location" as "location",
-      "moment",
-      "event_id",
-      row_number() over (
-        partition by
-          "application",
-          "__location"
-        order by
-          "moment" desc,
-          "event_id" desc
-      ) as "__last_visit"
-    from
       "events_2" as "events"
-    where
-      "application" is not null
-  ),
-  "ends" as (
-    select
-      "location",
-      row_number() over (
-        partition by
-          "__key_0"
-        order by
-          "moment" desc,
-          "event_id" desc
-      ) as "__from_end"
-    from
-      "visits"
-    where
-      case
-        when "location" is null then 0
-        else "__last_visit"
-      end = 1
   ),
   "result" as (
     select
-      "location",
+      "__location" as "location",
       100.0 * count(*) / sum(count(*)) over () as "percentage"
     from
-      "ends"
-    where
-      "__from_end" = $1
+      "events_3" as "events"
     group by
-      "location"
+      "__location"
   )
 select
   "location",
