@@ -2,7 +2,14 @@ import type { Expression, SelectQueryBuilder } from 'kysely'
 import type { AnyQuery, EventsExpressionBuilder } from '../hub/any-query.ts'
 import type { HubContext } from '../hub/hub-context.ts'
 import type { Flatten } from '../pipeline/objectiv-event.ts'
-import { SESSION_KEY, STORED, wholePipeline, withSessionKeys } from '../pipeline/session-keys.ts'
+import {
+  PREVIOUS_MOMENT,
+  SESSION_KEY,
+  SESSION_START,
+  STORED,
+  wholePipeline,
+  withSessionKeys,
+} from '../pipeline/session-keys.ts'
 import { requireColumnsOf } from '../results/columns-of.ts'
 
 /** Any query over events whose rows have at least the columns `O`. */
@@ -49,8 +56,9 @@ export function addColumn<Q extends AnyQuery, A extends string, T>(
  * {@link addColumn}, but over the events pipeline the column is `keyed`, which may read the
  * session key columns (session-keys.ts) instead of session_id; they do not leave the query.
  * `keyed` is told when `q` holds every row of the pipeline (wholePipeline): then each user's
- * first session is their key 1, and the stored moment (STORED.moment) can be read. The stored
- * moment and user_id pass on with the keys, for the aggregates over the result.
+ * first session is their key 1, and the stored moment (STORED.moment), the session starts
+ * (SESSION_START) and previous moments (PREVIOUS_MOMENT) can be read. The stored columns pass on
+ * with the keys, for the aggregates and helpers over the result.
  *
  * Shape over the pipeline: select <q columns>, name from (select <q columns>, <keys>, <keyed> as name
  *   from (<q + keys>) as events) as events
@@ -67,12 +75,15 @@ export function addSessionColumn<Q extends AnyQuery, A extends string, T>(
   // this result read them as over the pipeline (session-keys.ts, storedEvents).
   const stored = Object.values(STORED)
   const storedToo = withSessionKeys(q, stored)
-  const withKeys = storedToo ?? withSessionKeys(q)
+  // Over every row the session starts and previous moments too: a user's first session ends
+  // where their first gap begins (isNewUser reads that, with no pass numbering their sessions).
+  const startsToo = storedToo && withSessionKeys(q, [...stored, SESSION_START, PREVIOUS_MOMENT])
+  const withKeys = startsToo ?? storedToo ?? withSessionKeys(q)
   if (!withKeys) return addColumn(hub, q, name, column)
-  const whole = storedToo !== undefined && wholePipeline(q)
+  const whole = startsToo !== undefined && wholePipeline(q)
   const columns = requireColumnsOf(q, `the "${name}" column`).filter((c) => c !== name)
   // The keys stay in the inner query, so a session helper over this result can read them too.
-  const hidden = storedToo ? [...SESSION_KEY, ...stored] : SESSION_KEY
+  const hidden = [...SESSION_KEY, ...(storedToo ? stored : []), ...(startsToo ? [SESSION_START, PREVIOUS_MOMENT] : [])]
   const inner = hub.db
     .selectFrom(withKeys.as('events'))
     .select((eb) => [

@@ -3,7 +3,7 @@ import { type RawBuilder, sql } from 'kysely'
 import type { EventsExpressionBuilder } from '../hub/any-query.ts'
 import type { HubContext } from '../hub/hub-context.ts'
 import { localTime } from '../hub/time-zone.ts'
-import { SESSION_USER, STORED, USER_SESSION } from '../pipeline/session-keys.ts'
+import { PREVIOUS_MOMENT, SESSION_START, SESSION_USER, STORED, USER_SESSION } from '../pipeline/session-keys.ts'
 import { chronologicalPeriod, timeBucket } from './time-agg.ts'
 
 /**
@@ -47,11 +47,11 @@ export function isFirstSessionColumn(
  *   <period of moment> <= first_value(<period of moment>) over (partition by user_id order by session_id, moment desc)
  * (such periods follow time, so the first session's lie between its first and last hit's: the
  * last one's period is where the "new" days end; one window over a sort within each user);
- * over the whole pipeline, where the first session is key 1 and comes first, a running maximum
- * over the rows in the pipeline's own order (no sort, no partition held in memory):
- *   <period> <= max(case when <key's number> = 1 then <period> end)
- *                 over (partition by <key's user> order by <stored moment> rows unbounded preceding)
- * (a first-session row sees at least its own period; a later row sees all of the first session's)
+ * over the whole pipeline, where every hit is there, the first session ends at the hit before the
+ * user's first gap (the earliest previous moment of a session start; none: one session only), so
+ * one window over the rows in the pipeline's own order, with no pass numbering sessions:
+ *   <period> <= <period of min(case when <session start> then <previous moment> end)
+ *                 over (partition by <key's user>)>   (TRUE where that is NULL)
  * otherwise:
  *   min(session_id) over (partition by user_id, <bucket>) = min(session_id) over (partition by user_id)
  * (user_id first, so one sort serves both windows; over the whole pipeline the right side is 1)
@@ -68,16 +68,20 @@ export function isNewUserColumn(
   if (unit) {
     // Over the whole pipeline, of the moment as stored: the same instant, without the typed column.
     const period = hub.engine.truncateTime(localTime(hub, eb.ref(whole ? STORED.moment : 'moment')), unit)
-    const lastNewPeriod = whole
-      ? windowed(eb, sql`max(case when ${eb.ref(session)} = 1 then ${period} end)`, {
-          partitionBy: [user],
-          orderBy: [STORED.moment],
-          frame: { kind: 'rows', start: 'unbounded preceding' },
-        })
-      : windowed(eb, sql`first_value(${period})`, {
-          partitionBy: [user],
-          orderBy: [session, { by: 'moment', direction: 'desc' }],
-        })
+    if (whole) {
+      // The previous moment is NULL only on the user's first hit: the earliest of the other
+      // starts' is where the first session ends.
+      const firstGap = windowed(eb, sql`min(case when ${eb.ref(SESSION_START)} then ${eb.ref(PREVIOUS_MOMENT)} end)`, {
+        partitionBy: [user],
+      })
+      const lastNewPeriod = hub.engine.truncateTime(localTime(hub, firstGap), unit)
+      // No gap: every hit is in the first session.
+      return sql<boolean>`(${known(eb, order)} is not null and coalesce(${period} <= ${lastNewPeriod}, true))`
+    }
+    const lastNewPeriod = windowed(eb, sql`first_value(${period})`, {
+      partitionBy: [user],
+      orderBy: [session, { by: 'moment', direction: 'desc' }],
+    })
     return sql<boolean>`(${known(eb, order)} is not null and ${period} <= ${lastNewPeriod})`
   }
   const lowest = sql`min(${eb.ref(session)})`

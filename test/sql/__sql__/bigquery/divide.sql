@@ -27,7 +27,14 @@ with
           microsecond
         ) <= 1800000000 then false
         else true
-      end as `is_start`
+      end as `is_start`,
+      lag(`moment`) over (
+        partition by
+          `user_id`
+        order by
+          `moment`,
+          `event_id`
+      ) as `previous_moment`
     from
       `extracted`
   ),
@@ -37,19 +44,8 @@ with
       `moment`,
       `user_id`,
       `user_id` as `__session_user`,
-      sum(
-        case
-          when `is_start` then 1
-          else 0
-        end
-      ) over (
-        partition by
-          `user_id`
-        order by
-          `moment`,
-          `event_id` rows between unbounded preceding
-          and current row
-      ) as `__user_session`
+      `is_start` as `__session_start`,
+      `previous_moment` as `__previous_moment`
     from
       `starts`
   ),
@@ -57,7 +53,8 @@ with
     select
       `day`,
       `__session_user`,
-      `__user_session`,
+      `__session_start`,
+      `__previous_moment`,
       `moment` as `__stored_moment`,
       `user_id` as `__stored_user_id`
     from
@@ -71,16 +68,20 @@ with
       (
         (
           `__stored_user_id` is not null
-          and timestamp_trunc(`__stored_moment`, day, 'UTC') <= max(
-            case
-              when `__user_session` = 1 then timestamp_trunc(`__stored_moment`, day, 'UTC')
-            end
-          ) over (
-            partition by
-              `__session_user`
-            order by
-              `__stored_moment` rows between unbounded preceding
-              and current row
+          and coalesce(
+            timestamp_trunc(`__stored_moment`, day, 'UTC') <= timestamp_trunc(
+              min(
+                case
+                  when `__session_start` then `__previous_moment`
+                end
+              ) over (
+                partition by
+                  `__session_user`
+              ),
+              day,
+              'UTC'
+            ),
+            true
           )
         )
       ) as `is_new_user`

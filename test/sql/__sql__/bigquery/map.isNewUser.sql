@@ -104,6 +104,13 @@ with
         ) <= 1800000000 then false
         else true
       end as `is_start`,
+      lag(`moment`) over (
+        partition by
+          `user_id`
+        order by
+          `moment`,
+          `event_id`
+      ) as `previous_moment`,
       row_number() over (
         partition by
           `user_id`
@@ -168,19 +175,8 @@ with
           and current row
       ) + 1 as `session_hit_number`,
       `user_id` as `__session_user`,
-      sum(
-        case
-          when `is_start` then 1
-          else 0
-        end
-      ) over (
-        partition by
-          `user_id`
-        order by
-          `moment`,
-          `event_id` rows between unbounded preceding
-          and current row
-      ) as `__user_session`
+      `is_start` as `__session_start`,
+      `previous_moment` as `__previous_moment`
     from
       `numbered`
   ),
@@ -198,7 +194,8 @@ with
       `session_id`,
       `session_hit_number`,
       `__session_user`,
-      `__user_session`,
+      `__session_start`,
+      `__previous_moment`,
       `moment` as `__stored_moment`,
       `user_id` as `__stored_user_id`
     from
@@ -219,16 +216,20 @@ select
   (
     (
       `__stored_user_id` is not null
-      and timestamp_trunc(`__stored_moment`, day, 'UTC') <= max(
-        case
-          when `__user_session` = 1 then timestamp_trunc(`__stored_moment`, day, 'UTC')
-        end
-      ) over (
-        partition by
-          `__session_user`
-        order by
-          `__stored_moment` rows between unbounded preceding
-          and current row
+      and coalesce(
+        timestamp_trunc(`__stored_moment`, day, 'UTC') <= timestamp_trunc(
+          min(
+            case
+              when `__session_start` then `__previous_moment`
+            end
+          ) over (
+            partition by
+              `__session_user`
+          ),
+          day,
+          'UTC'
+        ),
+        true
       )
     )
   ) as `is_new_user`

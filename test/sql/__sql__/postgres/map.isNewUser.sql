@@ -57,6 +57,13 @@ with
         ) <= 1800 * interval '1 second' then false
         else true
       end as "is_start",
+      lag("moment") over (
+        partition by
+          "user_id"
+        order by
+          "moment",
+          "event_id"
+      ) as "previous_moment",
       row_number() over (
         partition by
           "user_id"
@@ -118,19 +125,8 @@ with
           and current row
       ) + 1 as "session_hit_number",
       "user_id" as "__session_user",
-      sum(
-        case
-          when "is_start" then 1
-          else 0
-        end
-      ) over (
-        partition by
-          "user_id"
-        order by
-          "moment",
-          "event_id" rows between unbounded preceding
-          and current row
-      ) as "__user_session"
+      "is_start" as "__session_start",
+      "previous_moment" as "__previous_moment"
     from
       "numbered"
   ),
@@ -150,7 +146,8 @@ with
       ("session_id")::float8 as "session_id",
       ("session_hit_number")::float8 as "session_hit_number",
       "__session_user",
-      "__user_session",
+      "__session_start",
+      "__previous_moment",
       "moment" as "__stored_moment",
       "user_id" as "__stored_user_id"
     from
@@ -171,26 +168,30 @@ select
   (
     (
       "__stored_user_id" is not null
-      and date_trunc(
-        E'day',
-        (
-          timestamp 'epoch' + (("__stored_moment") - 'epoch')
-        )
-      ) <= max(
-        case
-          when "__user_session" = 1 then date_trunc(
-            E'day',
-            (
-              timestamp 'epoch' + (("__stored_moment") - 'epoch')
+      and coalesce(
+        date_trunc(
+          E'day',
+          (
+            timestamp 'epoch' + (("__stored_moment") - 'epoch')
+          )
+        ) <= date_trunc(
+          E'day',
+          (
+            timestamp 'epoch' + (
+              (
+                min(
+                  case
+                    when "__session_start" then "__previous_moment"
+                  end
+                ) over (
+                  partition by
+                    "__session_user"
+                )
+              ) - 'epoch'
             )
           )
-        end
-      ) over (
-        partition by
-          "__session_user"
-        order by
-          "__stored_moment" rows between unbounded preceding
-          and current row
+        ),
+        true
       )
     )
   ) as "is_new_user"
