@@ -1,14 +1,24 @@
 import { windowed } from '@kysely-modelhub/core'
 import { sql } from 'kysely'
 import type { AnyQuery } from '../hub/any-query.ts'
-import { countsAsReturn, eventsOf, type RetentionPlan, someReturn, someStart, startsCohort } from './retention-plan.ts'
+import {
+  countsAsReturn,
+  eventsOf,
+  type RetentionPlan,
+  type RetentionRows,
+  someReturn,
+  someStart,
+  startRows,
+  startsCohort,
+} from './retention-plan.ts'
 
 /**
  * First-time retention: each user's one cohort is the period of their first start event; rows of
  * (user_id, first_cohort, period) for that event (period 0) and for every return event at or after it.
  *
  * Shape (one window pass over the events, no join):
- *   select user_id, <label of first_moment> as first_cohort, <periods from first_moment to moment> as period
+ *   select user_id, <start | label of first_moment's period> as <cohort_start | first_cohort>,
+ *     <periods from first_moment to moment> as period
  *   from (select user_id, moment, [event_type = ? as is_return,]
  *           min([case when event_type = ? then] moment [end]) over (partition by user_id) as first_moment
  *         from events where user_id is not null [and event_type = ? | in (?, ?)]) as events
@@ -16,7 +26,7 @@ import { countsAsReturn, eventsOf, type RetentionPlan, someReturn, someStart, st
  *   [and moment >= first_moment] [and (is_return or moment = first_moment)]
  * The last two conditions appear only when start and return events differ.
  */
-export function firstTimeRows(plan: RetentionPlan, q: AnyQuery): AnyQuery {
+export function firstTimeRows(plan: RetentionPlan, q: AnyQuery): RetentionRows {
   if (plan.clock.calendar && plan.sameEvents) return calendarFirstTimeRows(plan, q)
   const { hub, clock, startDate, endDate } = plan
   const firstSeen = eventsOf(plan, q).select((eb) => {
@@ -31,13 +41,14 @@ export function firstTimeRows(plan: RetentionPlan, q: AnyQuery): AnyQuery {
     ]
   })
 
-  let rows = hub.db
-    .selectFrom(firstSeen.as('events'))
-    .select((eb) => [
-      eb.ref('user_id').as('user_id'),
-      clock.cohortLabel(eb.ref('first_moment')).as('first_cohort'),
-      clock.between(eb.ref('first_moment'), eb.ref('moment')).as('period'),
-    ])
+  let rows = hub.db.selectFrom(firstSeen.as('events')).select((eb) => [
+    eb.ref('user_id').as('user_id'),
+    // Calendar cohorts are named after counting, once per cohort (startRows).
+    clock.calendar
+      ? clock.periodStart(eb.ref('first_moment')).as('cohort_start')
+      : clock.cohortLabel(eb.ref('first_moment')).as('first_cohort'),
+    clock.between(eb.ref('first_moment'), eb.ref('moment')).as('period'),
+  ])
   if (startDate) rows = rows.where((eb) => eb(clock.day(eb.ref('first_moment')), '>=', startDate))
   if (endDate) rows = rows.where((eb) => eb(clock.day(eb.ref('moment')), '<=', endDate))
   // Other events than the start events may come before a user's first start: they are not retention.
@@ -45,7 +56,7 @@ export function firstTimeRows(plan: RetentionPlan, q: AnyQuery): AnyQuery {
   if (someReturn(plan)) {
     rows = rows.where((eb) => eb.or([eb.ref('is_return'), eb('moment', '=', eb.ref('first_moment'))]))
   }
-  return rows
+  return clock.calendar ? startRows(plan, rows) : { rows, cohort: 'first_cohort' }
 }
 
 /**
@@ -54,14 +65,14 @@ export function firstTimeRows(plan: RetentionPlan, q: AnyQuery): AnyQuery {
  * the window for the first moment runs over those few rows instead of every event.
  *
  * Shape:
- *   select user_id, <label of first_moment> as first_cohort, <periods from its start to period_start> as period
+ *   select user_id, <start of first_moment's period> as cohort_start, <periods from it to period_start> as period
  *   from (select user_id, period_start, min(first_in_period) over (partition by user_id) as first_moment
  *         from (select user_id, <start of moment's period> as period_start, min(moment) as first_in_period
  *               from events where user_id is not null [and event_type = ?] [and <day of moment> <= ?]
  *               group by user_id, period_start) as periods) as periods
  *   [where <day of first_moment> >= ?]
  */
-function calendarFirstTimeRows(plan: RetentionPlan, q: AnyQuery): AnyQuery {
+function calendarFirstTimeRows(plan: RetentionPlan, q: AnyQuery): RetentionRows {
   const { hub, clock, startDate, endDate } = plan
   let events = eventsOf(plan, q)
   // Before the window, unlike the general case: a user whose first event is after endDate has no rows either way.
@@ -80,12 +91,13 @@ function calendarFirstTimeRows(plan: RetentionPlan, q: AnyQuery): AnyQuery {
       eb.ref('period_start').as('period_start'),
       windowed(eb, sql`min(${eb.ref('first_in_period')})`, { partitionBy: ['user_id'] }).as('first_moment'),
     ])
-  const rows = hub.db
-    .selectFrom(firstSeen.as('periods'))
-    .select((eb) => [
+  const rows = hub.db.selectFrom(firstSeen.as('periods')).select((eb) => {
+    const cohortStart = clock.periodStart(eb.ref('first_moment'))
+    return [
       eb.ref('user_id').as('user_id'),
-      clock.cohortLabel(eb.ref('first_moment')).as('first_cohort'),
-      clock.betweenStarts(clock.periodStart(eb.ref('first_moment')), eb.ref('period_start')).as('period'),
-    ])
-  return startDate ? rows.where((eb) => eb(clock.day(eb.ref('first_moment')), '>=', startDate)) : rows
+      cohortStart.as('cohort_start'),
+      clock.betweenStarts(cohortStart, eb.ref('period_start')).as('period'),
+    ]
+  })
+  return startRows(plan, startDate ? rows.where((eb) => eb(clock.day(eb.ref('first_moment')), '>=', startDate)) : rows)
 }

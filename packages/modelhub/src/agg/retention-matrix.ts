@@ -108,7 +108,7 @@ export function retentionMatrix(
   const recurring = choiceOf('mode', options.mode ?? 'first_time', MODES) === 'recurring'
   // Users and moments as stored: compared, bucketed and counted, never returned.
   const events = storedEvents(hub.db, q)
-  const rows = recurring ? recurringRows(plan, events) : firstTimeRows(plan, events)
+  const { rows, cohort, label } = recurring ? recurringRows(plan, events) : firstTimeRows(plan, events)
 
   // Distinct users as a GROUP BY of the (cohort, period, user) triples, then a count: Postgres
   // hashes both, where count(distinct) sorts every row. In calendar periods the rows come one per
@@ -117,18 +117,16 @@ export function retentionMatrix(
   const distinctRows = plan.clock.calendar && (recurring || plan.sameEvents)
   const triples = distinctRows
     ? rows
-    : hub.db
-        .selectFrom(rows.as('events'))
-        .select(['first_cohort', 'period', 'user_id'])
-        .groupBy(['first_cohort', 'period', 'user_id'])
+    : hub.db.selectFrom(rows.as('events')).select([cohort, 'period', 'user_id']).groupBy([cohort, 'period', 'user_id'])
+  // A cohort given by its period start is named here, once per cohort and period.
   const counted = hub.db
     .selectFrom(triples.as('users'))
     .select((eb) => [
-      eb.ref('first_cohort').as('first_cohort'),
+      label ? label(eb.ref(cohort)).as('first_cohort') : eb.ref(cohort).as('first_cohort'),
       eb.ref('period').as('period'),
       sql<number>`count(*)`.as('value'),
     ])
-    .groupBy(['first_cohort', 'period'])
+    .groupBy([cohort, 'period'])
   const valued = percentage
     ? hub.db.selectFrom(counted.as('counts')).select((eb) => {
         const cohortSize = windowed(eb, sql`max(case when ${eb.ref('period')} = 0 then ${eb.ref('value')} end)`, {

@@ -37,6 +37,8 @@ const DAY = parseTimeFormat('%Y-%m-%d')
 export interface RetentionClock {
   /** The cohort's name for the period holding `moment`: 'YYYY', 'YYYY-MM', or a day ('YYYY-MM-DD', a week by its Monday). */
   cohortLabel(moment: Expression<unknown>): RawBuilder<string>
+  /** The cohort's name for a period start (from `periodStart`, so not converted again): as `cohortLabel`. */
+  startLabel(start: Expression<unknown>): RawBuilder<string>
   /** The start of the calendar period holding `moment`, as the zone's wall-clock time. */
   periodStart(moment: Expression<unknown>): RawBuilder<Date>
   /** The calendar day of `moment` as 'YYYY-MM-DD', for startDate and endDate. */
@@ -63,6 +65,7 @@ export function retentionClock(
   return {
     cohortLabel: (moment) =>
       engine.timeFormat(unit === 'week' ? engine.truncateTime(local(moment), 'week') : local(moment), format),
+    startLabel: (start) => engine.timeFormat(start, format),
     periodStart: (moment) => engine.truncateTime(local(moment), unit),
     day: (moment) => engine.timeFormat(local(moment), DAY),
     between:

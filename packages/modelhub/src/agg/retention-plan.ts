@@ -1,4 +1,4 @@
-import type { AliasableExpression, SqlBool } from 'kysely'
+import type { AliasableExpression, Expression, RawBuilder, SqlBool } from 'kysely'
 import type { AnyExpressionBuilder, AnyQuery } from '../hub/any-query.ts'
 import type { HubContext } from '../hub/hub-context.ts'
 import type { RetentionClock } from './retention-periods.ts'
@@ -18,6 +18,24 @@ export interface RetentionPlan {
   /** Only events on or before this day. */
   readonly endDate?: string
 }
+
+/**
+ * The (user_id, <cohort>, period) rows a retention matrix counts. The cohort column is
+ * `first_cohort`, its name; or, in calendar periods, `cohort_start`, the cohort's period start,
+ * which `label` names once per counted group rather than once per row.
+ */
+export interface RetentionRows {
+  readonly rows: AnyQuery
+  readonly cohort: 'first_cohort' | 'cohort_start'
+  readonly label?: (start: Expression<unknown>) => RawBuilder<string>
+}
+
+/** Rows whose cohort is the period start, named late by the clock. */
+export const startRows = (plan: RetentionPlan, rows: AnyQuery): RetentionRows => ({
+  rows,
+  cohort: 'cohort_start',
+  label: plan.clock.startLabel,
+})
 
 /**
  * The events of `q` that may start a cohort or count as a return, to select from as `events`.

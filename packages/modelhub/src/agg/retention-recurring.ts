@@ -1,6 +1,15 @@
 import { sql } from 'kysely'
 import type { AnyQuery } from '../hub/any-query.ts'
-import { countsAsReturn, eventsOf, type RetentionPlan, someReturn, someStart, startsCohort } from './retention-plan.ts'
+import {
+  countsAsReturn,
+  eventsOf,
+  type RetentionPlan,
+  type RetentionRows,
+  someReturn,
+  someStart,
+  startRows,
+  startsCohort,
+} from './retention-plan.ts'
 
 /**
  * Recurring retention (PostHog's): a user belongs to the cohort of every period in which they did a
@@ -20,14 +29,16 @@ import { countsAsReturn, eventsOf, type RetentionPlan, someReturn, someStart, st
  *             <start of moment's period> as period_start
  *           from events where user_id is not null [and event_type in (?, ?)] [and <day of moment> <= ?]) as events
  *     group by user_id, period_start)
- *   select cohorts.user_id, <label of anchor> as first_cohort, <periods from cohorts.at to activity.at> as period
+ *   select cohorts.user_id, <period_start | label of anchor> as <cohort_start | first_cohort>,
+ *     <periods from cohorts.at to activity.at> as period
  *   from retention_user_periods as cohorts
  *   join <retention_user_periods | retention_events> as activity on activity.user_id = cohorts.user_id
  *     and activity.at >= cohorts.at [and (activity.at = cohorts.at or <activity returned>)]
- *   where cohorts.anchor is not null
- * where `at` is period_start with calendar periods, and anchor / moment with elapsed ones.
+ *   [where cohorts.anchor is not null]
+ * where `at` is period_start with calendar periods, and anchor / moment with elapsed ones. The
+ * anchor is left out in calendar periods when every event is a start.
  */
-export function recurringRows(plan: RetentionPlan, q: AnyQuery): AnyQuery {
+export function recurringRows(plan: RetentionPlan, q: AnyQuery): RetentionRows {
   const { hub, clock, startDate, endDate } = plan
   let events = eventsOf(plan, q).select((eb) => {
     const start = startsCohort(plan, eb)
@@ -42,6 +53,8 @@ export function recurringRows(plan: RetentionPlan, q: AnyQuery): AnyQuery {
   })
   if (endDate) events = events.where((eb) => eb(clock.day(eb.ref('moment')), '<=', endDate))
 
+  // With calendar periods and every event a start, each row is a membership: no anchor to find.
+  const anchored = !clock.calendar || someStart(plan) || startDate !== undefined
   // One row per user and calendar period: when their first start event in it was, whether they returned in it.
   const userPeriods = (from: AnyQuery) =>
     hub.db
@@ -57,7 +70,7 @@ export function recurringRows(plan: RetentionPlan, q: AnyQuery): AnyQuery {
         return [
           eb.ref('user_id').as('user_id'),
           eb.ref('period_start').as('period_start'),
-          sql`min(${startMoment})`.as('anchor'),
+          ...(anchored ? [sql`min(${startMoment})`.as('anchor')] : []),
           ...(someReturn(plan)
             ? [sql<number>`max(case when ${eb.ref('is_return')} then 1 else 0 end)`.as('returned')]
             : []),
@@ -73,7 +86,7 @@ export function recurringRows(plan: RetentionPlan, q: AnyQuery): AnyQuery {
     : hub.db
         .with('retention_events', () => events)
         .with('retention_user_periods', (db) => userPeriods(db.selectFrom('retention_events').selectAll()))
-  return withSides
+  const rows = withSides
     .selectFrom('retention_user_periods as cohorts')
     .innerJoin(clock.calendar ? 'retention_user_periods as activity' : 'retention_events as activity', (join) => {
       const on = join.onRef('activity.user_id', '=', 'cohorts.user_id').onRef(activityAt, '>=', cohortAt)
@@ -85,10 +98,14 @@ export function recurringRows(plan: RetentionPlan, q: AnyQuery): AnyQuery {
         ]),
       )
     })
-    .where('cohorts.anchor', 'is not', null)
+    .$call((query) => (anchored ? query.where('cohorts.anchor', 'is not', null) : query))
     .select((eb) => [
       eb.ref('cohorts.user_id').as('user_id'),
-      clock.cohortLabel(eb.ref('cohorts.anchor')).as('first_cohort'),
+      // Calendar cohorts are named after counting, once per cohort (startRows).
+      clock.calendar
+        ? eb.ref('cohorts.period_start').as('cohort_start')
+        : clock.cohortLabel(eb.ref('cohorts.anchor')).as('first_cohort'),
       (clock.calendar ? clock.betweenStarts : clock.between)(eb.ref(cohortAt), eb.ref(activityAt)).as('period'),
     ])
+  return clock.calendar ? startRows(plan, rows) : { rows, cohort: 'first_cohort' }
 }

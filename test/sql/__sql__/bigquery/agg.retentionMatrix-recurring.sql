@@ -104,11 +104,7 @@ with
           `period_start`
       )
     select
-      format_timestamp(
-        '%Y-%m-%d',
-        timestamp_trunc(`cohorts`.`anchor`, isoweek, 'UTC'),
-        'UTC'
-      ) as `first_cohort`,
+      `cohorts`.`period_start` as `cohort_start`,
       date_diff(
         date(`activity`.`period_start`, 'UTC'),
         date(`cohorts`.`period_start`, 'UTC'),
@@ -126,11 +122,11 @@ with
       `cohorts`.`anchor` is not null
   )
 select
-  `first_cohort`,
+  format_timestamp('%Y-%m-%d', `cohort_start`, 'UTC') as `first_cohort`,
   `period`,
   count(*) as `value`
 from
   `users`
 group by
-  `first_cohort`,
+  `cohort_start`,
   `period`

@@ -55,15 +55,11 @@ with
   ),
   `users` as (
     select
-      format_timestamp(
-        '%Y-%m-%d',
-        timestamp_trunc(
-          timestamp(datetime(`first_moment`, 'Europe/Amsterdam')),
-          isoweek,
-          'UTC'
-        ),
+      timestamp_trunc(
+        timestamp(datetime(`first_moment`, 'Europe/Amsterdam')),
+        isoweek,
         'UTC'
-      ) as `first_cohort`,
+      ) as `cohort_start`,
       date_diff(
         date(`period_start`, 'UTC'),
         date(
@@ -80,11 +76,11 @@ with
       `periods_2` as `periods`
   )
 select
-  `first_cohort`,
+  format_timestamp('%Y-%m-%d', `cohort_start`, 'UTC') as `first_cohort`,
   `period`,
   count(*) as `value`
 from
   `users`
 group by
-  `first_cohort`,
+  `cohort_start`,
   `period`

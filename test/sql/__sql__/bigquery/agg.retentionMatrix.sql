@@ -47,11 +47,7 @@ with
   ),
   `users` as (
     select
-      format_timestamp(
-        '%Y-%m-%d',
-        timestamp_trunc(`first_moment`, isoweek, 'UTC'),
-        'UTC'
-      ) as `first_cohort`,
+      timestamp_trunc(`first_moment`, isoweek, 'UTC') as `cohort_start`,
       date_diff(
         date(`period_start`, 'UTC'),
         date(
@@ -64,11 +60,11 @@ with
       `periods_2` as `periods`
   )
 select
-  `first_cohort`,
+  format_timestamp('%Y-%m-%d', `cohort_start`, 'UTC') as `first_cohort`,
   `period`,
   count(*) as `value`
 from
   `users`
 group by
-  `first_cohort`,
+  `cohort_start`,
   `period`

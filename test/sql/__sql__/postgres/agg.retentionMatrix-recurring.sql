@@ -89,21 +89,7 @@ with
           "period_start"
       )
     select
-      to_char(
-        (
-          timestamp 'epoch' + (
-            (
-              date_trunc(
-                E'week',
-                (
-                  timestamp 'epoch' + (("cohorts"."anchor") - 'epoch')
-                )
-              )
-            ) - 'epoch'
-          )
-        ),
-        E'YYYY"-"MM"-"DD'
-      ) as "first_cohort",
+      "cohorts"."period_start" as "cohort_start",
       (
         (
           date_trunc(
@@ -132,13 +118,16 @@ with
   ),
   "result" as (
     select
-      "first_cohort",
+      to_char(
+        (timestamp 'epoch' + (("cohort_start") - 'epoch')),
+        E'YYYY"-"MM"-"DD'
+      ) as "first_cohort",
       "period",
       count(*) as "value"
     from
       "users"
     group by
-      "first_cohort",
+      "cohort_start",
       "period"
   )
 select

@@ -73,29 +73,20 @@ with
   ),
   "users" as (
     select
-      to_char(
+      date_trunc(
+        E'week',
         (
           timestamp 'epoch' + (
             (
-              date_trunc(
-                E'week',
+              (
                 (
-                  timestamp 'epoch' + (
-                    (
-                      (
-                        (
-                          (timestamp 'epoch' + (("first_moment") - 'epoch')) at time zone 'UTC'
-                        ) at time zone E'Europe/Amsterdam'
-                      )
-                    ) - 'epoch'
-                  )
-                )
+                  (timestamp 'epoch' + (("first_moment") - 'epoch')) at time zone 'UTC'
+                ) at time zone E'Europe/Amsterdam'
               )
             ) - 'epoch'
           )
-        ),
-        E'YYYY"-"MM"-"DD'
-      ) as "first_cohort",
+        )
+      ) as "cohort_start",
       (
         (
           date_trunc(
@@ -131,13 +122,16 @@ with
   ),
   "result" as (
     select
-      "first_cohort",
+      to_char(
+        (timestamp 'epoch' + (("cohort_start") - 'epoch')),
+        E'YYYY"-"MM"-"DD'
+      ) as "first_cohort",
       "period",
       count(*) as "value"
     from
       "users"
     group by
-      "first_cohort",
+      "cohort_start",
       "period"
   )
 select

@@ -53,19 +53,10 @@ with
   ),
   "users" as (
     select
-      to_char(
-        (
-          timestamp 'epoch' + (
-            (
-              date_trunc(
-                E'week',
-                (timestamp 'epoch' + (("first_moment") - 'epoch'))
-              )
-            ) - 'epoch'
-          )
-        ),
-        E'YYYY"-"MM"-"DD'
-      ) as "first_cohort",
+      date_trunc(
+        E'week',
+        (timestamp 'epoch' + (("first_moment") - 'epoch'))
+      ) as "cohort_start",
       (
         (
           date_trunc(
@@ -91,13 +82,16 @@ with
   ),
   "result" as (
     select
-      "first_cohort",
+      to_char(
+        (timestamp 'epoch' + (("cohort_start") - 'epoch')),
+        E'YYYY"-"MM"-"DD'
+      ) as "first_cohort",
       "period",
       count(*) as "value"
     from
       "users"
     group by
-      "first_cohort",
+      "cohort_start",
       "period"
   )
 select
