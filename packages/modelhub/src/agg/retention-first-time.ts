@@ -65,23 +65,25 @@ export function firstTimeRows(plan: RetentionPlan, q: AnyQuery): RetentionRows {
  * the window for the first moment runs over those few rows instead of every event.
  *
  * Shape:
- *   select user_id, <start of first_moment's period> as cohort_start, <periods from it to period_start> as period
- *   from (select user_id, period_start, min(first_in_period) over (partition by user_id) as first_moment
- *         from (select user_id, <start of moment's period> as period_start, min(moment) as first_in_period
+ *   select user_id, cohort_start, <periods from it to period_start> as period
+ *   from (select user_id, period_start, min(period_start) over (partition by user_id) as cohort_start
+ *         from (select user_id, <start of moment's period> as period_start
  *               from events where user_id is not null [and event_type = ?] [and <day of moment> <= ?]
  *               group by user_id, period_start) as periods) as periods
- *   [where <day of first_moment> >= ?]
+ * With startDate the cohort is that of first_moment, min(min(moment)) over the user's periods, whose
+ * day is compared.
  */
 function calendarFirstTimeRows(plan: RetentionPlan, q: AnyQuery): RetentionRows {
   const { hub, clock, startDate, endDate } = plan
   let events = eventsOf(plan, q)
   // Before the window, unlike the general case: a user whose first event is after endDate has no rows either way.
   if (endDate) events = events.where((eb) => eb(clock.day(eb.ref('moment')), '<=', endDate))
+  // The first period is the lowest period start; the first moment is needed only for startDate's day.
   const periods = events
     .select((eb) => [
       eb.ref('user_id').as('user_id'),
       clock.periodStart(eb.ref('moment')).as('period_start'),
-      sql`min(${eb.ref('moment')})`.as('first_in_period'),
+      ...(startDate ? [sql`min(${eb.ref('moment')})`.as('first_in_period')] : []),
     ])
     .groupBy((eb) => [eb.ref('user_id'), clock.periodStart(eb.ref('moment'))])
   const firstSeen = hub.db
@@ -89,10 +91,12 @@ function calendarFirstTimeRows(plan: RetentionPlan, q: AnyQuery): RetentionRows 
     .select((eb) => [
       eb.ref('user_id').as('user_id'),
       eb.ref('period_start').as('period_start'),
-      windowed(eb, sql`min(${eb.ref('first_in_period')})`, { partitionBy: ['user_id'] }).as('first_moment'),
+      startDate
+        ? windowed(eb, sql`min(${eb.ref('first_in_period')})`, { partitionBy: ['user_id'] }).as('first_moment')
+        : windowed(eb, sql`min(${eb.ref('period_start')})`, { partitionBy: ['user_id'] }).as('cohort_start'),
     ])
   const rows = hub.db.selectFrom(firstSeen.as('periods')).select((eb) => {
-    const cohortStart = clock.periodStart(eb.ref('first_moment'))
+    const cohortStart = startDate ? clock.periodStart(eb.ref('first_moment')) : sql`${eb.ref('cohort_start')}`
     return [
       eb.ref('user_id').as('user_id'),
       cohortStart.as('cohort_start'),

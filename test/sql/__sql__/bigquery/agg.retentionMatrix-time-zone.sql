@@ -29,8 +29,7 @@ with
         timestamp(datetime(`moment`, 'Europe/Amsterdam')),
         isoweek,
         'UTC'
-      ) as `period_start`,
-      min(`moment`) as `first_in_period`
+      ) as `period_start`
     from
       `events_3` as `events`
     where
@@ -46,30 +45,19 @@ with
   `periods_2` as (
     select
       `period_start`,
-      min(`first_in_period`) over (
+      min(`period_start`) over (
         partition by
           `user_id`
-      ) as `first_moment`
+      ) as `cohort_start`
     from
       `periods`
   ),
   `users` as (
     select
-      timestamp_trunc(
-        timestamp(datetime(`first_moment`, 'Europe/Amsterdam')),
-        isoweek,
-        'UTC'
-      ) as `cohort_start`,
+      `cohort_start`,
       date_diff(
         date(`period_start`, 'UTC'),
-        date(
-          timestamp_trunc(
-            timestamp(datetime(`first_moment`, 'Europe/Amsterdam')),
-            isoweek,
-            'UTC'
-          ),
-          'UTC'
-        ),
+        date(`cohort_start`, 'UTC'),
         isoweek
       ) as `period`
     from

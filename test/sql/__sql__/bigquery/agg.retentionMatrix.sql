@@ -25,8 +25,7 @@ with
   `periods` as (
     select
       `user_id`,
-      timestamp_trunc(`moment`, isoweek, 'UTC') as `period_start`,
-      min(`moment`) as `first_in_period`
+      timestamp_trunc(`moment`, isoweek, 'UTC') as `period_start`
     from
       `events_3` as `events`
     where
@@ -38,22 +37,19 @@ with
   `periods_2` as (
     select
       `period_start`,
-      min(`first_in_period`) over (
+      min(`period_start`) over (
         partition by
           `user_id`
-      ) as `first_moment`
+      ) as `cohort_start`
     from
       `periods`
   ),
   `users` as (
     select
-      timestamp_trunc(`first_moment`, isoweek, 'UTC') as `cohort_start`,
+      `cohort_start`,
       date_diff(
         date(`period_start`, 'UTC'),
-        date(
-          timestamp_trunc(`first_moment`, isoweek, 'UTC'),
-          'UTC'
-        ),
+        date(`cohort_start`, 'UTC'),
         isoweek
       ) as `period`
     from

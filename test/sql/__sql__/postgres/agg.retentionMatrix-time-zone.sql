@@ -38,8 +38,7 @@ with
             ) - 'epoch'
           )
         )
-      ) as "period_start",
-      min("moment") as "first_in_period"
+      ) as "period_start"
     from
       "events_2" as "events"
     where
@@ -64,29 +63,16 @@ with
   "periods_2" as (
     select
       "period_start",
-      min("first_in_period") over (
+      min("period_start") over (
         partition by
           "user_id"
-      ) as "first_moment"
+      ) as "cohort_start"
     from
       "periods"
   ),
   "users" as (
     select
-      date_trunc(
-        E'week',
-        (
-          timestamp 'epoch' + (
-            (
-              (
-                (
-                  (timestamp 'epoch' + (("first_moment") - 'epoch')) at time zone 'UTC'
-                ) at time zone E'Europe/Amsterdam'
-              )
-            ) - 'epoch'
-          )
-        )
-      ) as "cohort_start",
+      "cohort_start",
       (
         (
           date_trunc(
@@ -94,26 +80,7 @@ with
             (timestamp 'epoch' + (("period_start") - 'epoch'))
           )::date - date_trunc(
             'week',
-            (
-              timestamp 'epoch' + (
-                (
-                  date_trunc(
-                    E'week',
-                    (
-                      timestamp 'epoch' + (
-                        (
-                          (
-                            (
-                              (timestamp 'epoch' + (("first_moment") - 'epoch')) at time zone 'UTC'
-                            ) at time zone E'Europe/Amsterdam'
-                          )
-                        ) - 'epoch'
-                      )
-                    )
-                  )
-                ) - 'epoch'
-              )
-            )
+            (timestamp 'epoch' + (("cohort_start") - 'epoch'))
           )::date
         ) / 7
       ) as "period"

@@ -28,8 +28,7 @@ with
       date_trunc(
         E'week',
         (timestamp 'epoch' + (("moment") - 'epoch'))
-      ) as "period_start",
-      min("moment") as "first_in_period"
+      ) as "period_start"
     from
       "events_2" as "events"
     where
@@ -44,19 +43,16 @@ with
   "periods_2" as (
     select
       "period_start",
-      min("first_in_period") over (
+      min("period_start") over (
         partition by
           "user_id"
-      ) as "first_moment"
+      ) as "cohort_start"
     from
       "periods"
   ),
   "users" as (
     select
-      date_trunc(
-        E'week',
-        (timestamp 'epoch' + (("first_moment") - 'epoch'))
-      ) as "cohort_start",
+      "cohort_start",
       (
         (
           date_trunc(
@@ -64,16 +60,7 @@ with
             (timestamp 'epoch' + (("period_start") - 'epoch'))
           )::date - date_trunc(
             'week',
-            (
-              timestamp 'epoch' + (
-                (
-                  date_trunc(
-                    E'week',
-                    (timestamp 'epoch' + (("first_moment") - 'epoch'))
-                  )
-                ) - 'epoch'
-              )
-            )
+            (timestamp 'epoch' + (("cohort_start") - 'epoch'))
           )::date
         ) / 7
       ) as "period"
