@@ -60,7 +60,7 @@ export const LIFECYCLE_STATUSES: readonly LifecycleStatus[] = ['new', 'returning
  *           from (select period_start, lag(period_start) over (partition by user_id …) as user_previous_start,
  *                   lead(period_start) over (partition by user_id …) as user_next_start
  *                 from (select user_id, <start of moment's period> as period_start from events
- *                       where user_id is not null group by user_id, period_start) as user_periods) as user_periods
+ *                       where user_id is not null group by period_start, user_id) as user_periods) as user_periods
  *           group by period_start) as periods,
  *       <series of period starts from period_start to next_start> as series_start
  *     where next_start is null or series_start < next_start) as periods
@@ -90,20 +90,24 @@ interface LifecyclePlan {
 
 /** One row per user and period they were active in. */
 function activePeriods({ hub, unit }: LifecyclePlan, q: AnyQuery) {
-  return hub.db
-    .selectFrom(
-      hub.db
-        // Users and moments as stored: only grouped here, never returned.
-        .selectFrom(storedEvents(hub.db, q).as('events'))
-        .select((eb) => [
-          eb.ref('user_id').as('user_id'),
-          hub.engine.truncateTime(localTime(hub, eb.ref('moment')), unit).as('period_start'),
-        ])
-        .where('user_id', 'is not', null)
-        .as('events'),
-    )
-    .select(['user_id', 'period_start'])
-    .groupBy(['user_id', 'period_start'])
+  return (
+    hub.db
+      .selectFrom(
+        hub.db
+          // Users and moments as stored: only grouped here, never returned.
+          .selectFrom(storedEvents(hub.db, q).as('events'))
+          .select((eb) => [
+            eb.ref('user_id').as('user_id'),
+            hub.engine.truncateTime(localTime(hub, eb.ref('moment')), unit).as('period_start'),
+          ])
+          .where('user_id', 'is not', null)
+          .as('events'),
+      )
+      .select(['user_id', 'period_start'])
+      // Period first: in the window's order (user, period) Postgres sorts every event to group them
+      // for it; in this order it hashes them and sorts only the pairs (retention-first-time.ts too).
+      .groupBy(['period_start', 'user_id'])
+  )
 }
 
 /** The starts of the user's previous and next active periods (NULL in their first and last). */

@@ -69,7 +69,7 @@ export function firstTimeRows(plan: RetentionPlan, q: AnyQuery): RetentionRows {
  *   from (select user_id, period_start, min(period_start) over (partition by user_id) as cohort_start
  *         from (select user_id, <start of moment's period> as period_start
  *               from events where user_id is not null [and event_type = ?] [and <day of moment> <= ?]
- *               group by user_id, period_start) as periods) as periods
+ *               group by period_start, user_id) as periods) as periods
  * With startDate the cohort is that of first_moment, min(min(moment)) over the user's periods, whose
  * day is compared.
  */
@@ -85,7 +85,8 @@ function calendarFirstTimeRows(plan: RetentionPlan, q: AnyQuery): RetentionRows 
       clock.periodStart(eb.ref('moment')).as('period_start'),
       ...(startDate ? [sql`min(${eb.ref('moment')})`.as('first_in_period')] : []),
     ])
-    .groupBy((eb) => [eb.ref('user_id'), clock.periodStart(eb.ref('moment'))])
+    // Period first, so Postgres hashes the pairs rather than sorting every event for the window (lifecycle.ts).
+    .groupBy((eb) => [clock.periodStart(eb.ref('moment')), eb.ref('user_id')])
   const firstSeen = hub.db
     .selectFrom(periods.as('periods'))
     .select((eb) => [

@@ -41,8 +41,8 @@ with
     from
       `events_4` as `events`
     group by
-      `user_id`,
-      `period_start`
+      `period_start`,
+      `user_id`
   ),
   `user_periods_2` as (
     select

@@ -35,12 +35,12 @@ with
     where
       `user_id` is not null
     group by
-      `user_id`,
       timestamp_trunc(
         timestamp(datetime(`moment`, 'Europe/Amsterdam')),
         isoweek,
         'UTC'
-      )
+      ),
+      `user_id`
   ),
   `periods_2` as (
     select

@@ -31,8 +31,8 @@ with
     where
       `user_id` is not null
     group by
-      `user_id`,
-      timestamp_trunc(`moment`, isoweek, 'UTC')
+      timestamp_trunc(`moment`, isoweek, 'UTC'),
+      `user_id`
   ),
   `periods_2` as (
     select

@@ -44,7 +44,6 @@ with
     where
       "user_id" is not null
     group by
-      "user_id",
       date_trunc(
         E'week',
         (
@@ -58,7 +57,8 @@ with
             ) - 'epoch'
           )
         )
-      )
+      ),
+      "user_id"
   ),
   "periods_2" as (
     select

@@ -34,11 +34,11 @@ with
     where
       "user_id" is not null
     group by
-      "user_id",
       date_trunc(
         E'week',
         (timestamp 'epoch' + (("moment") - 'epoch'))
-      )
+      ),
+      "user_id"
   ),
   "periods_2" as (
     select
