@@ -1,7 +1,7 @@
 import { windowed } from '@kysely-modelhub/core'
 import { sql } from 'kysely'
 import type { AnyExpressionBuilder, AnyQuery } from '../hub/any-query.ts'
-import { type FunnelPlan, flag, sameStep, withinWindow } from './funnel-plan.ts'
+import { type FunnelPlan, flag, LATEST_FIRST, sameStep, withinWindow } from './funnel-plan.ts'
 
 /** A step definition of an unordered funnel and how many times the steps list it. */
 interface Definition {
@@ -37,15 +37,14 @@ export function anyOrderStarts(funnel: FunnelPlan, flagged: AnyQuery): AnyQuery 
   const defs = definitions(funnel)
   const deepest = Math.max(...defs.map((d) => d.times))
   // Only a repeated definition needs "a later moment" (g + 1); else the frames order by moment itself.
-  const latestFirst = { by: '__moment', direction: 'desc' } as const
-  const order = deepest > 1 ? '__g' : latestFirst
+  const order = deepest > 1 ? '__g' : LATEST_FIRST
   // In any order only step events matter (unlike strict order): the windows run over them alone.
   const anyStep = (eb: AnyExpressionBuilder) => eb.or(numbers.map((i) => eb(eb.ref(flag(i)), '=', true)))
   const stepEvents = hub.db.selectFrom(flagged.as('events')).selectAll().where(anyStep)
   let level: AnyQuery =
     deepest > 1
       ? stepEvents.select((eb) =>
-          windowed(eb, sql<number>`dense_rank()`, { partitionBy: ['__by'], orderBy: [latestFirst] }).as('__g'),
+          windowed(eb, sql<number>`dense_rank()`, { partitionBy: ['__by'], orderBy: [LATEST_FIRST] }).as('__g'),
         )
       : stepEvents
   for (let j = 1; j <= deepest; j++) {

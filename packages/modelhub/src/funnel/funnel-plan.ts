@@ -88,6 +88,12 @@ export function plannedFunnel(hub: HubContext, options: FunnelPlanOptions): Funn
   return { hub, steps, by, window, order, keys, keyAlias: keys.map((_, i) => `__key_${i}`), numbers, repeats }
 }
 
+/**
+ * The window order of funnel passes: each user's events from the last back, so a frame "from this
+ * event on" starts at the partition's first row and is aggregated once, not again for every row.
+ */
+export const LATEST_FIRST = { by: '__moment', direction: 'desc' } as const
+
 /** The events of known users: their user, moment, group keys and whether they match each step. */
 export function flaggedEvents({ hub, steps, by, keys, keyAlias, numbers }: FunnelPlan, q: AnyQuery) {
   return hub.engine.computedOnce(

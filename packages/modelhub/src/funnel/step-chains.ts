@@ -1,7 +1,7 @@
 import { type WindowFrame, windowed } from '@kysely-modelhub/core'
 import { sql } from 'kysely'
 import type { AnyExpressionBuilder, AnyQuery } from '../hub/any-query.ts'
-import { type FunnelPlan, flag, withinWindow } from './funnel-plan.ts'
+import { type FunnelPlan, flag, LATEST_FIRST, withinWindow } from './funnel-plan.ts'
 
 /** H(k, i): the earliest moment steps i+1 … k can be done by, after an event at this row's moment as step i. */
 export const finish = (k: number, i: number) => `__t_${k}_${i}`
@@ -30,14 +30,13 @@ const needsRank = ({ order, repeats }: FunnelPlan) => order === 'strict' || repe
 export function finishTimes(funnel: FunnelPlan, flagged: AnyQuery): AnyQuery {
   const { hub, keyAlias, numbers } = funnel
   const ranked = needsRank(funnel)
-  const base = ['__by', '__moment', ...keyAlias, ...numbers.map(flag), ...(ranked ? ['__g'] : [])]
-  const latestFirst = { by: '__moment', direction: 'desc' } as const
+  const base = ['__by', '__moment', ...keyAlias, ...numbers.map(flag)]
   let level: AnyQuery = hub.db
     .selectFrom(flagged.as('events'))
     .select((eb) => [
-      ...base.filter((c) => c !== '__g').map((c) => eb.ref(c).as(c)),
+      ...base.map((c) => eb.ref(c).as(c)),
       ...(ranked
-        ? [windowed(eb, sql<number>`dense_rank()`, { partitionBy: ['__by'], orderBy: [latestFirst] }).as('__g')]
+        ? [windowed(eb, sql<number>`dense_rank()`, { partitionBy: ['__by'], orderBy: [LATEST_FIRST] }).as('__g')]
         : []),
     ])
   /** H(k, 1) of the passes so far. */
@@ -47,7 +46,7 @@ export function finishTimes(funnel: FunnelPlan, flagged: AnyQuery): AnyQuery {
     const computed = numbers.filter((k) => k > p)
     const carried = [...finished]
     level = hub.db.selectFrom(previous.as('events')).select((eb) => [
-      ...[...base, ...carried].map((c) => eb.ref(c).as(c)),
+      ...[...base, ...(ranked ? ['__g'] : []), ...carried].map((c) => eb.ref(c).as(c)),
       ...computed.map((k) => {
         const i = k - p
         const next = i + 1
@@ -55,7 +54,7 @@ export function finishTimes(funnel: FunnelPlan, flagged: AnyQuery): AnyQuery {
         return windowed(eb, sql`min(case when ${eb.ref(flag(next))} then ${value} end)`, {
           partitionBy: ['__by'],
           // Without offsets the moment itself orders the frames, and every pass shares one sort.
-          orderBy: [ranked ? '__g' : latestFirst],
+          orderBy: [ranked ? '__g' : LATEST_FIRST],
           frame: frameOf(funnel, next),
         }).as(finish(k, i))
       }),
