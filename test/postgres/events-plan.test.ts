@@ -53,6 +53,30 @@ describeEachPostgres(
       expect(await parses(['event_id', 'moment', 'user_id'])).toBe(0)
     })
 
+    // On the server only: PGlite runs in one process and plans no parallel workers.
+    const onServer = ctx.name === 'postgres' ? it : () => undefined
+    onServer(
+      'leaves parallel plans open above the fence that parses value once (OFFSET NULL, not OFFSET 0)',
+      async () => {
+        // The test data is small, so parallel plans are made free; with an OFFSET 0 fence there would be none.
+        const q = hub().agg.uniqueUsers(hub().events(), { groupBy: 'event_type' })
+        const plan = await ctx.db.connection().execute(async (db) => {
+          await sql`set parallel_setup_cost = 0; set parallel_tuple_cost = 0; set min_parallel_table_scan_size = 0`.execute(
+            db,
+          )
+          const found = await verbosePlan(db, q)
+          await sql`reset parallel_setup_cost; reset parallel_tuple_cost; reset min_parallel_table_scan_size`.execute(
+            db,
+          )
+          return found
+        })
+        // The workers parse: the Gather sits above the fenced stages (with OFFSET 0 it could only sit inside).
+        const gather = plan.indexOf('Gather')
+        expect(gather).toBeGreaterThan(-1)
+        expect(gather).toBeLessThan(plan.indexOf('Subquery Scan on raw'))
+      },
+    )
+
     it('sessionizes in three window passes when a session column is read', async () => {
       const counts = await planNodeCounts(ctx.db, hub().events().clearSelect().select(['event_id', 'session_id']))
       expect(counts.WindowAgg).toBe(3)

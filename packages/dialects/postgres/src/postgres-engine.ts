@@ -148,9 +148,12 @@ export const postgres: Engine = {
 
   codePointOrder: (text) => sql<string | null>`((${text}) collate "C")`,
 
-  // OFFSET 0 is Postgres' documented way to stop a subquery from being pulled up.
+  // Any OFFSET stops Postgres from pulling a subquery up (OFFSET 0 is the documented idiom).
+  // OFFSET NULL also skips no rows, and unlike OFFSET 0 (an int4 cast to bigint when the planner
+  // looks) it is a constant from the start, so the planner still considers parallel plans above it.
   // biome-ignore lint/suspicious/noExplicitAny: any select query; it comes back with its own type
-  computedOnce: <Q extends SelectQueryBuilder<any, any, any>>(query: Q): Q => query.offset(sql.lit(0)) as Q,
+  computedOnce: <Q extends SelectQueryBuilder<any, any, any>>(query: Q): Q =>
+    query.offset(sql<number>`${sql.lit(null)}`) as Q,
 
   parseJson: (value) => sql`(${value})::jsonb`,
 

@@ -93,7 +93,7 @@ export type NavigationPathRow<O, N extends number, L, B, A, E> = ByColumns<O, B>
  *   select <by>, step_1, …, conversion_step from (
  *     select <by>, __step as step_1, lead(__step, 1) over w as step_2, …, lead(__conv, k) over w …,
  *            row_number() over w - 1 as __offset
- *     from (select <by>, <value> as __step, <conversion> as __conv, … from (<q>) offset 0) where __step is not null
+ *     from (select <by>, <value> as __step, <conversion> as __conv, … from (<q>) offset null) where __step is not null
  *     window w as (partition by <by> order by <sortBy>, <value>, event_id)
  *   ) where (__offset = 0 or step_2 is not null) [and __offset < nExamples] order by <by>, __offset
  *

@@ -24,7 +24,7 @@ export interface ExtractOptions {
  * unread JSON is never parsed.
  *
  * Shape: select event_id, day, moment, cookie_id as user_id, v->'location_stack', … from
- *        (select *, parse_json(value) as v from data where day between … offset 0) as raw offset 0
+ *        (select *, parse_json(value) as v from data where day between … offset null) as raw offset null
  */
 export function extractEvents(db: AnyKysely, engine: Engine, options: ExtractOptions): AnyQuery {
   let raw = db

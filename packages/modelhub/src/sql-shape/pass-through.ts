@@ -17,8 +17,8 @@ import { ownSubqueries } from './reads.ts'
  * Removes the stages that, once pruned, compute nothing, bottom-up:
  * - a FROM subquery `(select a, b from x) as s` that only passes columns on is replaced by `x`
  *   itself (its subquery or table), and the reader's `s.a` becomes `x.a` where that is unambiguous;
- * - `offset 0` (engine.computedOnce's fence on Postgres) goes from a query that computes nothing,
- *   since there is nothing to compute once; OFFSET 0 returns every row on every engine;
+ * - `offset null` or `offset 0` (engine.computedOnce's fence on Postgres) goes from a query that
+ *   computes nothing, since there is nothing to compute once; either skips no row on any engine;
  * - the query itself, when it passes on, in order, exactly the columns of its one subquery.
  */
 export function dropPassThroughs(query: SelectQueryNode): SelectQueryNode {
@@ -138,9 +138,9 @@ function passesOn(stage: SelectQueryNode): boolean {
   })
 }
 
-/** `offset 0` on a query whose items are all plain columns: a fence around nothing. */
+/** `offset null` or `offset 0` on a query whose items are all plain columns: a fence around nothing. */
 function dropNoOpFence(query: SelectQueryNode): SelectQueryNode {
-  if (!query.offset || query.limit || !isZero(query.offset.offset)) return query
+  if (!query.offset || query.limit || !skipsNothing(query.offset.offset)) return query
   const computes = (query.selections ?? []).some((s) => {
     const output = outputOf(s)
     return output.kind === 'unnamed' || (output.kind === 'column' && output.plainFrom === undefined)
@@ -148,10 +148,10 @@ function dropNoOpFence(query: SelectQueryNode): SelectQueryNode {
   return computes ? query : withProps(query, { offset: undefined })
 }
 
-function isZero(node: OperationNode): boolean {
-  if (ValueNode.is(node)) return node.value === 0
+function skipsNothing(node: OperationNode): boolean {
+  if (ValueNode.is(node)) return node.value === 0 || node.value === null
   return RawNode.is(node) && node.sqlFragments.every((f) => f === '') && node.parameters.length === 1
-    ? isZero(node.parameters[0] as OperationNode)
+    ? skipsNothing(node.parameters[0] as OperationNode)
     : false
 }
 

@@ -13,7 +13,7 @@ with
             from
               "data"
             offset
-              0
+              null
           ),
           "extracted" as (
             select
@@ -23,7 +23,7 @@ with
             from
               "raw"
             offset
-              0
+              null
           ),
           "events" as (
             select

@@ -8,7 +8,7 @@ with
     from
       "data"
     offset
-      0
+      null
   ),
   "extracted" as (
     select
@@ -26,7 +26,7 @@ with
     from
       "raw"
     offset
-      0
+      null
   ),
   "events" as (
     select

@@ -12,7 +12,7 @@ with
     from
       "data"
     offset
-      0
+      null
   ),
   "extracted" as (
     select
@@ -34,7 +34,7 @@ with
     from
       "raw"
     offset
-      0
+      null
   ),
   "starts" as (
     select
@@ -231,7 +231,7 @@ with
     from
       "result"
     offset
-      0
+      null
   )
 select
   "result".*

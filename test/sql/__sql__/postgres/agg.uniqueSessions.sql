@@ -8,7 +8,7 @@ with
     from
       "data"
     offset
-      0
+      null
   ),
   "extracted" as (
     select
@@ -28,7 +28,7 @@ with
     from
       "raw"
     offset
-      0
+      null
   ),
   "starts" as (
     select

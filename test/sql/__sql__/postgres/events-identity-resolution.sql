@@ -8,7 +8,7 @@ with
     from
       "data"
     offset
-      0
+      null
   ),
   "extracted" as (
     select
@@ -67,7 +67,7 @@ with
     from
       "raw"
     offset
-      0
+      null
   ),
   "identified" as (
     select

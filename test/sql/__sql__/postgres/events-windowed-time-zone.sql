@@ -41,7 +41,7 @@ with
         )
       )::date <= $4::date
     offset
-      0
+      null
   ),
   "extracted" as (
     select
@@ -73,7 +73,7 @@ with
     from
       "raw"
     offset
-      0
+      null
   ),
   "starts" as (
     select

@@ -13,7 +13,7 @@ with
       "day" >= $1::date
       and "day" <= $2::date
     offset
-      0
+      null
   ),
   "extracted" as (
     select
@@ -45,7 +45,7 @@ with
     from
       "raw"
     offset
-      0
+      null
   ),
   "starts" as (
     select

@@ -9,7 +9,7 @@ with
     from
       "data"
     offset
-      0
+      null
   ),
   "extracted" as (
     select
@@ -20,7 +20,7 @@ with
     from
       "raw"
     offset
-      0
+      null
   ),
   "starts" as (
     select
@@ -147,7 +147,7 @@ with
     from
       "events"
     offset
-      0
+      null
   ),
   "paths" as (
     select

@@ -11,7 +11,7 @@ with
     from
       "data"
     offset
-      0
+      null
   ),
   "extracted" as (
     select
@@ -22,7 +22,7 @@ with
     from
       "raw"
     offset
-      0
+      null
   ),
   "events" as (
     select
@@ -59,7 +59,7 @@ with
     where
       "user_id" is not null
     offset
-      0
+      null
   ),
   "events_3" as (
     select

@@ -13,7 +13,7 @@ with
     from
       "data"
     offset
-      0
+      null
   ),
   "extracted" as (
     select
@@ -24,7 +24,7 @@ with
     from
       "raw"
     offset
-      0
+      null
   ),
   "events" as (
     select
@@ -67,7 +67,7 @@ with
     where
       "user_id" is not null
     offset
-      0
+      null
   ),
   "events_3" as (
     select

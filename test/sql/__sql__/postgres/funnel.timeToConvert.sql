@@ -12,7 +12,7 @@ with
     from
       "data"
     offset
-      0
+      null
   ),
   "extracted" as (
     select
@@ -23,7 +23,7 @@ with
     from
       "raw"
     offset
-      0
+      null
   ),
   "events" as (
     select
@@ -53,7 +53,7 @@ with
     where
       "user_id" is not null
     offset
-      0
+      null
   ),
   "events_3" as (
     select

@@ -9,7 +9,7 @@ with
     from
       "data"
     offset
-      0
+      null
   ),
   "extracted" as (
     select
@@ -41,7 +41,7 @@ with
     from
       "raw"
     offset
-      0
+      null
   ),
   "starts" as (
     select

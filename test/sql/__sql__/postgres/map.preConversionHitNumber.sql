@@ -10,7 +10,7 @@ with
     from
       "data"
     offset
-      0
+      null
   ),
   "extracted" as (
     select
@@ -42,7 +42,7 @@ with
     from
       "raw"
     offset
-      0
+      null
   ),
   "starts" as (
     select
