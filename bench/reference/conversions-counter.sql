@@ -5,8 +5,8 @@ with hits as (
          moment - lag(moment) over w <= interval '30 minutes' is not true as is_start
   from (select event_id, cookie_id, moment,
                v ->> '_type' = 'PressEvent' and v -> 'location_stack' @> '[{"id": "Quickstart Guide", "_type": "LinkContext"}]' as converts
-        -- OFFSET 0 twice: the JSON is parsed once, and the flag (not the JSON) is what the sort carries.
-        from (select event_id, cookie_id, moment, value::jsonb as v from data offset 0) as data offset 0) as data
+        -- OFFSET NULL twice: the JSON is parsed once, and the flag (not the JSON) is what the sort carries.
+        from (select event_id, cookie_id, moment, value::jsonb as v from data offset null) as data offset null) as data
   window w as (partition by cookie_id order by moment, event_id)
 ),
 sessions as (

@@ -3,7 +3,7 @@
 -- picked on narrow rows; the name is built once per distinct stack.
 with last_hits as (
   select distinct on (cookie_id) cookie_id, location_stack
-  from (select cookie_id, moment, event_id, value::jsonb -> 'location_stack' as location_stack from data offset 0) as data
+  from (select cookie_id, moment, event_id, value::jsonb -> 'location_stack' as location_stack from data offset null) as data
   where jsonb_array_length(location_stack) > 0
   order by cookie_id, moment desc, event_id desc
 ),

@@ -9,8 +9,8 @@ with hits as (
            as application,
          moment - lag(moment) over w <= interval '30 minutes' is not true as is_start,
          row_number() over w as user_hit
-  -- OFFSET 0 keeps the subquery, so each value is parsed once, not once per field.
-  from (select *, value::jsonb as v from data offset 0) as data
+  -- OFFSET NULL keeps the subquery, so each value is parsed once, not once per field.
+  from (select *, value::jsonb as v from data offset null) as data
   window w as (partition by cookie_id order by moment, event_id)
 ),
 numbered as (

@@ -7,7 +7,7 @@ with moments as (
          bool_or(v -> 'location_stack' @> '[{"_type": "RootLocationContext", "id": "home"}]') as s1,
          bool_or(v -> 'location_stack' @> '[{"id": "Quickstart Guide", "_type": "LinkContext"}]') as s2,
          bool_or(v ->> '_type' = 'PressEvent') as s3
-  from (select cookie_id, moment, value::jsonb as v from data offset 0) as data
+  from (select cookie_id, moment, value::jsonb as v from data offset null) as data
   group by cookie_id, moment
 ),
 ahead as (

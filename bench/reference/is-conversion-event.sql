@@ -3,4 +3,4 @@
 select event_id,
        v ->> '_type' = 'PressEvent' and v -> 'location_stack' @> '[{"id": "Quickstart Guide", "_type": "LinkContext"}]'
          as is_conversion_event
-from (select event_id, value::jsonb as v from data offset 0) as data
+from (select event_id, value::jsonb as v from data offset null) as data

@@ -6,14 +6,14 @@ with users as (
          (count(*) filter (where event_type = 'PressEvent'))::float8 as x_1,
          (bool_or(event_type = 'PressEvent' and location_stack @> '[{"id": "Quickstart Guide", "_type": "LinkContext"}]'))::int::float8 as y
   from (select cookie_id, v ->> '_type' as event_type, v -> 'location_stack' as location_stack
-        from (select cookie_id, value::jsonb as v from data offset 0) as data offset 0) as data
+        from (select cookie_id, value::jsonb as v from data offset null) as data offset null) as data
   group by cookie_id
 ),
 linear as (
-  select x_0, x_1, y, -2::float8 + 0.01::float8 * x_0 + 0.05::float8 * x_1 as z from users offset 0
+  select x_0, x_1, y, -2::float8 + 0.01::float8 * x_0 + 0.05::float8 * x_1 as z from users offset null
 ),
 terms as (
-  select x_0, x_1, y, z, exp(-least(abs(z), 700)) as e from linear offset 0
+  select x_0, x_1, y, z, exp(-least(abs(z), 700)) as e from linear offset null
 ),
 rows as (
   select x_0, x_1, y,

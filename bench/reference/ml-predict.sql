@@ -7,7 +7,7 @@ with users as (
   group by cookie_id
 ),
 linear as (
-  select cookie_id, $1::float8 + $2::float8 * n_events + $3::float8 * n_press as z from users offset 0
+  select cookie_id, $1::float8 + $2::float8 * n_events + $3::float8 * n_press as z from users offset null
 )
 select cookie_id::text as user_id,
        case when z >= 0 then 1 / (1 + exp(-least(abs(z), 700))) else exp(-least(abs(z), 700)) / (1 + exp(-least(abs(z), 700))) end

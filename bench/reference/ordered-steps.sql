@@ -6,7 +6,7 @@ with hits as (
          location_stack @> '[{"_type": "RootLocationContext", "id": "home"}]' as s1,
          location_stack @> '[{"_type": "LinkContext", "id": "Quickstart Guide"}]' as s2,
          location_stack @> '[{"_type": "RootLocationContext", "id": "quickstart-guide"}]' as s3
-  from (select cookie_id, moment, value::jsonb -> 'location_stack' as location_stack from data offset 0) as data
+  from (select cookie_id, moment, value::jsonb -> 'location_stack' as location_stack from data offset null) as data
 ),
 step_1 as (
   select cookie_id, min(moment) as t1 from hits where s1 group by cookie_id

@@ -5,10 +5,10 @@ with hits as (
   select event_id, moment, cookie_id, is_press, converts,
          moment - lag(moment) over w <= interval '30 minutes' is not true as is_start,
          row_number() over w as user_hit
-  -- OFFSET 0 twice: the JSON is parsed once, and the sort carries two flags, not the JSON.
+  -- OFFSET NULL twice: the JSON is parsed once, and the sort carries two flags, not the JSON.
   from (select event_id, moment, cookie_id, v ->> '_type' = 'PressEvent' as is_press,
                v ->> '_type' = 'PressEvent' and v -> 'location_stack' @> '[{"id": "Quickstart Guide", "_type": "LinkContext"}]' as converts
-        from (select event_id, moment, cookie_id, value::jsonb as v from data offset 0) as data offset 0) as data
+        from (select event_id, moment, cookie_id, value::jsonb as v from data offset null) as data offset null) as data
   window w as (partition by cookie_id order by moment, event_id)
 ),
 numbered as (

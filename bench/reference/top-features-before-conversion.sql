@@ -9,8 +9,8 @@ with hits as (
                coalesce(v -> '_types' ? 'InteractiveEvent', false) as interactive,
                v ->> '_type' = 'PressEvent'
                  and v -> 'location_stack' @> '[{"id": "Quickstart Guide", "_type": "LinkContext"}]' as converts
-        -- OFFSET 0 twice: the JSON is parsed once, and the sort carries the extracted fields, not the JSON.
-        from (select cookie_id, moment, event_id, value::jsonb as v from data offset 0) as data offset 0) as data
+        -- OFFSET NULL twice: the JSON is parsed once, and the sort carries the extracted fields, not the JSON.
+        from (select cookie_id, moment, event_id, value::jsonb as v from data offset null) as data offset null) as data
   window w as (partition by cookie_id order by moment, event_id)
 ),
 sessions as (

@@ -2,7 +2,7 @@
 with features as (
   select jsonb_path_query_first(v -> 'global_contexts', '$[*] ? (@._type == "ApplicationContext")') ->> 'id' as application,
          v -> 'location_stack' as location_stack, v ->> '_type' as event_type, cookie_id
-  from (select cookie_id, value::jsonb as v from data offset 0) as data
+  from (select cookie_id, value::jsonb as v from data offset null) as data
   where v -> '_types' ? 'InteractiveEvent'
 ),
 -- The nice name ('Link: x located at Root Location: home => …') once per distinct stack, not per event.
