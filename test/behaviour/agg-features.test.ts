@@ -2,9 +2,9 @@ import { ModelHubInputError } from '@kysely-modelhub/core'
 import { ModelHub } from '@kysely-modelhub/modelhub'
 import { sql } from 'kysely'
 import { expect, it } from 'vitest'
-import { EDGE_DATA, EDGE_NAMES, edgeUserId } from '../fixtures/agg-edge-data.ts'
-import { OBJECTIV_NICE_NAMES as NICE } from '../fixtures/location-stacks.ts'
-import { dataTable, OBJECTIV_DATA } from '../fixtures/objectiv-data.ts'
+import { EDGE_DATA, EDGE_NAMES, edgeEventId, edgeUserId } from '../fixtures/agg-edge-data.ts'
+import { context, OBJECTIV_NICE_NAMES as NICE } from '../fixtures/location-stacks.ts'
+import { dataRow, dataTable, OBJECTIV_DATA } from '../fixtures/objectiv-data.ts'
 import { describeEachEngine, itOnPostgres } from '../support/engines.ts'
 import { planNodeCounts } from '../support/plan.ts'
 import { niceNamesPerEvent, verbosePlan } from '../support/verbose-plan.ts'
@@ -18,6 +18,23 @@ const feature = (application: string, feature_nice_name: string, user_id_nunique
   user_id_nunique,
 })
 const dropOff = (location: string, value_counts = 1) => ({ location, value_counts })
+
+/**
+ * Two stacks with one nice name (their links differ only in `href`, which a name does not show):
+ * user 1 clicks both, user 2 one of them, user 3 another link.
+ */
+const sharedLink = (href: string) => [
+  context('WebDocumentContext', '#document'),
+  context('LinkContext', 'shared', { href }),
+]
+const SHARED_DATA = [
+  dataRow(edgeEventId(1), '2022-01-01 10:00:00.000', edgeUserId(1), { stack: sharedLink('/a') }),
+  dataRow(edgeEventId(2), '2022-01-01 10:01:00.000', edgeUserId(1), { stack: sharedLink('/b') }),
+  dataRow(edgeEventId(3), '2022-01-01 10:02:00.000', edgeUserId(2), { stack: sharedLink('/b') }),
+  dataRow(edgeEventId(4), '2022-01-01 10:03:00.000', edgeUserId(3), {
+    stack: [context('WebDocumentContext', '#document'), context('LinkContext', 'other')],
+  }),
+]
 
 describeEachEngine(
   'agg.topProductFeatures, topProductFeaturesBeforeConversion, dropOffLocations',
@@ -110,6 +127,18 @@ describeEachEngine(
       ])
       const none = h.events().where('event_type', '=', 'NoSuchEvent')
       expect(await h.agg.topProductFeatures(none).execute()).toEqual([])
+    })
+
+    it('counts a user once per feature name, however many stacks have that name', async () => {
+      const h = hub({ table: 'shared' })
+      expect(await h.agg.topProductFeatures(h.events()).execute()).toEqual([
+        feature(WEB, 'Link: shared located at Web Document: #document', 2),
+        feature(WEB, 'Link: other located at Web Document: #document', 1),
+      ])
+      const named = await h.agg
+        .topProductFeatures(h.events(), { locationStack: (ls) => ls.from({ _type: 'LinkContext' }) })
+        .execute()
+      expect(named).toEqual([feature(WEB, 'Link: shared', 2), feature(WEB, 'Link: other', 1)])
     })
 
     it('returns a query: filter and re-sort the result, leave the input as it was', async () => {
@@ -303,5 +332,5 @@ describeEachEngine(
       )
     })
   },
-  { data: dataTable(OBJECTIV_DATA), edge: dataTable(EDGE_DATA) },
+  { data: dataTable(OBJECTIV_DATA), edge: dataTable(EDGE_DATA), shared: dataTable(SHARED_DATA) },
 )

@@ -11,7 +11,8 @@ import { planShape } from '../support/plan.ts'
  * gives each period its four status rows by a join with four constant rows (docs/semantics.md §S8.1);
  * recurring retention pairs each cohort a user is in with their later active periods, one join on
  * user_id of the per-user, per-period aggregate with itself (docs/semantics.md §S4.3.1);
- * a funnel of steps (any order) crosses its one row of counts with the step numbers.
+ * a funnel of steps (any order) crosses its one row of counts with the step numbers; the features
+ * models unnest, per named stack part, the users collected for it (a join with the row's own array).
  */
 const JOINS: Readonly<Record<string, number>> = {
   'new-user-share': 1,
@@ -20,6 +21,8 @@ const JOINS: Readonly<Record<string, number>> = {
   'ordered-steps': 1,
   'funnel-strict': 1,
   'funnel-unordered': 1,
+  'top-product-features': 1,
+  'top-features-before-conversion': 1,
 }
 
 /** A benchmark model's query, after what it needs first (the fitted model predict scores with). */

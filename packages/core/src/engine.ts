@@ -128,6 +128,11 @@ export interface Engine {
   computedOnce<Q extends SelectQueryBuilder<any, any, any>>(query: Q): Q
   /** The array, or an empty array where it is NULL. */
   jsonArrayOrEmpty<T>(array: Expression<unknown>): RawBuilder<T[]>
+  /**
+   * An aggregate: the group's non-NULL values as an array (NULL or empty when there are none), for
+   * `unnest(…)` in a later FROM (a table function on both engines, its column named by its alias).
+   */
+  collect<T>(value: Expression<T>): RawBuilder<T[] | null>
   /** A 'YYYY-MM-DD' day as a date value (bound as a parameter). */
   date(day: string): RawBuilder<string>
   /** Any scalar (uuid, number, …) as text. */

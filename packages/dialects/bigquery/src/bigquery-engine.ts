@@ -140,6 +140,9 @@ export const bigquery: Engine = {
 
   jsonArrayOrEmpty: <T>(array: Expression<unknown>) => sql<T[]>`coalesce(${array}, json '[]')`,
 
+  // BigQuery arrays cannot hold NULL: without IGNORE NULLS a NULL value is an error.
+  collect: <T>(value: Expression<T>) => sql<T[] | null>`array_agg(${value} ignore nulls)`,
+
   date: (day) => sql<string>`cast(${day} as date)`,
 
   toText: (scalar) => sql<string>`cast(${scalar} as string)`,

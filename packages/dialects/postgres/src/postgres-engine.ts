@@ -159,6 +159,8 @@ export const postgres: Engine = {
 
   jsonArrayOrEmpty: <T>(array: Expression<unknown>) => sql<T[]>`coalesce(${array}, '[]'::jsonb)`,
 
+  collect: <T>(value: Expression<T>) => sql<T[] | null>`array_agg(${value}) filter (where ${value} is not null)`,
+
   date: (day) => sql<string>`${day}::date`,
 
   toText: (value) => sql<string>`(${value})::text`,

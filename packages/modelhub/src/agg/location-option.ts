@@ -48,7 +48,7 @@ export function hasLocation(
 }
 
 /** The part of the stack, or the text expression, an option names. */
-function locatedBy(
+export function locatedBy(
   hub: HubContext,
   eb: AnyExpressionBuilder,
   // biome-ignore lint/suspicious/noExplicitAny: an option for rows of any columns; the public method checked it against q

@@ -1,12 +1,13 @@
-import { type GlobalContext, globalContexts, invalid } from '@kysely-modelhub/core'
-import type { Expression, SqlBool } from 'kysely'
+import { type GlobalContext, globalContexts, invalid, LocationStack } from '@kysely-modelhub/core'
+import { type Expression, expressionBuilder, type SqlBool } from 'kysely'
 import type { AnyQuery, EventsExpressionBuilder } from '../hub/any-query.ts'
 import type { HubContext } from '../hub/hub-context.ts'
 import type { EventsLike } from '../map/add-column.ts'
 import type { ObjectivEvent } from '../pipeline/objectiv-event.ts'
 import { columnsOf } from '../results/columns-of.ts'
 import { type AggregateQuery, aggregateResult, countDistinct } from './aggregate-query.ts'
-import { type LocationOption, locationName } from './location-option.ts'
+import { countStackParts, STACK_PART } from './count-stack-parts.ts'
+import { type LocationOption, locatedBy } from './location-option.ts'
 
 /** A query over events with these columns and the `application` global-context column. */
 export type WithApplication<K extends keyof ObjectivEvent> = EventsLike<
@@ -30,8 +31,14 @@ export interface ProductFeature {
 
 export type TopProductFeaturesRow = ProductFeature & { user_id_nunique: number }
 
-/** An event as a feature: its keys (NULL where it has none, dropped after counting) and its user. */
-type FeatureEvent = { [K in keyof ProductFeature]: ProductFeature[K] | null } & { user_id: string | null }
+/**
+ * The feature rows of a model. Where the feature is a stack part's nice name, the rows hold the
+ * part itself (`STACK_PART`) instead of the name, and countFeatures names each distinct part once.
+ */
+export interface FeatureEvents {
+  readonly rows: AnyQuery
+  readonly stackParts: boolean
+}
 
 /** The key columns of a feature, in the order results are sorted by after the count. */
 export const FEATURE_KEYS = ['application', 'feature_nice_name', 'event_type'] as const
@@ -44,7 +51,7 @@ export const FEATURE_KEYS = ['application', 'feature_nice_name', 'event_type'] a
  * order on every engine and database locale.
  *
  * Shape: select * from (select application, feature_nice_name, event_type, count(user_id) as user_id_nunique
- *        from (select <keys>, user_id from (select <app id>, <nice name>, event_type, user_id from (<q>) as events where <types hold eventType>) as events
+ *        from (select <keys>, user_id from (<each stack part named once>) as events
  *        group by <keys>, user_id) as pairs group by <keys>) as result where <keys not null> order by user_id_nunique desc, application, feature_nice_name, event_type
  *
  * @example hub.agg.topProductFeatures(hub.events(), { locationStack: (ls) => ls.from({ _type: 'LinkContext' }) })
@@ -73,24 +80,31 @@ export function featureEvents(
   options: TopProductFeaturesOptions<any>,
   model: string,
   where?: (eb: EventsExpressionBuilder) => Expression<SqlBool>,
-): AnyQuery<FeatureEvent> {
+): FeatureEvents {
   const eventType = options.eventType ?? 'InteractiveEvent'
   if (typeof eventType !== 'string' || eventType.length === 0) {
     invalid('eventType', eventType, 'expected an event type such as "InteractiveEvent" or "PressEvent"')
   }
   requireApplication(q, model)
-  return hub.db
+  const stackParts = locatedBy(hub, expressionBuilder(), options.locationStack) instanceof LocationStack
+  const rows = hub.db
     .selectFrom(q.as('events'))
     .where((eb) => {
       const holdsType = hub.engine.jsonIncludesString(eb.ref('events.stack_event_types'), eventType)
       return where ? eb.and([holdsType, where(eb)]) : holdsType
     })
-    .select((eb: EventsExpressionBuilder) => [
-      globalContexts(eb.ref('events.application'), hub.engine).get('id').as('application'),
-      eb.parens(locationName(hub, eb, options.locationStack)).as('feature_nice_name'),
-      eb.ref('events.event_type').as('event_type'),
-      eb.ref('events.user_id').as('user_id'),
-    ])
+    .select((eb: EventsExpressionBuilder) => {
+      const located = locatedBy(hub, eb, options.locationStack)
+      return [
+        globalContexts(eb.ref('events.application'), hub.engine).get('id').as('application'),
+        located instanceof LocationStack
+          ? eb.parens(located).as(STACK_PART)
+          : eb.parens(located).as('feature_nice_name'),
+        eb.ref('events.event_type').as('event_type'),
+        eb.ref('events.user_id').as('user_id'),
+      ]
+    })
+  return { rows, stackParts }
 }
 
 /** An error naming the model when `q` is known to lack the `application` column. */
@@ -110,8 +124,10 @@ export function requireApplication(q: AnyQuery, model: string): void {
  * with a NULL key are dropped after counting (Objectiv's dropna): a filter on the events would
  * make the database compute the feature name twice per event, once to filter and once to group.
  */
-export function countFeatures<R>(hub: HubContext, features: AnyQuery, value: string): AggregateQuery<R> {
-  const grouped = countDistinct<Record<string, unknown>>(hub, features, FEATURE_KEYS, ['user_id'], value)
+export function countFeatures<R>(hub: HubContext, features: FeatureEvents, value: string): AggregateQuery<R> {
+  const grouped = features.stackParts
+    ? countStackParts(hub, features.rows, value)
+    : countDistinct<Record<string, unknown>>(hub, features.rows, FEATURE_KEYS, ['user_id'], value)
   // Kept outside the grouping (computedOnce): pushed into it, Postgres would evaluate the name
   // again per group, from a location stack carried through the whole sort for that purpose.
   const counted = hub.db

@@ -73,7 +73,7 @@ with
     from
       `extracted`
   ),
-  `events_3` as (
+  `features` as (
     select
       (
         select
@@ -89,49 +89,7 @@ with
             ]
           ) as x
       ) as `application`,
-      (
-        (
-          select
-            concat(
-              max(if(s.i = s.n - 1, s.label, null)),
-              coalesce(
-                concat(
-                  ' located at ',
-                  string_agg(
-                    if(s.i < s.n - 1, s.label, null),
-                    ' => '
-                    order by
-                      s.i
-                  )
-                ),
-                ''
-              )
-            )
-          from
-            (
-              select
-                i,
-                count(*) over () as n,
-                concat(
-                  regexp_replace(
-                    regexp_replace(
-                      coalesce(json_value(`e` ['_type']), ''),
-                      r'([a-z])([A-Z])',
-                      r'\1 \2'
-                    ),
-                    r' Context$',
-                    ''
-                  ),
-                  coalesce(concat(': ', json_value(`e` ['id'])), '')
-                ) as label
-              from
-                unnest (json_query_array(`location_stack`)) as e
-              with
-              offset
-                as i
-            ) as s
-        )
-      ) as `feature_nice_name`,
+      (`location_stack`) as `__stack_part`,
       `event_type`,
       `user_id`
     from
@@ -154,36 +112,116 @@ with
   ),
   `pairs` as (
     select
-      (any_value(`application`)) as `application`,
-      (any_value(`feature_nice_name`)) as `feature_nice_name`,
-      (any_value(`event_type`)) as `event_type`,
-      `user_id`
+      `application`,
+      `event_type`,
+      `user_id`,
+      any_value(`__stack_part`) as `__stack_part`
     from
-      `events_3` as `events`
+      `features`
     group by
-      (`application`) is null,
-      to_json_string(`application`),
-      (`feature_nice_name`) is null,
-      to_json_string(`feature_nice_name`),
-      (`event_type`) is null,
-      to_json_string(`event_type`),
-      `user_id`
+      `application`,
+      `event_type`,
+      `user_id`,
+      (`__stack_part`) is null,
+      to_json_string(`__stack_part`)
   ),
-  `result` as (
+  `parts` as (
     select
-      (any_value(`application`)) as `application`,
-      (any_value(`feature_nice_name`)) as `feature_nice_name`,
-      (any_value(`event_type`)) as `event_type`,
-      count(`user_id`) as `user_id_nunique`
+      `application`,
+      `event_type`,
+      any_value(`__stack_part`) as `__stack_part`,
+      count(`user_id`) as `users_n`,
+      array_agg(`user_id` ignore nulls) as `users`
     from
       `pairs`
     group by
-      (`application`) is null,
-      to_json_string(`application`),
-      (`feature_nice_name`) is null,
-      to_json_string(`feature_nice_name`),
-      (`event_type`) is null,
-      to_json_string(`event_type`)
+      `application`,
+      `event_type`,
+      (`__stack_part`) is null,
+      to_json_string(`__stack_part`)
+  ),
+  `named` as (
+    select
+      `application`,
+      `event_type`,
+      `users_n`,
+      `users`,
+      (
+        select
+          concat(
+            max(if(s.i = s.n - 1, s.label, null)),
+            coalesce(
+              concat(
+                ' located at ',
+                string_agg(
+                  if(s.i < s.n - 1, s.label, null),
+                  ' => '
+                  order by
+                    s.i
+                )
+              ),
+              ''
+            )
+          )
+        from
+          (
+            select
+              i,
+              count(*) over () as n,
+              concat(
+                regexp_replace(
+                  regexp_replace(
+                    coalesce(json_value(`e` ['_type']), ''),
+                    r'([a-z])([A-Z])',
+                    r'\1 \2'
+                  ),
+                  r' Context$',
+                  ''
+                ),
+                coalesce(concat(': ', json_value(`e` ['id'])), '')
+              ) as label
+            from
+              unnest (json_query_array(`__stack_part`)) as e
+            with
+            offset
+              as i
+          ) as s
+      ) as `feature_nice_name`
+    from
+      `parts`
+  ),
+  `named_2` as (
+    select
+      `named`.*,
+      count(*) over (
+        partition by
+          `application`,
+          `feature_nice_name`,
+          `event_type`
+      ) as `sharing`
+    from
+      `named`
+  ),
+  `result` as (
+    select
+      `named`.`application`,
+      `named`.`feature_nice_name`,
+      `named`.`event_type`,
+      case
+        when max(`named`.`sharing`) = 1 then max(`named`.`users_n`)
+        else count(distinct `user_id`)
+      end as `user_id_nunique`
+    from
+      `named_2` as `named`
+      left join unnest (
+        case
+          when `named`.`sharing` > 1 then `named`.`users`
+        end
+      ) as `user_id` on true
+    group by
+      `named`.`application`,
+      `named`.`feature_nice_name`,
+      `named`.`event_type`
   )
 select
   `result`.*

@@ -40,62 +40,10 @@ with
     from
       "extracted"
   ),
-  "events_2" as (
+  "features" as (
     select
       (("application" -> (0)) ->> E'id') as "application",
-      (
-        (
-          select
-            a.l[cardinality(a.l)] || case
-              when cardinality(a.l) > 1 then ' located at ' || array_to_string(a.l[1:cardinality(a.l) - 1], ' => ')
-              else ''
-            end
-          from
-            (
-              select
-                array_agg(
-                  (
-                    case coalesce(e.value ->> '_type', '')
-                      when E'RootLocationContext' then E'Root Location'
-                      when E'NavigationContext' then E'Navigation'
-                      when E'LinkContext' then E'Link'
-                      when E'OverlayContext' then E'Overlay'
-                      when E'ContentContext' then E'Content'
-                      when E'ExpandableContext' then E'Expandable'
-                      when E'PressableContext' then E'Pressable'
-                      when E'InputContext' then E'Input'
-                      when E'MediaPlayerContext' then E'Media Player'
-                      when E'WebDocumentContext' then E'Web Document'
-                      when E'SectionContext' then E'Section'
-                      when E'ScreenContext' then E'Screen'
-                      when E'ButtonContext' then E'Button'
-                      when E'ItemContext' then E'Item'
-                      when E'ExpandableSectionContext' then E'Expandable Section'
-                      else regexp_replace(
-                        regexp_replace(
-                          coalesce(e.value ->> '_type', ''),
-                          '([a-z])([A-Z])',
-                          E'\\1 \\2',
-                          'g'
-                        ),
-                        ' Context$',
-                        ''
-                      )
-                    end
-                  ) || coalesce(': ' || (e.value ->> 'id'), '')
-                  order by
-                    e.i
-                ) as l
-              from
-                jsonb_array_elements(
-                  jsonb_path_query_first(
-                    "location_stack",
-                    'strict $ ? (@.type() == "array")'
-                  )
-                ) with ordinality as e (value, i)
-            ) as a
-        )
-      ) as "feature_nice_name",
+      ("location_stack") as "__stack_part",
       "event_type",
       "user_id"
     from
@@ -108,30 +56,129 @@ with
   ),
   "pairs" as (
     select
-      ("application") as "application",
-      ("feature_nice_name") as "feature_nice_name",
-      ("event_type") as "event_type",
-      "user_id"
+      "application",
+      "event_type",
+      "user_id",
+      "__stack_part"
     from
-      "events_2" as "events"
+      "features"
     group by
       "application",
-      "feature_nice_name",
       "event_type",
-      "user_id"
+      "user_id",
+      "__stack_part"
   ),
-  "result" as (
+  "parts" as (
     select
-      ("application") as "application",
-      ("feature_nice_name") as "feature_nice_name",
-      ("event_type") as "event_type",
-      count("user_id") as "user_id_nunique"
+      "application",
+      "event_type",
+      "__stack_part",
+      count("user_id") as "users_n",
+      array_agg("user_id") filter (
+        where
+          "user_id" is not null
+      ) as "users"
     from
       "pairs"
     group by
       "application",
-      "feature_nice_name",
-      "event_type"
+      "event_type",
+      "__stack_part"
+  ),
+  "named" as (
+    select
+      "application",
+      "event_type",
+      "users_n",
+      "users",
+      (
+        select
+          a.l[cardinality(a.l)] || case
+            when cardinality(a.l) > 1 then ' located at ' || array_to_string(a.l[1:cardinality(a.l) - 1], ' => ')
+            else ''
+          end
+        from
+          (
+            select
+              array_agg(
+                (
+                  case coalesce(e.value ->> '_type', '')
+                    when E'RootLocationContext' then E'Root Location'
+                    when E'NavigationContext' then E'Navigation'
+                    when E'LinkContext' then E'Link'
+                    when E'OverlayContext' then E'Overlay'
+                    when E'ContentContext' then E'Content'
+                    when E'ExpandableContext' then E'Expandable'
+                    when E'PressableContext' then E'Pressable'
+                    when E'InputContext' then E'Input'
+                    when E'MediaPlayerContext' then E'Media Player'
+                    when E'WebDocumentContext' then E'Web Document'
+                    when E'SectionContext' then E'Section'
+                    when E'ScreenContext' then E'Screen'
+                    when E'ButtonContext' then E'Button'
+                    when E'ItemContext' then E'Item'
+                    when E'ExpandableSectionContext' then E'Expandable Section'
+                    else regexp_replace(
+                      regexp_replace(
+                        coalesce(e.value ->> '_type', ''),
+                        '([a-z])([A-Z])',
+                        E'\\1 \\2',
+                        'g'
+                      ),
+                      ' Context$',
+                      ''
+                    )
+                  end
+                ) || coalesce(': ' || (e.value ->> 'id'), '')
+                order by
+                  e.i
+              ) as l
+            from
+              jsonb_array_elements(
+                jsonb_path_query_first(
+                  "__stack_part",
+                  'strict $ ? (@.type() == "array")'
+                )
+              ) with ordinality as e (value, i)
+          ) as a
+      ) as "feature_nice_name"
+    from
+      "parts"
+    offset
+      null
+  ),
+  "named_2" as (
+    select
+      "named".*,
+      count(*) over (
+        partition by
+          "application",
+          "feature_nice_name",
+          "event_type"
+      ) as "sharing"
+    from
+      "named"
+  ),
+  "result" as (
+    select
+      "named"."application",
+      "named"."feature_nice_name",
+      "named"."event_type",
+      case
+        when max("named"."sharing") = 1 then max("named"."users_n")
+        else count(distinct "user_id")
+      end as "user_id_nunique"
+    from
+      "named_2" as "named"
+      left join unnest(
+        case
+          when "named"."sharing" > 1 then "named"."users"
+        end
+      ) as "user_id" on true
+    group by
+      "named"."application",
+      "named"."feature_nice_name",
+      "named"."event_type"
   ),
   "result_2" as (
     select
