@@ -25,7 +25,8 @@ function definitions({ steps, numbers }: FunnelPlan): Definition[] {
  * reaches as many steps as have an event from its moment to the end of the conversion window. A
  * definition listed n times counts up to n times, once per distinct moment with an event of it.
  *
- * Shape: window passes that look back from the user's last event (see step-chains.ts), with
+ * Shape: over the step events grouped per (user, moment, group keys), window passes that look back
+ * from the user's last event (see step-chains.ts), with
  * g = dense_rank() over (partition by user order by moment desc) when a definition is listed more
  * than once (else the frames order by moment desc): pass j adds, per definition listed at least j
  * times, the moment its j-th distinct moment is seen from each row, min(case when <step> then
@@ -38,9 +39,20 @@ export function anyOrderStarts(funnel: FunnelPlan, flagged: AnyQuery): AnyQuery 
   const deepest = Math.max(...defs.map((d) => d.times))
   // Only a repeated definition needs "a later moment" (g + 1); else the frames order by moment itself.
   const order = deepest > 1 ? '__g' : LATEST_FIRST
-  // In any order only step events matter (unlike strict order): the windows run over them alone.
+  // In any order only step events matter (unlike strict order): the windows run over them alone, one
+  // row per user, moment and group keys, with any of its events' flags. The frames read moments, not
+  // events, so the answer is the same; and Postgres groups these rows in parallel workers, where the
+  // step tests (the JSON) are computed, which the window sort cannot do.
   const anyStep = (eb: AnyExpressionBuilder) => eb.or(numbers.map((i) => eb(eb.ref(flag(i)), '=', true)))
-  const stepEvents = hub.db.selectFrom(flagged.as('events')).selectAll().where(anyStep)
+  const columns = [...keyAlias, '__by', '__moment']
+  const stepEvents = hub.db
+    .selectFrom(flagged.as('events'))
+    .where(anyStep)
+    .select((eb) => [
+      ...columns.map((column) => eb.ref(column).as(column)),
+      ...numbers.map((i) => sql<boolean>`max(case when ${eb.ref(flag(i))} then 1 else 0 end) = 1`.as(flag(i))),
+    ])
+    .groupBy(columns)
   let level: AnyQuery =
     deepest > 1
       ? stepEvents.select((eb) =>

@@ -71,7 +71,21 @@ with
   ),
   "events_3" as (
     select
-      *,
+      "__key_0",
+      "__by",
+      "__moment",
+      max(
+        case
+          when "__s_1" then 1
+          else 0
+        end
+      ) = 1 as "__s_1",
+      max(
+        case
+          when "__s_3" then 1
+          else 0
+        end
+      ) = 1 as "__s_3",
       dense_rank() over (
         partition by
           "__by"
@@ -86,6 +100,10 @@ with
         or "__s_2" = $3
         or "__s_3" = $4
       )
+    group by
+      "__key_0",
+      "__by",
+      "__moment"
   ),
   "events_4" as (
     select
