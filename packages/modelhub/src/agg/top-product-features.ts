@@ -50,9 +50,9 @@ export const FEATURE_KEYS = ['application', 'feature_nice_name', 'event_type'] a
  * by application, feature and event type in code-point order, so equal counts come in the same
  * order on every engine and database locale.
  *
- * Shape: select * from (select application, feature_nice_name, event_type, count(user_id) as user_id_nunique
- *        from (select <keys>, user_id from (<each stack part named once>) as events
- *        group by <keys>, user_id) as pairs group by <keys>) as result where <keys not null> order by user_id_nunique desc, application, feature_nice_name, event_type
+ * Shape: select * from (<distinct users per application, feature and event type: count-stack-parts.ts
+ *        for a stack part's nice name, else countDistinct>) as result where <keys not null>
+ *        order by user_id_nunique desc, application, feature_nice_name, event_type
  *
  * @example hub.agg.topProductFeatures(hub.events(), { locationStack: (ls) => ls.from({ _type: 'LinkContext' }) })
  */
@@ -86,24 +86,21 @@ export function featureEvents(
     invalid('eventType', eventType, 'expected an event type such as "InteractiveEvent" or "PressEvent"')
   }
   requireApplication(q, model)
-  const stackParts = locatedBy(hub, expressionBuilder(), options.locationStack) instanceof LocationStack
+  // Resolved once: the option may be a user function, and its expression reads the events' columns.
+  const located = locatedBy(hub, expressionBuilder(), options.locationStack)
+  const stackParts = located instanceof LocationStack
   const rows = hub.db
     .selectFrom(q.as('events'))
     .where((eb) => {
       const holdsType = hub.engine.jsonIncludesString(eb.ref('events.stack_event_types'), eventType)
       return where ? eb.and([holdsType, where(eb)]) : holdsType
     })
-    .select((eb: EventsExpressionBuilder) => {
-      const located = locatedBy(hub, eb, options.locationStack)
-      return [
-        globalContexts(eb.ref('events.application'), hub.engine).get('id').as('application'),
-        located instanceof LocationStack
-          ? eb.parens(located).as(STACK_PART)
-          : eb.parens(located).as('feature_nice_name'),
-        eb.ref('events.event_type').as('event_type'),
-        eb.ref('events.user_id').as('user_id'),
-      ]
-    })
+    .select((eb: EventsExpressionBuilder) => [
+      globalContexts(eb.ref('events.application'), hub.engine).get('id').as('application'),
+      eb.parens<unknown>(located).as(stackParts ? STACK_PART : 'feature_nice_name'),
+      eb.ref('events.event_type').as('event_type'),
+      eb.ref('events.user_id').as('user_id'),
+    ])
   return { rows, stackParts }
 }
 
