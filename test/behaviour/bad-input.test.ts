@@ -118,6 +118,11 @@ for (const [name, open] of ENGINES) {
       expect(() => hub().addConversionEvent({ name: 'x', eventType: '' })).toThrow(
         new ModelHubInputError('conversion "x" eventType: got ""; expected an event type such as "PressEvent"'),
       )
+      expect(() => hub().addConversionEvent({ name: 'x', locationStack: () => 'Quickstart Guide' as never })).toThrow(
+        new ModelHubInputError(
+          'conversion "x" locationStack: got "Quickstart Guide"; expected the function to return a part of the stack, such as ls.from({ id: "x" }), or a boolean expression',
+        ),
+      )
     })
 
     it('table names that cannot name one table', () => {

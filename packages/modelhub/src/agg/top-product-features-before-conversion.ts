@@ -2,7 +2,8 @@ import type { AnyQuery } from '../hub/any-query.ts'
 import { conversionNamed } from '../hub/conversions.ts'
 import type { HubContext } from '../hub/hub-context.ts'
 import { conversionsCounterColumn, conversionsInTimeColumn } from '../map/conversion-columns.ts'
-import { sessionsOf } from '../pipeline/session-keys.ts'
+import { conversionTest } from '../pipeline/conversion-flags.ts'
+import { flagsUnder, sessionsOf } from '../pipeline/session-keys.ts'
 import type { AggregateQuery } from './aggregate-query.ts'
 import {
   countFeatures,
@@ -35,16 +36,17 @@ export function topProductFeaturesBeforeConversion(
   // biome-ignore lint/suspicious/noExplicitAny: options for rows of any columns; the public method checked them against q
   options: TopProductFeaturesOptions<any>,
 ): AggregateQuery<TopProductFeaturesBeforeConversionRow> {
-  const conversion = conversionNamed(hub.conversions, name)
+  const converts = conversionTest(q, conversionNamed(hub.conversions, name))
   requireApplication(q, 'topProductFeaturesBeforeConversion')
-  // Over the events pipeline, sessions are its session keys: the same groups, without numbering them.
-  const { query, session } = sessionsOf(q)
+  // Over the events pipeline, sessions are its session keys: the same groups, without numbering
+  // them; and the conversion is its flag there, if it has one.
+  const { query, session } = sessionsOf(q, flagsUnder(q))
   const marked = hub.db
     .selectFrom(query.as('events'))
     .selectAll('events')
     .select((eb) => [
-      conversionsInTimeColumn(conversion, eb, session).as('__conversions_in_time'),
-      conversionsCounterColumn(conversion, eb, session).as('__converted'),
+      conversionsInTimeColumn(converts, eb, session).as('__conversions_in_time'),
+      conversionsCounterColumn(converts, eb, session).as('__converted'),
     ])
   const before = featureEvents(hub, marked, options, 'topProductFeaturesBeforeConversion', (eb) =>
     eb.and([eb(eb.ref('events.__converted'), '>=', 1), eb(eb.ref('events.__conversions_in_time'), '=', 0)]),

@@ -6,7 +6,7 @@ import {
   LocationStack,
   locationStack,
 } from '@kysely-modelhub/core'
-import { type Expression, type RawBuilder, sql } from 'kysely'
+import { type Expression, isExpression, type RawBuilder, sql } from 'kysely'
 import type { AnyExpressionBuilder } from './any-query.ts'
 
 /**
@@ -27,6 +27,12 @@ export interface ConversionEventDefinition<N extends string = string> {
 export interface ConversionEvent {
   readonly name: string
   isConversion(eb: AnyExpressionBuilder): RawBuilder<boolean>
+  /**
+   * Whether the predicate reads only `event_type` and `location_stack` through the library (an
+   * event type, a location-stack slice): then the pipeline may test it where it extracts those
+   * columns (pipeline/conversion-flags.ts). A custom expression may read anything, so it is not.
+   */
+  readonly readsEventOnly: boolean
 }
 
 export function defineConversion(definition: ConversionEventDefinition, engine: Engine): ConversionEvent {
@@ -42,8 +48,18 @@ export function defineConversion(definition: ConversionEventDefinition, engine: 
     invalid(`conversion "${name}" eventType`, eventType, 'expected an event type such as "PressEvent"')
   }
   if (eventType !== undefined) assertText(`conversion "${name}" eventType`, eventType)
+  // Called once here to check what it gives; each query calls it again on its own column.
+  const condition = where?.(locationStack(sql.ref('location_stack'), engine))
+  if (where !== undefined && !(condition instanceof LocationStack) && !isExpression(condition)) {
+    invalid(
+      `conversion "${name}" locationStack`,
+      condition,
+      'expected the function to return a part of the stack, such as ls.from({ id: "x" }), or a boolean expression',
+    )
+  }
   return {
     name,
+    readsEventOnly: condition === undefined || condition instanceof LocationStack,
     isConversion(eb) {
       // The event type first: it is cheap, and most events fail it before the stack is read.
       const tests: Expression<boolean>[] = []

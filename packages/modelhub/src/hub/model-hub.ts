@@ -151,6 +151,7 @@ export class ModelHub<DB, const G extends readonly string[] = readonly [], C ext
     const pipeline = eventsPipeline(db, this.engine, {
       ...this.settings,
       ...checkDayWindow(window),
+      conversions: [...this.#conversions.values()],
     })
     // The documented columns by name: the session keys stay inside, for the models (session-keys.ts).
     const columns = pipelineColumns(this.settings.globalContexts).map((c) => `events.${c}` as const)

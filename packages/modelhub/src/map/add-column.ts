@@ -3,11 +3,13 @@ import type { AnyQuery, EventsExpressionBuilder } from '../hub/any-query.ts'
 import type { HubContext } from '../hub/hub-context.ts'
 import type { Flatten } from '../pipeline/objectiv-event.ts'
 import {
+  flagsUnder,
   PREVIOUS_MOMENT,
   SESSION_KEY,
   SESSION_START,
   STORED,
   wholePipeline,
+  withPipelineColumns,
   withSessionKeys,
 } from '../pipeline/session-keys.ts'
 import { requireColumnsOf } from '../results/columns-of.ts'
@@ -35,9 +37,12 @@ function mappedResult<Q, A extends string, T>(q: AnyQuery): MappedQuery<Q, A, T>
 
 /**
  * Adds one column computed over the rows of `q`, keeping every row. The column is computed in a
- * subquery and selected again outside it, so `.where(name, …)` works on the result at once.
+ * subquery and selected again outside it, so `.where(name, …)` works on the result at once. Over
+ * the pipeline the conversion flags under `q` are read and carried on too (flagsUnder).
  *
  * Shape: select * from (select events.*, <column> as name from (<q>) as events) as events
+ * Over the pipeline: select <q columns>, name from (select <q columns>, <flags>, <column> as name
+ *   from (<q + flags>) as events) as events
  */
 export function addColumn<Q extends AnyQuery, A extends string, T>(
   hub: HubContext,
@@ -45,11 +50,20 @@ export function addColumn<Q extends AnyQuery, A extends string, T>(
   name: A,
   column: (eb: EventsExpressionBuilder) => Expression<T>,
 ): MappedQuery<Q, A, T> {
+  const flags = flagsUnder(q)
+  const withFlags = flags.length > 0 && withPipelineColumns(q, flags)
+  if (!withFlags) {
+    const inner = hub.db
+      .selectFrom(q.as('events'))
+      .selectAll('events')
+      .select((eb) => eb.parens(column(eb)).as(name))
+    return mappedResult(hub.db.selectFrom(inner.as('events')).selectAll('events'))
+  }
+  const columns = requireColumnsOf(q, `the "${name}" column`).filter((c) => c !== name)
   const inner = hub.db
-    .selectFrom(q.as('events'))
-    .selectAll('events')
-    .select((eb) => eb.parens(column(eb)).as(name))
-  return mappedResult(hub.db.selectFrom(inner.as('events')).selectAll('events'))
+    .selectFrom(withFlags.as('events'))
+    .select((eb) => [...[...columns, ...flags].map((c) => eb.ref(`events.${c}`).as(c)), eb.parens(column(eb)).as(name)])
+  return mappedResult(hub.db.selectFrom(inner.as('events')).select([...columns, name].map((c) => `events.${c}`)))
 }
 
 /**
@@ -73,17 +87,23 @@ export function addSessionColumn<Q extends AnyQuery, A extends string, T>(
   // With the keys, moment and user_id as stored where q still has them: windows ordered by the
   // stored moment follow the pipeline's per-user order (no sort of their own), and aggregates over
   // this result read them as over the pipeline (session-keys.ts, storedEvents).
-  const stored = Object.values(STORED)
-  const storedToo = withSessionKeys(q, stored)
+  const stored = [...Object.values(STORED)]
+  const flags = flagsUnder(q)
+  const storedToo = withSessionKeys(q, [...stored, ...flags])
   // Over every row the session starts and previous moments too: a user's first session ends
   // where their first gap begins (isNewUser reads that, with no pass numbering their sessions).
-  const startsToo = storedToo && withSessionKeys(q, [...stored, SESSION_START, PREVIOUS_MOMENT])
-  const withKeys = startsToo ?? storedToo ?? withSessionKeys(q)
+  const startsToo = storedToo && withSessionKeys(q, [...stored, SESSION_START, PREVIOUS_MOMENT, ...flags])
+  const withKeys = startsToo ?? storedToo ?? withSessionKeys(q, flags)
   if (!withKeys) return addColumn(hub, q, name, column)
   const whole = startsToo !== undefined && wholePipeline(q)
   const columns = requireColumnsOf(q, `the "${name}" column`).filter((c) => c !== name)
   // The keys stay in the inner query, so a session helper over this result can read them too.
-  const hidden = [...SESSION_KEY, ...(storedToo ? stored : []), ...(startsToo ? [SESSION_START, PREVIOUS_MOMENT] : [])]
+  const hidden = [
+    ...SESSION_KEY,
+    ...(storedToo ? stored : []),
+    ...(startsToo ? [SESSION_START, PREVIOUS_MOMENT] : []),
+    ...flags,
+  ]
   const inner = hub.db
     .selectFrom(withKeys.as('events'))
     .select((eb) => [
@@ -113,12 +133,13 @@ export function addColumnWithHelpers<Q extends AnyQuery, A extends string, T>(
   keyed?: { readonly helpers: Helpers; readonly column: (eb: EventsExpressionBuilder) => Expression<T> },
 ): MappedQuery<Q, A, T> {
   const columns = requireColumnsOf(q, `the "${name}" column`).filter((c) => c !== name)
-  const withKeys = keyed && withSessionKeys(q)
-  // The keys stay in the inner queries, so a session helper over this result can read them too.
-  const carried = withKeys ? [...columns, ...SESSION_KEY] : columns
+  const flags = flagsUnder(q)
+  const withKeys = keyed && withSessionKeys(q, flags)
+  // The keys and flags stay in the inner queries, so a helper over this result can read them too.
+  const carried = [...columns, ...(withKeys ? SESSION_KEY : []), ...flags]
   const use = withKeys ? keyed : { helpers, column }
   const first = hub.db
-    .selectFrom((withKeys ?? q).as('events'))
+    .selectFrom((withKeys || (flags.length > 0 && withPipelineColumns(q, flags)) || q).as('events'))
     .selectAll('events')
     .select((eb) => Object.entries(use.helpers).map(([helper, build]) => eb.parens(build(eb)).as(helper)))
   const second = hub.db

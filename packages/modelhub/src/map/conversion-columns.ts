@@ -1,7 +1,7 @@
 import { windowed } from '@kysely-modelhub/core'
 import { type Expression, type RawBuilder, sql } from 'kysely'
 import type { AnyExpressionBuilder, EventsExpressionBuilder } from '../hub/any-query.ts'
-import type { ConversionEvent } from '../hub/conversions.ts'
+import type { ConversionTest } from '../pipeline/conversion-flags.ts'
 import { USER_SESSION } from '../pipeline/session-keys.ts'
 
 /** A partition: one column, or several that together name the groups (as the session key does). */
@@ -10,8 +10,8 @@ export type Partition = string | readonly string[]
 const columns = (partition: Partition): string[] => (typeof partition === 'string' ? [partition] : [...partition])
 
 /** 1 for a conversion event, else 0. */
-const conversionCount = (conversion: ConversionEvent, eb: AnyExpressionBuilder) =>
-  sql<number>`case when ${conversion.isConversion(eb)} then 1 else 0 end`
+const conversionCount = (converts: ConversionTest, eb: AnyExpressionBuilder) =>
+  sql<number>`case when ${converts(eb)} then 1 else 0 end`
 
 /**
  * Conversions so far within the partition, in order of moment. The frame is RANGE, so events at
@@ -20,11 +20,11 @@ const conversionCount = (conversion: ConversionEvent, eb: AnyExpressionBuilder) 
  * Shape: sum(case when <conversion> then 1 else 0 end) over (partition by p order by moment range between unbounded preceding and current row)
  */
 export function conversionsInTimeColumn(
-  conversion: ConversionEvent,
+  converts: ConversionTest,
   eb: EventsExpressionBuilder,
   partition: Partition,
 ): RawBuilder<number> {
-  return windowed(eb, sql<number>`sum(${conversionCount(conversion, eb)})`, {
+  return windowed(eb, sql<number>`sum(${conversionCount(converts, eb)})`, {
     partitionBy: columns(partition),
     orderBy: ['moment'],
     frame: { kind: 'range', start: 'unbounded preceding' },
@@ -33,11 +33,11 @@ export function conversionsInTimeColumn(
 
 /** All conversions in the partition. Shape: sum(case when <conversion> then 1 else 0 end) over (partition by p) */
 export function conversionsCounterColumn(
-  conversion: ConversionEvent,
+  converts: ConversionTest,
   eb: EventsExpressionBuilder,
   partition: Partition,
 ): RawBuilder<number> {
-  return windowed(eb, sql<number>`sum(${conversionCount(conversion, eb)})`, { partitionBy: columns(partition) })
+  return windowed(eb, sql<number>`sum(${conversionCount(converts, eb)})`, { partitionBy: columns(partition) })
 }
 
 /**

@@ -7,6 +7,7 @@ import type { AnyQuery, EventsExpressionBuilder } from '../hub/any-query.ts'
 import { conversionNamed } from '../hub/conversions.ts'
 import type { HubContext } from '../hub/hub-context.ts'
 import { inTimeZone } from '../hub/time-zone.ts'
+import { conversionTest } from '../pipeline/conversion-flags.ts'
 import type { ObjectivEvent } from '../pipeline/objectiv-event.ts'
 import { SESSION_KEY } from '../pipeline/session-keys.ts'
 import { addColumn, addColumnWithHelpers, addSessionColumn, type EventsLike, type MappedQuery } from './add-column.ts'
@@ -90,10 +91,8 @@ export class MapModels<C extends string> {
     options: As<A> = {},
   ): MappedQuery<Q, A, boolean> {
     checkOptions('hub.map.isConversionEvent', options, NAMED)
-    const conversion = conversionNamed(this.#hub.conversions, name)
-    return addColumn(this.#hub, q, columnName(options.as, 'is_conversion_event' as A, this.#hub.engine), (eb) =>
-      conversion.isConversion(eb),
-    )
+    const converts = conversionTest(q, conversionNamed(this.#hub.conversions, name))
+    return addColumn(this.#hub, q, columnName(options.as, 'is_conversion_event' as A, this.#hub.engine), converts)
   }
 
   /** `conversions_in_time`: conversions so far in the partition (events at one moment share it). */
@@ -102,14 +101,14 @@ export class MapModels<C extends string> {
     const A extends string = 'conversions_in_time',
   >(q: Q, name: C, options: Partitioned<Q, A> = {}): MappedQuery<Q, A, number> {
     checkOptions('hub.map.conversionsInTime', options, PARTITIONED)
-    const conversion = conversionNamed(this.#hub.conversions, name)
+    const converts = conversionTest(q, conversionNamed(this.#hub.conversions, name))
     const partition = partitionOf(options.partition)
     return addConversionColumn(
       this.#hub,
       q,
       columnName(options.as, 'conversions_in_time' as A, this.#hub.engine),
       partition,
-      (eb, p) => conversionsInTimeColumn(conversion, eb, p),
+      (eb, p) => conversionsInTimeColumn(converts, eb, p),
     )
   }
 
@@ -120,14 +119,14 @@ export class MapModels<C extends string> {
     options: Partitioned<Q, A> = {},
   ): MappedQuery<Q, A, number> {
     checkOptions('hub.map.conversionsCounter', options, PARTITIONED)
-    const conversion = conversionNamed(this.#hub.conversions, name)
+    const converts = conversionTest(q, conversionNamed(this.#hub.conversions, name))
     const partition = partitionOf(options.partition)
     return addConversionColumn(
       this.#hub,
       q,
       columnName(options.as, 'converted' as A, this.#hub.engine),
       partition,
-      (eb, p) => conversionsCounterColumn(conversion, eb, p),
+      (eb, p) => conversionsCounterColumn(converts, eb, p),
     )
   }
 
@@ -137,11 +136,11 @@ export class MapModels<C extends string> {
     const A extends string = 'pre_conversion_hit_number',
   >(q: Q, name: C, options: Partitioned<Q, A> = {}): MappedQuery<Q, A, number | null> {
     checkOptions('hub.map.preConversionHitNumber', options, PARTITIONED)
-    const conversion = conversionNamed(this.#hub.conversions, name)
+    const converts = conversionTest(q, conversionNamed(this.#hub.conversions, name))
     const partition = partitionOf(options.partition)
     const helpersPer = (p: Partition) => ({
-      __conversions_in_time: (eb: EventsExpressionBuilder) => conversionsInTimeColumn(conversion, eb, p),
-      __converted: (eb: EventsExpressionBuilder) => conversionsCounterColumn(conversion, eb, p),
+      __conversions_in_time: (eb: EventsExpressionBuilder) => conversionsInTimeColumn(converts, eb, p),
+      __converted: (eb: EventsExpressionBuilder) => conversionsCounterColumn(converts, eb, p),
     })
     return addColumnWithHelpers(
       this.#hub,

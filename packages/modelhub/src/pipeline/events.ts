@@ -1,5 +1,7 @@
 import type { Engine, SessionIds } from '@kysely-modelhub/core'
 import type { AnyKysely, AnyQuery } from '../hub/any-query.ts'
+import type { ConversionEvent } from '../hub/conversions.ts'
+import { flagConversions } from './conversion-flags.ts'
 import { extractEvents } from './extract.ts'
 import { extractSnowplowEvents } from './extract-snowplow.ts'
 import { resolveIdentity } from './identity.ts'
@@ -19,6 +21,8 @@ export interface PipelineOptions {
   readonly timeZone?: string
   /** The input table's layout: Objectiv's `data` table, or the flattened Snowplow table (BigQuery). */
   readonly layout?: 'objectiv' | 'snowplow'
+  /** The hub's conversions: those that can are tested as the events are extracted (conversion-flags.ts). */
+  readonly conversions?: readonly ConversionEvent[]
 }
 
 /** Columns every stage passes through unchanged. */
@@ -30,23 +34,31 @@ export function pipelineColumns(globalContexts: readonly string[]): string[] {
 }
 
 /**
- * Objectiv's data pipeline as one query: extract → [identity resolution] → sessionize →
- * [anonymize] → typed output. Each stage is a subquery; nothing joins back.
+ * Objectiv's data pipeline as one query: extract [+ conversion flags] → [identity resolution] →
+ * sessionize → [anonymize] → typed output. Each stage is a subquery; nothing joins back.
  */
 export function eventsPipeline(db: AnyKysely, engine: Engine, options: PipelineOptions): AnyQuery {
-  const columns = [...EVENT_COLUMNS, ...options.globalContexts]
-  const extracted =
-    options.layout === 'snowplow' ? extractSnowplowEvents(db, engine, options) : extractEvents(db, engine, options)
+  const { query: flagged, flags } = flagConversions(
+    db,
+    options.layout === 'snowplow' ? extractSnowplowEvents(db, engine, options) : extractEvents(db, engine, options),
+    options.conversions ?? [],
+  )
+  // Flags computed once too, below the sessionization sorts: they then carry a conversion's flag
+  // rather than the stack it tests. Unread, the stage and its fence go from the SQL (pass-through.ts).
+  const extracted = flags.length > 0 ? engine.computedOnce(flagged) : flagged
+  const columns = [...EVENT_COLUMNS, ...options.globalContexts, ...flags]
+  // The name the next stage reads them by (a CTE of the exported SQL).
+  const extractedName = flags.length > 0 ? 'flagged' : 'extracted'
   const resolving = options.identityResolution !== undefined
-  const identified = resolving ? resolveIdentity(db, engine, extracted, columns) : extracted
+  const identified = resolving ? resolveIdentity(db, engine, extracted, columns, extractedName) : extracted
   const sessionized = sessionize(db, engine, identified, {
     columns,
     sessionGapSeconds: options.sessionGapSeconds,
     sessionIds: options.sessionIds,
     anonymize: resolving && options.anonymizeUnidentifiedUsers,
-    inputName: resolving ? 'identified' : 'extracted',
+    inputName: resolving ? 'identified' : extractedName,
   })
-  return typedOutput(db, engine, sessionized, options.globalContexts)
+  return typedOutput(db, engine, sessionized, options.globalContexts, flags)
 }
 
 /**
@@ -62,6 +74,7 @@ function typedOutput(
   engine: Engine,
   sessionized: AnyQuery,
   globalContexts: readonly string[],
+  flags: readonly string[],
 ): AnyQuery {
   return db.selectFrom(sessionized.as('sessions')).select((eb) => {
     const ref = (column: string) => eb.ref(`sessions.${column}`)
@@ -78,6 +91,7 @@ function typedOutput(
       ref(PREVIOUS_MOMENT).as(PREVIOUS_MOMENT),
       ref('moment').as(STORED.moment),
       ref('user_id').as(STORED.user_id),
+      ...flags.map((flag) => ref(flag).as(flag)),
     ]
   })
 }

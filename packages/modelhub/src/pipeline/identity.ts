@@ -16,19 +16,22 @@ export function resolveIdentity(
   engine: Engine,
   extracted: AnyQuery,
   columns: readonly string[],
+  /** What the input holds, its name in the SQL. */
+  inputName = 'extracted',
 ): AnyQuery {
-  return db.selectFrom(extracted.as('extracted')).select((eb) => {
-    const latestIdentity = windowed(eb, sql<string | null>`first_value(${eb.ref('extracted.identity')})`, {
-      partitionBy: ['extracted.user_id'],
+  return db.selectFrom(extracted.as(inputName)).select((eb) => {
+    const col = (name: string) => eb.ref(`${inputName}.${name}`)
+    const latestIdentity = windowed(eb, sql<string | null>`first_value(${col('identity')})`, {
+      partitionBy: [`${inputName}.user_id`],
       orderBy: [
-        sql`${eb.ref('extracted.identity')} is null`,
-        { by: 'extracted.moment', direction: 'desc' },
-        { by: 'extracted.event_id', direction: 'desc' },
+        sql`${col('identity')} is null`,
+        { by: `${inputName}.moment`, direction: 'desc' },
+        { by: `${inputName}.event_id`, direction: 'desc' },
       ],
     })
     return [
-      ...columns.map((c) => eb.ref(`extracted.${c}`).as(c)),
-      sql<string>`coalesce(${latestIdentity}, ${engine.toText(eb.ref('extracted.user_id'))})`.as('user_id'),
+      ...columns.map((c) => col(c).as(c)),
+      sql<string>`coalesce(${latestIdentity}, ${engine.toText(col('user_id'))})`.as('user_id'),
       latestIdentity.as('identity'),
     ]
   })

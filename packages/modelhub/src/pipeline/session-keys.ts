@@ -14,6 +14,9 @@ export const SESSION_START = '__session_start'
 /** The moment of the user's previous event (as stored), NULL on their first. */
 export const PREVIOUS_MOMENT = '__previous_moment'
 
+/** Conversion flags (conversion-flags.ts) are hidden columns named `__conversion_1`, `__conversion_2`, … */
+export const CONVERSION_FLAG = '__conversion_'
+
 /** The columns that together name a session, as session_id does. */
 export const SESSION_KEY = [SESSION_USER, USER_SESSION] as const
 
@@ -40,8 +43,28 @@ export function withSessionKeys(q: AnyQuery, more: readonly string[] = []): AnyQ
   return withPipelineColumns(q, [...SESSION_KEY, ...more])
 }
 
+/**
+ * The conversion flags `q` can read, when it reads the pipeline (or a map helper's result over it)
+ * directly. Whoever reads them selects them (withSessionKeys, withPipelineColumns), and a map
+ * helper carries them on, so the helpers over its result can read them too.
+ */
+export function flagsUnder(q: AnyQuery): string[] {
+  return (pipelineColumnsUnder(q) ?? []).filter((column) => column.startsWith(CONVERSION_FLAG))
+}
+
 /** `q` with these hidden columns of the pipeline selected too, when it reads the pipeline directly. */
-function withPipelineColumns(q: AnyQuery, hidden: readonly string[]): AnyQuery | undefined {
+export function withPipelineColumns(q: AnyQuery, hidden: readonly string[]): AnyQuery | undefined {
+  const inner = pipelineColumnsUnder(q)
+  if (!inner || !hidden.every((column) => inner.includes(column))) return undefined
+  return q.select(hidden.map((column) => `events.${column}`))
+}
+
+/**
+ * The columns of the query `q` reads, hidden ones included, when `q` reads the events pipeline (or
+ * a map helper's result over it) directly: a select of plain columns from one subquery named
+ * `events`, keeping its rows one to one. Otherwise undefined.
+ */
+export function pipelineColumnsUnder(q: AnyQuery): readonly string[] | undefined {
   // As built: the readable-SQL plugin drops the keys that the query itself does not read.
   const node = asBuilt(q.toOperationNode()) as Node
   const froms = (node.from?.froms ?? []) as Node[]
@@ -56,11 +79,8 @@ function withPipelineColumns(q: AnyQuery, hidden: readonly string[]): AnyQuery |
     return undefined
   }
   const [from] = froms as [Node]
-  if (from.kind !== 'AliasNode' || from.alias?.name !== 'events' || asBuilt(from.node)?.kind !== 'SelectQueryNode')
-    return undefined
-  const inner = new Set(outputNames(asBuilt(from.node)))
-  if (!hidden.every((column) => inner.has(column))) return undefined
-  return q.select(hidden.map((column) => `events.${column}`))
+  const inner = from.kind === 'AliasNode' && from.alias?.name === 'events' ? asBuilt(from.node) : undefined
+  return inner?.kind === 'SelectQueryNode' ? (outputNames(inner as SelectQueryNode) ?? []) : undefined
 }
 
 /**
@@ -123,10 +143,14 @@ export function storedEvents(db: AnyKysely, q: AnyQuery, keep: readonly string[]
  * What a model groups sessions by: over the events pipeline its session keys (and `q` with them
  * selected), otherwise session_id (and `q` as it is). Both name the same groups.
  */
-export function sessionsOf(q: AnyQuery): {
+export function sessionsOf(
+  q: AnyQuery,
+  more: readonly string[] = [],
+): {
   readonly query: AnyQuery
   readonly session: readonly string[]
 } {
-  const keyed = withSessionKeys(q)
-  return keyed ? { query: keyed, session: SESSION_KEY } : { query: q, session: ['session_id'] }
+  const keyed = withSessionKeys(q, more)
+  if (keyed) return { query: keyed, session: SESSION_KEY }
+  return { query: (more.length > 0 && withPipelineColumns(q, more)) || q, session: ['session_id'] }
 }

@@ -45,6 +45,26 @@ export function someBelow(
   return false
 }
 
+/**
+ * Whether two trees are the same: the same kinds, names and values throughout (built alike).
+ * Objects other than plain ones and arrays (a Date, a Buffer) are the same only when identical.
+ */
+export function sameTree(a: unknown, b: unknown): boolean {
+  if (a === b) return true
+  if (!isPlain(a) || !isPlain(b) || Array.isArray(a) !== Array.isArray(b)) return false
+  const keys = Object.keys(a)
+  if (keys.length !== Object.keys(b).length) return false
+  const x = a as Record<string, unknown>
+  const y = b as Record<string, unknown>
+  return keys.every((key) => key in y && sameTree(x[key], y[key]))
+}
+
+function isPlain(value: unknown): value is object {
+  if (typeof value !== 'object' || value === null) return false
+  const prototype = Object.getPrototypeOf(value)
+  return Array.isArray(value) || prototype === Object.prototype || prototype === null
+}
+
 /** A copy of `node` with `replace` applied to each direct child; the same object when nothing changed. */
 export function mapChildren<N extends OperationNode>(node: N, replace: (child: OperationNode) => OperationNode): N {
   let copy: Record<string, unknown> | undefined

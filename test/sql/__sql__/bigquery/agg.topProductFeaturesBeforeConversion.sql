@@ -1,9 +1,8 @@
 -- agg.topProductFeaturesBeforeConversion on bigquery: hub.toSql(query), placeholders kept
 -- parameters:
 --   @p0 = "PressEvent"
---   @p1 = "PressEvent"
---   @p2 = 1
---   @p3 = 0
+--   @p1 = 1
+--   @p2 = 0
 with
   `raw` as (
     select
@@ -69,9 +68,16 @@ with
     from
       `raw`
   ),
-  `starts` as (
+  `flagged` as (
     select
       `extracted`.*,
+      coalesce(`event_type` = @p0, false) as `__conversion_1`
+    from
+      `extracted`
+  ),
+  `starts` as (
+    select
+      `flagged`.*,
       case
         when timestamp_diff(
           `moment`,
@@ -87,7 +93,7 @@ with
         else true
       end as `is_start`
     from
-      `extracted`
+      `flagged`
   ),
   `sessions` as (
     select
@@ -96,6 +102,7 @@ with
       `stack_event_types`,
       `location_stack`,
       `application`,
+      `__conversion_1`,
       `user_id`,
       `user_id` as `__session_user`,
       sum(
@@ -123,7 +130,8 @@ with
       `application`,
       cast(`user_id` as string) as `user_id`,
       `__session_user`,
-      `__user_session`
+      `__user_session`,
+      `__conversion_1`
     from
       `sessions`
   ),
@@ -132,7 +140,7 @@ with
       `events`.*,
       sum(
         case
-          when coalesce(`event_type` = @p0, false) then 1
+          when `__conversion_1` then 1
           else 0
         end
       ) over (
@@ -145,7 +153,7 @@ with
       ) as `__conversions_in_time`,
       sum(
         case
-          when coalesce(`event_type` = @p1, false) then 1
+          when `__conversion_1` then 1
           else 0
         end
       ) over (
@@ -194,8 +202,8 @@ with
             )
         )
         and (
-          `__converted` >= @p2
-          and `__conversions_in_time` = @p3
+          `__converted` >= @p1
+          and `__conversions_in_time` = @p2
         )
       )
   ),

@@ -88,9 +88,16 @@ with
     from
       `raw`
   ),
-  `starts` as (
+  `flagged` as (
     select
       `extracted`.*,
+      coalesce(`event_type` = @p0, false) as `__conversion_1`
+    from
+      `extracted`
+  ),
+  `starts` as (
+    select
+      `flagged`.*,
       case
         when timestamp_diff(
           `moment`,
@@ -114,7 +121,7 @@ with
       ) as `user_hit`,
       unix_date(date(`moment`, 'UTC')) as `start_day`
     from
-      `extracted`
+      `flagged`
   ),
   `numbered` as (
     select
@@ -147,6 +154,7 @@ with
       `location_stack`,
       `application`,
       `http`,
+      `__conversion_1`,
       `user_id`,
       max(`start_number`) over (
         partition by
@@ -199,7 +207,8 @@ with
       `session_id`,
       `session_hit_number`,
       `__session_user`,
-      `__user_session`
+      `__user_session`,
+      `__conversion_1`
     from
       `sessions`
   )
@@ -218,7 +227,7 @@ select
   (
     sum(
       case
-        when coalesce(`event_type` = @p0, false) then 1
+        when `__conversion_1` then 1
         else 0
       end
     ) over (

@@ -88,9 +88,16 @@ with
     from
       `raw`
   ),
-  `starts` as (
+  `flagged` as (
     select
       `extracted`.*,
+      coalesce(`event_type` = @p0, false) as `__conversion_1`
+    from
+      `extracted`
+  ),
+  `starts` as (
+    select
+      `flagged`.*,
       case
         when timestamp_diff(
           `moment`,
@@ -114,7 +121,7 @@ with
       ) as `user_hit`,
       unix_date(date(`moment`, 'UTC')) as `start_day`
     from
-      `extracted`
+      `flagged`
   ),
   `numbered` as (
     select
@@ -147,6 +154,7 @@ with
       `location_stack`,
       `application`,
       `http`,
+      `__conversion_1`,
       `user_id`,
       max(`start_number`) over (
         partition by
@@ -183,18 +191,23 @@ with
       `http`,
       cast(`user_id` as string) as `user_id`,
       `session_id`,
-      `session_hit_number`
+      `session_hit_number`,
+      `__conversion_1`
     from
       `sessions`
-  ),
-  `events_3` as (
-    select
-      `events`.*,
-      (coalesce(`event_type` = @p0, false)) as `is_conversion_event`
-    from
-      `events_2` as `events`
   )
 select
-  `events`.*
+  `event_id`,
+  `day`,
+  `moment`,
+  `event_type`,
+  `stack_event_types`,
+  `location_stack`,
+  `application`,
+  `http`,
+  `user_id`,
+  `session_id`,
+  `session_hit_number`,
+  (`__conversion_1`) as `is_conversion_event`
 from
-  `events_3` as `events`
+  `events_2` as `events`

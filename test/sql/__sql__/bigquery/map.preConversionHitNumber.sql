@@ -1,7 +1,6 @@
 -- map.preConversionHitNumber on bigquery: hub.toSql(query), placeholders kept
 -- parameters:
 --   @p0 = "PressEvent"
---   @p1 = "PressEvent"
 with
   `raw` as (
     select
@@ -89,9 +88,16 @@ with
     from
       `raw`
   ),
-  `starts` as (
+  `flagged` as (
     select
       `extracted`.*,
+      coalesce(`event_type` = @p0, false) as `__conversion_1`
+    from
+      `extracted`
+  ),
+  `starts` as (
+    select
+      `flagged`.*,
       case
         when timestamp_diff(
           `moment`,
@@ -115,7 +121,7 @@ with
       ) as `user_hit`,
       unix_date(date(`moment`, 'UTC')) as `start_day`
     from
-      `extracted`
+      `flagged`
   ),
   `numbered` as (
     select
@@ -148,6 +154,7 @@ with
       `location_stack`,
       `application`,
       `http`,
+      `__conversion_1`,
       `user_id`,
       max(`start_number`) over (
         partition by
@@ -200,7 +207,8 @@ with
       `session_id`,
       `session_hit_number`,
       `__session_user`,
-      `__user_session`
+      `__user_session`,
+      `__conversion_1`
     from
       `sessions`
   ),
@@ -210,7 +218,7 @@ with
       (
         sum(
           case
-            when coalesce(`event_type` = @p0, false) then 1
+            when `__conversion_1` then 1
             else 0
           end
         ) over (
@@ -225,7 +233,7 @@ with
       (
         sum(
           case
-            when coalesce(`event_type` = @p1, false) then 1
+            when `__conversion_1` then 1
             else 0
           end
         ) over (

@@ -185,20 +185,24 @@ with
       `session_hit_number`
     from
       `sessions`
-  ),
-  `events_3` as (
-    select
-      `events`.*,
-      (
-        concat(
-          format_timestamp('%Y-W%V %H:%M:%S.', `moment`, 'UTC'),
-          substr(format_timestamp('%E6S', `moment`, 'UTC'), 4)
-        )
-      ) as `time_aggregation`
-    from
-      `events_2` as `events`
   )
 select
-  `events`.*
+  `event_id`,
+  `day`,
+  `moment`,
+  `event_type`,
+  `stack_event_types`,
+  `location_stack`,
+  `application`,
+  `http`,
+  `user_id`,
+  `session_id`,
+  `session_hit_number`,
+  (
+    concat(
+      format_timestamp('%Y-W%V %H:%M:%S.', `moment`, 'UTC'),
+      substr(format_timestamp('%E6S', `moment`, 'UTC'), 4)
+    )
+  ) as `time_aggregation`
 from
-  `events_3` as `events`
+  `events_2` as `events`

@@ -1,9 +1,8 @@
 -- agg.topProductFeaturesBeforeConversion on postgres: hub.toSql(query), placeholders kept
 -- parameters:
 --   $1 = "PressEvent"
---   $2 = "PressEvent"
---   $3 = 1
---   $4 = 0
+--   $2 = 1
+--   $3 = 0
 with
   "raw" as (
     select
@@ -36,9 +35,18 @@ with
     offset
       null
   ),
-  "starts" as (
+  "flagged" as (
     select
       "extracted".*,
+      coalesce("event_type" = $1, false) as "__conversion_1"
+    from
+      "extracted"
+    offset
+      null
+  ),
+  "starts" as (
+    select
+      "flagged".*,
       case
         when ("moment") - (
           lag("moment") over (
@@ -52,7 +60,7 @@ with
         else true
       end as "is_start"
     from
-      "extracted"
+      "flagged"
   ),
   "sessions" as (
     select
@@ -61,6 +69,7 @@ with
       "stack_event_types",
       "location_stack",
       "application",
+      "__conversion_1",
       "user_id",
       "user_id" as "__session_user",
       sum(
@@ -90,7 +99,8 @@ with
       "application",
       ("user_id")::text as "user_id",
       "__session_user",
-      "__user_session"
+      "__user_session",
+      "__conversion_1"
     from
       "sessions"
   ),
@@ -99,7 +109,7 @@ with
       "events".*,
       sum(
         case
-          when coalesce("event_type" = $1, false) then 1
+          when "__conversion_1" then 1
           else 0
         end
       ) over (
@@ -112,7 +122,7 @@ with
       ) as "__conversions_in_time",
       sum(
         case
-          when coalesce("event_type" = $2, false) then 1
+          when "__conversion_1" then 1
           else 0
         end
       ) over (
@@ -138,8 +148,8 @@ with
           false
         )
         and (
-          "__converted" >= $3
-          and "__conversions_in_time" = $4
+          "__converted" >= $2
+          and "__conversions_in_time" = $3
         )
       )
   ),

@@ -43,9 +43,18 @@ with
     offset
       null
   ),
-  "starts" as (
+  "flagged" as (
     select
       "extracted".*,
+      coalesce("event_type" = $1, false) as "__conversion_1"
+    from
+      "extracted"
+    offset
+      null
+  ),
+  "starts" as (
+    select
+      "flagged".*,
       case
         when ("moment") - (
           lag("moment") over (
@@ -66,7 +75,7 @@ with
           "event_id"
       ) as "user_hit"
     from
-      "extracted"
+      "flagged"
   ),
   "numbered" as (
     select
@@ -97,6 +106,7 @@ with
       "location_stack",
       "application",
       "http",
+      "__conversion_1",
       "user_id",
       max("start_number") over (
         partition by
@@ -151,7 +161,8 @@ with
       ("session_id")::float8 as "session_id",
       ("session_hit_number")::float8 as "session_hit_number",
       "__session_user",
-      "__user_session"
+      "__user_session",
+      "__conversion_1"
     from
       "sessions"
   )
@@ -171,7 +182,7 @@ select
     (
       sum(
         case
-          when coalesce("event_type" = $1, false) then 1
+          when "__conversion_1" then 1
           else 0
         end
       ) over (

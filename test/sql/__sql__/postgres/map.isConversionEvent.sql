@@ -43,9 +43,18 @@ with
     offset
       null
   ),
-  "starts" as (
+  "flagged" as (
     select
       "extracted".*,
+      coalesce("event_type" = $1, false) as "__conversion_1"
+    from
+      "extracted"
+    offset
+      null
+  ),
+  "starts" as (
+    select
+      "flagged".*,
       case
         when ("moment") - (
           lag("moment") over (
@@ -66,7 +75,7 @@ with
           "event_id"
       ) as "user_hit"
     from
-      "extracted"
+      "flagged"
   ),
   "numbered" as (
     select
@@ -97,6 +106,7 @@ with
       "location_stack",
       "application",
       "http",
+      "__conversion_1",
       "user_id",
       max("start_number") over (
         partition by
@@ -135,18 +145,23 @@ with
       "http",
       ("user_id")::text as "user_id",
       ("session_id")::float8 as "session_id",
-      ("session_hit_number")::float8 as "session_hit_number"
+      ("session_hit_number")::float8 as "session_hit_number",
+      "__conversion_1"
     from
       "sessions"
-  ),
-  "events_2" as (
-    select
-      "events".*,
-      (coalesce("event_type" = $1, false)) as "is_conversion_event"
-    from
-      "events"
   )
 select
-  "events".*
+  "event_id",
+  "day",
+  "moment",
+  "event_type",
+  "stack_event_types",
+  "location_stack",
+  "application",
+  "http",
+  "user_id",
+  "session_id",
+  "session_hit_number",
+  ("__conversion_1") as "is_conversion_event"
 from
-  "events_2" as "events"
+  "events"

@@ -137,20 +137,24 @@ with
       ("session_hit_number")::float8 as "session_hit_number"
     from
       "sessions"
-  ),
-  "events_2" as (
-    select
-      "events".*,
-      (
-        to_char(
-          (timestamp 'epoch' + (("moment") - 'epoch')),
-          E'YYYY"-W"IW" "HH24":"MI":"SS"."US'
-        )
-      ) as "time_aggregation"
-    from
-      "events"
   )
 select
-  "events".*
+  "event_id",
+  "day",
+  "moment",
+  "event_type",
+  "stack_event_types",
+  "location_stack",
+  "application",
+  "http",
+  "user_id",
+  "session_id",
+  "session_hit_number",
+  (
+    to_char(
+      (timestamp 'epoch' + (("moment") - 'epoch')),
+      E'YYYY"-W"IW" "HH24":"MI":"SS"."US'
+    )
+  ) as "time_aggregation"
 from
-  "events_2" as "events"
+  "events"
