@@ -32,6 +32,7 @@ interface Flags {
   scaling: boolean
   scaleFrom?: number
   memory: boolean
+  warmUp: boolean
 }
 
 const program = new Command('bench')
@@ -49,6 +50,7 @@ const program = new Command('bench')
     wholeNumber,
   )
   .option('--no-memory', 'skip the streaming memory check')
+  .option('--no-warm-up', 'time the checked run as the first run (a sample larger than memory warms nothing)')
 
 function machine(): BenchReport['machine'] {
   return {
@@ -109,7 +111,9 @@ async function main(): Promise<void> {
     compile = await compileCosts(models, log)
     log(`${events.toLocaleString('en-US')} events on ${sample.version}:`)
     for (const model of models) {
-      timings.push(await runModel(sample.db, hub, model, { runs: flags.runs, reference: true, log }))
+      timings.push(
+        await runModel(sample.db, hub, model, { runs: flags.runs, warmUp: flags.warmUp, reference: true, log }),
+      )
     }
     if (flags.memory && sample.url) {
       log('streaming events() in its own process…')
@@ -137,7 +141,12 @@ async function main(): Promise<void> {
       await prepare(models, hub, log)
       const scaled = []
       for (const model of models) {
-        const timing = await runModel(small.db, hub, model, { runs: flags.runs, reference: true, log })
+        const timing = await runModel(small.db, hub, model, {
+          runs: flags.runs,
+          warmUp: flags.warmUp,
+          reference: true,
+          log,
+        })
         const large = timings.find((t) => t.model === model.name)!
         const referenceGrowth =
           large.reference && timing.reference ? large.reference.medianMs / timing.reference.medianMs : undefined
@@ -164,6 +173,7 @@ async function main(): Promise<void> {
     machine: machine(),
     events,
     runs: flags.runs,
+    ...(flags.warmUp ? {} : { warmUp: false }),
     models: timings,
     compile,
     ...(scaling ? { scaling } : {}),

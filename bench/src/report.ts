@@ -22,6 +22,8 @@ export interface BenchReport {
   readonly machine: Machine
   readonly events: number
   readonly runs: number
+  /** False when the checked run was the first timed run (`--no-warm-up`). */
+  readonly warmUp?: boolean
   readonly models: readonly ModelTiming[]
   readonly compile: readonly CompileCost[]
   /** The same models at a smaller event count, and the growth factor from it. */
@@ -90,7 +92,7 @@ export function markdownReport(report: BenchReport): string {
   const m = report.machine
   const notes = [
     '',
-    `${report.events.toLocaleString('en-US')} events on ${report.database} (${report.settings}); median of ${report.runs} runs after a warm-up.`,
+    `${report.events.toLocaleString('en-US')} events on ${report.database} (${report.settings}); median of ${report.runs} runs ${report.warmUp === false ? 'with no warm-up (the first is the checked run)' : 'after a warm-up'}.`,
     `Machine: ${m.cpus} × ${m.cpuModel}, ${m.memoryGb} GB RAM, ${m.os}, Node ${m.node}.`,
     `Targets: ≤ ${TARGETS.ratio}× the hand-written reference, compile < ${TARGETS.compileUs} µs, growth ≤ ${TARGETS.growth}× for 10× the events (✗ = missed).`,
     'Sort counts Sort and Incremental Sort nodes; joins count Hash Join, Merge Join and Nested Loop.',
