@@ -1,7 +1,7 @@
 import type { AnyQuery } from '../hub/any-query.ts'
 import { conversionNamed } from '../hub/conversions.ts'
 import type { HubContext } from '../hub/hub-context.ts'
-import { conversionsCounterColumn, conversionsInTimeColumn } from '../map/conversion-columns.ts'
+import { beforeFirstConversion, firstConversionHelpers } from '../map/conversion-columns.ts'
 import { conversionTest } from '../pipeline/conversion-flags.ts'
 import { flagsUnder, sessionsOf } from '../pipeline/session-keys.ts'
 import type { AggregateQuery } from './aggregate-query.ts'
@@ -23,9 +23,10 @@ export type TopProductFeaturesBeforeConversionRow = ProductFeature & { unique_us
  * Conversions are counted over every hit of `q`; only then are the hits filtered on `eventType`.
  * The window columns are computed in a subquery and filtered outside it (no join back).
  *
- * Shape: … from (select events.*, sum(<conv>) over (partition by session_id order by moment range …) as __conversions_in_time,
- *        sum(<conv>) over (partition by session_id) as __converted from (<q>) as events) as events
- *        where __converted >= 1 and __conversions_in_time = 0 and <types hold eventType> … (as topProductFeatures)
+ * Shape: … from (select events.*, sum(<conv>) over (partition by session_id) as __converted,
+ *        min(case when <conv> then moment end) over (partition by session_id) as __first_conversion
+ *        from (<q>) as events) as events
+ *        where <before the first conversion> and <types hold eventType> … (as topProductFeatures)
  *
  * @example hub.agg.topProductFeaturesBeforeConversion(hub.events(), 'quickstart_presses')
  */
@@ -44,12 +45,9 @@ export function topProductFeaturesBeforeConversion(
   const marked = hub.db
     .selectFrom(query.as('events'))
     .selectAll('events')
-    .select((eb) => [
-      conversionsInTimeColumn(converts, eb, session).as('__conversions_in_time'),
-      conversionsCounterColumn(converts, eb, session).as('__converted'),
-    ])
-  const before = featureEvents(hub, marked, options, 'topProductFeaturesBeforeConversion', (eb) =>
-    eb.and([eb(eb.ref('events.__converted'), '>=', 1), eb(eb.ref('events.__conversions_in_time'), '=', 0)]),
-  )
+    .select((eb) =>
+      Object.entries(firstConversionHelpers(converts, session)).map(([name, build]) => build(eb).as(name)),
+    )
+  const before = featureEvents(hub, marked, options, 'topProductFeaturesBeforeConversion', beforeFirstConversion)
   return countFeatures<TopProductFeaturesBeforeConversionRow>(hub, before, 'unique_users')
 }

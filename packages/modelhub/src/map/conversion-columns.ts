@@ -40,19 +40,58 @@ export function conversionsCounterColumn(
   return windowed(eb, sql<number>`sum(${conversionCount(converts, eb)})`, { partitionBy: columns(partition) })
 }
 
+/** The helper columns {@link beforeFirstConversion} reads: the partition's conversions, and its first one's moment. */
+export function firstConversionHelpers(
+  converts: ConversionTest,
+  partition: Partition,
+): Record<'__converted' | '__first_conversion', (eb: EventsExpressionBuilder) => RawBuilder<unknown>> {
+  return {
+    __converted: (eb) => conversionsCounterColumn(converts, eb, partition),
+    __first_conversion: (eb) =>
+      windowed(eb, sql`min(case when ${converts(eb)} then ${eb.ref('moment')} end)`, {
+        partitionBy: columns(partition),
+      }),
+  }
+}
+
+/**
+ * Whether a hit comes before its partition's first conversion, in a partition that converts:
+ * where conversionsInTime is 0 and conversionsCounter is not. That is a moment earlier than the
+ * first conversion's (a peer of it is not before), told with windows over the partition alone, so
+ * the database sorts nothing by moment. As in the RANGE frame, which orders NULL moments last, a
+ * hit at a NULL moment is never before, and a conversion at a NULL moment comes after every other.
+ *
+ * Shape: __converted > 0 and coalesce(moment < __first_conversion, moment is not null)
+ */
+export function beforeFirstConversion(eb: EventsExpressionBuilder): RawBuilder<boolean> {
+  const moment = eb.ref('moment')
+  return sql<boolean>`(${eb.ref('__converted')} > 0 and coalesce(${moment} < ${eb.ref('__first_conversion')}, ${moment} is not null))`
+}
+
 /**
  * Hits before the partition's first conversion, counted back from it: the hit just before is 1.
  * NULL for the conversion, later hits, peers of the conversion's moment, and partitions that
  * never convert. Always ordered by (session_id, session_hit_number), as Objectiv does (per session
- * key, by session_hit_number: the same order within one session).
+ * key, by session_hit_number: the same order within one session). Reads the helpers of
+ * {@link firstConversionHelpers}.
+ *
+ * With `everyHit` (per session key over every row of the pipeline), a session's hits are all there,
+ * numbered 1, 2, … in order, so the hits before its first conversion are its first N: the count
+ * back is N - session_hit_number + 1, with no sort by hit.
  */
 export function preConversionHitNumberColumn(
   eb: EventsExpressionBuilder,
   partition: Partition,
+  everyHit = false,
 ): RawBuilder<number | null> {
-  const before = sql<boolean>`(${eb.ref('__converted')} > 0 and ${eb.ref('__conversions_in_time')} = 0)`
+  const before = beforeFirstConversion(eb)
+  const counted = sql<number>`sum(case when ${before} then 1 end)`
+  if (everyHit) {
+    const hitsBefore = windowed(eb, counted, { partitionBy: columns(partition) })
+    return sql<number | null>`case when ${before} then ${hitsBefore} - ${eb.ref('session_hit_number')} + 1 end`
+  }
   const hitsBack = { by: 'session_hit_number', direction: 'desc' } as const
-  const countBack = windowed(eb, sql<number>`sum(case when ${before} then 1 end)`, {
+  const countBack = windowed(eb, counted, {
     partitionBy: columns(partition),
     // Per session key, session_id is one value within the partition: ordering by it as well would
     // only make the database number every session.

@@ -9,11 +9,12 @@ import type { HubContext } from '../hub/hub-context.ts'
 import { inTimeZone } from '../hub/time-zone.ts'
 import { conversionTest } from '../pipeline/conversion-flags.ts'
 import type { ObjectivEvent } from '../pipeline/objectiv-event.ts'
-import { SESSION_KEY } from '../pipeline/session-keys.ts'
+import { SESSION_KEY, wholePipeline } from '../pipeline/session-keys.ts'
 import { addColumn, addColumnWithHelpers, addSessionColumn, type EventsLike, type MappedQuery } from './add-column.ts'
 import {
   conversionsCounterColumn,
   conversionsInTimeColumn,
+  firstConversionHelpers,
   type Partition,
   preConversionHitNumberColumn,
 } from './conversion-columns.ts'
@@ -138,21 +139,18 @@ export class MapModels<C extends string> {
     checkOptions('hub.map.preConversionHitNumber', options, PARTITIONED)
     const converts = conversionTest(q, conversionNamed(this.#hub.conversions, name))
     const partition = partitionOf(options.partition)
-    const helpersPer = (p: Partition) => ({
-      __conversions_in_time: (eb: EventsExpressionBuilder) => conversionsInTimeColumn(converts, eb, p),
-      __converted: (eb: EventsExpressionBuilder) => conversionsCounterColumn(converts, eb, p),
-    })
     return addColumnWithHelpers(
       this.#hub,
       q,
       columnName(options.as, 'pre_conversion_hit_number' as A, this.#hub.engine),
-      helpersPer(partition),
+      firstConversionHelpers(converts, partition),
       (eb) => this.#hub.engine.outputNumber(preConversionHitNumberColumn(eb, partition)),
       // Per session over the events pipeline: per session key, without numbering the sessions.
       partition === 'session_id'
         ? {
-            helpers: helpersPer(SESSION_KEY),
-            column: (eb) => this.#hub.engine.outputNumber(preConversionHitNumberColumn(eb, SESSION_KEY)),
+            helpers: firstConversionHelpers(converts, SESSION_KEY),
+            column: (eb) =>
+              this.#hub.engine.outputNumber(preConversionHitNumberColumn(eb, SESSION_KEY, wholePipeline(q))),
           }
         : undefined,
     )

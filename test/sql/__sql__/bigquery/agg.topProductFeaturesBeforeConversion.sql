@@ -1,8 +1,6 @@
 -- agg.topProductFeaturesBeforeConversion on bigquery: hub.toSql(query), placeholders kept
 -- parameters:
 --   @p0 = "PressEvent"
---   @p1 = 1
---   @p2 = 0
 with
   `raw` as (
     select
@@ -147,20 +145,16 @@ with
         partition by
           `__session_user`,
           `__user_session`
-        order by
-          `moment` range between unbounded preceding
-          and current row
-      ) as `__conversions_in_time`,
-      sum(
+      ) as `__converted`,
+      min(
         case
-          when `__conversion_1` then 1
-          else 0
+          when `__conversion_1` then `moment`
         end
       ) over (
         partition by
           `__session_user`,
           `__user_session`
-      ) as `__converted`
+      ) as `__first_conversion`
     from
       `events_2` as `events`
   ),
@@ -202,8 +196,11 @@ with
             )
         )
         and (
-          `__converted` >= @p1
-          and `__conversions_in_time` = @p2
+          `__converted` > 0
+          and coalesce(
+            `moment` < `__first_conversion`,
+            `moment` is not null
+          )
         )
       )
   ),

@@ -1,8 +1,6 @@
 -- agg.topProductFeaturesBeforeConversion on postgres: hub.toSql(query), placeholders kept
 -- parameters:
 --   $1 = "PressEvent"
---   $2 = 1
---   $3 = 0
 with
   "raw" as (
     select
@@ -116,20 +114,16 @@ with
         partition by
           "__session_user",
           "__user_session"
-        order by
-          "moment" range between unbounded preceding
-          and current row
-      ) as "__conversions_in_time",
-      sum(
+      ) as "__converted",
+      min(
         case
-          when "__conversion_1" then 1
-          else 0
+          when "__conversion_1" then "moment"
         end
       ) over (
         partition by
           "__session_user",
           "__user_session"
-      ) as "__converted"
+      ) as "__first_conversion"
     from
       "events"
   ),
@@ -148,8 +142,11 @@ with
           false
         )
         and (
-          "__converted" >= $2
-          and "__conversions_in_time" = $3
+          "__converted" > 0
+          and coalesce(
+            "moment" < "__first_conversion",
+            "moment" is not null
+          )
         )
       )
   ),

@@ -179,23 +179,19 @@ with
           partition by
             "__session_user",
             "__user_session"
-          order by
-            "moment" range between unbounded preceding
-            and current row
         )
-      ) as "__conversions_in_time",
+      ) as "__converted",
       (
-        sum(
+        min(
           case
-            when "__conversion_1" then 1
-            else 0
+            when "__conversion_1" then "moment"
           end
         ) over (
           partition by
             "__session_user",
             "__user_session"
         )
-      ) as "__converted"
+      ) as "__first_conversion"
     from
       "events"
   )
@@ -216,22 +212,25 @@ select
       case
         when (
           "__converted" > 0
-          and "__conversions_in_time" = 0
+          and coalesce(
+            "moment" < "__first_conversion",
+            "moment" is not null
+          )
         ) then sum(
           case
             when (
               "__converted" > 0
-              and "__conversions_in_time" = 0
+              and coalesce(
+                "moment" < "__first_conversion",
+                "moment" is not null
+              )
             ) then 1
           end
         ) over (
           partition by
             "__session_user",
             "__user_session"
-          order by
-            "session_hit_number" desc rows between unbounded preceding
-            and current row
-        )
+        ) - "session_hit_number" + 1
       end
     )::float8
   ) as "pre_conversion_hit_number"
