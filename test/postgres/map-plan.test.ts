@@ -24,11 +24,12 @@ describeEachPostgres(
       // The pipeline's 3 window passes (3 sorts), then the helper's, per session key: the rows are
       // already in per-user order, so an incremental sort within each user is all it needs.
       expect(await shape(h.map.conversionsInTime(h.events(), 'clicks'))).toEqual({ windows: 4, sorts: 4, joins: 0 })
-      // preConversionHitNumber counts per session key (its own passes share one sort); with every column
-      // selected, session_id's global numbering is computed too.
+      // preConversionHitNumber counts per session key, over every hit with windows over the partition
+      // alone (its two passes share one sort, and none sorts by hit); with every column selected,
+      // session_id's global numbering is computed too.
       expect(await shape(h.map.preConversionHitNumber(h.events(), 'clicks'))).toEqual({
-        windows: 6,
-        sorts: 5,
+        windows: 5,
+        sorts: 4,
         joins: 0,
       })
     })

@@ -87,7 +87,7 @@ export function addSessionColumn<Q extends AnyQuery, A extends string, T>(
   // With the keys, moment and user_id as stored where q still has them: windows ordered by the
   // stored moment follow the pipeline's per-user order (no sort of their own), and aggregates over
   // this result read them as over the pipeline (session-keys.ts, storedEvents).
-  const stored = [...Object.values(STORED)]
+  const stored = Object.values(STORED)
   const flags = flagsUnder(q)
   const storedToo = withSessionKeys(q, [...stored, ...flags])
   // Over every row the session starts and previous moments too: a user's first session ends

@@ -23,10 +23,12 @@ export function conversionsInTimeColumn(
   converts: ConversionTest,
   eb: EventsExpressionBuilder,
   partition: Partition,
+  /** The moment column to order by: `moment`, or the same instants as stored (session-keys.ts, STORED). */
+  moment = 'moment',
 ): RawBuilder<number> {
   return windowed(eb, sql<number>`sum(${conversionCount(converts, eb)})`, {
     partitionBy: columns(partition),
-    orderBy: ['moment'],
+    orderBy: [moment],
     frame: { kind: 'range', start: 'unbounded preceding' },
   })
 }

@@ -9,7 +9,7 @@ import type { HubContext } from '../hub/hub-context.ts'
 import { inTimeZone } from '../hub/time-zone.ts'
 import { conversionTest } from '../pipeline/conversion-flags.ts'
 import type { ObjectivEvent } from '../pipeline/objectiv-event.ts'
-import { SESSION_KEY, wholePipeline } from '../pipeline/session-keys.ts'
+import { SESSION_KEY, STORED, wholePipeline } from '../pipeline/session-keys.ts'
 import { addColumn, addColumnWithHelpers, addSessionColumn, type EventsLike, type MappedQuery } from './add-column.ts'
 import {
   conversionsCounterColumn,
@@ -109,7 +109,9 @@ export class MapModels<C extends string> {
       q,
       columnName(options.as, 'conversions_in_time' as A, this.#hub.engine),
       partition,
-      (eb, p) => conversionsInTimeColumn(converts, eb, p),
+      // Over every row of the pipeline, in the order of the moment as stored: the same order, and
+      // the sort key is the column itself, not the typed one's conversion per event.
+      (eb, p, whole) => conversionsInTimeColumn(converts, eb, p, whole ? STORED.moment : 'moment'),
     )
   }
 
@@ -175,24 +177,25 @@ export class MapModels<C extends string> {
 
 /**
  * A column counted per partition; per session (the default) over the events pipeline it is
- * counted per session key, which names the same groups without numbering the sessions. The
- * count (a sum, int8 or numeric in SQL) leaves as a number on every driver.
+ * counted per session key, which names the same groups without numbering the sessions. The count
+ * (a sum, int8 or numeric in SQL) leaves as a number on every driver.
  */
 function addConversionColumn<Q extends AnyQuery, A extends string>(
   hub: HubContext,
   q: Q,
   name: A,
   partition: string,
-  count: (eb: EventsExpressionBuilder, partition: Partition) => Expression<number>,
+  count: (eb: EventsExpressionBuilder, partition: Partition, whole: boolean) => Expression<number>,
 ): MappedQuery<Q, A, number> {
-  const column = (eb: EventsExpressionBuilder, p: Partition) => hub.engine.outputNumber(count(eb, p))
+  const column = (eb: EventsExpressionBuilder, p: Partition, whole = false) =>
+    hub.engine.outputNumber(count(eb, p, whole))
   if (partition !== 'session_id') return addColumn(hub, q, name, (eb) => column(eb, partition))
   return addSessionColumn(
     hub,
     q,
     name,
     (eb) => column(eb, partition),
-    (eb) => column(eb, SESSION_KEY),
+    (eb, whole) => column(eb, SESSION_KEY, whole),
   )
 }
 

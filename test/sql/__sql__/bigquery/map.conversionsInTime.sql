@@ -208,6 +208,7 @@ with
       `session_hit_number`,
       `__session_user`,
       `__user_session`,
+      `moment` as `__stored_moment`,
       `__conversion_1`
     from
       `sessions`
@@ -235,7 +236,7 @@ select
         `__session_user`,
         `__user_session`
       order by
-        `moment` range between unbounded preceding
+        `__stored_moment` range between unbounded preceding
         and current row
     )
   ) as `conversions_in_time`

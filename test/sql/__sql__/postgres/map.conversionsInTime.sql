@@ -162,6 +162,7 @@ with
       ("session_hit_number")::float8 as "session_hit_number",
       "__session_user",
       "__user_session",
+      "moment" as "__stored_moment",
       "__conversion_1"
     from
       "sessions"
@@ -190,7 +191,7 @@ select
           "__session_user",
           "__user_session"
         order by
-          "moment" range between unbounded preceding
+          "__stored_moment" range between unbounded preceding
           and current row
       )
     )::float8
