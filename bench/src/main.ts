@@ -50,7 +50,10 @@ const program = new Command('bench')
     wholeNumber,
   )
   .option('--no-memory', 'skip the streaming memory check')
-  .option('--no-warm-up', 'time the checked run as the first run (a sample larger than memory warms nothing)')
+  .option(
+    '--no-warm-up',
+    'time the checked run as the first (a sample larger than memory warms little); the smaller run for the growth factor still warms up',
+  )
 
 function machine(): BenchReport['machine'] {
   return {
@@ -143,7 +146,6 @@ async function main(): Promise<void> {
       for (const model of models) {
         const timing = await runModel(small.db, hub, model, {
           runs: flags.runs,
-          warmUp: flags.warmUp,
           reference: true,
           log,
         })
