@@ -50,6 +50,13 @@ const models = (h: any) => ({
   ),
   dropOff: h.agg.dropOffLocations(h.events(), { groupBy: 'application' }),
   funnel: h.agg.funnelConversion(h.events(), { groupBy: 'application' }),
+  ordered: h.funnel.orderedSteps(h.events(), {
+    steps: [
+      { _type: 'OverlayContext', id: 'hamburger-menu' },
+      { _type: 'SectionContext', id: 'footer' },
+    ],
+    groupBy: 'application',
+  }),
 })
 
 function expectGroupValues(users: any[], roots: any[], snowplow = false) {
@@ -115,7 +122,7 @@ describe('agg grouped by JSON keys on bigquery(zetasql) equals postgres', () => 
     expect(sql).toContain('group by (`application`) is null, to_json_string(`application`)')
   })
 
-  for (const name of ['users', 'sessions', 'roots', 'dropOff', 'funnel'] as const)
+  for (const name of ['users', 'sessions', 'roots', 'dropOff', 'funnel', 'ordered'] as const)
     it(`${name}: the objectiv and snowplow layouts give postgres' rows`, async () => {
       const expected = await models(pgHub())[name].execute()
       expect(expected.length).toBeGreaterThan(1)

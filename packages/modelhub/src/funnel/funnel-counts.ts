@@ -18,7 +18,10 @@ export function bestStartPerUser(funnel: FunnelPlan, starts: AnyQuery, carried: 
       orderBy: [
         { by: '__reached', direction: 'desc' },
         '__moment',
-        ...keyAlias.map((alias) => hub.engine.codePointOrder(hub.engine.toText(eb.ref(alias)))),
+        // By the keys' text, through engine.groupKey: BigQuery cannot cast a JSON value to STRING.
+        ...keyAlias.flatMap((alias) =>
+          hub.engine.groupKey(eb.ref(alias)).groupBy.map((key) => hub.engine.codePointOrder(hub.engine.toText(key))),
+        ),
       ],
     }).as('__rank'),
     ...carried.map((column) => eb.ref(column).as(column)),
@@ -32,12 +35,17 @@ export function countedPerStep({ hub, keyAlias, numbers }: FunnelPlan, best: Any
       .selectFrom(best.as('users'))
       .where('__rank', '=', 1)
       .select((eb) => [
-        ...keyAlias.map((alias) => eb.ref(alias).as(alias)),
+        // Grouped through engine.groupKey: BigQuery cannot group JSON values (a global context).
+        ...keyAlias.map((alias) => sql`${hub.engine.groupKey(eb.ref(alias)).select}`.as(alias)),
         ...numbers.map((k) =>
           sql<number>`count(case when ${eb.ref('__reached')} >= ${sql.lit(k)} then 1 end)`.as(`__n_${k}`),
         ),
       ])
-      .$call((query) => (keyAlias.length ? query.groupBy([...keyAlias]) : query))
+      .$call((query) =>
+        keyAlias.length
+          ? query.groupBy(keyAlias.flatMap((alias) => hub.engine.groupKey(sql.ref(alias)).groupBy))
+          : query,
+      )
       // Keyless: count(...) always gives one row; keep it only when some user started the funnel.
       .$call((query) => (keyAlias.length ? query : query.having(sql<boolean>`count(*) > 0`)))
   )
@@ -68,13 +76,16 @@ export function oneRowPerStep({ hub, keys, keyAlias, numbers }: FunnelPlan, coun
         'full_conversion_rate',
       ),
     ])
-  return [...keys.map((key) => key.name), 'step'].reduce(
-    (query, column) => query.orderBy(column),
-    typedResult(hub, unioned, {
-      step: 'number',
-      n_users: 'number',
-      step_conversion_rate: 'number',
-      full_conversion_rate: 'number',
-    }),
-  )
+  const typed = typedResult(hub, unioned, {
+    step: 'number',
+    n_users: 'number',
+    step_conversion_rate: 'number',
+    full_conversion_rate: 'number',
+  })
+  // Sorted by the keys through engine.groupKey, since BigQuery cannot ORDER BY a JSON value either.
+  let sorted = typed
+  for (const key of keys) {
+    for (const part of hub.engine.groupKey(sql.ref(`result.${key.name}`)).groupBy) sorted = sorted.orderBy(part)
+  }
+  return sorted.orderBy('step')
 }

@@ -218,14 +218,15 @@ with
         order by
           `__reached` desc,
           `__moment`,
-          (cast(`__key_0` as string))
+          (cast((`__key_0`) is null as string)),
+          (cast(to_json_string(`__key_0`) as string))
       ) as `__rank`
     from
       `starts`
   ),
   `counted` as (
     select
-      `__key_0`,
+      any_value(`__key_0`) as `__key_0`,
       count(
         case
           when `__reached` >= 1 then 1
@@ -246,7 +247,8 @@ with
     where
       `__rank` = @p2
     group by
-      `__key_0`
+      (`__key_0`) is null,
+      to_json_string(`__key_0`)
   ),
   `steps` as (
     select
@@ -290,5 +292,6 @@ select
 from
   `result`
 order by
-  `time_aggregation`,
+  (`time_aggregation`) is null,
+  to_json_string(`time_aggregation`),
   `step`
