@@ -39,11 +39,14 @@ export function flagConversions(
  * models of the other.
  */
 export function conversionTest(q: AnyQuery, conversion: ConversionEvent): ConversionTest {
+  const inPlace: ConversionTest = (eb) => conversion.isConversion(eb)
   const carried = flagsUnder(q)
-  const defined = carried.length > 0 ? flagDefinitions(q) : new Map<string, OperationNode>()
+  // Nothing to compare (a query that is not the pipeline's, a hub without flags): no tree walked.
+  if (carried.length === 0 || !conversion.readsEventOnly) return inPlace
+  const defined = flagDefinitions(q)
   const wanted = conversion.isConversion(expressionBuilder()).toOperationNode()
   const flag = carried.find((name) => sameTree(defined.get(name), wanted))
-  return flag ? (eb) => eb.ref(flag) : (eb) => conversion.isConversion(eb)
+  return flag ? (eb) => eb.ref(flag) : inPlace
 }
 
 /**
