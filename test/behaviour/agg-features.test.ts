@@ -35,6 +35,19 @@ const SHARED_DATA = [
     stack: [context('WebDocumentContext', '#document'), context('LinkContext', 'other')],
   }),
 ]
+/**
+ * One stack written three ways: its JSON values are equal (1.0 = 1.00 = 1e0), but its text is not, and
+ * models group stacks by their text. Users 1 and 2 click it: each counts once.
+ */
+const scaled = (event: number, user: number, weight: string) => {
+  const row = dataTable([
+    dataRow(edgeEventId(event), '2022-01-01 10:00:00.000', edgeUserId(user), {
+      stack: [context('WebDocumentContext', '#document'), context('LinkContext', 'weighted', { weight: 1 })],
+    }),
+  ]).rows[0]!
+  return { ...row, value: String(row.value).replace('"weight":1}', `"weight":${weight}}`) }
+}
+const SCALED_DATA = { ...dataTable([]), rows: [scaled(1, 1, '1.0'), scaled(2, 1, '1.00'), scaled(3, 2, '1e0')] }
 
 describeEachEngine(
   'agg.topProductFeatures, topProductFeaturesBeforeConversion, dropOffLocations',
@@ -139,6 +152,15 @@ describeEachEngine(
         .topProductFeatures(h.events(), { locationStack: (ls) => ls.from({ _type: 'LinkContext' }) })
         .execute()
       expect(named).toEqual([feature(WEB, 'Link: shared', 2), feature(WEB, 'Link: other', 1)])
+    })
+
+    it('counts a user once per feature however the JSON of its stack is written', async () => {
+      const h = hub({ table: 'scaled' })
+      const written = SCALED_DATA.rows.map((row) => String(row.value).match(/"weight":([^}]*)}/)?.[1])
+      expect(written).toEqual(['1.0', '1.00', '1e0'])
+      expect(await h.agg.topProductFeatures(h.events()).execute()).toEqual([
+        feature(WEB, 'Link: weighted located at Web Document: #document', 2),
+      ])
     })
 
     it('returns a query: filter and re-sort the result, leave the input as it was', async () => {
@@ -332,5 +354,5 @@ describeEachEngine(
       )
     })
   },
-  { data: dataTable(OBJECTIV_DATA), edge: dataTable(EDGE_DATA), shared: dataTable(SHARED_DATA) },
+  { data: dataTable(OBJECTIV_DATA), edge: dataTable(EDGE_DATA), shared: dataTable(SHARED_DATA), scaled: SCALED_DATA },
 )

@@ -120,6 +120,12 @@ export interface Engine {
   /** A text or JSON column parsed as JSON once, for reading several fields (a no-op on parsed JSON). */
   parseJson(value: Expression<unknown>): RawBuilder<unknown>
   /**
+   * JSON as its text: a key to group JSON values by, text being cheaper to hash than Postgres's
+   * jsonb, and the only way on BigQuery. Equal text means equal JSON; equal JSON can differ in
+   * text (1.0 and 1.00), so one value's rows may fall in two groups. SQL NULL gives NULL or 'null'.
+   */
+  jsonText(json: Expression<unknown>): RawBuilder<string | null>
+  /**
    * Keeps a subquery from being merged into the query around it, so the expressions it selects
    * are computed once per row however often they are read (Postgres re-evaluates them per use
    * once it flattens a subquery). Unread columns are still dropped.

@@ -138,6 +138,8 @@ export const bigquery: Engine = {
   parseJson: (value) =>
     sql`(select if(json_type(j) = 'string', parse_json(json_value(j), wide_number_mode => 'round'), j) from unnest([parse_json(to_json_string(${value}), wide_number_mode => 'round')]) as j)`,
 
+  jsonText: (json) => sql<string | null>`to_json_string(${json})`,
+
   jsonArrayOrEmpty: <T>(array: Expression<unknown>) => sql<T[]>`coalesce(${array}, json '[]')`,
 
   // BigQuery arrays cannot hold NULL: without IGNORE NULLS a NULL value is an error.

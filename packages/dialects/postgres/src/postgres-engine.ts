@@ -157,6 +157,8 @@ export const postgres: Engine = {
 
   parseJson: (value) => sql`(${value})::jsonb`,
 
+  jsonText: (json) => sql<string | null>`(${json})::text`,
+
   jsonArrayOrEmpty: <T>(array: Expression<unknown>) => sql<T[]>`coalesce(${array}, '[]'::jsonb)`,
 
   collect: <T>(value: Expression<T>) => sql<T[] | null>`array_agg(${value}) filter (where ${value} is not null)`,

@@ -1,5 +1,5 @@
-import { locationStack } from '@kysely-modelhub/core'
-import { sql } from 'kysely'
+import { type LocationContext, locationStack } from '@kysely-modelhub/core'
+import { type Expression, sql } from 'kysely'
 import type { AnyQuery } from '../hub/any-query.ts'
 import type { HubContext } from '../hub/hub-context.ts'
 import { typedResult } from '../results/typed-result.ts'
@@ -17,47 +17,51 @@ const KEYS = ['application', 'event_type'] as const
  * parsing the event.
  *
  * The distinct (application, part, event type, user) rows are counted and collected per
- * (application, part, event type), then each part is named. Two parts can share a name (a name
- * shows only each context's `_type` and `id`): only the groups of such a name unnest their users
- * again and count them distinct; every other group keeps its count. NULL users are not counted.
+ * (application, part, event type), then each part is named; parts are told apart by their JSON
+ * text. Two parts can share a name (a name shows only each context's `_type` and `id`): only the
+ * groups of such a name unnest their users again and count them distinct; every other group keeps
+ * its count. NULL users are not counted.
  *
  * Shape: select application, feature_nice_name, event_type,
  *          case when max(sharing) = 1 then max(users_n) else count(distinct user_id) end as <value> from (
  *            select …, count(*) over (partition by application, feature_nice_name, event_type) as sharing from (
- *              select application, <nice name of part> as feature_nice_name, event_type, users_n, users from (
+ *              select application, <nice name of part parsed> as feature_nice_name, event_type, users_n, users from (
  *                select application, part, event_type, count(user_id) as users_n, collect(user_id) as users from (
- *                  select application, part, event_type, user_id from (<q>) group by all four) as pairs
+ *                  select application, <part's JSON text> as part, event_type, user_id from (<q>) group by all four) as pairs
  *                group by application, part, event_type) as parts offset null) as named) as named
  *          left join unnest(case when sharing > 1 then users end) as user_id on true
  *        group by application, feature_nice_name, event_type
  */
 export function countStackParts(hub: HubContext, q: AnyQuery, value: string): AnyQuery {
   const { engine } = hub
-  const part = engine.groupKey(sql.ref(STACK_PART))
   // The distinct rows first: Postgres hashes them in parallel workers, which collecting cannot do.
+  // Keyed by the part's JSON text: hashing text is cheaper than hashing jsonb, and the hash holds
+  // less. Equal text is equal JSON; two texts of one JSON value (1.0, 1.00) share a name, counted below.
+  const partText = engine.jsonText(sql.ref(STACK_PART))
   const pairs = hub.db
     .selectFrom(q.as('features'))
     .select([...KEYS, 'user_id'])
-    .select(sql`${part.select}`.as(STACK_PART))
+    .select(partText.as(STACK_PART))
     .groupBy([...KEYS, 'user_id'])
-    .groupBy(part.groupBy)
+    .groupBy(partText)
   const parts = hub.db
     .selectFrom(pairs.as('pairs'))
-    .select(KEYS)
+    .select([...KEYS, STACK_PART])
     .select((eb) => [
-      sql`${part.select}`.as(STACK_PART),
       sql<number>`count(${eb.ref('user_id')})`.as('users_n'),
       engine.collect(eb.ref('user_id')).as('users'),
     ])
-    .groupBy(KEYS)
-    .groupBy(part.groupBy)
+    .groupBy([...KEYS, STACK_PART])
   // Computed once (the fence): read by the window and the join above, the name would be built again.
   const named = engine.computedOnce(
     hub.db
       .selectFrom(parts.as('parts'))
       .select([...KEYS, 'users_n', 'users'])
       .select(
-        locationStack(sql.ref(`parts.${STACK_PART}`), engine)
+        locationStack(
+          engine.parseJson(sql.ref(`parts.${STACK_PART}`)) as Expression<readonly LocationContext[]>,
+          engine,
+        )
           .niceName()
           .as('feature_nice_name'),
       ),

@@ -115,21 +115,20 @@ with
       `application`,
       `event_type`,
       `user_id`,
-      any_value(`__stack_part`) as `__stack_part`
+      to_json_string(`__stack_part`) as `__stack_part`
     from
       `features`
     group by
       `application`,
       `event_type`,
       `user_id`,
-      (`__stack_part`) is null,
       to_json_string(`__stack_part`)
   ),
   `parts` as (
     select
       `application`,
       `event_type`,
-      any_value(`__stack_part`) as `__stack_part`,
+      `__stack_part`,
       count(`user_id`) as `users_n`,
       array_agg(`user_id` ignore nulls) as `users`
     from
@@ -137,8 +136,7 @@ with
     group by
       `application`,
       `event_type`,
-      (`__stack_part`) is null,
-      to_json_string(`__stack_part`)
+      `__stack_part`
   ),
   `named` as (
     select
@@ -181,7 +179,27 @@ with
                 coalesce(concat(': ', json_value(`e` ['id'])), '')
               ) as label
             from
-              unnest (json_query_array(`__stack_part`)) as e
+              unnest (
+                json_query_array(
+                  (
+                    select
+                      if(
+                        json_type (j) = 'string',
+                        parse_json (json_value(j), wide_number_mode => 'round'),
+                        j
+                      )
+                    from
+                      unnest (
+                        [
+                          parse_json (
+                            to_json_string(`__stack_part`),
+                            wide_number_mode => 'round'
+                          )
+                        ]
+                      ) as j
+                  )
+                )
+              ) as e
             with
             offset
               as i

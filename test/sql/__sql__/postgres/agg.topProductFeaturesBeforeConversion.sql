@@ -155,14 +155,14 @@ with
       "application",
       "event_type",
       "user_id",
-      "__stack_part"
+      ("__stack_part")::text as "__stack_part"
     from
       "features"
     group by
       "application",
       "event_type",
       "user_id",
-      "__stack_part"
+      ("__stack_part")::text
   ),
   "parts" as (
     select
@@ -232,7 +232,7 @@ with
             from
               jsonb_array_elements(
                 jsonb_path_query_first(
-                  "__stack_part",
+                  ("__stack_part")::jsonb,
                   'strict $ ? (@.type() == "array")'
                 )
               ) with ordinality as e (value, i)
