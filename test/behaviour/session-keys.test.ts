@@ -99,12 +99,16 @@ describeEachEngine(
             h.agg.uniqueSessions(q, { groupBy: [{ timeAggregation: '%Y-%m' }] }),
             h.agg.uniqueSessions(q, { groupBy: { timeAggregation: '%Y-%m-%d', timeZone: 'Asia/Kolkata' } }),
             h.agg.uniqueSessions(q, { groupBy: { timeAggregation: '%H' } }),
+            // Not session models: these count users as stored (storedEvents) when q is the pipeline.
+            h.agg.topProductFeatures(q),
+            h.agg.uniqueUsers(q),
           ]
           const keyed = models(events(h))
           const plain = models(disguised(h, events(h)))
           for (const [i, q] of keyed.entries()) {
             expect(sorted(await q.execute())).toEqual(sorted(await plain[i]!.execute()))
           }
+          expect((await h.agg.topProductFeatures(events(h)).execute()).length).toBeGreaterThan(0)
         })
       }
     }

@@ -4,6 +4,7 @@ import type { AnyQuery, EventsExpressionBuilder } from '../hub/any-query.ts'
 import type { HubContext } from '../hub/hub-context.ts'
 import type { EventsLike } from '../map/add-column.ts'
 import type { ObjectivEvent } from '../pipeline/objectiv-event.ts'
+import { storedEvents } from '../pipeline/session-keys.ts'
 import { columnsOf } from '../results/columns-of.ts'
 import { type AggregateQuery, aggregateResult, countDistinct } from './aggregate-query.ts'
 import { countStackParts, STACK_PART } from './count-stack-parts.ts'
@@ -89,8 +90,9 @@ export function featureEvents(
   // Resolved once: the option may be a user function, and its expression reads the events' columns.
   const located = locatedBy(hub, expressionBuilder(), options.locationStack)
   const stackParts = located instanceof LocationStack
+  // Users as stored: only counted, never returned, and grouped without a cast to text per event.
   const rows = hub.db
-    .selectFrom(q.as('events'))
+    .selectFrom(storedEvents(hub.db, q, ['moment']).as('events'))
     .where((eb) => {
       const holdsType = hub.engine.jsonIncludesString(eb.ref('events.stack_event_types'), eventType)
       return where ? eb.and([holdsType, where(eb)]) : holdsType

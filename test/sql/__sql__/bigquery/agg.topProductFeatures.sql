@@ -69,9 +69,19 @@ with
       `stack_event_types`,
       `location_stack`,
       `application`,
-      cast(`user_id` as string) as `user_id`
+      `user_id` as `__stored_user_id`
     from
       `extracted`
+  ),
+  `events_3` as (
+    select
+      `event_type`,
+      `stack_event_types`,
+      `location_stack`,
+      `application`,
+      `__stored_user_id` as `user_id`
+    from
+      `events_2` as `events`
   ),
   `features` as (
     select
@@ -93,7 +103,7 @@ with
       `event_type`,
       `user_id`
     from
-      `events_2` as `events`
+      `events_3` as `events`
     where
       exists (
         select

@@ -36,9 +36,19 @@ with
       "stack_event_types",
       "location_stack",
       "application",
-      ("user_id")::text as "user_id"
+      "user_id" as "__stored_user_id"
     from
       "extracted"
+  ),
+  "events_2" as (
+    select
+      "event_type",
+      "stack_event_types",
+      "location_stack",
+      "application",
+      "__stored_user_id" as "user_id"
+    from
+      "events"
   ),
   "features" as (
     select
@@ -47,7 +57,7 @@ with
       "event_type",
       "user_id"
     from
-      "events"
+      "events_2" as "events"
     where
       coalesce(
         ("stack_event_types") @> E'["InteractiveEvent"]'::jsonb,
