@@ -102,6 +102,10 @@ describeEachEngine(
             // Not session models: these count users as stored (storedEvents) when q is the pipeline.
             h.agg.topProductFeatures(q),
             h.agg.uniqueUsers(q),
+            h.agg.dropOffLocations(q),
+            h.agg.dropOffLocations(q, { groupBy: { timeAggregation: '%Y-%m-%d' } }),
+            h.agg.funnelConversion(q),
+            h.agg.funnelConversion(q, { groupBy: 'moment' }),
           ]
           const keyed = models(events(h))
           const plain = models(disguised(h, events(h)))

@@ -2,6 +2,7 @@ import { invalid, windowed } from '@kysely-modelhub/core'
 import { expressionBuilder, sql } from 'kysely'
 import type { AnyQuery } from '../hub/any-query.ts'
 import type { HubContext } from '../hub/hub-context.ts'
+import { storedEvents } from '../pipeline/session-keys.ts'
 import { typedResult } from '../results/typed-result.ts'
 import { type AggregateQuery, aggregateResult } from './aggregate-query.ts'
 import { type GroupBy, groupKeys } from './group-by.ts'
@@ -54,8 +55,10 @@ export function dropOffLocations<R>(
     { by: 'moment', direction: 'desc' },
     { by: 'event_id', direction: 'desc' },
   ] as const
+  // Moments and users as stored: the sort compares them without converting each event's, and
+  // neither leaves the query (a group key made of them partitions alike).
   const ends = hub.db
-    .selectFrom(q.as('events'))
+    .selectFrom(storedEvents(hub.db, q).as('events'))
     .where((eb) =>
       eb.and([...keys.map((key) => eb(key.expression, 'is not', null)), hasLocation(hub, eb, options.locationStack)]),
     )

@@ -2,9 +2,10 @@ import { windowed } from '@kysely-modelhub/core'
 import { type Expression, expressionBuilder, sql } from 'kysely'
 import type { AnyQuery } from '../hub/any-query.ts'
 import type { HubContext } from '../hub/hub-context.ts'
+import { storedEvents } from '../pipeline/session-keys.ts'
 import { typedResult } from '../results/typed-result.ts'
 import { type AggregateQuery, aggregateResult } from './aggregate-query.ts'
-import { type GroupBy, type GroupKeys, groupKeys } from './group-by.ts'
+import { type GroupBy, type GroupKeys, groupByColumns, groupKeys } from './group-by.ts'
 import { type LocationOption, withLocation } from './location-option.ts'
 
 export interface FunnelConversionOptions<O, G> {
@@ -68,7 +69,10 @@ export function funnelConversion<R>(
 ): AggregateQuery<R> {
   const keys = groupKeys(hub, expressionBuilder(), options.groupBy ?? null, ['user_id', 'location'])
   const names = keys.map((key) => key.name)
-  const located = withLocation(hub, q, options.locationStack)
+  // Users and moments as stored, unless a group key returns them: ordered and partitioned by
+  // without converting each event's.
+  const stored = storedEvents(hub.db, q, groupByColumns(options.groupBy ?? null))
+  const located = withLocation(hub, stored, options.locationStack)
   const visits = hub.db
     .selectFrom(located.as('events'))
     .where((eb) => eb.and([eb('user_id', 'is not', null), ...keys.map((key) => eb(key.expression, 'is not', null))]))

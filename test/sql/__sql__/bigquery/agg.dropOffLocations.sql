@@ -54,9 +54,27 @@ with
     from
       `raw`
   ),
+  `events_2` as (
+    select
+      `event_id`,
+      `location_stack`,
+      `application`,
+      `moment` as `__stored_moment`
+    from
+      `extracted`
+  ),
+  `events_3` as (
+    select
+      `event_id`,
+      `__stored_moment` as `moment`,
+      `location_stack`,
+      `application`
+    from
+      `events_2` as `events`
+  ),
   `ends` as (
     select
-      `extracted`.*,
+      `events`.*,
       row_number() over (
         partition by
           (`application`) is null,
@@ -66,7 +84,7 @@ with
           `event_id` desc
       ) as `__from_end`
     from
-      `extracted`
+      `events_3` as `events`
     where
       (
         `application` is not null
@@ -78,7 +96,7 @@ with
         )
       )
   ),
-  `events_2` as (
+  `events_4` as (
     select
       `ends`.*
     from
@@ -86,7 +104,7 @@ with
     where
       `__from_end` = @p0
   ),
-  `events_3` as (
+  `events_5` as (
     select
       `events`.*,
       (
@@ -133,14 +151,14 @@ with
         )
       ) as `__location`
     from
-      `events_2` as `events`
+      `events_4` as `events`
   ),
   `result` as (
     select
       `__location` as `location`,
       100.0 * count(*) / sum(count(*)) over () as `percentage`
     from
-      `events_3` as `events`
+      `events_5` as `events`
     group by
       `__location`
   )

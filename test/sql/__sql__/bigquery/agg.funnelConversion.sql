@@ -57,14 +57,24 @@ with
   `events_2` as (
     select
       `event_id`,
-      `moment`,
       `location_stack`,
       `application`,
-      cast(`user_id` as string) as `user_id`
+      `moment` as `__stored_moment`,
+      `user_id` as `__stored_user_id`
     from
       `extracted`
   ),
   `events_3` as (
+    select
+      `event_id`,
+      `__stored_moment` as `moment`,
+      `location_stack`,
+      `application`,
+      `__stored_user_id` as `user_id`
+    from
+      `events_2` as `events`
+  ),
+  `events_4` as (
     select
       `events`.*,
       (
@@ -111,7 +121,7 @@ with
         )
       ) as `__location`
     from
-      `events_2` as `events`
+      `events_3` as `events`
   ),
   `visits` as (
     select
@@ -128,7 +138,7 @@ with
           `event_id`
       ) as `__visit`
     from
-      `events_3` as `events`
+      `events_4` as `events`
     where
       (
         `user_id` is not null

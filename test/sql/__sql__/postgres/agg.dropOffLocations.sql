@@ -33,13 +33,20 @@ with
   "events" as (
     select
       "event_id",
-      (
-        (timestamp 'epoch' + (("moment") - 'epoch')) at time zone 'UTC'
-      ) as "moment",
+      "location_stack",
+      "application",
+      "moment" as "__stored_moment"
+    from
+      "extracted"
+  ),
+  "events_2" as (
+    select
+      "event_id",
+      "__stored_moment" as "moment",
       "location_stack",
       "application"
     from
-      "extracted"
+      "events"
   ),
   "ends" as (
     select
@@ -52,7 +59,7 @@ with
           "event_id" desc
       ) as "__from_end"
     from
-      "events"
+      "events_2" as "events"
     where
       (
         "application" is not null
@@ -69,7 +76,7 @@ with
         )
       )
   ),
-  "events_2" as (
+  "events_3" as (
     select
       "ends".*
     from
@@ -77,7 +84,7 @@ with
     where
       "__from_end" = $1
   ),
-  "events_3" as (
+  "events_4" as (
     select
       "events".*,
       (
@@ -134,14 +141,14 @@ with
         )
       ) as "__location"
     from
-      "events_2" as "events"
+      "events_3" as "events"
   ),
   "result" as (
     select
       "__location" as "location",
       100.0 * count(*) / sum(count(*)) over () as "percentage"
     from
-      "events_3" as "events"
+      "events_4" as "events"
     group by
       "__location"
   )

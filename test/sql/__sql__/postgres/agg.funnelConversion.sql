@@ -33,16 +33,24 @@ with
   "events" as (
     select
       "event_id",
-      (
-        (timestamp 'epoch' + (("moment") - 'epoch')) at time zone 'UTC'
-      ) as "moment",
       "location_stack",
       "application",
-      ("user_id")::text as "user_id"
+      "moment" as "__stored_moment",
+      "user_id" as "__stored_user_id"
     from
       "extracted"
   ),
   "events_2" as (
+    select
+      "event_id",
+      "__stored_moment" as "moment",
+      "location_stack",
+      "application",
+      "__stored_user_id" as "user_id"
+    from
+      "events"
+  ),
+  "events_3" as (
     select
       "events".*,
       (
@@ -99,7 +107,7 @@ with
         )
       ) as "__location"
     from
-      "events"
+      "events_2" as "events"
   ),
   "visits" as (
     select
@@ -116,7 +124,7 @@ with
           "event_id"
       ) as "__visit"
     from
-      "events_2" as "events"
+      "events_3" as "events"
     where
       (
         "user_id" is not null
