@@ -154,12 +154,19 @@ describeEachEngine(
       expect(named).toEqual([feature(WEB, 'Link: shared', 2), feature(WEB, 'Link: other', 1)])
     })
 
-    it('counts a user once per feature however the JSON of its stack is written', async () => {
+    it('counts a user once per feature or last location however the JSON of its stack is written', async () => {
       const h = hub({ table: 'scaled' })
       const written = SCALED_DATA.rows.map((row) => String(row.value).match(/"weight":([^}]*)}/)?.[1])
       expect(written).toEqual(['1.0', '1.00', '1e0'])
       expect(await h.agg.topProductFeatures(h.events()).execute()).toEqual([
         feature(WEB, 'Link: weighted located at Web Document: #document', 2),
+      ])
+      // The users' last events are on two texts of the stack (1.00 and 1e0): one location, both users.
+      expect(await h.agg.dropOffLocations(h.events()).execute()).toEqual([
+        dropOff('Link: weighted located at Web Document: #document', 2),
+      ])
+      expect(await h.agg.dropOffLocations(h.events(), { percentage: true }).execute()).toEqual([
+        { location: 'Link: weighted located at Web Document: #document', percentage: 100 },
       ])
     })
 

@@ -1,12 +1,12 @@
-import { invalid, windowed } from '@kysely-modelhub/core'
-import { expressionBuilder, sql } from 'kysely'
+import { invalid, type LocationContext, LocationStack, locationStack, windowed } from '@kysely-modelhub/core'
+import { type Expression, expressionBuilder, type RawBuilder, sql } from 'kysely'
 import type { AnyQuery } from '../hub/any-query.ts'
 import type { HubContext } from '../hub/hub-context.ts'
 import { storedEvents } from '../pipeline/session-keys.ts'
 import { typedResult } from '../results/typed-result.ts'
 import { type AggregateQuery, aggregateResult } from './aggregate-query.ts'
 import { type GroupBy, groupKeys } from './group-by.ts'
-import { hasLocation, type LocationOption, withLocation } from './location-option.ts'
+import { hasLocation, type LocationOption, locatedBy, withLocation } from './location-option.ts'
 
 export interface DropOffLocationsOptions<O, G, P> {
   /** Where the location name comes from (default: the nice name of the whole location stack). */
@@ -70,20 +70,53 @@ export function dropOffLocations<R>(
       }).as('__from_end'),
     )
   const last = hub.db.selectFrom(ends.as('ends')).where('__from_end', '=', 1).selectAll('ends')
-  const located = withLocation(hub, last, options.locationStack)
   const value = percentage ? 'percentage' : 'value_counts'
+  const { rows, ends: endsHere } = lastLocations(hub, last, options.locationStack)
   const counted = hub.db
-    .selectFrom(located.as('events'))
+    .selectFrom(rows.as('events'))
     .groupBy('__location')
     .select((eb) => [
       eb.ref('__location').as('location'),
-      (percentage ? sql<number>`100.0 * count(*) / ${windowed(eb, sql`sum(count(*))`, {})}` : sql<number>`count(*)`).as(
-        value,
-      ),
+      (percentage ? sql<number>`100.0 * ${endsHere} / ${windowed(eb, sql`sum(${endsHere})`, {})}` : endsHere).as(value),
     ])
   return aggregateResult(
     typedResult(hub, counted, { [value]: 'number' })
       .orderBy(value, 'desc')
       .orderBy((eb) => hub.engine.codePointOrder(eb.ref('location'))),
   )
+}
+
+/**
+ * The groups' last events as `__location` rows, and the aggregate that counts the groups ending
+ * at each. Where the location is a part of the stack, each distinct part is named once, not each
+ * group's (a user's): the last events are counted per part (told apart by its JSON text), and the
+ * parts that share a name add up.
+ */
+function lastLocations(
+  hub: HubContext,
+  last: AnyQuery,
+  // biome-ignore lint/suspicious/noExplicitAny: an option for rows of any columns; the public method checked it against q
+  option: LocationOption<any> | undefined,
+): { rows: AnyQuery; ends: RawBuilder<number> } {
+  const { engine } = hub
+  const part = locatedBy(hub, expressionBuilder(), option)
+  if (!(part instanceof LocationStack)) {
+    return { rows: withLocation(hub, last, option), ends: sql<number>`count(*)` }
+  }
+  // The part's text as a column first: BigQuery cannot group by an expression holding a subquery.
+  const texts = hub.db.selectFrom(last.as('events')).select(engine.jsonText(part).as('__part'))
+  const parts = hub.db
+    .selectFrom(texts.as('parts'))
+    .select(['__part', sql<number>`count(*)`.as('__ends')])
+    .groupBy('__part')
+  // Computed once (the fence): grouped by and selected above, the name would be built twice.
+  const named = engine.computedOnce(
+    hub.db.selectFrom(parts.as('parts')).select((eb) => [
+      locationStack(engine.parseJson(eb.ref('parts.__part')) as Expression<readonly LocationContext[]>, engine)
+        .niceName()
+        .as('__location'),
+      eb.ref('parts.__ends').as('__ends'),
+    ]),
+  )
+  return { rows: named, ends: sql<number>`sum(${sql.ref('__ends')})` }
 }

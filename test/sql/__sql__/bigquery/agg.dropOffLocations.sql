@@ -104,59 +104,92 @@ with
     where
       `__from_end` = @p0
   ),
-  `events_5` as (
+  `parts` as (
     select
-      `events`.*,
-      (
-        (
-          select
-            concat(
-              max(if(s.i = s.n - 1, s.label, null)),
-              coalesce(
-                concat(
-                  ' located at ',
-                  string_agg(
-                    if(s.i < s.n - 1, s.label, null),
-                    ' => '
-                    order by
-                      s.i
-                  )
-                ),
-                ''
-              )
-            )
-          from
-            (
-              select
-                i,
-                count(*) over () as n,
-                concat(
-                  regexp_replace(
-                    regexp_replace(
-                      coalesce(json_value(`e` ['_type']), ''),
-                      r'([a-z])([A-Z])',
-                      r'\1 \2'
-                    ),
-                    r' Context$',
-                    ''
-                  ),
-                  coalesce(concat(': ', json_value(`e` ['id'])), '')
-                ) as label
-              from
-                unnest (json_query_array(`location_stack`)) as e
-              with
-              offset
-                as i
-            ) as s
-        )
-      ) as `__location`
+      to_json_string(`location_stack`) as `__part`
     from
       `events_4` as `events`
+  ),
+  `parts_2` as (
+    select
+      `__part`,
+      count(*) as `__ends`
+    from
+      `parts`
+    group by
+      `__part`
+  ),
+  `events_5` as (
+    select
+      (
+        select
+          concat(
+            max(if(s.i = s.n - 1, s.label, null)),
+            coalesce(
+              concat(
+                ' located at ',
+                string_agg(
+                  if(s.i < s.n - 1, s.label, null),
+                  ' => '
+                  order by
+                    s.i
+                )
+              ),
+              ''
+            )
+          )
+        from
+          (
+            select
+              i,
+              count(*) over () as n,
+              concat(
+                regexp_replace(
+                  regexp_replace(
+                    coalesce(json_value(`e` ['_type']), ''),
+                    r'([a-z])([A-Z])',
+                    r'\1 \2'
+                  ),
+                  r' Context$',
+                  ''
+                ),
+                coalesce(concat(': ', json_value(`e` ['id'])), '')
+              ) as label
+            from
+              unnest (
+                json_query_array(
+                  (
+                    select
+                      if(
+                        json_type (j) = 'string',
+                        parse_json (json_value(j), wide_number_mode => 'round'),
+                        j
+                      )
+                    from
+                      unnest (
+                        [
+                          parse_json (
+                            to_json_string(`__part`),
+                            wide_number_mode => 'round'
+                          )
+                        ]
+                      ) as j
+                  )
+                )
+              ) as e
+            with
+            offset
+              as i
+          ) as s
+      ) as `__location`,
+      `__ends`
+    from
+      `parts_2` as `parts`
   ),
   `result` as (
     select
       `__location` as `location`,
-      100.0 * count(*) / sum(count(*)) over () as `percentage`
+      100.0 * sum(`__ends`) / sum(sum(`__ends`)) over () as `percentage`
     from
       `events_5` as `events`
     group by

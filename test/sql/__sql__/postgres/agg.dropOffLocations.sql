@@ -84,69 +84,84 @@ with
     where
       "__from_end" = $1
   ),
-  "events_4" as (
+  "parts" as (
     select
-      "events".*,
-      (
-        (
-          select
-            a.l[cardinality(a.l)] || case
-              when cardinality(a.l) > 1 then ' located at ' || array_to_string(a.l[1:cardinality(a.l) - 1], ' => ')
-              else ''
-            end
-          from
-            (
-              select
-                array_agg(
-                  (
-                    case coalesce(e.value ->> '_type', '')
-                      when E'RootLocationContext' then E'Root Location'
-                      when E'NavigationContext' then E'Navigation'
-                      when E'LinkContext' then E'Link'
-                      when E'OverlayContext' then E'Overlay'
-                      when E'ContentContext' then E'Content'
-                      when E'ExpandableContext' then E'Expandable'
-                      when E'PressableContext' then E'Pressable'
-                      when E'InputContext' then E'Input'
-                      when E'MediaPlayerContext' then E'Media Player'
-                      when E'WebDocumentContext' then E'Web Document'
-                      when E'SectionContext' then E'Section'
-                      when E'ScreenContext' then E'Screen'
-                      when E'ButtonContext' then E'Button'
-                      when E'ItemContext' then E'Item'
-                      when E'ExpandableSectionContext' then E'Expandable Section'
-                      else regexp_replace(
-                        regexp_replace(
-                          coalesce(e.value ->> '_type', ''),
-                          '([a-z])([A-Z])',
-                          E'\\1 \\2',
-                          'g'
-                        ),
-                        ' Context$',
-                        ''
-                      )
-                    end
-                  ) || coalesce(': ' || (e.value ->> 'id'), '')
-                  order by
-                    e.i
-                ) as l
-              from
-                jsonb_array_elements(
-                  jsonb_path_query_first(
-                    "location_stack",
-                    'strict $ ? (@.type() == "array")'
-                  )
-                ) with ordinality as e (value, i)
-            ) as a
-        )
-      ) as "__location"
+      ("location_stack")::text as "__part"
     from
       "events_3" as "events"
+  ),
+  "parts_2" as (
+    select
+      "__part",
+      count(*) as "__ends"
+    from
+      "parts"
+    group by
+      "__part"
+  ),
+  "events_4" as (
+    select
+      (
+        select
+          a.l[cardinality(a.l)] || case
+            when cardinality(a.l) > 1 then ' located at ' || array_to_string(a.l[1:cardinality(a.l) - 1], ' => ')
+            else ''
+          end
+        from
+          (
+            select
+              array_agg(
+                (
+                  case coalesce(e.value ->> '_type', '')
+                    when E'RootLocationContext' then E'Root Location'
+                    when E'NavigationContext' then E'Navigation'
+                    when E'LinkContext' then E'Link'
+                    when E'OverlayContext' then E'Overlay'
+                    when E'ContentContext' then E'Content'
+                    when E'ExpandableContext' then E'Expandable'
+                    when E'PressableContext' then E'Pressable'
+                    when E'InputContext' then E'Input'
+                    when E'MediaPlayerContext' then E'Media Player'
+                    when E'WebDocumentContext' then E'Web Document'
+                    when E'SectionContext' then E'Section'
+                    when E'ScreenContext' then E'Screen'
+                    when E'ButtonContext' then E'Button'
+                    when E'ItemContext' then E'Item'
+                    when E'ExpandableSectionContext' then E'Expandable Section'
+                    else regexp_replace(
+                      regexp_replace(
+                        coalesce(e.value ->> '_type', ''),
+                        '([a-z])([A-Z])',
+                        E'\\1 \\2',
+                        'g'
+                      ),
+                      ' Context$',
+                      ''
+                    )
+                  end
+                ) || coalesce(': ' || (e.value ->> 'id'), '')
+                order by
+                  e.i
+              ) as l
+            from
+              jsonb_array_elements(
+                jsonb_path_query_first(
+                  ("__part")::jsonb,
+                  'strict $ ? (@.type() == "array")'
+                )
+              ) with ordinality as e (value, i)
+          ) as a
+      ) as "__location",
+      "__ends"
+    from
+      "parts_2" as "parts"
+    offset
+      null
   ),
   "result" as (
     select
       "__location" as "location",
-      100.0 * count(*) / sum(count(*)) over () as "percentage"
+      100.0 * sum("__ends") / sum(sum("__ends")) over () as "percentage"
     from
       "events_4" as "events"
     group by
