@@ -29,15 +29,18 @@ export type DropOffLocationsRow<P> = P extends true
  * a NULL location, and groups with a NULL key (anonymous users), are left out. Sorted by the
  * count, largest first, then by location (code-point order).
  *
- * Only the last event of each group gets a name: which events have a location is asked of the
- * stack (a nice name is NULL exactly when its part is empty), far cheaper than naming every event.
+ * Only the last events get a name, and where the location is a part of the stack only each
+ * distinct part of them (lastLocations): which events have a location is asked of the stack (a
+ * nice name is NULL exactly when its part is empty), far cheaper than naming every event.
  *
- * Shape: select * from (select location, count(*) as value_counts from
- *          (select <location> as location from
- *            (select *, row_number() over (partition by <keys> order by moment desc, event_id desc) as __from_end
- *             from (<q>) as events where <keys not null> and <has a location>) as ends
- *           where __from_end = 1) as events
+ * Shape: select * from (select location, sum(ends) as value_counts from
+ *          (select <nice name of part> as location, ends from
+ *            (select <part's JSON text> as part, count(*) as ends from
+ *              (select *, row_number() over (partition by <keys> order by moment desc, event_id desc) as __from_end
+ *               from (<q>) as events where <keys not null> and <has a location>) as ends
+ *             where __from_end = 1 group by part) as parts offset null) as named
  *        group by location) as result order by value_counts desc, location
+ *        (a location that is not a part of the stack: count(*) per <location> of the last events)
  *
  * @example hub.agg.dropOffLocations(hub.events(), { percentage: true })
  */

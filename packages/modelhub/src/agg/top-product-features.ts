@@ -91,6 +91,7 @@ export function featureEvents(
   const located = locatedBy(hub, expressionBuilder(), options.locationStack)
   const stackParts = located instanceof LocationStack
   // Users as stored: only counted, never returned, and grouped without a cast to text per event.
+  // The moment stays typed: a model's `where` compares it with moments of the typed column.
   const rows = hub.db
     .selectFrom(storedEvents(hub.db, q, ['moment']).as('events'))
     .where((eb) => {
