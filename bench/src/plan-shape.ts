@@ -16,13 +16,17 @@ export interface PlanShape {
   readonly joins: number
   /** Joins whose condition names event_id: joining events back to themselves, what the models must never do. */
   readonly eventIdJoins: number
-  /** Sorts on (…, moment, event_id): the order sessionization needs, which models without sessions must not pay for. */
+  /** Sorts on (moment, event_id) or (user, moment, event_id): the orders sessionization needs, which models without sessions must not pay for. */
   readonly sessionSorts: number
 }
 
-/** A sort key ending in moment, event_id (whatever the subquery alias), as sessionization sorts. */
+/**
+ * A sort key of moment, event_id (whatever the subquery alias) with at most one key before them: the
+ * sessionization sorts, all events or each user's. A window over (user, location) ordered the same
+ * way (funnelConversion's first visits) is not one.
+ */
 const sessionOrder = (keys: readonly string[]): boolean =>
-  keys.some((key, i) => /(^|\.)moment$/.test(key) && /(^|\.)event_id$/.test(keys[i + 1] ?? ''))
+  keys.length <= 3 && /(^|\.)moment$/.test(keys.at(-2) ?? '') && /(^|\.)event_id$/.test(keys.at(-1) ?? '')
 
 const JOIN_NODES = new Set(['Hash Join', 'Merge Join', 'Nested Loop'])
 
