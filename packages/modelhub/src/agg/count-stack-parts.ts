@@ -1,8 +1,8 @@
-import { type LocationContext, locationStack } from '@kysely-modelhub/core'
-import { type Expression, sql } from 'kysely'
+import { sql } from 'kysely'
 import type { AnyQuery } from '../hub/any-query.ts'
 import type { HubContext } from '../hub/hub-context.ts'
 import { typedResult } from '../results/typed-result.ts'
+import { niceNameOfPartText } from './location-option.ts'
 
 /** The column of feature rows holding the stack part whose nice name is the feature. */
 export const STACK_PART = '__stack_part'
@@ -57,14 +57,7 @@ export function countStackParts(hub: HubContext, q: AnyQuery, value: string): An
     hub.db
       .selectFrom(parts.as('parts'))
       .select([...KEYS, 'users_n', 'users'])
-      .select(
-        locationStack(
-          engine.parseJson(sql.ref(`parts.${STACK_PART}`)) as Expression<readonly LocationContext[]>,
-          engine,
-        )
-          .niceName()
-          .as('feature_nice_name'),
-      ),
+      .select(niceNameOfPartText(hub, sql.ref(`parts.${STACK_PART}`)).as('feature_nice_name')),
   )
   const shared = hub.db
     .selectFrom(named.as('named'))

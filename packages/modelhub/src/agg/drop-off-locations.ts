@@ -1,12 +1,12 @@
-import { invalid, type LocationContext, LocationStack, locationStack, windowed } from '@kysely-modelhub/core'
-import { type Expression, expressionBuilder, type RawBuilder, sql } from 'kysely'
+import { invalid, LocationStack, windowed } from '@kysely-modelhub/core'
+import { expressionBuilder, type RawBuilder, sql } from 'kysely'
 import type { AnyQuery } from '../hub/any-query.ts'
 import type { HubContext } from '../hub/hub-context.ts'
 import { storedEvents } from '../pipeline/session-keys.ts'
 import { typedResult } from '../results/typed-result.ts'
 import { type AggregateQuery, aggregateResult } from './aggregate-query.ts'
 import { type GroupBy, groupKeys } from './group-by.ts'
-import { hasLocation, type LocationOption, locatedBy, withLocation } from './location-option.ts'
+import { hasLocation, type LocationOption, locatedBy, niceNameOfPartText, withLocation } from './location-option.ts'
 
 export interface DropOffLocationsOptions<O, G, P> {
   /** Where the location name comes from (default: the nice name of the whole location stack). */
@@ -114,12 +114,12 @@ function lastLocations(
     .groupBy('__part')
   // Computed once (the fence): grouped by and selected above, the name would be built twice.
   const named = engine.computedOnce(
-    hub.db.selectFrom(parts.as('parts')).select((eb) => [
-      locationStack(engine.parseJson(eb.ref('parts.__part')) as Expression<readonly LocationContext[]>, engine)
-        .niceName()
-        .as('__location'),
-      eb.ref('parts.__ends').as('__ends'),
-    ]),
+    hub.db
+      .selectFrom(parts.as('parts'))
+      .select((eb) => [
+        niceNameOfPartText(hub, eb.ref('parts.__part')).as('__location'),
+        eb.ref('parts.__ends').as('__ends'),
+      ]),
   )
   return { rows: named, ends: sql<number>`sum(${sql.ref('__ends')})` }
 }

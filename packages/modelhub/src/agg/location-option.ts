@@ -1,5 +1,5 @@
 import { invalid, type LocationContext, LocationStack, locationStack } from '@kysely-modelhub/core'
-import type { Expression, SqlBool } from 'kysely'
+import type { Expression, RawBuilder, SqlBool } from 'kysely'
 import type { AnyExpressionBuilder, AnyQuery } from '../hub/any-query.ts'
 import type { HubContext } from '../hub/hub-context.ts'
 
@@ -94,4 +94,12 @@ export function withLocation(
     .selectFrom(q.as('events'))
     .selectAll('events')
     .select((eb) => eb.parens(locationName(hub, eb, option)).as('__location'))
+}
+
+/**
+ * The nice name of a stack part kept as its JSON text (`engine.jsonText`): models group parts by
+ * their text, then name each distinct part once.
+ */
+export function niceNameOfPartText(hub: HubContext, text: Expression<unknown>): RawBuilder<string | null> {
+  return locationStack(hub.engine.parseJson(text) as Expression<readonly LocationContext[]>, hub.engine).niceName()
 }
