@@ -2,7 +2,7 @@ import { ModelHub } from '@kysely-modelhub/modelhub'
 import { generateSampleEvents } from '@kysely-modelhub/sample-data'
 import type { SelectQueryBuilder } from 'kysely'
 import { expect, it } from 'vitest'
-import { wholePipeline, withSessionKeys } from '../../packages/modelhub/src/pipeline/session-keys.ts'
+import { STORED, wholePipeline, withSessionKeys } from '../../packages/modelhub/src/pipeline/session-keys.ts'
 import { dataTable, OBJECTIV_DATA } from '../fixtures/objectiv-data.ts'
 import { describeEachEngine, describeEachPostgres } from '../support/engines.ts'
 import { planShape } from '../support/plan.ts'
@@ -79,6 +79,23 @@ describeEachEngine(
           expect(keyed.every((q) => withSessionKeys(q) !== undefined)).toBe(true)
           expect(plain.every((q) => withSessionKeys(q) === undefined)).toBe(true)
           for (const [i, q] of keyed.entries()) {
+            const rows = await q.execute()
+            expect(rows.length).toBeGreaterThan(0)
+            expect(Object.keys(rows[0]!).filter((c) => c.startsWith('__'))).toEqual([])
+            expect(sorted(rows)).toEqual(sorted(await plain[i]!.execute()))
+          }
+        })
+
+        it(`${name}, ${source}: timeAgg of the stored moment gives the same rows`, async () => {
+          const h = open()
+          const models = (q: ReturnType<Hub['events']>) => [
+            h.map.timeAgg(q),
+            h.map.timeAgg(q, { timeAggregation: '%Y-%m %H:%M', timeZone: 'Asia/Kolkata' }),
+            h.map.timeAgg(h.map.conversionsInTime(q, 'quickstart')),
+          ]
+          const plain = models(disguised(h, events(h)))
+          for (const [i, q] of models(events(h)).entries()) {
+            expect(h.toSql(q)).toContain(STORED.moment)
             const rows = await q.execute()
             expect(rows.length).toBeGreaterThan(0)
             expect(Object.keys(rows[0]!).filter((c) => c.startsWith('__'))).toEqual([])

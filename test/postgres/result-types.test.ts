@@ -1,4 +1,5 @@
-import { type Kysely, sql } from 'kysely'
+import { parseTimeFormat } from '@kysely-modelhub/core'
+import { type Expression, type Kysely, sql } from 'kysely'
 import { expect, it } from 'vitest'
 import { describeEachPostgres } from '../support/engines.ts'
 
@@ -206,6 +207,48 @@ describeEachPostgres(
         ctx.db,
       )
       expect(rows).toEqual([{ spring: 3600, fall: 3600, days: 2 * 86_400 - 3600 }])
+    })
+
+    it('reads timestamp and timestamptz columns as the same UTC instants in every time function, whatever the session zone', async () => {
+      const e = ctx.engine
+      // Each function takes the UTC wall clock of its instant: a timestamp is one, a timestamptz is converted.
+      const times = (t: Expression<unknown>) => [
+        e.timeFormat(t, parseTimeFormat('%Y-%m-%d %H:%M:%S.%f')),
+        e.outputDay(e.dayOf(t)),
+        e.epochDay(t),
+        e.outputInstant(e.truncateTime(t, 'month')),
+        e.calendarUnitsBetween(t, sql`timestamptz '2022-01-01 00:00:00+00'`, 'day'),
+        e.outputInstant(t),
+      ]
+      const rows = await ctx.db.connection().execute(async (db) => {
+        await sql`set time zone 'America/New_York'`.execute(db)
+        try {
+          return await db
+            .selectFrom('moments')
+            .select((eb) => [
+              ...times(eb.ref('m')).map((t, i) => t.as(`m${i}`)),
+              ...times(eb.ref('z')).map((t, i) => t.as(`z${i}`)),
+            ])
+            .orderBy('id')
+            .execute()
+        } finally {
+          await sql`reset time zone`.execute(db)
+        }
+      })
+      const of = (rows: Record<string, unknown>[], column: 'm' | 'z') =>
+        rows.map((r) => times(sql``).map((_, i) => r[`${column}${i}`]))
+      expect(of(rows, 'z')).toEqual(of(rows, 'm'))
+      const day = (d: Date) => d.toISOString().slice(0, 10)
+      expect(of(rows, 'm')).toEqual(
+        MOMENTS.map((m) => [
+          `${m.toISOString().replace('T', ' ').replace('Z', '000')}`,
+          day(m),
+          Math.floor(m.getTime() / 86_400_000),
+          new Date(`${day(m).slice(0, 7)}-01T00:00:00Z`),
+          Math.round((Date.parse('2022-01-01') - Date.parse(day(m))) / 86_400_000),
+          m,
+        ]),
+      )
     })
 
     it('gives epoch seconds between columns in a select, NULL for a NULL end', async () => {

@@ -38,31 +38,41 @@ function mappedResult<Q, A extends string, T>(q: AnyQuery): MappedQuery<Q, A, T>
 /**
  * Adds one column computed over the rows of `q`, keeping every row. The column is computed in a
  * subquery and selected again outside it, so `.where(name, …)` works on the result at once. Over
- * the pipeline the conversion flags under `q` are read and carried on too (flagsUnder).
+ * the pipeline the conversion flags under `q` are read and carried on too (flagsUnder), and so are
+ * moment and user_id as stored when `overStored` is given: it computes the column from them
+ * (STORED), without the typed columns' conversions per event.
  *
  * Shape: select * from (select events.*, <column> as name from (<q>) as events) as events
- * Over the pipeline: select <q columns>, name from (select <q columns>, <flags>, <column> as name
- *   from (<q + flags>) as events) as events
+ * Over the pipeline: select <q columns>, name from (select <q columns>, <hidden>, <column> as name
+ *   from (<q + hidden>) as events) as events
  */
 export function addColumn<Q extends AnyQuery, A extends string, T>(
   hub: HubContext,
   q: Q,
   name: A,
   column: (eb: EventsExpressionBuilder) => Expression<T>,
+  overStored?: (eb: EventsExpressionBuilder) => Expression<T>,
 ): MappedQuery<Q, A, T> {
   const flags = flagsUnder(q)
-  const withFlags = flags.length > 0 && withPipelineColumns(q, flags)
-  if (!withFlags) {
+  const stored = overStored ? [...Object.values(STORED), ...flags] : []
+  const storedToo = stored.length > 0 && withPipelineColumns(q, stored)
+  const hidden = storedToo ? stored : flags
+  const withHidden = storedToo || (flags.length > 0 && withPipelineColumns(q, flags))
+  if (!withHidden) {
     const inner = hub.db
       .selectFrom(q.as('events'))
       .selectAll('events')
       .select((eb) => eb.parens(column(eb)).as(name))
     return mappedResult(hub.db.selectFrom(inner.as('events')).selectAll('events'))
   }
+  const computed = storedToo && overStored ? overStored : column
   const columns = requireColumnsOf(q, `the "${name}" column`).filter((c) => c !== name)
   const inner = hub.db
-    .selectFrom(withFlags.as('events'))
-    .select((eb) => [...[...columns, ...flags].map((c) => eb.ref(`events.${c}`).as(c)), eb.parens(column(eb)).as(name)])
+    .selectFrom(withHidden.as('events'))
+    .select((eb) => [
+      ...[...columns, ...hidden].map((c) => eb.ref(`events.${c}`).as(c)),
+      eb.parens(computed(eb)).as(name),
+    ])
   return mappedResult(hub.db.selectFrom(inner.as('events')).select([...columns, name].map((c) => `events.${c}`)))
 }
 

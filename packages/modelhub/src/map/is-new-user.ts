@@ -50,8 +50,8 @@ export function isFirstSessionColumn(
  * over the whole pipeline, where every hit is there, the first session ends at the hit before the
  * user's first gap (the earliest previous moment of a session start; none: one session only), so
  * one window over the rows in the pipeline's own order, with no pass numbering sessions:
- *   <period> <= <period of min(case when <session start> then <previous moment> end)
- *                 over (partition by <key's user>)>   (TRUE where that is NULL)
+ *   <period> <= min(case when <session start> then <period of previous moment> end)
+ *                  over (partition by <key's user>)   (TRUE where that is NULL)
  * otherwise:
  *   min(session_id) over (partition by user_id, <bucket>) = min(session_id) over (partition by user_id)
  * (user_id first, so one sort serves both windows; over the whole pipeline the right side is 1)
@@ -70,11 +70,12 @@ export function isNewUserColumn(
     const period = hub.engine.truncateTime(localTime(hub, eb.ref(whole ? STORED.moment : 'moment')), unit)
     if (whole) {
       // The previous moment is NULL only on the user's first hit: the earliest of the other
-      // starts' is where the first session ends.
-      const firstGap = windowed(eb, sql`min(case when ${eb.ref(SESSION_START)} then ${eb.ref(PREVIOUS_MOMENT)} end)`, {
+      // starts' is where the first session ends. Its period is the earliest of their periods,
+      // each computed on its start: once per session, not on every hit.
+      const gapPeriod = hub.engine.truncateTime(localTime(hub, eb.ref(PREVIOUS_MOMENT)), unit)
+      const lastNewPeriod = windowed(eb, sql`min(case when ${eb.ref(SESSION_START)} then ${gapPeriod} end)`, {
         partitionBy: [user],
       })
-      const lastNewPeriod = hub.engine.truncateTime(localTime(hub, firstGap), unit)
       // No gap: every hit is in the first session.
       return sql<boolean>`(${known(eb, order)} is not null and coalesce(${period} <= ${lastNewPeriod}, true))`
     }

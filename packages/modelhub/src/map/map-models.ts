@@ -171,6 +171,8 @@ export class MapModels<C extends string> {
       q,
       columnName(options.as, 'time_aggregation' as A, hub.engine),
       (eb) => sql<string>`${timeBucket(hub, eb, options.timeAggregation)}`,
+      // Over the pipeline, of the moment as stored: the same instant, not converted twice.
+      (eb) => sql<string>`${timeBucket(hub, eb, options.timeAggregation, STORED.moment)}`,
     )
   }
 }

@@ -4,12 +4,17 @@ import type { AnyExpressionBuilder } from '../hub/any-query.ts'
 import type { HubContext } from '../hub/hub-context.ts'
 import { localTime } from '../hub/time-zone.ts'
 
-/** The time bucket of an event's moment in the hub's zone: the hub's format, or the one given. */
-export function timeBucket(hub: HubContext, eb: AnyExpressionBuilder, timeAggregation?: string): Expression<string> {
-  return hub.engine.timeFormat(
-    localTime(hub, eb.ref('moment')),
-    parseTimeFormat(timeAggregation ?? hub.timeAggregation),
-  )
+/**
+ * The time bucket of an event's moment in the hub's zone: the hub's format, or the one given.
+ * `moment` names the column holding it (the stored one, STORED.moment, is the same instant).
+ */
+export function timeBucket(
+  hub: HubContext,
+  eb: AnyExpressionBuilder,
+  timeAggregation?: string,
+  moment = 'moment',
+): Expression<string> {
+  return hub.engine.timeFormat(localTime(hub, eb.ref(moment)), parseTimeFormat(timeAggregation ?? hub.timeAggregation))
 }
 
 const PERIOD_CODES: readonly (readonly string[])[] = [['Y'], ['Y', 'm'], ['Y', 'm', 'd']]

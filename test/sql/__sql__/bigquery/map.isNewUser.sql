@@ -217,17 +217,13 @@ select
     (
       `__stored_user_id` is not null
       and coalesce(
-        timestamp_trunc(`__stored_moment`, day, 'UTC') <= timestamp_trunc(
-          min(
-            case
-              when `__session_start` then `__previous_moment`
-            end
-          ) over (
-            partition by
-              `__session_user`
-          ),
-          day,
-          'UTC'
+        timestamp_trunc(`__stored_moment`, day, 'UTC') <= min(
+          case
+            when `__session_start` then timestamp_trunc(`__previous_moment`, day, 'UTC')
+          end
+        ) over (
+          partition by
+            `__session_user`
         ),
         true
       )

@@ -182,7 +182,8 @@ with
       `http`,
       cast(`user_id` as string) as `user_id`,
       `session_id`,
-      `session_hit_number`
+      `session_hit_number`,
+      `moment` as `__stored_moment`
     from
       `sessions`
   )
@@ -200,8 +201,11 @@ select
   `session_hit_number`,
   (
     concat(
-      format_timestamp('%Y-W%V %H:%M:%S.', `moment`, 'UTC'),
-      substr(format_timestamp('%E6S', `moment`, 'UTC'), 4)
+      format_timestamp('%Y-W%V %H:%M:%S.', `__stored_moment`, 'UTC'),
+      substr(
+        format_timestamp('%E6S', `__stored_moment`, 'UTC'),
+        4
+      )
     )
   ) as `time_aggregation`
 from

@@ -174,22 +174,18 @@ select
           (
             timestamp 'epoch' + (("__stored_moment") - 'epoch')
           )
-        ) <= date_trunc(
-          E'day',
-          (
-            timestamp 'epoch' + (
+        ) <= min(
+          case
+            when "__session_start" then date_trunc(
+              E'day',
               (
-                min(
-                  case
-                    when "__session_start" then "__previous_moment"
-                  end
-                ) over (
-                  partition by
-                    "__session_user"
-                )
-              ) - 'epoch'
+                timestamp 'epoch' + (("__previous_moment") - 'epoch')
+              )
             )
-          )
+          end
+        ) over (
+          partition by
+            "__session_user"
         ),
         true
       )

@@ -134,7 +134,8 @@ with
       "http",
       ("user_id")::text as "user_id",
       ("session_id")::float8 as "session_id",
-      ("session_hit_number")::float8 as "session_hit_number"
+      ("session_hit_number")::float8 as "session_hit_number",
+      "moment" as "__stored_moment"
     from
       "sessions"
   )
@@ -152,7 +153,9 @@ select
   "session_hit_number",
   (
     to_char(
-      (timestamp 'epoch' + (("moment") - 'epoch')),
+      (
+        timestamp 'epoch' + (("__stored_moment") - 'epoch')
+      ),
       E'YYYY"-W"IW" "HH24":"MI":"SS"."US'
     )
   ) as "time_aggregation"
