@@ -86,16 +86,19 @@ describeEachEngine(
           }
         })
 
-        it(`${name}, ${source}: timeAgg of the stored moment gives the same rows`, async () => {
+        it(`${name}, ${source}: map helpers over the stored moment and user give the same rows`, async () => {
           const h = open()
           const models = (q: ReturnType<Hub['events']>) => [
             h.map.timeAgg(q),
             h.map.timeAgg(q, { timeAggregation: '%Y-%m %H:%M', timeZone: 'Asia/Kolkata' }),
             h.map.timeAgg(h.map.conversionsInTime(q, 'quickstart')),
+            h.map.conversionsCounter(q, 'quickstart', { partition: 'user_id' }),
+            h.map.conversionsInTime(q, 'quickstart', { partition: 'user_id' }),
+            h.map.conversionsCounter(h.map.conversionsInTime(q, 'quickstart'), 'quickstart', { partition: 'user_id' }),
           ]
           const plain = models(disguised(h, events(h)))
           for (const [i, q] of models(events(h)).entries()) {
-            expect(h.toSql(q)).toContain(STORED.moment)
+            expect(h.toSql(q)).toMatch(new RegExp(`${STORED.moment}|${STORED.user_id}`))
             const rows = await q.execute()
             expect(rows.length).toBeGreaterThan(0)
             expect(Object.keys(rows[0]!).filter((c) => c.startsWith('__'))).toEqual([])

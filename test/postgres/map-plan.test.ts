@@ -39,6 +39,16 @@ describeEachPostgres(
       const stacked = h.map.conversionsCounter(h.map.conversionsInTime(h.events(), 'clicks'), 'clicks')
       expect(await shape(stacked)).toEqual({ windows: 5, sorts: 4, joins: 0 })
     })
+
+    it('counts per user over rows a per-session helper left in per-user order, with no sort of its own', async () => {
+      const h = hub()
+      // The notebook's presses per session: the per-user count reads the stored user, which is the
+      // session key's user, so the per-session helper's order already groups each user's rows.
+      const perUser = h.map.conversionsCounter(h.map.conversionsInTime(h.events(), 'clicks'), 'clicks', {
+        partition: 'user_id',
+      })
+      expect(await shape(perUser)).toEqual({ windows: 5, sorts: 4, joins: 0 })
+    })
   },
   (db) => createDataTable(db, OBJECTIV_DATA),
 )

@@ -1,5 +1,5 @@
 import { parseTimeFormat } from '@kysely-modelhub/core'
-import { type Expression, type Kysely, sql } from 'kysely'
+import { type Expression, type Kysely, type RawBuilder, sql } from 'kysely'
 import { expect, it } from 'vitest'
 import { describeEachPostgres } from '../support/engines.ts'
 
@@ -212,7 +212,7 @@ describeEachPostgres(
     it('reads timestamp and timestamptz columns as the same UTC instants in every time function, whatever the session zone', async () => {
       const e = ctx.engine
       // Each function takes the UTC wall clock of its instant: a timestamp is one, a timestamptz is converted.
-      const times = (t: Expression<unknown>) => [
+      const times = (t: Expression<unknown>): RawBuilder<unknown>[] => [
         e.timeFormat(t, parseTimeFormat('%Y-%m-%d %H:%M:%S.%f')),
         e.outputDay(e.dayOf(t)),
         e.epochDay(t),

@@ -109,9 +109,7 @@ export class MapModels<C extends string> {
       q,
       columnName(options.as, 'conversions_in_time' as A, this.#hub.engine),
       partition,
-      // Over every row of the pipeline, in the order of the moment as stored: the same order, and
-      // the sort key is the column itself, not the typed one's conversion per event.
-      (eb, p, whole) => conversionsInTimeColumn(converts, eb, p, whole ? STORED.moment : 'moment'),
+      (eb, p, moment) => conversionsInTimeColumn(converts, eb, p, moment),
     )
   }
 
@@ -179,25 +177,33 @@ export class MapModels<C extends string> {
 
 /**
  * A column counted per partition; per session (the default) over the events pipeline it is
- * counted per session key, which names the same groups without numbering the sessions. The count
- * (a sum, int8 or numeric in SQL) leaves as a number on every driver.
+ * counted per session key, which names the same groups without numbering the sessions, and per
+ * user_id per user as stored, which sorts the stored id (often no sort at all: the rows may be in
+ * per-user order already). `moment` names the column a count in time order reads. The count (a
+ * sum, int8 or numeric in SQL) leaves as a number on every driver.
  */
 function addConversionColumn<Q extends AnyQuery, A extends string>(
   hub: HubContext,
   q: Q,
   name: A,
   partition: string,
-  count: (eb: EventsExpressionBuilder, partition: Partition, whole: boolean) => Expression<number>,
+  count: (eb: EventsExpressionBuilder, partition: Partition, moment: string) => Expression<number>,
 ): MappedQuery<Q, A, number> {
-  const column = (eb: EventsExpressionBuilder, p: Partition, whole = false) =>
-    hub.engine.outputNumber(count(eb, p, whole))
-  if (partition !== 'session_id') return addColumn(hub, q, name, (eb) => column(eb, partition))
+  const column = (eb: EventsExpressionBuilder, p: Partition, moment = 'moment') =>
+    hub.engine.outputNumber(count(eb, p, moment))
+  if (partition !== 'session_id') {
+    const perStoredUser =
+      partition === 'user_id' ? (eb: EventsExpressionBuilder) => column(eb, STORED.user_id, STORED.moment) : undefined
+    return addColumn(hub, q, name, (eb) => column(eb, partition), perStoredUser)
+  }
   return addSessionColumn(
     hub,
     q,
     name,
     (eb) => column(eb, partition),
-    (eb, whole) => column(eb, SESSION_KEY, whole),
+    // Over every row of the pipeline, in the order of the moment as stored: the same order, and
+    // the sort key is the column itself, not the typed one's conversion per event.
+    (eb, whole) => column(eb, SESSION_KEY, whole ? STORED.moment : 'moment'),
   )
 }
 

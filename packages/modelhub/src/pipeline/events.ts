@@ -5,7 +5,7 @@ import { flagConversions } from './conversion-flags.ts'
 import { extractEvents } from './extract.ts'
 import { extractSnowplowEvents } from './extract-snowplow.ts'
 import { resolveIdentity } from './identity.ts'
-import { PREVIOUS_MOMENT, SESSION_KEY, SESSION_START, STORED } from './session-keys.ts'
+import { PREVIOUS_MOMENT, SESSION_KEY, SESSION_START, SESSION_USER, STORED } from './session-keys.ts'
 import { sessionize } from './sessionize.ts'
 
 export interface PipelineOptions {
@@ -51,14 +51,15 @@ export function eventsPipeline(db: AnyKysely, engine: Engine, options: PipelineO
   const extractedName = flags.length > 0 ? 'flagged' : 'extracted'
   const resolving = options.identityResolution !== undefined
   const identified = resolving ? resolveIdentity(db, engine, extracted, columns, extractedName) : extracted
+  const anonymized = resolving && options.anonymizeUnidentifiedUsers
   const sessionized = sessionize(db, engine, identified, {
     columns,
     sessionGapSeconds: options.sessionGapSeconds,
     sessionIds: options.sessionIds,
-    anonymize: resolving && options.anonymizeUnidentifiedUsers,
+    anonymize: anonymized,
     inputName: resolving ? 'identified' : extractedName,
   })
-  return typedOutput(db, engine, sessionized, options.globalContexts, flags)
+  return typedOutput(db, engine, sessionized, options.globalContexts, flags, anonymized)
 }
 
 /**
@@ -67,7 +68,8 @@ export function eventsPipeline(db: AnyKysely, engine: Engine, options: PipelineO
  * Postgres), `user_id` text (a uuid cookie id joins text-keyed tables), the session numbers plain
  * numbers. A projection only: every sort and partition of the stages below keeps the stored types,
  * and the session keys, moment and user_id pass through unchanged for the models (session-keys.ts,
- * STORED). Filters, joins and models over events() see these types too.
+ * STORED); `anonymized` says whether user_id differs from the session key's user. Filters, joins
+ * and models over events() see these types too.
  */
 function typedOutput(
   db: AnyKysely,
@@ -75,6 +77,7 @@ function typedOutput(
   sessionized: AnyQuery,
   globalContexts: readonly string[],
   flags: readonly string[],
+  anonymized: boolean,
 ): AnyQuery {
   return db.selectFrom(sessionized.as('sessions')).select((eb) => {
     const ref = (column: string) => eb.ref(`sessions.${column}`)
@@ -86,7 +89,9 @@ function typedOutput(
       engine.outputText(ref('user_id')).as('user_id'),
       engine.outputNumber(ref('session_id')).as('session_id'),
       engine.outputNumber(ref('session_hit_number')).as('session_hit_number'),
-      ...SESSION_KEY.map((key) => ref(key).as(key)),
+      // Not anonymized, the session key's user is the stored user_id: one column, so a window per
+      // user over rows in a per-session window's order (per key's user) needs no sort of its own.
+      ...SESSION_KEY.map((key) => ref(key === SESSION_USER && !anonymized ? 'user_id' : key).as(key)),
       ref(SESSION_START).as(SESSION_START),
       ref(PREVIOUS_MOMENT).as(PREVIOUS_MOMENT),
       ref('moment').as(STORED.moment),

@@ -32,7 +32,7 @@ with
   `sessions` as (
     select
       `moment`,
-      `user_id` as `__session_user`,
+      `user_id`,
       sum(
         case
           when `is_start` then 1
@@ -51,7 +51,7 @@ with
   ),
   `events_2` as (
     select
-      `__session_user`,
+      `user_id` as `__session_user`,
       `__user_session`,
       `moment` as `__stored_moment`
     from

@@ -102,7 +102,6 @@ with
       `application`,
       `__conversion_1`,
       `user_id`,
-      `user_id` as `__session_user`,
       sum(
         case
           when `is_start` then 1
@@ -127,7 +126,7 @@ with
       `location_stack`,
       `application`,
       cast(`user_id` as string) as `user_id`,
-      `__session_user`,
+      `user_id` as `__session_user`,
       `__user_session`,
       `__conversion_1`
     from

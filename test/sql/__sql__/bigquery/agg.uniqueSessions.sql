@@ -87,7 +87,7 @@ with
     select
       `event_type`,
       `application`,
-      `user_id` as `__session_user`,
+      `user_id`,
       sum(
         case
           when `is_start` then 1
@@ -104,6 +104,15 @@ with
     from
       `starts`
   ),
+  `events_2` as (
+    select
+      `event_type`,
+      `application`,
+      `user_id` as `__session_user`,
+      `__user_session`
+    from
+      `sessions`
+  ),
   `pairs` as (
     select
       (any_value(`application`)) as `application`,
@@ -111,7 +120,7 @@ with
       `__session_user`,
       `__user_session`
     from
-      `sessions`
+      `events_2` as `events`
     group by
       (`application`) is null,
       to_json_string(`application`),

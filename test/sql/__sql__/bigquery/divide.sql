@@ -43,7 +43,6 @@ with
       `day`,
       `moment`,
       `user_id`,
-      `user_id` as `__session_user`,
       `is_start` as `__session_start`,
       `previous_moment` as `__previous_moment`
     from
@@ -52,7 +51,7 @@ with
   `events_2` as (
     select
       `day`,
-      `__session_user`,
+      `user_id` as `__session_user`,
       `__session_start`,
       `__previous_moment`,
       `moment` as `__stored_moment`,

@@ -176,7 +176,6 @@ with
           `event_id` rows between unbounded preceding
           and current row
       ) + 1 as `session_hit_number`,
-      `user_id` as `__session_user`,
       sum(
         case
           when `is_start` then 1
@@ -206,7 +205,7 @@ with
       cast(`user_id` as string) as `user_id`,
       `session_id`,
       `session_hit_number`,
-      `__session_user`,
+      `user_id` as `__session_user`,
       `__user_session`,
       `__conversion_1`
     from

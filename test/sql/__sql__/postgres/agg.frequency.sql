@@ -30,14 +30,13 @@ with
   "sessions" as (
     select
       "user_id",
-      "user_id" as "__session_user",
       "is_start" as "__session_start"
     from
       "starts"
   ),
   "events" as (
     select
-      "__session_user",
+      "user_id" as "__session_user",
       "__session_start",
       "user_id" as "__stored_user_id"
     from

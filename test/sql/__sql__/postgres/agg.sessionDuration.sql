@@ -30,7 +30,7 @@ with
   "sessions" as (
     select
       "moment",
-      "user_id" as "__session_user",
+      "user_id",
       sum(
         case
           when "is_start" then 1
@@ -49,7 +49,7 @@ with
   ),
   "events" as (
     select
-      "__session_user",
+      "user_id" as "__session_user",
       "__user_session",
       "moment" as "__stored_moment"
     from

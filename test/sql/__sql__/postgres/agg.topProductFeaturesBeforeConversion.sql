@@ -69,7 +69,6 @@ with
       "application",
       "__conversion_1",
       "user_id",
-      "user_id" as "__session_user",
       sum(
         case
           when "is_start" then 1
@@ -96,7 +95,7 @@ with
       "location_stack",
       "application",
       ("user_id")::text as "user_id",
-      "__session_user",
+      "user_id" as "__session_user",
       "__user_session",
       "__conversion_1"
     from

@@ -52,7 +52,7 @@ with
     select
       "event_type",
       "application",
-      "user_id" as "__session_user",
+      "user_id",
       sum(
         case
           when "is_start" then 1
@@ -69,6 +69,15 @@ with
     from
       "starts"
   ),
+  "events" as (
+    select
+      "event_type",
+      "application",
+      "user_id" as "__session_user",
+      "__user_session"
+    from
+      "sessions"
+  ),
   "pairs" as (
     select
       ("application") as "application",
@@ -76,7 +85,7 @@ with
       "__session_user",
       "__user_session"
     from
-      "sessions"
+      "events"
     group by
       "application",
       "event_type",

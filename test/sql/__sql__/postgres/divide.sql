@@ -39,7 +39,6 @@ with
     select
       "moment",
       "user_id",
-      "user_id" as "__session_user",
       "is_start" as "__session_start",
       "previous_moment" as "__previous_moment"
     from
@@ -47,7 +46,7 @@ with
   ),
   "events" as (
     select
-      "__session_user",
+      "user_id" as "__session_user",
       "__session_start",
       "__previous_moment",
       "moment" as "__stored_moment",

@@ -128,7 +128,6 @@ with
           "event_id" rows between unbounded preceding
           and current row
       ) + 1 as "session_hit_number",
-      "user_id" as "__session_user",
       sum(
         case
           when "is_start" then 1
@@ -160,7 +159,7 @@ with
       ("user_id")::text as "user_id",
       ("session_id")::float8 as "session_id",
       ("session_hit_number")::float8 as "session_hit_number",
-      "__session_user",
+      "user_id" as "__session_user",
       "__user_session",
       "moment" as "__stored_moment",
       "__conversion_1"

@@ -124,7 +124,6 @@ with
           "event_id" rows between unbounded preceding
           and current row
       ) + 1 as "session_hit_number",
-      "user_id" as "__session_user",
       "is_start" as "__session_start",
       "previous_moment" as "__previous_moment"
     from
@@ -145,7 +144,7 @@ with
       ("user_id")::text as "user_id",
       ("session_id")::float8 as "session_id",
       ("session_hit_number")::float8 as "session_hit_number",
-      "__session_user",
+      "user_id" as "__session_user",
       "__session_start",
       "__previous_moment",
       "moment" as "__stored_moment",
