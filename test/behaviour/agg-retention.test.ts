@@ -271,6 +271,31 @@ describeEachEngine(
       expect(error.message).toBe('calendar unit: got "fortnight"; expected one of day, week, month, year')
     })
 
+    it('counts calendar units between period starts through the engine, as between the moments in them', async () => {
+      const at = (text: string) => sql`cast(${text} as timestamp)`
+      const units: CalendarUnit[] = ['day', 'week', 'month', 'year']
+      const moments = ['1969-12-29 13:00:00', '2021-12-31 23:00:00', '2022-01-03 00:30:00', '2024-02-29 12:00:00']
+      const pairs = moments.flatMap((a) => moments.map((b) => [a, b] as const))
+      const selections = units.flatMap((unit) =>
+        pairs.flatMap(([a, b], i) => [
+          sql`${ctx.engine.calendarUnitsBetween(at(a), at(b), unit)} as ${sql.id(`moments_${unit}_${i}`)}`,
+          sql`${ctx.engine.startsBetween(
+            ctx.engine.truncateTime(at(a), unit),
+            ctx.engine.truncateTime(at(b), unit),
+            unit,
+          )} as ${sql.id(`starts_${unit}_${i}`)}`,
+        ]),
+      )
+      const {
+        rows: [row],
+      } = await sql<Record<string, number>>`select ${sql.join(selections)}`.execute(ctx.db)
+      const of = (kind: string) => units.map((unit) => pairs.map((_, i) => Number(row?.[`${kind}_${unit}_${i}`])))
+      expect(of('starts')).toEqual(of('moments'))
+      // 2021-12-31 → 2022-01-03: 3 days, 1 week (a Monday), 1 month, 1 year; and back.
+      expect(units.map((unit) => row?.[`starts_${unit}_${1 * moments.length + 2}`])).toEqual([3, 1, 1, 1])
+      expect(units.map((unit) => row?.[`starts_${unit}_${2 * moments.length + 1}`])).toEqual([-3, -1, -1, -1])
+    })
+
     it('lists the period starts between two starts through the engine, both included', async () => {
       const at = (text: string) => ctx.engine.truncateTime(sql`cast(${text} as timestamp)`, 'day')
       const starts = async (first: string, last: string, unit: CalendarUnit) => {

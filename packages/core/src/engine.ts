@@ -173,6 +173,13 @@ export interface Engine {
    */
   calendarUnitsBetween(start: Expression<unknown>, end: Expression<unknown>, unit: CalendarUnit): RawBuilder<number>
   /**
+   * calendarUnitsBetween for two starts of a unit, as truncateTime (or localTime and truncateTime)
+   * gives them: timestamps holding a wall-clock time, read as they are. Retention and lifecycle
+   * count periods between such starts once per user and period, where converting each again
+   * would cost more than the count.
+   */
+  startsBetween(start: Expression<unknown>, end: Expression<unknown>, unit: CalendarUnit): RawBuilder<number>
+  /**
    * The starts of every `unit` from `first` to `last` (both starts of a unit, as truncateTime gives
    * them), as a table function for FROM: aliased, its one column has the alias's name. It may read
    * columns of the FROM items before it, giving each of their rows its own series.

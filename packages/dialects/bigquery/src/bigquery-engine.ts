@@ -1,4 +1,4 @@
-import type { Engine, JsonMatch, JsonScalar, SliceEnd, SliceStart } from '@kysely-modelhub/core'
+import type { CalendarUnit, Engine, JsonMatch, JsonScalar, SliceEnd, SliceStart } from '@kysely-modelhub/core'
 import { checkCalendarUnit, checkTimeZone, DEFAULT_TIME_ZONE, matchEntries, wholeSeconds } from '@kysely-modelhub/core'
 import { type Expression, type RawBuilder, type SelectQueryBuilder, sql } from 'kysely'
 import { quoteBigQueryString } from './quote.ts'
@@ -74,6 +74,12 @@ const jsonText = (json: Expression<unknown>) =>
  * GROUP BY an expression holding a subquery: models group keys through `groupKey`, by their text. Members are read by subscript (`value['key']`), so keys need no JSONPath escaping;
  * matches compare typed JSON values. Time buckets use FORMAT_TIMESTAMP in UTC.
  */
+/** Whole calendar units between two timestamps' UTC dates: Monday (ISO) weeks. */
+function calendarUnitsBetween(start: Expression<unknown>, end: Expression<unknown>, unit: CalendarUnit) {
+  const part = { day: 'day', week: 'isoweek', month: 'month', year: 'year' }[checkCalendarUnit(unit)]
+  return sql<number>`date_diff(date(${end}, 'UTC'), date(${start}, 'UTC'), ${sql.raw(part)})`
+}
+
 export const bigquery: Engine = {
   name: 'bigquery',
   // A window with no PARTITION BY runs on one worker: "Resources exceeded" on a large table.
@@ -185,10 +191,10 @@ export const bigquery: Engine = {
     return sql<Date>`unnest(array(select timestamp(d, 'UTC') from unnest(${dates}) as d))`
   },
 
-  calendarUnitsBetween: (start, end, unit) => {
-    const part = { day: 'day', week: 'isoweek', month: 'month', year: 'year' }[checkCalendarUnit(unit)]
-    return sql<number>`date_diff(date(${end}, 'UTC'), date(${start}, 'UTC'), ${sql.raw(part)})`
-  },
+  calendarUnitsBetween: (start, end, unit) => calendarUnitsBetween(start, end, unit),
+
+  // Starts are UTC timestamps like any other: the date difference costs the same.
+  startsBetween: (start, end, unit) => calendarUnitsBetween(start, end, unit),
 
   dayStart: (day) => sql<Date>`timestamp(cast(${day} as date), 'UTC')`,
 

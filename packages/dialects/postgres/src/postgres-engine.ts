@@ -1,4 +1,4 @@
-import type { Engine, JsonMatch, SliceEnd, SliceStart } from '@kysely-modelhub/core'
+import type { CalendarUnit, Engine, JsonMatch, SliceEnd, SliceStart } from '@kysely-modelhub/core'
 import {
   checkCalendarUnit,
   checkTimeZone,
@@ -96,6 +96,25 @@ const CONTEXT_LABEL = (() => {
   const camel = `regexp_replace(regexp_replace(${type}, '([a-z])([A-Z])', ${quotePostgresString('\\1 \\2')}, 'g'), ' Context$', '')`
   return sql.raw(`(case ${type} ${known.join(' ')} else ${camel} end) || coalesce(': ' || (e.value ->> 'id'), '')`)
 })()
+
+/**
+ * Whole calendar units from `start` to `end`, both timestamps read as they are; for weeks both
+ * must be Mondays (starts of their weeks).
+ */
+function unitsBetween(start: Expression<unknown>, end: Expression<unknown>, unit: CalendarUnit): RawBuilder<number> {
+  const year = (t: Expression<unknown>) => sql`extract(year from ${t})`
+  const month = (t: Expression<unknown>) => sql`extract(month from ${t})`
+  switch (unit) {
+    case 'day':
+      return sql<number>`((${end})::date - (${start})::date)`
+    case 'week':
+      return sql<number>`(((${end})::date - (${start})::date) / 7)`
+    case 'month':
+      return sql<number>`(((${year(end)} - ${year(start)}) * 12 + ${month(end)} - ${month(start)})::int)`
+    case 'year':
+      return sql<number>`((${year(end)} - ${year(start)})::int)`
+  }
+}
 
 /** Postgres (and PGlite): JSON as jsonb, time buckets with to_char, all timestamps read as UTC. */
 export const postgres: Engine = {
@@ -198,19 +217,12 @@ export const postgres: Engine = {
 
   calendarUnitsBetween: (startInstant, endInstant, unit) => {
     const [start, end] = [utc(startInstant), utc(endInstant)]
-    const year = (t: Expression<unknown>) => sql`extract(year from ${t})`
-    const month = (t: Expression<unknown>) => sql`extract(month from ${t})`
-    switch (checkCalendarUnit(unit)) {
-      case 'day':
-        return sql<number>`((${end})::date - (${start})::date)`
-      case 'week': // whole days between the two Mondays, always a multiple of 7
-        return sql<number>`((date_trunc('week', ${end})::date - date_trunc('week', ${start})::date) / 7)`
-      case 'month':
-        return sql<number>`(((${year(end)} - ${year(start)}) * 12 + ${month(end)} - ${month(start)})::int)`
-      case 'year':
-        return sql<number>`((${year(end)} - ${year(start)})::int)`
-    }
+    const unitStart = (t: Expression<unknown>) => (unit === 'week' ? sql`date_trunc('week', ${t})` : t)
+    return unitsBetween(unitStart(start), unitStart(end), checkCalendarUnit(unit))
   },
+
+  // Days between the starts' dates: a whole number of weeks between two Mondays.
+  startsBetween: (start, end, unit) => unitsBetween(start, end, checkCalendarUnit(unit)),
 
   dayStart: (day) => sql<Date>`${day}::date::timestamp`,
 

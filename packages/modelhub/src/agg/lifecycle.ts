@@ -73,7 +73,7 @@ export function lifecycle(hub: HubContext, q: AnyQuery, options: LifecycleOption
   const { unit, label } = PERIODS[choiceOf('period', options.period ?? 'weekly', PERIODS)]
   // Whole periods from one period start to another: 1 for the next period.
   const adjacent = (from: Expression<unknown>, to: Expression<unknown>) =>
-    sql<boolean>`${hub.engine.calendarUnitsBetween(from, to, unit)} = 1`
+    sql<boolean>`${hub.engine.startsBetween(from, to, unit)} = 1`
   // Every stage works on wall-clock times in the zone (period starts included), so its labels are local.
   const plan: LifecyclePlan = { hub: inTimeZone(hub, options.timeZone), unit, label, adjacent }
   const counted = countedPeriods(plan, neighbours(plan, activePeriods(plan, q)))
@@ -146,9 +146,7 @@ function countedPeriods({ hub, unit, adjacent }: LifecyclePlan, withNeighbours: 
         start.as('period_start'),
         count(sql`${eb.ref('user_previous_start')} is null`).as('new'),
         count(adjacent(eb.ref('user_previous_start'), start)).as('returning'),
-        count(sql`${hub.engine.calendarUnitsBetween(eb.ref('user_previous_start'), start, unit)} > 1`).as(
-          'resurrecting',
-        ),
+        count(sql`${hub.engine.startsBetween(eb.ref('user_previous_start'), start, unit)} > 1`).as('resurrecting'),
         leaving.as('leaving'),
         overPeriods('lag', start).as('previous_start'),
         overPeriods('lag', leaving).as('previous_leaving'),

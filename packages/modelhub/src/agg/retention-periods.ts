@@ -60,8 +60,7 @@ export function retentionClock(
   const { unit, label, elapsedSeconds } = TIME_PERIODS[timePeriod]
   const format = parseTimeFormat(label)
   const local = (moment: Expression<unknown>) => localTime(hub, moment)
-  const betweenStarts = (from: Expression<unknown>, to: Expression<unknown>) =>
-    engine.calendarUnitsBetween(from, to, unit)
+  const betweenStarts = (from: Expression<unknown>, to: Expression<unknown>) => engine.startsBetween(from, to, unit)
   return {
     cohortLabel: (moment) =>
       engine.timeFormat(unit === 'week' ? engine.truncateTime(local(moment), 'week') : local(moment), format),
@@ -70,7 +69,7 @@ export function retentionClock(
     day: (moment) => engine.timeFormat(local(moment), DAY),
     between:
       kind === 'calendar'
-        ? (from, to) => betweenStarts(local(from), local(to))
+        ? (from, to) => engine.calendarUnitsBetween(local(from), local(to), unit)
         : (from, to) => sql<number>`floor(${engine.epochSecondsBetween(from, to)} / ${sql.lit(elapsedSeconds)})`,
     betweenStarts,
     calendar: kind === 'calendar',

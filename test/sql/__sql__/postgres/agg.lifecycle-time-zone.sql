@@ -83,26 +83,14 @@ with
       count(
         case
           when (
-            (
-              (timestamp 'epoch' + (("period_start") - 'epoch'))
-            )::date - (
-              (
-                timestamp 'epoch' + (("user_previous_start") - 'epoch')
-              )
-            )::date
+            ("period_start")::date - ("user_previous_start")::date
           ) = 1 then 1
         end
       ) as "returning",
       count(
         case
           when (
-            (
-              (timestamp 'epoch' + (("period_start") - 'epoch'))
-            )::date - (
-              (
-                timestamp 'epoch' + (("user_previous_start") - 'epoch')
-              )
-            )::date
+            ("period_start")::date - ("user_previous_start")::date
           ) > 1 then 1
         end
       ) as "resurrecting",
@@ -111,13 +99,7 @@ with
           when "user_next_start" is null
           or not (
             (
-              (
-                (
-                  timestamp 'epoch' + (("user_next_start") - 'epoch')
-                )
-              )::date - (
-                (timestamp 'epoch' + (("period_start") - 'epoch'))
-              )::date
+              ("user_next_start")::date - ("period_start")::date
             ) = 1
           ) then 1
         end
@@ -132,13 +114,7 @@ with
             when "user_next_start" is null
             or not (
               (
-                (
-                  (
-                    timestamp 'epoch' + (("user_next_start") - 'epoch')
-                  )
-                )::date - (
-                  (timestamp 'epoch' + (("period_start") - 'epoch'))
-                )::date
+                ("user_next_start")::date - ("period_start")::date
               ) = 1
             ) then 1
           end
@@ -174,26 +150,12 @@ with
       case
         when "series_start" = "periods"."period_start" then case
           when (
-            (
-              (
-                timestamp 'epoch' + (("periods"."period_start") - 'epoch')
-              )
-            )::date - (
-              (
-                timestamp 'epoch' + (("periods"."previous_start") - 'epoch')
-              )
-            )::date
+            ("periods"."period_start")::date - ("periods"."previous_start")::date
           ) = 1 then "periods"."previous_leaving"
           else 0
         end
         when (
-          (
-            (timestamp 'epoch' + (("series_start") - 'epoch'))
-          )::date - (
-            (
-              timestamp 'epoch' + (("periods"."period_start") - 'epoch')
-            )
-          )::date
+          ("series_start")::date - ("periods"."period_start")::date
         ) = 1 then "periods"."leaving"
         else 0
       end as "dormant"

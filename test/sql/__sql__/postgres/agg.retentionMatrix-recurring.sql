@@ -92,17 +92,7 @@ with
       "cohorts"."period_start" as "cohort_start",
       (
         (
-          date_trunc(
-            'week',
-            (
-              timestamp 'epoch' + (("activity"."period_start") - 'epoch')
-            )
-          )::date - date_trunc(
-            'week',
-            (
-              timestamp 'epoch' + (("cohorts"."period_start") - 'epoch')
-            )
-          )::date
+          ("activity"."period_start")::date - ("cohorts"."period_start")::date
         ) / 7
       ) as "period"
     from

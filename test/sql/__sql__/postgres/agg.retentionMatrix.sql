@@ -54,15 +54,7 @@ with
     select
       "cohort_start",
       (
-        (
-          date_trunc(
-            'week',
-            (timestamp 'epoch' + (("period_start") - 'epoch'))
-          )::date - date_trunc(
-            'week',
-            (timestamp 'epoch' + (("cohort_start") - 'epoch'))
-          )::date
-        ) / 7
+        (("period_start")::date - ("cohort_start")::date) / 7
       ) as "period"
     from
       "periods_2" as "periods"
