@@ -67,6 +67,12 @@ const jsonText = (json: Expression<unknown>) =>
     string | null
   >`(select if(json_type(x) = 'string', json_value(x), nullif(to_json_string(x), 'null')) from unnest([${json}]) as x)`
 
+/** Whole calendar units between two timestamps' UTC dates: Monday (ISO) weeks. */
+function calendarUnitsBetween(start: Expression<unknown>, end: Expression<unknown>, unit: CalendarUnit) {
+  const part = { day: 'day', week: 'isoweek', month: 'month', year: 'year' }[checkCalendarUnit(unit)]
+  return sql<number>`date_diff(date(${end}, 'UTC'), date(${start}, 'UTC'), ${sql.raw(part)})`
+}
+
 /**
  * BigQuery (GoogleSQL). JSON values are of the JSON type: operators take and return JSON, and
  * `parseJson` turns a `value` column holding JSON text (STRING, as Objectiv's BigQuery tables
@@ -74,12 +80,6 @@ const jsonText = (json: Expression<unknown>) =>
  * GROUP BY an expression holding a subquery: models group keys through `groupKey`, by their text. Members are read by subscript (`value['key']`), so keys need no JSONPath escaping;
  * matches compare typed JSON values. Time buckets use FORMAT_TIMESTAMP in UTC.
  */
-/** Whole calendar units between two timestamps' UTC dates: Monday (ISO) weeks. */
-function calendarUnitsBetween(start: Expression<unknown>, end: Expression<unknown>, unit: CalendarUnit) {
-  const part = { day: 'day', week: 'isoweek', month: 'month', year: 'year' }[checkCalendarUnit(unit)]
-  return sql<number>`date_diff(date(${end}, 'UTC'), date(${start}, 'UTC'), ${sql.raw(part)})`
-}
-
 export const bigquery: Engine = {
   name: 'bigquery',
   // A window with no PARTITION BY runs on one worker: "Resources exceeded" on a large table.

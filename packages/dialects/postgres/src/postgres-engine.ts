@@ -216,9 +216,10 @@ export const postgres: Engine = {
     sql<Date>`generate_series(${utc(first)}, ${utc(last)}, ${lit(`1 ${checkCalendarUnit(unit)}`)}::interval)`,
 
   calendarUnitsBetween: (startInstant, endInstant, unit) => {
-    const [start, end] = [utc(startInstant), utc(endInstant)]
-    const unitStart = (t: Expression<unknown>) => (unit === 'week' ? sql`date_trunc('week', ${t})` : t)
-    return unitsBetween(unitStart(start), unitStart(end), checkCalendarUnit(unit))
+    const checked = checkCalendarUnit(unit)
+    // Weeks between their Mondays; the other units read any time within them alike.
+    const unitStart = (t: Expression<unknown>) => (checked === 'week' ? sql`date_trunc('week', ${utc(t)})` : utc(t))
+    return unitsBetween(unitStart(startInstant), unitStart(endInstant), checked)
   },
 
   // Days between the starts' dates: a whole number of weeks between two Mondays.
