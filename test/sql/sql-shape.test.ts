@@ -1,5 +1,5 @@
 import { createPostgresDb } from '@kysely-modelhub/postgres'
-import { sql } from 'kysely'
+import { type AliasedSelectQueryBuilder, sql } from 'kysely'
 import { describe, expect, it } from 'vitest'
 import { readableSqlPlugin } from '../../packages/modelhub/src/sql-shape/readable-sql-plugin.ts'
 
@@ -21,6 +21,30 @@ describe('readable SQL plugin', () => {
     expect(text(q)).toBe('select "a" from "t"')
     const computed = db.selectFrom(middle.as('m')).select([sql<number>`${sql.ref('m.c')} + 1`.as('d')])
     expect(text(computed)).toBe('with "s" as (select b * 2 as "c" from "t") select "c" + 1 as "d" from "s"')
+  })
+
+  it('makes one stage of two that only rename columns, and none when the renames undo each other', () => {
+    const hidden = db.selectFrom('t').select(['a as __a', 'b'])
+    const count = (stage: { as(alias: 's'): AliasedSelectQueryBuilder<{ a: unknown; c: unknown }, 's'> }) =>
+      text(db.selectFrom(stage.as('s')).select(sql<number>`count(*)`.as('n')).groupBy(['s.a', 's.c']))
+    // `__a` back to `a`: only `b as c` is left to say.
+    expect(count(db.selectFrom(hidden.as('h')).select(['h.__a as a', 'h.b as c']))).toBe(
+      'with "s" as (select "a", "b" as "c" from "t") select count(*) as "n" from "s" group by "a", "c"',
+    )
+    // Nothing left to say: the query reads the table.
+    const undone = db.selectFrom(hidden.as('h')).select(['h.__a as a', 'h.b as c'])
+    expect(
+      text(
+        db
+          .selectFrom(undone.as('s'))
+          .select(['s.a', sql<number>`count(*)`.as('n')])
+          .groupBy('s.a'),
+      ),
+    ).toBe('select "a", count(*) as "n" from "t" group by "a"')
+    // A stage that filters is not a renaming: both stay.
+    expect(count(db.selectFrom(hidden.as('h')).select(['h.__a as a', 'h.b as c']).where('h.b', '>', 1))).toBe(
+      'with "h" as (select "a" as "__a", "b" from "t"), "s" as (select "__a" as "a", "b" as "c" from "h" where "b" > $1) select count(*) as "n" from "s" group by "a", "c"',
+    )
   })
 
   it('keeps the items of a DISTINCT stage and of an aggregate without GROUP BY', () => {

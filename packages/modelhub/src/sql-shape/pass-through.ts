@@ -6,6 +6,7 @@ import {
   type OperationNode,
   RawNode,
   ReferenceNode,
+  SelectionNode,
   type SelectQueryNode,
   TableNode,
   ValueNode,
@@ -17,6 +18,8 @@ import { ownSubqueries } from './reads.ts'
  * Removes the stages that, once pruned, compute nothing, bottom-up:
  * - a FROM subquery `(select a, b from x) as s` that only passes columns on is replaced by `x`
  *   itself (its subquery or table), and the reader's `s.a` becomes `x.a` where that is unambiguous;
+ * - a stage renaming the columns of a stage that renames its source's becomes one stage over that
+ *   source, which is a pass-through when the renames undo each other (the stored columns' round trip);
  * - `offset null` or `offset 0` (engine.computedOnce's fence on Postgres) goes from a query that
  *   computes nothing, since there is nothing to compute once; either skips no row on any engine;
  * - the query itself, when it passes on, in order, exactly the columns of its one subquery.
@@ -30,7 +33,7 @@ export function dropPassThroughs(query: SelectQueryNode): SelectQueryNode {
  * the name the query gave it (`ownName`).
  */
 function simplify(query: SelectQueryNode): { query: SelectQueryNode; ownName?: string } {
-  const simplified = dropNoOpFence(withoutPassThroughSources(query))
+  const simplified = composeRenames(dropNoOpFence(withoutPassThroughSources(query)))
   const only = simplified.from?.froms.length === 1 && !simplified.joins?.length ? simplified.from.froms[0] : undefined
   const inner = only && passesOn(simplified) ? sourceOf(only) : undefined
   const names = outputNames(simplified)
@@ -120,13 +123,19 @@ function replacementFor(
   return { item: AliasNode.create(node, IdentifierNode.create(alias)) }
 }
 
-/** `select x.a, b as b, x.* from <one source x>` and nothing else: every column passed on unchanged. */
-function passesOn(stage: SelectQueryNode): boolean {
+/** Whether a query has no clause but its one FROM item and its select items. */
+function onlySelects(stage: SelectQueryNode): boolean {
   const { from, selections, kind: _, ...clauses } = stage
   if (Object.values(clauses).some((clause) => clause !== undefined && !(Array.isArray(clause) && !clause.length))) {
     return false
   }
-  if (from?.froms.length !== 1 || !selections?.length) return false
+  return from?.froms.length === 1 && !!selections?.length
+}
+
+/** `select x.a, b as b, x.* from <one source x>` and nothing else: every column passed on unchanged. */
+function passesOn(stage: SelectQueryNode): boolean {
+  if (!onlySelects(stage)) return false
+  const { from, selections } = stage as Required<Pick<SelectQueryNode, 'from' | 'selections'>>
   const source = sourceOf(from.froms[0] as OperationNode)
   if (!source.subquery && !source.table) return false
   return selections.every((s) => {
@@ -136,6 +145,48 @@ function passesOn(stage: SelectQueryNode): boolean {
     const plain = output.plainFrom
     return plain.column === output.name && (plain.source ?? source.alias) === source.alias
   })
+}
+
+/** A column a renaming stage gives: its name, the source's column it reads, and how it reads it. */
+interface Renamed {
+  readonly name: string
+  readonly column: string
+  readonly read: OperationNode
+}
+
+/** `select x.a as b, c from x` and nothing else: the columns, each read as is, or undefined. */
+function renames(stage: SelectQueryNode): { source: Source; columns: Renamed[] } | undefined {
+  if (!onlySelects(stage)) return undefined
+  const source = sourceOf(stage.from?.froms[0] as OperationNode)
+  if (!source.subquery && !source.table) return undefined
+  const columns: Renamed[] = []
+  for (const selection of stage.selections ?? []) {
+    const output = outputOf(selection)
+    const plain = output.kind === 'column' ? output.plainFrom : undefined
+    if (output.kind !== 'column' || !plain || (plain.source ?? source.alias) !== source.alias) return undefined
+    const item = selection.selection
+    columns.push({ name: output.name, column: plain.column, read: AliasNode.is(item) ? item.node : item })
+  }
+  return { source, columns }
+}
+
+/**
+ * `select b as c from (select a as b from s) as x` as `select a as c from s`: a stage renaming the
+ * columns of a stage that only renames its own source's, as one stage reading that source. Its
+ * names do not change, so its reader is left as it is. The query itself when it is not so.
+ */
+function composeRenames(stage: SelectQueryNode): SelectQueryNode {
+  const outer = renames(stage)
+  const below = outer?.source.subquery
+  const inner = below && renames(below)
+  if (!outer || !below || !inner) return stage
+  const selections: SelectionNode[] = []
+  for (const { name, column } of outer.columns) {
+    const given = inner.columns.filter((c) => c.name === column)
+    if (given.length !== 1) return stage
+    selections.push(SelectionNode.create(AliasNode.create(given[0]!.read, IdentifierNode.create(name))))
+  }
+  return withProps(below, { selections })
 }
 
 /** `offset null` or `offset 0` on a query whose items are all plain columns: a fence around nothing. */

@@ -54,27 +54,9 @@ with
     from
       `raw`
   ),
-  `events_2` as (
-    select
-      `event_id`,
-      `location_stack`,
-      `application`,
-      `moment` as `__stored_moment`
-    from
-      `extracted`
-  ),
-  `events_3` as (
-    select
-      `event_id`,
-      `__stored_moment` as `moment`,
-      `location_stack`,
-      `application`
-    from
-      `events_2` as `events`
-  ),
   `ends` as (
     select
-      `events`.*,
+      `extracted`.*,
       row_number() over (
         partition by
           (`application`) is null,
@@ -84,7 +66,7 @@ with
           `event_id` desc
       ) as `__from_end`
     from
-      `events_3` as `events`
+      `extracted`
     where
       (
         `application` is not null
@@ -96,7 +78,7 @@ with
         )
       )
   ),
-  `events_4` as (
+  `events_2` as (
     select
       `ends`.*
     from
@@ -108,7 +90,7 @@ with
     select
       to_json_string(`location_stack`) as `__part`
     from
-      `events_4` as `events`
+      `events_2` as `events`
   ),
   `parts_2` as (
     select
@@ -119,7 +101,7 @@ with
     group by
       `__part`
   ),
-  `events_5` as (
+  `events_3` as (
     select
       (
         select
@@ -191,7 +173,7 @@ with
       `__location` as `location`,
       100.0 * sum(`__ends`) / sum(sum(`__ends`)) over () as `percentage`
     from
-      `events_5` as `events`
+      `events_3` as `events`
     group by
       `__location`
   )

@@ -29,20 +29,13 @@ with
     from
       `extracted`
   ),
-  `sessions` as (
-    select
-      `user_id`,
-      `is_start` as `__session_start`
-    from
-      `starts`
-  ),
   `events_2` as (
     select
       `user_id` as `__session_user`,
-      `__session_start`,
+      `is_start` as `__session_start`,
       `user_id` as `__stored_user_id`
     from
-      `sessions`
+      `starts`
   ),
   `users` as (
     select

@@ -57,24 +57,14 @@ with
   `events_2` as (
     select
       `event_id`,
+      `moment`,
       `location_stack`,
       `application`,
-      `moment` as `__stored_moment`,
-      `user_id` as `__stored_user_id`
+      `user_id`
     from
       `extracted`
   ),
   `events_3` as (
-    select
-      `event_id`,
-      `__stored_moment` as `moment`,
-      `location_stack`,
-      `application`,
-      `__stored_user_id` as `user_id`
-    from
-      `events_2` as `events`
-  ),
-  `events_4` as (
     select
       `events`.*,
       (
@@ -121,7 +111,7 @@ with
         )
       ) as `__location`
     from
-      `events_3` as `events`
+      `events_2` as `events`
   ),
   `visits` as (
     select
@@ -138,7 +128,7 @@ with
           `event_id`
       ) as `__visit`
     from
-      `events_4` as `events`
+      `events_3` as `events`
     where
       (
         `user_id` is not null

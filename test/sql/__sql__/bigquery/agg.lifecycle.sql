@@ -1,7 +1,7 @@
 -- agg.lifecycle on bigquery: hub.toSql(query), placeholders kept
 -- parameters: none
 with
-  `extracted` as (
+  `events_2` as (
     select
       `day`,
       `moment`,
@@ -9,28 +9,12 @@ with
     from
       `events` as `data`
   ),
-  `events_2` as (
-    select
-      `day`,
-      `moment` as `__stored_moment`,
-      `user_id` as `__stored_user_id`
-    from
-      `extracted`
-  ),
   `events_3` as (
-    select
-      `day`,
-      `__stored_moment` as `moment`,
-      `__stored_user_id` as `user_id`
-    from
-      `events_2` as `events`
-  ),
-  `events_4` as (
     select
       `user_id`,
       timestamp_trunc(`moment`, day, 'UTC') as `period_start`
     from
-      `events_3` as `events`
+      `events_2` as `events`
     where
       `user_id` is not null
   ),
@@ -39,7 +23,7 @@ with
       `user_id`,
       `period_start`
     from
-      `events_4` as `events`
+      `events_3` as `events`
     group by
       `period_start`,
       `user_id`

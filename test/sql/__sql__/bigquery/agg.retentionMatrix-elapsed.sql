@@ -2,28 +2,14 @@
 -- parameters:
 --   @p0 = "2022-03-20"
 with
-  `extracted` as (
+  `events_2` as (
     select
       `moment`,
       `cookie_id` as `user_id`
     from
       `events` as `data`
   ),
-  `events_2` as (
-    select
-      `moment` as `__stored_moment`,
-      `user_id` as `__stored_user_id`
-    from
-      `extracted`
-  ),
   `events_3` as (
-    select
-      `__stored_moment` as `moment`,
-      `__stored_user_id` as `user_id`
-    from
-      `events_2` as `events`
-  ),
-  `events_4` as (
     select
       `user_id`,
       `moment`,
@@ -32,11 +18,11 @@ with
           `user_id`
       ) as `first_moment`
     from
-      `events_3` as `events`
+      `events_2` as `events`
     where
       `user_id` is not null
   ),
-  `events_5` as (
+  `events_4` as (
     select
       `user_id`,
       format_timestamp('%Y-%m-%d', `first_moment`, 'UTC') as `first_cohort`,
@@ -46,7 +32,7 @@ with
         ) / 86400
       ) as `period`
     from
-      `events_4` as `events`
+      `events_3` as `events`
     where
       format_timestamp('%Y-%m-%d', `moment`, 'UTC') <= @p0
   ),
@@ -56,7 +42,7 @@ with
       `period`,
       `user_id`
     from
-      `events_5` as `events`
+      `events_4` as `events`
     group by
       `first_cohort`,
       `period`,

@@ -2,7 +2,7 @@
 -- parameters:
 --   @p0 = "PressEvent"
 with
-  `events_4` as (
+  `events_2` as (
     with
       `retention_events` as (
         with
@@ -46,31 +46,13 @@ with
               ) as `event_type`
             from
               `raw`
-          ),
-          `events_2` as (
-            select
-              `day`,
-              `event_type`,
-              `moment` as `__stored_moment`,
-              `user_id` as `__stored_user_id`
-            from
-              `extracted`
-          ),
-          `events_3` as (
-            select
-              `day`,
-              `__stored_moment` as `moment`,
-              `event_type`,
-              `__stored_user_id` as `user_id`
-            from
-              `events_2` as `events`
           )
         select
           `user_id`,
           `moment`,
           timestamp_trunc(`moment`, day, 'UTC') as `period_start`
         from
-          `events_3` as `events`
+          `extracted`
         where
           `user_id` is not null
           and `event_type` = @p0
@@ -111,7 +93,7 @@ with
       `period`,
       `user_id`
     from
-      `events_4` as `events`
+      `events_2` as `events`
     group by
       `first_cohort`,
       `period`,

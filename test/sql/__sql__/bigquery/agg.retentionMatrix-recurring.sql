@@ -53,29 +53,13 @@ with
           ),
           `events_2` as (
             select
-              `event_type`,
-              `moment` as `__stored_moment`,
-              `user_id` as `__stored_user_id`
-            from
-              `extracted`
-          ),
-          `events_3` as (
-            select
-              `__stored_moment` as `moment`,
-              `event_type`,
-              `__stored_user_id` as `user_id`
-            from
-              `events_2` as `events`
-          ),
-          `events_4` as (
-            select
               `user_id`,
               `moment`,
               `event_type` = @p0 as `is_start`,
               `event_type` = @p1 as `is_return`,
               timestamp_trunc(`moment`, isoweek, 'UTC') as `period_start`
             from
-              `events_3` as `events`
+              `extracted`
             where
               `user_id` is not null
               and `event_type` in (@p2, @p3)
@@ -98,7 +82,7 @@ with
             end
           ) as `returned`
         from
-          `events_4` as `events`
+          `events_2` as `events`
         group by
           `user_id`,
           `period_start`

@@ -1,26 +1,12 @@
 -- agg.retentionMatrix, time zone on bigquery: hub.toSql(query), placeholders kept
 -- parameters: none
 with
-  `extracted` as (
+  `events_2` as (
     select
       `moment`,
       `cookie_id` as `user_id`
     from
       `events` as `data`
-  ),
-  `events_2` as (
-    select
-      `moment` as `__stored_moment`,
-      `user_id` as `__stored_user_id`
-    from
-      `extracted`
-  ),
-  `events_3` as (
-    select
-      `__stored_moment` as `moment`,
-      `__stored_user_id` as `user_id`
-    from
-      `events_2` as `events`
   ),
   `periods` as (
     select
@@ -31,7 +17,7 @@ with
         'UTC'
       ) as `period_start`
     from
-      `events_3` as `events`
+      `events_2` as `events`
     where
       `user_id` is not null
     group by

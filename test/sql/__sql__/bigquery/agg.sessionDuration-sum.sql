@@ -51,21 +51,13 @@ with
   ),
   `events_2` as (
     select
+      `moment`,
       `user_id` as `__session_user`,
-      `__user_session`,
-      `moment` as `__stored_moment`
+      `__user_session`
     from
       `sessions`
   ),
   `events_3` as (
-    select
-      `__stored_moment` as `moment`,
-      `__session_user`,
-      `__user_session`
-    from
-      `events_2` as `events`
-  ),
-  `events_4` as (
     select
       `__session_user`,
       `__user_session`,
@@ -73,7 +65,7 @@ with
         timestamp_diff(max(`moment`), min(`moment`), microsecond) / 1000000
       ) as `__session_duration`
     from
-      `events_3` as `events`
+      `events_2` as `events`
     group by
       `__session_user`,
       `__user_session`
@@ -82,7 +74,7 @@ with
     select
       (sum(`__session_duration`)) as `session_duration`
     from
-      `events_4` as `events`
+      `events_3` as `events`
   )
 select
   `session_duration`

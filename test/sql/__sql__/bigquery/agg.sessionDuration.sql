@@ -51,19 +51,11 @@ with
   ),
   `events_2` as (
     select
+      `moment`,
       `user_id` as `__session_user`,
-      `__user_session`,
-      `moment` as `__stored_moment`
-    from
-      `sessions`
-  ),
-  `events_3` as (
-    select
-      `__stored_moment` as `moment`,
-      `__session_user`,
       `__user_session`
     from
-      `events_2` as `events`
+      `sessions`
   ),
   `sessions_2` as (
     select
@@ -74,12 +66,12 @@ with
         timestamp_diff(max(`moment`), min(`moment`), microsecond) / 1000000
       ) as `__session_duration`
     from
-      `events_3` as `events`
+      `events_2` as `events`
     group by
       `__session_user`,
       `__user_session`
   ),
-  `events_4` as (
+  `events_3` as (
     select
       `sessions`.*
     from
@@ -93,7 +85,7 @@ select
   ) as `time_aggregation`,
   (avg(`__session_duration`)) as `session_duration`
 from
-  `events_4` as `events`
+  `events_3` as `events`
 group by
   (format_timestamp('%Y-%m-%d', `moment`, 'UTC')) is null,
   to_json_string(format_timestamp('%Y-%m-%d', `moment`, 'UTC'))

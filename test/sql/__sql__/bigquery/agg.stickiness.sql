@@ -52,28 +52,12 @@ with
     from
       `raw`
   ),
-  `events_2` as (
-    select
-      `application`,
-      `moment` as `__stored_moment`,
-      `user_id` as `__stored_user_id`
-    from
-      `extracted`
-  ),
-  `events_3` as (
-    select
-      `__stored_moment` as `moment`,
-      `application`,
-      `__stored_user_id` as `user_id`
-    from
-      `events_2` as `events`
-  ),
   `intervals` as (
     select
       (any_value(`application`)) as `application`,
       `user_id`
     from
-      `events_3` as `events`
+      `extracted`
     where
       `user_id` is not null
     group by

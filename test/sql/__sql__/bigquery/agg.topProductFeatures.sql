@@ -63,26 +63,6 @@ with
     from
       `raw`
   ),
-  `events_2` as (
-    select
-      `event_type`,
-      `stack_event_types`,
-      `location_stack`,
-      `application`,
-      `user_id` as `__stored_user_id`
-    from
-      `extracted`
-  ),
-  `events_3` as (
-    select
-      `event_type`,
-      `stack_event_types`,
-      `location_stack`,
-      `application`,
-      `__stored_user_id` as `user_id`
-    from
-      `events_2` as `events`
-  ),
   `features` as (
     select
       (
@@ -103,7 +83,7 @@ with
       `event_type`,
       `user_id`
     from
-      `events_3` as `events`
+      `extracted`
     where
       exists (
         select

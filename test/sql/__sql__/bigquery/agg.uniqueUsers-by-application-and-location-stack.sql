@@ -52,29 +52,13 @@ with
     from
       `raw`
   ),
-  `events_2` as (
-    select
-      `location_stack`,
-      `application`,
-      `user_id` as `__stored_user_id`
-    from
-      `extracted`
-  ),
-  `events_3` as (
-    select
-      `location_stack`,
-      `application`,
-      `__stored_user_id` as `user_id`
-    from
-      `events_2` as `events`
-  ),
   `pairs` as (
     select
       (any_value(`application`)) as `application`,
       (any_value(`location_stack`)) as `location_stack`,
       `user_id`
     from
-      `events_3` as `events`
+      `extracted`
     group by
       (`application`) is null,
       to_json_string(`application`),

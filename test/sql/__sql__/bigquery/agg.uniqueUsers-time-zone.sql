@@ -1,29 +1,13 @@
 -- agg.uniqueUsers, time zone on bigquery: hub.toSql(query), placeholders kept
 -- parameters: none
 with
-  `extracted` as (
+  `events_2` as (
     select
       `day`,
       `moment`,
       `cookie_id` as `user_id`
     from
       `events` as `data`
-  ),
-  `events_2` as (
-    select
-      `day`,
-      `moment` as `__stored_moment`,
-      `user_id` as `__stored_user_id`
-    from
-      `extracted`
-  ),
-  `events_3` as (
-    select
-      `day`,
-      `__stored_moment` as `moment`,
-      `__stored_user_id` as `user_id`
-    from
-      `events_2` as `events`
   ),
   `pairs` as (
     select
@@ -38,7 +22,7 @@ with
       ) as `time_aggregation`,
       `user_id`
     from
-      `events_3` as `events`
+      `events_2` as `events`
     group by
       (
         timestamp_trunc(

@@ -1,7 +1,7 @@
 -- agg.uniqueUsers on bigquery: hub.toSql(query), placeholders kept
 -- parameters: none
 with
-  `extracted` as (
+  `events_2` as (
     select
       `day`,
       `moment`,
@@ -9,28 +9,12 @@ with
     from
       `events` as `data`
   ),
-  `events_2` as (
-    select
-      `day`,
-      `moment` as `__stored_moment`,
-      `user_id` as `__stored_user_id`
-    from
-      `extracted`
-  ),
-  `events_3` as (
-    select
-      `day`,
-      `__stored_moment` as `moment`,
-      `__stored_user_id` as `user_id`
-    from
-      `events_2` as `events`
-  ),
   `pairs` as (
     select
       (any_value(timestamp_trunc(`moment`, day, 'UTC'))) as `time_aggregation`,
       `user_id`
     from
-      `events_3` as `events`
+      `events_2` as `events`
     group by
       (timestamp_trunc(`moment`, day, 'UTC')) is null,
       to_json_string(timestamp_trunc(`moment`, day, 'UTC')),

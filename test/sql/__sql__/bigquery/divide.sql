@@ -38,26 +38,16 @@ with
     from
       `extracted`
   ),
-  `sessions` as (
-    select
-      `day`,
-      `moment`,
-      `user_id`,
-      `is_start` as `__session_start`,
-      `previous_moment` as `__previous_moment`
-    from
-      `starts`
-  ),
   `events_2` as (
     select
       `day`,
       `user_id` as `__session_user`,
-      `__session_start`,
-      `__previous_moment`,
       `moment` as `__stored_moment`,
-      `user_id` as `__stored_user_id`
+      `user_id` as `__stored_user_id`,
+      `is_start` as `__session_start`,
+      `previous_moment` as `__previous_moment`
     from
-      `sessions`
+      `starts`
   ),
   `events_3` as (
     select
@@ -123,7 +113,7 @@ with
     group by
       `time_aggregation`
   ),
-  `extracted_2` as (
+  `events_6` as (
     select
       `day`,
       `moment`,
@@ -131,28 +121,12 @@ with
     from
       `events` as `data`
   ),
-  `events_6` as (
-    select
-      `day`,
-      `moment` as `__stored_moment`,
-      `user_id` as `__stored_user_id`
-    from
-      `extracted_2` as `extracted`
-  ),
-  `events_7` as (
-    select
-      `day`,
-      `__stored_moment` as `moment`,
-      `__stored_user_id` as `user_id`
-    from
-      `events_6` as `events`
-  ),
   `pairs_2` as (
     select
       (any_value(timestamp_trunc(`moment`, day, 'UTC'))) as `time_aggregation`,
       `user_id`
     from
-      `events_7` as `events`
+      `events_6` as `events`
     group by
       (timestamp_trunc(`moment`, day, 'UTC')) is null,
       to_json_string(timestamp_trunc(`moment`, day, 'UTC')),

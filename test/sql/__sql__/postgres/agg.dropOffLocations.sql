@@ -30,27 +30,9 @@ with
     offset
       null
   ),
-  "events" as (
-    select
-      "event_id",
-      "location_stack",
-      "application",
-      "moment" as "__stored_moment"
-    from
-      "extracted"
-  ),
-  "events_2" as (
-    select
-      "event_id",
-      "__stored_moment" as "moment",
-      "location_stack",
-      "application"
-    from
-      "events"
-  ),
   "ends" as (
     select
-      "events".*,
+      "extracted".*,
       row_number() over (
         partition by
           "application"
@@ -59,7 +41,7 @@ with
           "event_id" desc
       ) as "__from_end"
     from
-      "events_2" as "events"
+      "extracted"
     where
       (
         "application" is not null
@@ -76,7 +58,7 @@ with
         )
       )
   ),
-  "events_3" as (
+  "events" as (
     select
       "ends".*
     from
@@ -88,7 +70,7 @@ with
     select
       ("location_stack")::text as "__part"
     from
-      "events_3" as "events"
+      "events"
   ),
   "parts_2" as (
     select
@@ -99,7 +81,7 @@ with
     group by
       "__part"
   ),
-  "events_4" as (
+  "events_2" as (
     select
       (
         select
@@ -163,7 +145,7 @@ with
       "__location" as "location",
       100.0 * sum("__ends") / sum(sum("__ends")) over () as "percentage"
     from
-      "events_4" as "events"
+      "events_2" as "events"
     group by
       "__location"
   )

@@ -33,24 +33,14 @@ with
   "events" as (
     select
       "event_id",
+      "moment",
       "location_stack",
       "application",
-      "moment" as "__stored_moment",
-      "user_id" as "__stored_user_id"
+      "user_id"
     from
       "extracted"
   ),
   "events_2" as (
-    select
-      "event_id",
-      "__stored_moment" as "moment",
-      "location_stack",
-      "application",
-      "__stored_user_id" as "user_id"
-    from
-      "events"
-  ),
-  "events_3" as (
     select
       "events".*,
       (
@@ -107,7 +97,7 @@ with
         )
       ) as "__location"
     from
-      "events_2" as "events"
+      "events"
   ),
   "visits" as (
     select
@@ -124,7 +114,7 @@ with
           "event_id"
       ) as "__visit"
     from
-      "events_3" as "events"
+      "events_2" as "events"
     where
       (
         "user_id" is not null

@@ -1,28 +1,14 @@
 -- agg.lifecycle, time zone on postgres: hub.toSql(query), placeholders kept
 -- parameters: none
 with
-  "extracted" as (
+  "events" as (
     select
       "moment",
       "cookie_id" as "user_id"
     from
       "data"
   ),
-  "events" as (
-    select
-      "moment" as "__stored_moment",
-      "user_id" as "__stored_user_id"
-    from
-      "extracted"
-  ),
   "events_2" as (
-    select
-      "__stored_moment" as "moment",
-      "__stored_user_id" as "user_id"
-    from
-      "events"
-  ),
-  "events_3" as (
     select
       "user_id",
       date_trunc(
@@ -40,7 +26,7 @@ with
         )
       ) as "period_start"
     from
-      "events_2" as "events"
+      "events"
     where
       "user_id" is not null
   ),
@@ -49,7 +35,7 @@ with
       "user_id",
       "period_start"
     from
-      "events_3" as "events"
+      "events_2" as "events"
     group by
       "period_start",
       "user_id"

@@ -1,28 +1,14 @@
 -- agg.lifecycle on postgres: hub.toSql(query), placeholders kept
 -- parameters: none
 with
-  "extracted" as (
+  "events" as (
     select
       "moment",
       "cookie_id" as "user_id"
     from
       "data"
   ),
-  "events" as (
-    select
-      "moment" as "__stored_moment",
-      "user_id" as "__stored_user_id"
-    from
-      "extracted"
-  ),
   "events_2" as (
-    select
-      "__stored_moment" as "moment",
-      "__stored_user_id" as "user_id"
-    from
-      "events"
-  ),
-  "events_3" as (
     select
       "user_id",
       date_trunc(
@@ -30,7 +16,7 @@ with
         (timestamp 'epoch' + (("moment") - 'epoch'))
       ) as "period_start"
     from
-      "events_2" as "events"
+      "events"
     where
       "user_id" is not null
   ),
@@ -39,7 +25,7 @@ with
       "user_id",
       "period_start"
     from
-      "events_3" as "events"
+      "events_2" as "events"
     group by
       "period_start",
       "user_id"

@@ -2,28 +2,14 @@
 -- parameters:
 --   $1 = "2022-03-20"
 with
-  "extracted" as (
+  "events" as (
     select
       "moment",
       "cookie_id" as "user_id"
     from
       "data"
   ),
-  "events" as (
-    select
-      "moment" as "__stored_moment",
-      "user_id" as "__stored_user_id"
-    from
-      "extracted"
-  ),
   "events_2" as (
-    select
-      "__stored_moment" as "moment",
-      "__stored_user_id" as "user_id"
-    from
-      "events"
-  ),
-  "events_3" as (
     select
       "user_id",
       "moment",
@@ -32,11 +18,11 @@ with
           "user_id"
       ) as "first_moment"
     from
-      "events_2" as "events"
+      "events"
     where
       "user_id" is not null
   ),
-  "events_4" as (
+  "events_3" as (
     select
       "user_id",
       to_char(
@@ -51,7 +37,7 @@ with
         )::float8 / 86400
       ) as "period"
     from
-      "events_3" as "events"
+      "events_2" as "events"
     where
       to_char(
         (timestamp 'epoch' + (("moment") - 'epoch')),
@@ -64,7 +50,7 @@ with
       "period",
       "user_id"
     from
-      "events_4" as "events"
+      "events_3" as "events"
     group by
       "first_cohort",
       "period",

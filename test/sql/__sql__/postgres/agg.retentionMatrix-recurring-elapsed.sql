@@ -2,7 +2,7 @@
 -- parameters:
 --   $1 = "PressEvent"
 with
-  "events_3" as (
+  "events" as (
     with
       "retention_events" as (
         with
@@ -24,22 +24,6 @@ with
               "raw"
             offset
               null
-          ),
-          "events" as (
-            select
-              "event_type",
-              "moment" as "__stored_moment",
-              "user_id" as "__stored_user_id"
-            from
-              "extracted"
-          ),
-          "events_2" as (
-            select
-              "__stored_moment" as "moment",
-              "event_type",
-              "__stored_user_id" as "user_id"
-            from
-              "events"
           )
         select
           "user_id",
@@ -49,7 +33,7 @@ with
             (timestamp 'epoch' + (("moment") - 'epoch'))
           ) as "period_start"
         from
-          "events_2" as "events"
+          "extracted"
         where
           "user_id" is not null
           and "event_type" = $1
@@ -93,7 +77,7 @@ with
       "period",
       "user_id"
     from
-      "events_3" as "events"
+      "events"
     group by
       "first_cohort",
       "period",

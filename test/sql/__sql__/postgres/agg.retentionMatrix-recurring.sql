@@ -32,22 +32,6 @@ with
           ),
           "events" as (
             select
-              "event_type",
-              "moment" as "__stored_moment",
-              "user_id" as "__stored_user_id"
-            from
-              "extracted"
-          ),
-          "events_2" as (
-            select
-              "__stored_moment" as "moment",
-              "event_type",
-              "__stored_user_id" as "user_id"
-            from
-              "events"
-          ),
-          "events_3" as (
-            select
               "user_id",
               "moment",
               "event_type" = $1 as "is_start",
@@ -57,7 +41,7 @@ with
                 (timestamp 'epoch' + (("moment") - 'epoch'))
               ) as "period_start"
             from
-              "events_2" as "events"
+              "extracted"
             where
               "user_id" is not null
               and "event_type" in ($3, $4)
@@ -83,7 +67,7 @@ with
             end
           ) as "returned"
         from
-          "events_3" as "events"
+          "events"
         group by
           "user_id",
           "period_start"

@@ -1,26 +1,12 @@
 -- agg.retentionMatrix on postgres: hub.toSql(query), placeholders kept
 -- parameters: none
 with
-  "extracted" as (
+  "events" as (
     select
       "moment",
       "cookie_id" as "user_id"
     from
       "data"
-  ),
-  "events" as (
-    select
-      "moment" as "__stored_moment",
-      "user_id" as "__stored_user_id"
-    from
-      "extracted"
-  ),
-  "events_2" as (
-    select
-      "__stored_moment" as "moment",
-      "__stored_user_id" as "user_id"
-    from
-      "events"
   ),
   "periods" as (
     select
@@ -30,7 +16,7 @@ with
         (timestamp 'epoch' + (("moment") - 'epoch'))
       ) as "period_start"
     from
-      "events_2" as "events"
+      "events"
     where
       "user_id" is not null
     group by

@@ -49,21 +49,13 @@ with
   ),
   "events" as (
     select
+      "moment",
       "user_id" as "__session_user",
-      "__user_session",
-      "moment" as "__stored_moment"
+      "__user_session"
     from
       "sessions"
   ),
   "events_2" as (
-    select
-      "__stored_moment" as "moment",
-      "__session_user",
-      "__user_session"
-    from
-      "events"
-  ),
-  "events_3" as (
     select
       "__session_user",
       "__user_session",
@@ -73,7 +65,7 @@ with
           (max("moment")) - (min("moment"))
       )::float8 as "__session_duration"
     from
-      "events_2" as "events"
+      "events"
     group by
       "__session_user",
       "__user_session"
@@ -82,7 +74,7 @@ with
     select
       (sum("__session_duration")) as "session_duration"
     from
-      "events_3" as "events"
+      "events_2" as "events"
   )
 select
   ("session_duration")::float8 as "session_duration"

@@ -49,19 +49,11 @@ with
   ),
   "events" as (
     select
+      "moment",
       "user_id" as "__session_user",
-      "__user_session",
-      "moment" as "__stored_moment"
-    from
-      "sessions"
-  ),
-  "events_2" as (
-    select
-      "__stored_moment" as "moment",
-      "__session_user",
       "__user_session"
     from
-      "events"
+      "sessions"
   ),
   "sessions_2" as (
     select
@@ -74,12 +66,12 @@ with
           (max("moment")) - (min("moment"))
       )::float8 as "__session_duration"
     from
-      "events_2" as "events"
+      "events"
     group by
       "__session_user",
       "__user_session"
   ),
-  "events_3" as (
+  "events_2" as (
     select
       "sessions".*
     from
@@ -97,7 +89,7 @@ with
       ) as "time_aggregation",
       (avg("__session_duration")) as "session_duration"
     from
-      "events_3" as "events"
+      "events_2" as "events"
     group by
       to_char(
         (timestamp 'epoch' + (("moment") - 'epoch')),

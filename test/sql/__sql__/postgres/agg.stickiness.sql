@@ -28,28 +28,12 @@ with
     offset
       null
   ),
-  "events" as (
-    select
-      "application",
-      "moment" as "__stored_moment",
-      "user_id" as "__stored_user_id"
-    from
-      "extracted"
-  ),
-  "events_2" as (
-    select
-      "__stored_moment" as "moment",
-      "application",
-      "__stored_user_id" as "user_id"
-    from
-      "events"
-  ),
   "intervals" as (
     select
       ("application") as "application",
       "user_id"
     from
-      "events_2" as "events"
+      "extracted"
     where
       "user_id" is not null
     group by

@@ -30,26 +30,6 @@ with
     offset
       null
   ),
-  "events" as (
-    select
-      "event_type",
-      "stack_event_types",
-      "location_stack",
-      "application",
-      "user_id" as "__stored_user_id"
-    from
-      "extracted"
-  ),
-  "events_2" as (
-    select
-      "event_type",
-      "stack_event_types",
-      "location_stack",
-      "application",
-      "__stored_user_id" as "user_id"
-    from
-      "events"
-  ),
   "features" as (
     select
       (("application" -> (0)) ->> E'id') as "application",
@@ -57,7 +37,7 @@ with
       "event_type",
       "user_id"
     from
-      "events_2" as "events"
+      "extracted"
     where
       coalesce(
         ("stack_event_types") @> E'["InteractiveEvent"]'::jsonb,

@@ -28,29 +28,13 @@ with
     offset
       null
   ),
-  "events" as (
-    select
-      "location_stack",
-      "application",
-      "user_id" as "__stored_user_id"
-    from
-      "extracted"
-  ),
-  "events_2" as (
-    select
-      "location_stack",
-      "application",
-      "__stored_user_id" as "user_id"
-    from
-      "events"
-  ),
   "pairs" as (
     select
       ("application") as "application",
       ("location_stack") as "location_stack",
       "user_id"
     from
-      "events_2" as "events"
+      "extracted"
     group by
       "application",
       "location_stack",

@@ -1,26 +1,12 @@
 -- agg.uniqueUsers on postgres: hub.toSql(query), placeholders kept
 -- parameters: none
 with
-  "extracted" as (
+  "events" as (
     select
       "moment",
       "cookie_id" as "user_id"
     from
       "data"
-  ),
-  "events" as (
-    select
-      "moment" as "__stored_moment",
-      "user_id" as "__stored_user_id"
-    from
-      "extracted"
-  ),
-  "events_2" as (
-    select
-      "__stored_moment" as "moment",
-      "__stored_user_id" as "user_id"
-    from
-      "events"
   ),
   "pairs" as (
     select
@@ -32,7 +18,7 @@ with
       ) as "time_aggregation",
       "user_id"
     from
-      "events_2" as "events"
+      "events"
     group by
       date_trunc(
         E'day',

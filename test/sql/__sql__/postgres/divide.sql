@@ -35,24 +35,15 @@ with
     from
       "extracted"
   ),
-  "sessions" as (
+  "events" as (
     select
-      "moment",
-      "user_id",
+      "user_id" as "__session_user",
+      "moment" as "__stored_moment",
+      "user_id" as "__stored_user_id",
       "is_start" as "__session_start",
       "previous_moment" as "__previous_moment"
     from
       "starts"
-  ),
-  "events" as (
-    select
-      "user_id" as "__session_user",
-      "__session_start",
-      "__previous_moment",
-      "moment" as "__stored_moment",
-      "user_id" as "__stored_user_id"
-    from
-      "sessions"
   ),
   "events_2" as (
     select
@@ -144,26 +135,12 @@ with
     from
       "result"
   ),
-  "extracted_2" as (
+  "events_5" as (
     select
       "moment",
       "cookie_id" as "user_id"
     from
       "data"
-  ),
-  "events_5" as (
-    select
-      "moment" as "__stored_moment",
-      "user_id" as "__stored_user_id"
-    from
-      "extracted_2" as "extracted"
-  ),
-  "events_6" as (
-    select
-      "__stored_moment" as "moment",
-      "__stored_user_id" as "user_id"
-    from
-      "events_5" as "events"
   ),
   "pairs_2" as (
     select
@@ -175,7 +152,7 @@ with
       ) as "time_aggregation",
       "user_id"
     from
-      "events_6" as "events"
+      "events_5" as "events"
     group by
       date_trunc(
         E'day',
