@@ -56,7 +56,9 @@ describeEachEngine(
         { time_aggregation: '2021-11-29', unique_users: 1 },
       ])
       const sql = hub.toSql(share)
-      expect(sql).toMatch(/full (outer )?join/i)
+      // The share of the events' users that are new: one pass, no join (docs/semantics.md §S4.6).
+      expect(sql).not.toMatch(/full (outer )?join/i)
+      expect(sql).toContain('__numerator_row')
       expect(sql.split('\n').length).toBeGreaterThan(10)
     })
 

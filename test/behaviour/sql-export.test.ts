@@ -136,7 +136,7 @@ describeEachEngine(
       expect(pretty.split('\n').length).toBeGreaterThan(40)
       // Stages as named CTEs in data-flow order (docs/performance.md "The SQL a model exports").
       expect(pretty).toMatch(/^with\n/)
-      expect(pretty).toContain('full join')
+      expect(pretty).toContain('inner join')
       expect(pretty).toContain(placeholder)
       expect(await runRaw(ctx.db, pretty, q.compile().parameters)).toEqual(expected)
 

@@ -228,7 +228,9 @@ describe('examples/modelhub-basics.ts: the notebook end to end on PGlite sample 
     for (const row of results.monthNewTwiceConverted) expect(row.unique_users).toBeGreaterThan(0)
     const sqlText = s.get('The SQL of the new-user share')!
     expect(sqlText).toBe(hub.toSql(newUserShareQuery(hub, eventsOf(hub)), { inlineParameters: true }).trim())
-    expect(sqlText).toMatch(/full (outer )?join/i)
+    // Counted in one pass (docs/semantics.md §S4.6).
+    expect(sqlText).not.toMatch(/full (outer )?join/i)
+    expect(sqlText).toContain('__numerator_row')
     expect(sqlText).toContain("'2022-03-01'")
   })
 

@@ -1,5 +1,5 @@
-import { type Expression, expressionBuilder, type SelectQueryBuilder, sql } from 'kysely'
-import type { AnyQuery, EventsExpressionBuilder } from '../hub/any-query.ts'
+import { type AliasedExpression, type Expression, expressionBuilder, type SelectQueryBuilder, sql } from 'kysely'
+import type { AnyExpressionBuilder, AnyQuery, EventsExpressionBuilder } from '../hub/any-query.ts'
 import type { HubContext } from '../hub/hub-context.ts'
 import type { Flatten } from '../pipeline/objectiv-event.ts'
 import { typedResult } from '../results/typed-result.ts'
@@ -83,6 +83,33 @@ export function countDistinct<R>(
   name: string,
   aggregated: readonly string[] = columns,
 ): AggregateQuery<R> {
+  const { pairs, keys } = distinctPairs(hub, q, groupBy, columns, aggregated)
+  // A label takes its key's name, so GROUP BY <name> may mean either: Postgres reads the pairs'
+  // column, BigQuery the label; labels name periods one to one, so the groups are the same.
+  const counted = hub.db
+    .selectFrom(pairs.as('pairs'))
+    .select((eb) => [
+      ...labelledKeys(hub, keys, eb),
+      (columns.length === 1 ? sql<number>`count(${eb.ref(columns[0])})` : sql<number>`count(*)`).as(name),
+    ])
+  return aggregateResult(typedResult(hub, groupedByKeys(hub, counted, keys), { [name]: 'number' }))
+}
+
+/**
+ * The distinct (keys, `columns`) pairs of `q`, by one GROUP BY, with the keys they are counted by
+ * (their labels come later: labelledKeys). `more` aggregates each pair's rows into columns of
+ * their own.
+ *
+ * Shape: select <keys>, <columns>, <more> from (<q>) as events group by <keys>, <columns>
+ */
+export function distinctPairs(
+  hub: HubContext,
+  q: AnyQuery,
+  groupBy: GroupBy<Record<string, unknown>>,
+  columns: readonly string[],
+  aggregated: readonly string[],
+  more: (eb: EventsExpressionBuilder) => Record<string, Expression<unknown>> = () => ({}),
+): { readonly pairs: AnyQuery; readonly keys: readonly GroupKey[] } {
   const { engine } = hub
   const keysOf = (eb: Parameters<typeof groupKeys>[1]) => groupKeys(hub, eb, groupBy, aggregated, LABELS_LATE)
   const pairs = hub.db
@@ -90,18 +117,24 @@ export function countDistinct<R>(
     .select((eb) => [
       ...keysOf(eb).map((key) => eb.parens(engine.groupKey(key.expression).select).as(key.name)),
       ...columns.map((column) => eb.ref(column).as(column)),
+      ...Object.entries(more(eb)).map(([name, value]) => eb.parens(value).as(name)),
     ])
     .groupBy((eb) => [...keysOf(eb).flatMap((key) => engine.groupKey(key.expression).groupBy), ...columns])
-  const keys = keysOf(expressionBuilder())
-  // A label takes its key's name, so GROUP BY <name> may mean either: Postgres reads the pairs'
-  // column, BigQuery the label; labels name periods one to one, so the groups are the same.
-  const counted = hub.db
-    .selectFrom(pairs.as('pairs'))
-    .select((eb) => [
-      ...keys.map((key) => eb.parens(labelled(hub, key, eb.ref(key.name))).as(key.name)),
-      (columns.length === 1 ? sql<number>`count(${eb.ref(columns[0])})` : sql<number>`count(*)`).as(name),
-    ])
-  const grouped =
-    keys.length === 0 ? counted : counted.groupBy((eb) => keys.flatMap((key) => grouping(hub, key, eb.ref(key.name))))
-  return aggregateResult(typedResult(hub, grouped, { [name]: 'number' }))
+  return { pairs, keys: keysOf(expressionBuilder()) }
+}
+
+/** The keys of distinctPairs as the result names them, each from the pairs' column of its name. */
+export function labelledKeys(
+  hub: HubContext,
+  keys: readonly GroupKey[],
+  eb: AnyExpressionBuilder,
+): AliasedExpression<unknown, string>[] {
+  return keys.map((key) => eb.parens(labelled(hub, key, eb.ref(key.name))).as(key.name))
+}
+
+/** A count over distinctPairs grouped by its keys (none: one row). */
+export function groupedByKeys(hub: HubContext, counted: AnyQuery, keys: readonly GroupKey[]): AnyQuery {
+  return keys.length === 0
+    ? counted
+    : counted.groupBy((eb) => keys.flatMap((key) => grouping(hub, key, eb.ref(key.name))))
 }

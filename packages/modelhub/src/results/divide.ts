@@ -5,6 +5,7 @@ import type { AnyQuery } from '../hub/any-query.ts'
 import type { HubContext } from '../hub/hub-context.ts'
 import type { Flatten } from '../pipeline/objectiv-event.ts'
 import { requireColumnsOf } from './columns-of.ts'
+import { shareOf } from './share.ts'
 import { typedResult } from './typed-result.ts'
 
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never
@@ -71,6 +72,9 @@ function valueAndKeys(q: AnyQuery, side: string): { value: string; keys: string[
  * key is NULL is not matched with the other side's NULL group, and both come back with a NULL
  * quotient. With no keys (groupBy: null on both) the result is the single row `a / b`.
  *
+ * When `a` counts what `b` counts over some of its rows, as the notebook's new-user share does,
+ * both are counted in one pass instead, with the same rows (share.ts).
+ *
  * Shape: select * from (select coalesce(numerator.k, denominator.k) as k, …,
  *   (numerator.v * 1.0) / nullif(denominator.v, 0) as v
  *   from (<a>) as numerator full outer join (<b>) as denominator on numerator.k = denominator.k and …) as result
@@ -86,6 +90,9 @@ export function divide<R>(hub: HubContext, a: AnyQuery, b: AnyQuery): AggregateQ
       `divide: the key columns differ: only in the numerator: ${list(onlyInNumerator)}; only in the denominator: ${list(onlyInDenominator)}. Both need the same key columns (e.g. the same groupBy), each followed by one value column`,
     )
   }
+  // The share of b's rows that a counts: one pass instead of two joined (share.ts).
+  const share = shareOf(a, b)
+  if (share) return aggregateResult(share)
   const { keys } = numerator
   const quotient = hub.db
     .selectFrom(a.as('numerator'))

@@ -77,24 +77,32 @@ with
     select
       `day`,
       `__stored_moment`,
-      `__stored_user_id`
+      `__stored_user_id`,
+      (`is_new_user` = @p0) as `__numerator_row`
     from
       `events_3` as `events`
-    where
-      `is_new_user` = @p0
   ),
   `events_5` as (
     select
       `day`,
       `__stored_moment` as `moment`,
-      `__stored_user_id` as `user_id`
+      `__stored_user_id` as `user_id`,
+      `__numerator_row`
     from
       `events_4` as `events`
   ),
   `pairs` as (
     select
       (any_value(timestamp_trunc(`moment`, day, 'UTC'))) as `time_aggregation`,
-      `user_id`
+      `user_id`,
+      (
+        max(
+          case
+            when `__numerator_row` then 1
+            else 0
+          end
+        )
+      ) as `__numerator_row`
     from
       `events_5` as `events`
     group by
@@ -102,53 +110,46 @@ with
       to_json_string(timestamp_trunc(`moment`, day, 'UTC')),
       `user_id`
   ),
-  `numerator` as (
+  `counted` as (
     select
       (
         format_timestamp('%Y-%m-%d', `time_aggregation`, 'UTC')
       ) as `time_aggregation`,
-      count(`user_id`) as `unique_users`
+      count(`user_id`) as `all_n`,
+      count(
+        case
+          when `__numerator_row` = 1 then `user_id`
+        end
+      ) as `flagged_n`,
+      max(`__numerator_row`) as `flagged`
     from
       `pairs`
     group by
       `time_aggregation`
   ),
-  `events_6` as (
+  `sides` as (
     select
-      `day`,
-      `moment`,
-      `cookie_id` as `user_id`
-    from
-      `events` as `data`
-  ),
-  `pairs_2` as (
+      1 as `side`
+    union all
     select
-      (any_value(timestamp_trunc(`moment`, day, 'UTC'))) as `time_aggregation`,
-      `user_id`
-    from
-      `events_6` as `events`
-    group by
-      (timestamp_trunc(`moment`, day, 'UTC')) is null,
-      to_json_string(timestamp_trunc(`moment`, day, 'UTC')),
-      `user_id`
-  ),
-  `denominator` as (
-    select
-      (
-        format_timestamp('%Y-%m-%d', `time_aggregation`, 'UTC')
-      ) as `time_aggregation`,
-      count(`user_id`) as `unique_users`
-    from
-      `pairs_2` as `pairs`
-    group by
-      `time_aggregation`
+      2 as `side`
   )
 select
-  coalesce(
-    `numerator`.`time_aggregation`,
-    `denominator`.`time_aggregation`
-  ) as `time_aggregation`,
-  (`numerator`.`unique_users` * 1.0) / nullif(`denominator`.`unique_users`, 0) as `unique_users`
+  `counted`.`time_aggregation`,
+  case
+    when (
+      `flagged` = 1
+      and `counted`.`time_aggregation` is not null
+    ) then (`flagged_n` * 1.0) / nullif(`all_n`, 0)
+  end as `unique_users`
 from
-  `numerator`
-  full join `denominator` on `numerator`.`time_aggregation` = `denominator`.`time_aggregation`
+  `counted`
+  inner join `sides` on true
+where
+  (
+    `sides`.`side` = 1
+    or (
+      `flagged` = 1
+      and `counted`.`time_aggregation` is null
+    )
+  )

@@ -81,16 +81,16 @@ with
   "events_3" as (
     select
       "__stored_moment",
-      "__stored_user_id"
+      "__stored_user_id",
+      ("is_new_user" = $1) as "__numerator_row"
     from
       "events_2" as "events"
-    where
-      "is_new_user" = $1
   ),
   "events_4" as (
     select
       "__stored_moment" as "moment",
-      "__stored_user_id" as "user_id"
+      "__stored_user_id" as "user_id",
+      "__numerator_row"
     from
       "events_3" as "events"
   ),
@@ -102,7 +102,15 @@ with
           (timestamp 'epoch' + (("moment") - 'epoch'))
         )
       ) as "time_aggregation",
-      "user_id"
+      "user_id",
+      (
+        max(
+          case
+            when "__numerator_row" then 1
+            else 0
+          end
+        )
+      ) as "__numerator_row"
     from
       "events_4" as "events"
     group by
@@ -112,7 +120,7 @@ with
       ),
       "user_id"
   ),
-  "result" as (
+  "counted" as (
     select
       (
         to_char(
@@ -122,80 +130,50 @@ with
           E'YYYY"-"MM"-"DD'
         )
       ) as "time_aggregation",
-      count("user_id") as "unique_users"
+      (count("user_id"))::float8 as "all_n",
+      (
+        count(
+          case
+            when "__numerator_row" = 1 then "user_id"
+          end
+        )
+      )::float8 as "flagged_n",
+      max("__numerator_row") as "flagged"
     from
       "pairs"
     group by
       "time_aggregation"
   ),
-  "numerator" as (
+  "sides" as (
     select
-      "time_aggregation",
-      ("unique_users")::float8 as "unique_users"
-    from
-      "result"
+      1 as "side"
+    union all
+    select
+      2 as "side"
   ),
-  "events_5" as (
+  "result" as (
     select
-      "moment",
-      "cookie_id" as "user_id"
+      "counted"."time_aggregation",
+      case
+        when (
+          "flagged" = 1
+          and "counted"."time_aggregation" is not null
+        ) then ("flagged_n" * 1.0) / nullif("all_n", 0)
+      end as "unique_users"
     from
-      "data"
-  ),
-  "pairs_2" as (
-    select
+      "counted"
+      inner join "sides" on true
+    where
       (
-        date_trunc(
-          E'day',
-          (timestamp 'epoch' + (("moment") - 'epoch'))
+        "sides"."side" = 1
+        or (
+          "flagged" = 1
+          and "counted"."time_aggregation" is null
         )
-      ) as "time_aggregation",
-      "user_id"
-    from
-      "events_5" as "events"
-    group by
-      date_trunc(
-        E'day',
-        (timestamp 'epoch' + (("moment") - 'epoch'))
-      ),
-      "user_id"
-  ),
-  "result_2" as (
-    select
-      (
-        to_char(
-          (
-            timestamp 'epoch' + (("time_aggregation") - 'epoch')
-          ),
-          E'YYYY"-"MM"-"DD'
-        )
-      ) as "time_aggregation",
-      count("user_id") as "unique_users"
-    from
-      "pairs_2" as "pairs"
-    group by
-      "time_aggregation"
-  ),
-  "denominator" as (
-    select
-      "time_aggregation",
-      ("unique_users")::float8 as "unique_users"
-    from
-      "result_2" as "result"
-  ),
-  "result_3" as (
-    select
-      coalesce(
-        "numerator"."time_aggregation",
-        "denominator"."time_aggregation"
-      ) as "time_aggregation",
-      ("numerator"."unique_users" * 1.0) / nullif("denominator"."unique_users", 0) as "unique_users"
-    from
-      "numerator"
-      full join "denominator" on "numerator"."time_aggregation" = "denominator"."time_aggregation"
+      )
   )
 select
   "time_aggregation",
   ("unique_users")::float8 as "unique_users"
 from
-  "result_3" as "result"
+  "result"
