@@ -1,4 +1,4 @@
-import { type CalendarUnit, ModelHubInputError } from '@kysely-modelhub/core'
+import { type CalendarUnit, ModelHubInputError, parseTimeFormat } from '@kysely-modelhub/core'
 import { ModelHub, type RetentionRow, toMatrix } from '@kysely-modelhub/modelhub'
 import { sql } from 'kysely'
 import { describe, expect, it } from 'vitest'
@@ -294,6 +294,43 @@ describeEachEngine(
       // 2021-12-31 → 2022-01-03: 3 days, 1 week (a Monday), 1 month, 1 year; and back.
       expect(units.map((unit) => row?.[`starts_${unit}_${1 * moments.length + 2}`])).toEqual([3, 1, 1, 1])
       expect(units.map((unit) => row?.[`starts_${unit}_${2 * moments.length + 1}`])).toEqual([-3, -1, -1, -1])
+    })
+
+    it('names periods by keys that group and order moments as their period starts do', async () => {
+      const at = (text: string) => sql`cast(${text} as timestamp)`
+      const units: CalendarUnit[] = ['day', 'week', 'month', 'year']
+      // Before 1970 too, and a Sunday night beside the next Monday's first minute.
+      const moments = ['1969-12-28 23:59:59', '1969-12-29 00:00:00', '2022-01-02 23:59:59', '2022-01-03 00:00:00']
+      const format = parseTimeFormat('%Y-%m-%d %H:%M:%S')
+      const pairs = moments.flatMap((a, i) => moments.map((b, j) => [a, b, `${i}_${j}`] as const))
+      const selections = units.flatMap((unit) => {
+        const key = (t: string) => ctx.engine.periodKey(at(t), unit)
+        const start = (t: string) => ctx.engine.truncateTime(at(t), unit)
+        return [
+          ...moments.map((m, i) => sql`${ctx.engine.timeFormat(key(m), format)} as ${sql.id(`named_${unit}_${i}`)}`),
+          ...moments.map((m, i) => sql`${ctx.engine.timeFormat(start(m), format)} as ${sql.id(`start_${unit}_${i}`)}`),
+          ...pairs.flatMap(([a, b, ij]) => [
+            sql`case when ${key(a)} = ${key(b)} then 0 when ${key(a)} < ${key(b)} then -1 else 1 end as ${sql.id(`keys_${unit}_${ij}`)}`,
+            sql`case when ${start(a)} = ${start(b)} then 0 when ${start(a)} < ${start(b)} then -1 else 1 end as ${sql.id(`starts_${unit}_${ij}`)}`,
+          ]),
+        ]
+      })
+      const {
+        rows: [row],
+      } = await sql<Record<string, unknown>>`select ${sql.join(selections)}`.execute(ctx.db)
+      const of = (prefix: string) =>
+        Object.entries(row ?? {})
+          .filter(([name]) => name.startsWith(prefix))
+          .map(([name, value]) => [name.slice(prefix.length), Number.isFinite(Number(value)) ? Number(value) : value])
+      for (const [named, start] of [
+        ['named_', 'start_'],
+        ['keys_', 'starts_'],
+      ] as const) {
+        expect(of(named)).toEqual(of(start))
+      }
+      expect(row?.named_week_0).toBe('1969-12-22 00:00:00')
+      expect(row?.named_week_1).toBe('1969-12-29 00:00:00')
+      expect(row?.keys_day_2_3).toBe(-1)
     })
 
     it('lists the period starts between two starts through the engine, both included', async () => {

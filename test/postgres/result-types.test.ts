@@ -219,6 +219,9 @@ describeEachPostgres(
         e.outputInstant(e.truncateTime(t, 'month')),
         e.calendarUnitsBetween(t, sql`timestamptz '2022-01-01 00:00:00+00'`, 'day'),
         e.outputInstant(t),
+        // Keys of the column's own type, named by a function that reads either.
+        e.timeFormat(e.periodKey(t, 'day'), parseTimeFormat('%Y-%m-%d %H:%M')),
+        e.timeFormat(e.periodKey(t, 'week'), parseTimeFormat('%Y-%m-%d %H:%M')),
       ]
       const rows = await ctx.db.connection().execute(async (db) => {
         await sql`set time zone 'America/New_York'`.execute(db)
@@ -247,6 +250,8 @@ describeEachPostgres(
           new Date(`${day(m).slice(0, 7)}-01T00:00:00Z`),
           Math.round((Date.parse('2022-01-01') - Date.parse(day(m))) / 86_400_000),
           m,
+          `${day(m)} 00:00`,
+          `${day(new Date(Date.parse(day(m)) - ((m.getUTCDay() + 6) % 7) * 86_400_000))} 00:00`,
         ]),
       )
     })

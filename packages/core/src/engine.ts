@@ -167,6 +167,14 @@ export interface Engine {
   /** The start (00:00 UTC) of the day, Monday-start week, month or year holding `timestamp`. */
   truncateTime(timestamp: Expression<unknown>, unit: CalendarUnit): RawBuilder<Date>
   /**
+   * A key naming the `unit` holding `timestamp`, for grouping and comparing: equal within one
+   * period, ordered as the periods. It may be of the timestamp's own SQL type rather than a UTC
+   * timestamp (Postgres bins days and weeks with date_bin, which converts nothing), so compare it
+   * only with keys of the same column, and name it with timeFormat or truncateTime, which read
+   * either. truncateTime is a correct implementation.
+   */
+  periodKey(timestamp: Expression<unknown>, unit: CalendarUnit): RawBuilder<Date>
+  /**
    * Whole calendar units from `start` to `end` in UTC: how many day, week (Monday-start), month or
    * year boundaries lie between them, negative when end is earlier. 23:00 → 01:00 the next day is
    * 1 day; Sunday → Monday is 1 week; Dec 31 → Jan 1 is 1 month and 1 year.

@@ -180,6 +180,9 @@ export const bigquery: Engine = {
     return sql<Date>`timestamp_trunc(${timestamp}, ${sql.raw(part)}, 'UTC')`
   },
 
+  // Truncating a TIMESTAMP is already a cheap step of its own.
+  periodKey: (timestamp, unit) => bigquery.truncateTime(timestamp, unit),
+
   // Timestamp arrays step by fixed intervals only; months and years step over UTC dates.
   periodStarts: (first, last, unit) => {
     const checked = checkCalendarUnit(unit)

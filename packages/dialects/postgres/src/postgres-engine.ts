@@ -211,6 +211,16 @@ export const postgres: Engine = {
 
   truncateTime: (timestamp, unit) => sql<Date>`date_trunc(${lit(checkCalendarUnit(unit))}, ${utc(timestamp)})`,
 
+  // Days and weeks are fixed lengths of time: binned from the epoch (weeks from its first Monday)
+  // in the column's own type, with no conversion to UTC and no calendar (date_bin, Postgres 14+).
+  // An origin written with '+00' is UTC as a timestamptz and the same wall clock as a timestamp.
+  periodKey: (timestamp, unit) => {
+    const checked = checkCalendarUnit(unit)
+    if (checked === 'day') return sql<Date>`date_bin('1 day', ${timestamp}, 'epoch')`
+    if (checked === 'week') return sql<Date>`date_bin('7 days', ${timestamp}, '1970-01-05 00:00:00+00')`
+    return postgres.truncateTime(timestamp, checked)
+  },
+
   // On timestamps without time zone (utc), so a step of a day or a month never meets a DST change.
   periodStarts: (first, last, unit) =>
     sql<Date>`generate_series(${utc(first)}, ${utc(last)}, ${lit(`1 ${checkCalendarUnit(unit)}`)}::interval)`,

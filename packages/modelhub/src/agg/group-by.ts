@@ -39,8 +39,9 @@ export interface GroupKey {
   readonly expression: Expression<unknown>
   /**
    * The key's value in the result, from the grouped value, when the rows group on something
-   * cheaper than the value: a time bucket naming whole periods groups on the period's start and
-   * is formatted once per group, not once per row. Absent: the grouped value itself.
+   * cheaper than the value: a time bucket naming whole periods groups on the period's key
+   * (engine.periodKey) and is formatted once per group, not once per row. Absent: the grouped
+   * value itself.
    */
   readonly label?: (grouped: Expression<unknown>) => Expression<unknown>
 }
@@ -84,7 +85,7 @@ export function groupKeys(
       if (!unit) return { name: 'time_aggregation', expression: timeBucket(zoned, eb, format) }
       return {
         name: 'time_aggregation',
-        expression: hub.engine.truncateTime(localTime(zoned, eb.ref('moment')), unit),
+        expression: hub.engine.periodKey(localTime(zoned, eb.ref('moment')), unit),
         label: (period) => hub.engine.timeFormat(period, parseTimeFormat(format)),
       }
     }

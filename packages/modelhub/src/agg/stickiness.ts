@@ -68,12 +68,12 @@ export function stickiness<R = StickinessRow>(
     .select((eb) => [
       ...keysOf(eb).map((key) => eb.parens(engine.groupKey(key.expression).select).as(key.name)),
       eb.ref('user_id').as('user_id'),
-      engine.truncateTime(localTime(hub, eb.ref('moment')), unit).as('interval_start'),
+      engine.periodKey(localTime(hub, eb.ref('moment')), unit).as('interval_start'),
     ])
     .where('user_id', 'is not', null)
     .groupBy((eb) => [
       eb.ref('user_id'),
-      engine.truncateTime(localTime(hub, eb.ref('moment')), unit),
+      engine.periodKey(localTime(hub, eb.ref('moment')), unit),
       ...keysOf(eb).flatMap((key) => engine.groupKey(key.expression).groupBy),
     ])
 

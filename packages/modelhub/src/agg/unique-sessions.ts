@@ -75,7 +75,8 @@ function utcPeriods(hub: HubContext, groupBy: GroupBy<Record<string, unknown>>):
  *        ) as firsts group by time_aggregation
  */
 function sessionsPerPeriod<R>(hub: HubContext, starts: AnyQuery, { unit, format }: Periods): AggregateQuery<R> {
-  const period = (moment: Expression<unknown>) => hub.engine.truncateTime(moment, unit)
+  // Keys of the stored moment's own type, compared with each other and then formatted.
+  const period = (moment: Expression<unknown>) => hub.engine.periodKey(moment, unit)
   const firsts = hub.db
     .selectFrom(starts.as('events'))
     .select((eb) => period(eb.ref(STORED.moment)).as('time_aggregation'))

@@ -67,12 +67,13 @@ export function isNewUserColumn(
   const unit = chronologicalPeriod(hub.timeZone, timeAggregation ?? hub.timeAggregation)
   if (unit) {
     // Over the whole pipeline, of the moment as stored: the same instant, without the typed column.
-    const period = hub.engine.truncateTime(localTime(hub, eb.ref(whole ? STORED.moment : 'moment')), unit)
+    // Compared only with periods of the same column (the previous moment is stored like the moment).
+    const period = hub.engine.periodKey(localTime(hub, eb.ref(whole ? STORED.moment : 'moment')), unit)
     if (whole) {
       // The previous moment is NULL only on the user's first hit: the earliest of the other
       // starts' is where the first session ends. Its period is the earliest of their periods,
       // each computed on its start: once per session, not on every hit.
-      const gapPeriod = hub.engine.truncateTime(localTime(hub, eb.ref(PREVIOUS_MOMENT)), unit)
+      const gapPeriod = hub.engine.periodKey(localTime(hub, eb.ref(PREVIOUS_MOMENT)), unit)
       const lastNewPeriod = windowed(eb, sql`min(case when ${eb.ref(SESSION_START)} then ${gapPeriod} end)`, {
         partitionBy: [user],
       })

@@ -38,10 +38,7 @@ with
       "user_id" is not null
     group by
       "user_id",
-      date_trunc(
-        E'week',
-        (timestamp 'epoch' + (("moment") - 'epoch'))
-      ),
+      date_bin('7 days', "moment", '1970-01-05 00:00:00+00'),
       "application"
   ),
   "users" as (

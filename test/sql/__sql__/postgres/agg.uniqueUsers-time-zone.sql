@@ -11,38 +11,28 @@ with
   "pairs" as (
     select
       (
-        date_trunc(
-          E'day',
+        date_bin(
+          '1 day',
           (
-            timestamp 'epoch' + (
-              (
-                (
-                  (
-                    (timestamp 'epoch' + (("moment") - 'epoch')) at time zone 'UTC'
-                  ) at time zone E'Europe/Amsterdam'
-                )
-              ) - 'epoch'
-            )
-          )
+            (
+              (timestamp 'epoch' + (("moment") - 'epoch')) at time zone 'UTC'
+            ) at time zone E'Europe/Amsterdam'
+          ),
+          'epoch'
         )
       ) as "time_aggregation",
       "user_id"
     from
       "events"
     group by
-      date_trunc(
-        E'day',
+      date_bin(
+        '1 day',
         (
-          timestamp 'epoch' + (
-            (
-              (
-                (
-                  (timestamp 'epoch' + (("moment") - 'epoch')) at time zone 'UTC'
-                ) at time zone E'Europe/Amsterdam'
-              )
-            ) - 'epoch'
-          )
-        )
+          (
+            (timestamp 'epoch' + (("moment") - 'epoch')) at time zone 'UTC'
+          ) at time zone E'Europe/Amsterdam'
+        ),
+        'epoch'
       ),
       "user_id"
   ),

@@ -10,20 +10,12 @@ with
   ),
   "pairs" as (
     select
-      (
-        date_trunc(
-          E'day',
-          (timestamp 'epoch' + (("moment") - 'epoch'))
-        )
-      ) as "time_aggregation",
+      (date_bin('1 day', "moment", 'epoch')) as "time_aggregation",
       "user_id"
     from
       "events"
     group by
-      date_trunc(
-        E'day',
-        (timestamp 'epoch' + (("moment") - 'epoch'))
-      ),
+      date_bin('1 day', "moment", 'epoch'),
       "user_id"
   ),
   "result" as (

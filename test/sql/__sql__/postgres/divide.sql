@@ -53,19 +53,9 @@ with
         (
           "__stored_user_id" is not null
           and coalesce(
-            date_trunc(
-              E'day',
-              (
-                timestamp 'epoch' + (("__stored_moment") - 'epoch')
-              )
-            ) <= min(
+            date_bin('1 day', "__stored_moment", 'epoch') <= min(
               case
-                when "__session_start" then date_trunc(
-                  E'day',
-                  (
-                    timestamp 'epoch' + (("__previous_moment") - 'epoch')
-                  )
-                )
+                when "__session_start" then date_bin('1 day', "__previous_moment", 'epoch')
               end
             ) over (
               partition by
@@ -96,12 +86,7 @@ with
   ),
   "pairs" as (
     select
-      (
-        date_trunc(
-          E'day',
-          (timestamp 'epoch' + (("moment") - 'epoch'))
-        )
-      ) as "time_aggregation",
+      (date_bin('1 day', "moment", 'epoch')) as "time_aggregation",
       "user_id",
       (
         max(
@@ -114,10 +99,7 @@ with
     from
       "events_4" as "events"
     group by
-      date_trunc(
-        E'day',
-        (timestamp 'epoch' + (("moment") - 'epoch'))
-      ),
+      date_bin('1 day', "moment", 'epoch'),
       "user_id"
   ),
   "counted" as (

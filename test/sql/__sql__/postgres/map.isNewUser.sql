@@ -168,19 +168,9 @@ select
     (
       "__stored_user_id" is not null
       and coalesce(
-        date_trunc(
-          E'day',
-          (
-            timestamp 'epoch' + (("__stored_moment") - 'epoch')
-          )
-        ) <= min(
+        date_bin('1 day', "__stored_moment", 'epoch') <= min(
           case
-            when "__session_start" then date_trunc(
-              E'day',
-              (
-                timestamp 'epoch' + (("__previous_moment") - 'epoch')
-              )
-            )
+            when "__session_start" then date_bin('1 day', "__previous_moment", 'epoch')
           end
         ) over (
           partition by
