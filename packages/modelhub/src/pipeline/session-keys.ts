@@ -1,6 +1,6 @@
-import type { SelectQueryNode } from 'kysely'
+import type { OperationNode, SelectQueryNode } from 'kysely'
 import type { AnyKysely, AnyQuery } from '../hub/any-query.ts'
-import { outputNames } from '../sql-shape/nodes.ts'
+import { onlyParts, outputNames } from '../sql-shape/nodes.ts'
 import { asBuilt } from '../sql-shape/readable-sql-plugin.ts'
 
 /** The user a session belongs to, before anonymization (so anonymous users' sessions stay apart). */
@@ -99,8 +99,7 @@ export function wholePipeline(q: AnyQuery): boolean {
   let node = asBuilt(q.toOperationNode()) as Node
   for (;;) {
     if (node.kind !== 'SelectQueryNode') return false
-    const parts = Object.entries(node).filter(([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0))
-    if (parts.some(([part]) => !ROW_KEEPING.has(part))) return false
+    if (!onlyParts(node as OperationNode, ROW_KEEPING)) return false
     const froms = (node.from?.froms ?? []) as Node[]
     const [from] = froms
     if (froms.length !== 1 || from?.kind !== 'AliasNode') return false

@@ -2,7 +2,7 @@ import { type Compilable, ExpressionWrapper, type OperationNode, SelectQueryNode
 import type { AnyQuery } from '../hub/any-query.ts'
 import type { HubContext } from '../hub/hub-context.ts'
 import { addColumn } from '../map/add-column.ts'
-import { outputOf, someBelow, sourceOf } from '../sql-shape/nodes.ts'
+import { onlyParts, outputOf, someBelow, sourceOf } from '../sql-shape/nodes.ts'
 import { asBuilt } from '../sql-shape/readable-sql-plugin.ts'
 import { readsOf } from '../sql-shape/reads.ts'
 import { columnsOf } from './columns-of.ts'
@@ -54,6 +54,9 @@ export function shareOf(a: AnyQuery, b: AnyQuery): AnyQuery | undefined {
   return denominator.share(addColumn(denominator.hub, all, NUMERATOR_ROW, holds, holds), NUMERATOR_ROW)
 }
 
+/** A filter's parts: its rows are its source's on which the WHERE holds (ORDER BY changes no row). */
+const FILTER_PARTS = new Set(['kind', 'from', 'selections', 'orderBy', 'where'])
+
 /**
  * The WHERE condition of `q` when `q` is only that filter over one subquery named `events`: its
  * items are that subquery's columns under their own names, and its condition reads only them and
@@ -62,10 +65,8 @@ export function shareOf(a: AnyQuery, b: AnyQuery): AnyQuery | undefined {
 function filterOf(q: AnyQuery): OperationNode | undefined {
   const node = asBuilt(q.toOperationNode())
   if (!SelectQueryNode.is(node) || !node.where) return undefined
-  const { kind: _, from, selections, orderBy: __, where, ...clauses } = node
-  if (Object.values(clauses).some((clause) => clause !== undefined && !(Array.isArray(clause) && !clause.length))) {
-    return undefined
-  }
+  if (!onlyParts(node, FILTER_PARTS)) return undefined
+  const { from, selections, where } = node
   const source = from?.froms.length === 1 ? sourceOf(from.froms[0] as OperationNode) : undefined
   if (!source?.subquery || source.alias !== 'events') return undefined
   const passed = (selections ?? []).every((selection) => {

@@ -32,6 +32,17 @@ export function childrenOf(node: OperationNode): OperationNode[] {
   return children
 }
 
+/**
+ * Whether a query uses no part but those named (`kind`, `from`, `selections`, …): an empty list
+ * counts as absent. Any other part (WHERE, GROUP BY, LIMIT, …, and whatever a later Kysely adds)
+ * may change what the query's rows are.
+ */
+export function onlyParts(query: OperationNode, allowed: ReadonlySet<string>): boolean {
+  return Object.entries(query).every(
+    ([part, value]) => allowed.has(part) || value === undefined || (Array.isArray(value) && value.length === 0),
+  )
+}
+
 /** Whether `test` holds for a node of the tree under `node` (not `node` itself), not looking inside `skip`. */
 export function someBelow(
   node: OperationNode,

@@ -11,7 +11,7 @@ import {
   TableNode,
   ValueNode,
 } from 'kysely'
-import { mapChildren, outputNames, outputOf, type Source, someBelow, sourceOf, withProps } from './nodes.ts'
+import { mapChildren, onlyParts, outputNames, outputOf, type Source, someBelow, sourceOf, withProps } from './nodes.ts'
 import { ownSubqueries } from './reads.ts'
 
 /**
@@ -123,13 +123,11 @@ function replacementFor(
   return { item: AliasNode.create(node, IdentifierNode.create(alias)) }
 }
 
+const SELECTS = new Set(['kind', 'from', 'selections'])
+
 /** Whether a query has no clause but its one FROM item and its select items. */
 function onlySelects(stage: SelectQueryNode): boolean {
-  const { from, selections, kind: _, ...clauses } = stage
-  if (Object.values(clauses).some((clause) => clause !== undefined && !(Array.isArray(clause) && !clause.length))) {
-    return false
-  }
-  return from?.froms.length === 1 && !!selections?.length
+  return onlyParts(stage, SELECTS) && stage.from?.froms.length === 1 && !!stage.selections?.length
 }
 
 /** `select x.a, b as b, x.* from <one source x>` and nothing else: every column passed on unchanged. */
