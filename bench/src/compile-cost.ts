@@ -5,7 +5,7 @@ import { median } from './run-model.ts'
 
 export interface CompileCost {
   readonly model: string
-  /** Median µs to build the model's query from a fresh `hub.events()` and compile it to SQL. */
+  /** Median µs to build the model's query over `hub.events()` (which a hub builds once) and compile it to SQL. */
   readonly medianUs: number
   readonly iterations: number
 }

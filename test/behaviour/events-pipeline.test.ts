@@ -108,6 +108,24 @@ describeEachEngine(
       expect(fromStart.map((r) => r.event_id.slice(-3))).toEqual(['305', '306', '307', '308', '309', '310'])
     })
 
+    it('builds each window once per hub, and keeps each window its own rows', async () => {
+      const one = hub()
+      const ids = async (window: { startDate?: string; endDate?: string }) =>
+        byEvent(await one.events(window).execute()).map((r) => r.event_id.slice(-3))
+      const december = { startDate: '2021-12-01', endDate: '2021-12-02' }
+      expect(one.events(december)).toBe(one.events({ ...december }))
+      expect(one.events(december)).not.toBe(one.events({ startDate: '2021-12-01' }))
+      // A hub with another conversion builds its own pipeline.
+      const converting = one.addConversionEvent({ name: 'presses', eventType: 'PressEvent' })
+      expect(converting.events(december)).not.toBe(one.events(december))
+      expect(await ids(december)).toEqual(['305', '306', '307', '308', '309'])
+      expect(await ids({ startDate: '2021-12-01' })).toEqual(['305', '306', '307', '308', '309', '310'])
+      expect(await ids(december)).toEqual(['305', '306', '307', '308', '309'])
+      // Past the windows it keeps, a hub starts again and still answers each window.
+      for (let day = 1; day <= 20; day++) one.events({ endDate: `2022-01-${String(day).padStart(2, '0')}` })
+      expect(await ids(december)).toEqual(['305', '306', '307', '308', '309'])
+    })
+
     it('numbers sessions over all users chronologically, ties broken by event_id (docs/semantics.md §S7.3, gap 180)', async () => {
       const rows = byEvent(await hub({ table: 'synthetic', sessionGapSeconds: 180 }).events().execute())
       expect(rows.map((r) => r.session_id)).toEqual([1, 1, 2, 3, 4, 4])

@@ -33,6 +33,9 @@ import type { HubContext } from './hub-context.ts'
 import { hubEngine } from './hub-kysely.ts'
 import { type ModelHubOptionsInput, type ModelHubSettings, parseModelHubOptions } from './options.ts'
 
+/** How many day windows' events() a hub keeps built; past that it starts again. */
+const EVENTS_KEPT = 16
+
 /**
  * What `hub.events()` returns: an ordinary Kysely query over the `events` source, joinable with the
  * app's tables. The source replaces an app table of the same name (`Omit`), so the app's own
@@ -99,6 +102,8 @@ export class ModelHub<DB, const G extends readonly string[] = readonly [], C ext
   }
 
   readonly #options: ModelHubOptionsInput<G>
+  /** events() per day window, as built (a few windows are kept; see EVENTS_KEPT). */
+  readonly #events = new Map<string, EventsQuery<DB, G[number]>>()
   /** The Kysely the hub builds its queries on: `db` with the readable-SQL plugin. */
   readonly #queries: AnyKysely
 
@@ -147,16 +152,25 @@ export class ModelHub<DB, const G extends readonly string[] = readonly [], C ext
    */
   events(window: { startDate?: string; endDate?: string } = {}): EventsQuery<DB, G[number]> {
     checkOptions('hub.events', window, EVENTS_WINDOW)
+    const days = checkDayWindow(window)
+    // A query is immutable and the hub too, so each window's pipeline is built once: building it
+    // was a quarter of the cost of building and compiling a model.
+    const key = `${days.startDate ?? ''}/${days.endDate ?? ''}`
+    const built = this.#events.get(key)
+    if (built) return built
     const db = this.#queries
     const pipeline = eventsPipeline(db, this.engine, {
       ...this.settings,
-      ...checkDayWindow(window),
+      ...days,
       conversions: [...this.#conversions.values()],
     })
     // The documented columns by name: the session keys stay inside, for the models (session-keys.ts).
     const columns = pipelineColumns(this.settings.globalContexts).map((c) => `events.${c}` as const)
     // The columns depend on the hub's global contexts, known at run time: EventsQuery states them.
-    return db.selectFrom(pipeline.as('events')).select(columns) as unknown as EventsQuery<DB, G[number]>
+    const events = db.selectFrom(pipeline.as('events')).select(columns) as unknown as EventsQuery<DB, G[number]>
+    if (this.#events.size >= EVENTS_KEPT) this.#events.clear()
+    this.#events.set(key, events)
+    return events
   }
 
   // ── composition (results/), SQL, materialization and held connections (run/) ──
