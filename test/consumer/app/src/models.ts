@@ -30,7 +30,11 @@ export async function runModels(db: Kysely<Database>) {
       .execute(),
     uniqueUsers: await hub.agg.uniqueUsers(events).orderBy('time_aggregation').execute(),
     uniqueSessions: await hub.agg.uniqueSessions(events, { groupBy: null }).execute(),
-    sessionDuration: await hub.agg.sessionDuration(events, { groupBy: { timeAggregation: '%Y-%m' } }).execute(),
+    // Ordered: without ORDER BY the months come in the order of the plan, which differs between databases.
+    sessionDuration: await hub.agg
+      .sessionDuration(events, { groupBy: { timeAggregation: '%Y-%m' } })
+      .orderBy('time_aggregation')
+      .execute(),
     frequency: await hub.agg.frequency(events).orderBy('session_id_nunique').execute(),
     retention: await hub.agg
       .retentionMatrix(events, { timePeriod: 'monthly', percentage: true })
