@@ -70,6 +70,27 @@ describe('kysely-modelhub --help', () => {
       expect(run.stdout).toMatch(new RegExp(`^\\s+${command} `, 'm'))
   })
 
+  it('starts without loading Kysely, the models or PGlite, which only a command that runs needs', async () => {
+    // A resolve hook that fails the process if the help reaches for one of them.
+    const heavy = ['kysely', '@kysely-modelhub/modelhub', '@electric-sql/pglite']
+    const hook = `export async function resolve(s, c, next) {
+      if (${JSON.stringify(heavy)}.includes(s)) throw new Error('loaded at start: ' + s)
+      return next(s, c)
+    }`
+    const register = `import { register } from 'node:module'
+      register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hook)}`)})`
+    const run = await new Promise<Run>((done) => {
+      execFile(
+        process.execPath,
+        [...FROM_SOURCE, '--import', `data:text/javascript,${encodeURIComponent(register)}`, BIN, '--help'],
+        { timeout: 120_000 },
+        (error, stdout, stderr) => done({ code: error ? 1 : 0, stdout, stderr }),
+      )
+    })
+    expect([run.code, run.stderr]).toEqual([0, ''])
+    expect(run.stdout).toMatch(/^\s+run /m)
+  })
+
   it.each([
     [
       ['sql', '--help'],
