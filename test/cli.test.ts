@@ -346,6 +346,16 @@ describe('kysely-modelhub load-sample and run on the embedded PGlite', () => {
     })
   })
 
+  it('opens the sample with 16MB of shared buffers, which PGlite zeroes at each start', async () => {
+    const { db } = await openDatabase({ dataDir, sampleEvents: 1500 })
+    try {
+      const { rows } = await sql<{ size: string }>`select current_setting('shared_buffers') as size`.execute(db)
+      expect(rows).toEqual([{ size: '16MB' }])
+    } finally {
+      await db.destroy()
+    }
+  })
+
   it('runs a model and prints its rows as the model returns them', async () => {
     const run = await cli('run', 'unique-users', '--data-dir', dataDir, '--events', '1500', '--limit', '5')
     expect(run.code).toBe(0)

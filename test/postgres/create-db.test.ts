@@ -25,6 +25,27 @@ describe('createPgliteDb', () => {
       rmSync(dataDir, { recursive: true, force: true })
     }
   })
+
+  it('starts with the given settings, and keeps the defaults it does not name', async () => {
+    const db = await createPgliteDb<any>({ settings: { shared_buffers: '16MB', work_mem: '8MB' } })
+    try {
+      const { rows } = await sql<Record<string, string>>`select current_setting('shared_buffers') as shared_buffers,
+          current_setting('work_mem') as work_mem,
+          current_setting('max_parallel_workers_per_gather') as gather,
+          current_setting('TimeZone') as zone`.execute(db)
+      expect(rows).toEqual([{ shared_buffers: '16MB', work_mem: '8MB', gather: '0', zone: 'UTC' }])
+    } finally {
+      await db.destroy()
+    }
+  })
+
+  it.each([
+    [{ 'shared_buffers=1MB -c x': '1' }, /settings: got "shared_buffers=1MB -c x"; expected a Postgres setting name/],
+    [{ shared_buffers: '16MB\nwork_mem=1' }, /settings.shared_buffers: got .*; expected a text value on one line/],
+    [{ shared_buffers: 16 }, /settings.shared_buffers: got 16; expected a text value/],
+  ])('refuses a bad setting before starting: %o', async (settings, message) => {
+    await expect(createPgliteDb({ settings: settings as Record<string, string> })).rejects.toThrow(message)
+  })
 })
 
 const url = inject('postgresUrl')
