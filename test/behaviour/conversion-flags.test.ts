@@ -78,6 +78,29 @@ describeEachEngine(
       })
     }
 
+    it('the features before a conversion read the event values computed with the flags, with the rows of computing them in place', async () => {
+      const h = twoConversionHub(baseHub(ctx))
+      const models = (q: Events) => [
+        h.agg.topProductFeaturesBeforeConversion(q, 'quickstart'),
+        h.agg.topProductFeaturesBeforeConversion(q, 'presses', { eventType: 'VisibleEvent' }),
+      ]
+      const carried = models(h.events())
+      const inPlace = models(disguised(h, h.events()))
+      const [interactive, visible] = carried.map((q) => h.toSql(q))
+      // Above the stage that computes the values, the sorts carry them and not the JSON they read.
+      expect(interactive).toContain('__event_feature_type')
+      expect(interactive!.slice(interactive!.indexOf('__event_application_id'))).not.toContain('stack_event_types')
+      // Only the default event type has a value; another is tested in place, the application still read.
+      expect(visible).not.toContain('__event_feature_type')
+      expect(visible).toContain('__event_application_id')
+      for (const q of inPlace) expect(h.toSql(q)).not.toContain('__event_')
+      for (const [i, q] of carried.entries()) {
+        const rows = await q.execute()
+        expect(rows.length, `model ${i}`).toBeGreaterThan(0)
+        expect(sorted(rows)).toEqual(sorted(await inPlace[i]!.execute()))
+      }
+    })
+
     it('a flag is read only by a conversion of the same definition, whatever its name', async () => {
       const a = twoConversionHub(baseHub(ctx))
       // The same names, other definitions: a's flags must not answer for them.

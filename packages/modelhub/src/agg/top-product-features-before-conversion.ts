@@ -48,6 +48,6 @@ export function topProductFeaturesBeforeConversion(
     .select((eb) =>
       Object.entries(firstConversionHelpers(converts, session)).map(([name, build]) => build(eb).as(name)),
     )
-  const before = featureEvents(hub, marked, options, 'topProductFeaturesBeforeConversion', beforeFirstConversion)
+  const before = featureEvents(hub, marked, options, 'topProductFeaturesBeforeConversion', beforeFirstConversion, q)
   return countFeatures<TopProductFeaturesBeforeConversionRow>(hub, before, 'unique_users')
 }

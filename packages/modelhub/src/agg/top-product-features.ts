@@ -1,8 +1,10 @@
-import { type GlobalContext, globalContexts, invalid, LocationStack } from '@kysely-modelhub/core'
+import { type GlobalContext, invalid, LocationStack } from '@kysely-modelhub/core'
 import { type Expression, expressionBuilder, type SqlBool } from 'kysely'
 import type { AnyQuery, EventsExpressionBuilder } from '../hub/any-query.ts'
 import type { HubContext } from '../hub/hub-context.ts'
 import type { EventsLike } from '../map/add-column.ts'
+import { carriedValue, type EventValue } from '../pipeline/conversion-flags.ts'
+import { applicationId, DEFAULT_FEATURE_EVENT_TYPE, holdsEventType } from '../pipeline/feature-values.ts'
 import type { ObjectivEvent } from '../pipeline/objectiv-event.ts'
 import { storedEvents } from '../pipeline/session-keys.ts'
 import { columnsOf } from '../results/columns-of.ts'
@@ -72,7 +74,9 @@ export function topProductFeatures(
 
 /**
  * The rows of `q` whose type stack holds the event type (and meet `where`, on `events.<column>`),
- * reduced to the feature keys and the user.
+ * reduced to the feature keys and the user. The type test and the application's id are read from
+ * the pipeline's event values (feature-values.ts) where `q` carries those of `carrier`, the query
+ * it was built over: a model that sorts the events before this then sorts the values, not JSON.
  */
 export function featureEvents(
   hub: HubContext,
@@ -81,8 +85,9 @@ export function featureEvents(
   options: TopProductFeaturesOptions<any>,
   model: string,
   where?: (eb: EventsExpressionBuilder) => Expression<SqlBool>,
+  carrier?: AnyQuery,
 ): FeatureEvents {
-  const eventType = options.eventType ?? 'InteractiveEvent'
+  const eventType = options.eventType ?? DEFAULT_FEATURE_EVENT_TYPE
   if (typeof eventType !== 'string' || eventType.length === 0) {
     invalid('eventType', eventType, 'expected an event type such as "InteractiveEvent" or "PressEvent"')
   }
@@ -92,14 +97,15 @@ export function featureEvents(
   const stackParts = located instanceof LocationStack
   // Users as stored: only counted, never returned, and grouped without a cast to text per event.
   // The moment stays typed: a model's `where` compares it with moments of the typed column.
+  const read = <T>(value: EventValue<T>) => (carrier ? carriedValue(carrier, value) : value)
+  const holdsType = read(holdsEventType(hub.engine, eventType))
+  const application = read(applicationId(hub.engine))
   const rows = hub.db
     .selectFrom(storedEvents(hub.db, q, ['moment']).as('events'))
-    .where((eb) => {
-      const holdsType = hub.engine.jsonIncludesString(eb.ref('events.stack_event_types'), eventType)
-      return where ? eb.and([holdsType, where(eb)]) : holdsType
-    })
+    // The model's test first: over a session's window columns it drops most rows before the type is read.
+    .where((eb) => (where ? eb.and([where(eb), holdsType(eb)]) : holdsType(eb)))
     .select((eb: EventsExpressionBuilder) => [
-      globalContexts(eb.ref('events.application'), hub.engine).get('id').as('application'),
+      application(eb).as('application'),
       eb.parens<unknown>(located).as(stackParts ? STACK_PART : 'feature_nice_name'),
       eb.ref('events.event_type').as('event_type'),
       eb.ref('events.user_id').as('user_id'),

@@ -1,34 +1,45 @@
-import { AliasNode, type Expression, expressionBuilder, type OperationNode, SelectQueryNode } from 'kysely'
+import { type AliasableExpression, AliasNode, expressionBuilder, type OperationNode, SelectQueryNode } from 'kysely'
 import type { AnyExpressionBuilder, AnyKysely, AnyQuery } from '../hub/any-query.ts'
 import type { ConversionEvent } from '../hub/conversions.ts'
 import { identifierName, plainReference, sameTree, sourceOf } from '../sql-shape/nodes.ts'
 import { asBuilt } from '../sql-shape/readable-sql-plugin.ts'
-import { CONVERSION_FLAG, flagsUnder } from './session-keys.ts'
+import { CONVERSION_FLAG, flagsUnder, isEventFlag } from './session-keys.ts'
+
+/** A value of each event, built from its columns (unqualified, so two builds compare equal). */
+export type EventValue<T = unknown> = (eb: AnyExpressionBuilder) => AliasableExpression<T>
 
 /** Whether an event is the conversion: its test, or the pipeline's flag holding it. */
-export type ConversionTest = (eb: AnyExpressionBuilder) => Expression<boolean>
+export type ConversionTest = EventValue<boolean>
 
 /**
  * The extracted events with a hidden boolean per conversion of the hub whose test reads only the
- * event's type and location stack: the test, computed as the events are extracted. The
- * sessionization sorts then carry a flag rather than the stack, and on Postgres the test runs in
- * the parallel workers that read the JSON. The planner drops the flags no query reads.
+ * event's type and location stack: the test, computed as the events are extracted, and with the
+ * event values given (feature-values.ts), computed there too. The sessionization sorts then carry a
+ * flag rather than the stack it tests, and on Postgres the tests run in the parallel workers that
+ * read the JSON. The planner drops the flags no query reads.
  *
- * Shape: select extracted.*, <test> as __conversion_1, … from (<extracted>) as extracted
+ * Shape: select extracted.*, <test> as __conversion_1, …, <value> as __event_… from (<extracted>) as extracted
  */
 export function flagConversions(
   db: AnyKysely,
   extracted: AnyQuery,
   conversions: readonly ConversionEvent[],
+  values: Readonly<Record<string, EventValue>> = {},
 ): { readonly query: AnyQuery; readonly flags: readonly string[] } {
   const flagged = conversions.filter((conversion) => conversion.readsEventOnly)
-  if (flagged.length === 0) return { query: extracted, flags: [] }
-  const flags = flagged.map((_, i) => `${CONVERSION_FLAG}${i + 1}`)
+  const computed: [string, EventValue][] = [
+    ...flagged.map((conversion, i): [string, EventValue] => [
+      `${CONVERSION_FLAG}${i + 1}`,
+      (eb) => conversion.isConversion(eb),
+    ]),
+    ...Object.entries(values),
+  ]
+  if (computed.length === 0) return { query: extracted, flags: [] }
   const query = db
     .selectFrom(extracted.as('extracted'))
     .selectAll('extracted')
-    .select((eb) => flagged.map((conversion, i) => conversion.isConversion(eb).as(flags[i]!)))
-  return { query, flags }
+    .select((eb) => computed.map(([name, value]) => value(eb).as(name)))
+  return { query, flags: computed.map(([name]) => name) }
 }
 
 /**
@@ -40,13 +51,23 @@ export function flagConversions(
  */
 export function conversionTest(q: AnyQuery, conversion: ConversionEvent): ConversionTest {
   const inPlace: ConversionTest = (eb) => conversion.isConversion(eb)
+  return conversion.readsEventOnly ? carriedValue(q, inPlace) : inPlace
+}
+
+/**
+ * A value of each event over the rows of `q`: the pipeline's flag or event value when `q` carries
+ * one with an equal definition (built by the same function), otherwise the value itself. As for
+ * conversionTest, the query it is applied to must select the flags under `q`.
+ */
+export function carriedValue<T>(q: AnyQuery, value: EventValue<T>): EventValue<T> {
+  const inPlace: EventValue<T> = (eb) => value(eb)
   const carried = flagsUnder(q)
   // Nothing to compare (a query that is not the pipeline's, a hub without flags): no tree walked.
-  if (carried.length === 0 || !conversion.readsEventOnly) return inPlace
+  if (carried.length === 0) return inPlace
   const defined = flagDefinitions(q)
-  const wanted = conversion.isConversion(expressionBuilder()).toOperationNode()
+  const wanted = value(expressionBuilder()).toOperationNode()
   const flag = carried.find((name) => sameTree(defined.get(name), wanted))
-  return flag ? (eb) => eb.ref(flag) : inPlace
+  return flag ? (eb) => eb.ref(flag) as AliasableExpression<T> : inPlace
 }
 
 /**
@@ -59,7 +80,7 @@ function flagDefinitions(q: AnyQuery): Map<string, OperationNode> {
   while (node && SelectQueryNode.is(node)) {
     for (const { selection } of node.selections ?? []) {
       const name = AliasNode.is(selection) ? identifierName(selection.alias) : undefined
-      if (!name?.startsWith(CONVERSION_FLAG) || found.has(name)) continue
+      if (!name || !isEventFlag(name) || found.has(name)) continue
       const definition = (selection as AliasNode).node
       if (!plainReference(definition)) found.set(name, definition)
     }

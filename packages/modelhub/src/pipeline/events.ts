@@ -4,6 +4,7 @@ import type { ConversionEvent } from '../hub/conversions.ts'
 import { flagConversions } from './conversion-flags.ts'
 import { extractEvents } from './extract.ts'
 import { extractSnowplowEvents } from './extract-snowplow.ts'
+import { featureValues } from './feature-values.ts'
 import { resolveIdentity } from './identity.ts'
 import { PREVIOUS_MOMENT, SESSION_KEY, SESSION_START, SESSION_USER, STORED } from './session-keys.ts'
 import { sessionize } from './sessionize.ts'
@@ -42,6 +43,7 @@ export function eventsPipeline(db: AnyKysely, engine: Engine, options: PipelineO
     db,
     options.layout === 'snowplow' ? extractSnowplowEvents(db, engine, options) : extractEvents(db, engine, options),
     options.conversions ?? [],
+    featureValues(engine, options.globalContexts),
   )
   // Flags computed once too, below the sessionization sorts: they then carry a conversion's flag
   // rather than the stack it tests. Unread, the stage and its fence go from the SQL (pass-through.ts).

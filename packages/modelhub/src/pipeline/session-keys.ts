@@ -17,6 +17,9 @@ export const PREVIOUS_MOMENT = '__previous_moment'
 /** Conversion flags (conversion-flags.ts) are hidden columns named `__conversion_1`, `__conversion_2`, … */
 export const CONVERSION_FLAG = '__conversion_'
 
+/** Other values of the event alone computed as it is extracted (feature-values.ts) are named `__event_…`. */
+export const EVENT_VALUE = '__event_'
+
 /** The columns that together name a session, as session_id does. */
 export const SESSION_KEY = [SESSION_USER, USER_SESSION] as const
 
@@ -43,13 +46,17 @@ export function withSessionKeys(q: AnyQuery, more: readonly string[] = []): AnyQ
   return withPipelineColumns(q, [...SESSION_KEY, ...more])
 }
 
+/** Whether a column is one of the values computed as the events are extracted: a flag or an event value. */
+export const isEventFlag = (column: string): boolean =>
+  column.startsWith(CONVERSION_FLAG) || column.startsWith(EVENT_VALUE)
+
 /**
- * The conversion flags `q` can read, when it reads the pipeline (or a map helper's result over it)
- * directly. Whoever reads them selects them (withSessionKeys, withPipelineColumns), and a map
- * helper carries them on, so the helpers over its result can read them too.
+ * The conversion flags and event values `q` can read, when it reads the pipeline (or a map helper's
+ * result over it) directly. Whoever reads them selects them (withSessionKeys, withPipelineColumns),
+ * and a map helper carries them on, so the helpers over its result can read them too.
  */
 export function flagsUnder(q: AnyQuery): string[] {
-  return (pipelineColumnsUnder(q) ?? []).filter((column) => column.startsWith(CONVERSION_FLAG))
+  return (pipelineColumnsUnder(q) ?? []).filter(isEventFlag)
 }
 
 /** `q` with these hidden columns of the pipeline selected too, when it reads the pipeline directly. */

@@ -69,7 +69,35 @@ with
   `flagged` as (
     select
       `extracted`.*,
-      coalesce(`event_type` = @p0, false) as `__conversion_1`
+      coalesce(`event_type` = @p0, false) as `__conversion_1`,
+      exists (
+        select
+          1
+        from
+          unnest (json_query_array(`stack_event_types`)) as e
+        with
+        offset
+          as i
+        where
+          (
+            json_type (`e`) = 'string'
+            and json_value(`e`) = 'InteractiveEvent'
+          )
+      ) as `__event_feature_type`,
+      (
+        select
+          if(
+            json_type (x) = 'string',
+            json_value(x),
+            nullif(to_json_string(x), 'null')
+          )
+        from
+          unnest (
+            [
+              json_query_array(`application`) [safe_offset(0)] ['id']
+            ]
+          ) as x
+      ) as `__event_application_id`
     from
       `extracted`
   ),
@@ -97,10 +125,10 @@ with
     select
       `moment`,
       `event_type`,
-      `stack_event_types`,
       `location_stack`,
-      `application`,
       `__conversion_1`,
+      `__event_feature_type`,
+      `__event_application_id`,
       `user_id`,
       sum(
         case
@@ -122,13 +150,13 @@ with
     select
       `moment`,
       `event_type`,
-      `stack_event_types`,
       `location_stack`,
-      `application`,
       cast(`user_id` as string) as `user_id`,
       `user_id` as `__session_user`,
       `__user_session`,
-      `__conversion_1`
+      `__conversion_1`,
+      `__event_feature_type`,
+      `__event_application_id`
     from
       `sessions`
   ),
@@ -159,20 +187,7 @@ with
   ),
   `features` as (
     select
-      (
-        select
-          if(
-            json_type (x) = 'string',
-            json_value(x),
-            nullif(to_json_string(x), 'null')
-          )
-        from
-          unnest (
-            [
-              json_query_array(`application`) [safe_offset(0)] ['id']
-            ]
-          ) as x
-      ) as `application`,
+      `__event_application_id` as `application`,
       (`location_stack`) as `__stack_part`,
       `event_type`,
       `user_id`
@@ -180,27 +195,14 @@ with
       `events_3` as `events`
     where
       (
-        exists (
-          select
-            1
-          from
-            unnest (json_query_array(`stack_event_types`)) as e
-          with
-          offset
-            as i
-          where
-            (
-              json_type (`e`) = 'string'
-              and json_value(`e`) = 'InteractiveEvent'
-            )
-        )
-        and (
+        (
           `__converted` > 0
           and coalesce(
             `moment` < `__first_conversion`,
             `moment` is not null
           )
         )
+        and `__event_feature_type`
       )
   ),
   `pairs` as (

@@ -36,7 +36,12 @@ with
   "flagged" as (
     select
       "extracted".*,
-      coalesce("event_type" = $1, false) as "__conversion_1"
+      coalesce("event_type" = $1, false) as "__conversion_1",
+      coalesce(
+        ("stack_event_types") @> E'["InteractiveEvent"]'::jsonb,
+        false
+      ) as "__event_feature_type",
+      (("application" -> (0)) ->> E'id') as "__event_application_id"
     from
       "extracted"
     offset
@@ -64,10 +69,10 @@ with
     select
       "moment",
       "event_type",
-      "stack_event_types",
       "location_stack",
-      "application",
       "__conversion_1",
+      "__event_feature_type",
+      "__event_application_id",
       "user_id",
       sum(
         case
@@ -91,13 +96,13 @@ with
         (timestamp 'epoch' + (("moment") - 'epoch')) at time zone 'UTC'
       ) as "moment",
       "event_type",
-      "stack_event_types",
       "location_stack",
-      "application",
       ("user_id")::text as "user_id",
       "user_id" as "__session_user",
       "__user_session",
-      "__conversion_1"
+      "__conversion_1",
+      "__event_feature_type",
+      "__event_application_id"
     from
       "sessions"
   ),
@@ -128,7 +133,7 @@ with
   ),
   "features" as (
     select
-      (("application" -> (0)) ->> E'id') as "application",
+      "__event_application_id" as "application",
       ("location_stack") as "__stack_part",
       "event_type",
       "user_id"
@@ -136,17 +141,14 @@ with
       "events_2" as "events"
     where
       (
-        coalesce(
-          ("stack_event_types") @> E'["InteractiveEvent"]'::jsonb,
-          false
-        )
-        and (
+        (
           "__converted" > 0
           and coalesce(
             "moment" < "__first_conversion",
             "moment" is not null
           )
         )
+        and "__event_feature_type"
       )
   ),
   "pairs" as (
