@@ -3,7 +3,7 @@ import { conversionNamed } from '../hub/conversions.ts'
 import type { HubContext } from '../hub/hub-context.ts'
 import { beforeFirstConversion, firstConversionHelpers } from '../map/conversion-columns.ts'
 import { conversionTest } from '../pipeline/conversion-flags.ts'
-import { flagsUnder, sessionsOf } from '../pipeline/session-keys.ts'
+import { flagsUnder, sessionsOf, storedEvents } from '../pipeline/session-keys.ts'
 import type { AggregateQuery } from './aggregate-query.ts'
 import {
   countFeatures,
@@ -42,8 +42,10 @@ export function topProductFeaturesBeforeConversion(
   // Over the events pipeline, sessions are its session keys: the same groups, without numbering
   // them; and the conversion is its flag there, if it has one.
   const { query, session } = sessionsOf(q, flagsUnder(q))
+  // Moments and users as stored: only compared and counted here, so no row of the session windows
+  // pays for the typed columns' conversions (and the filters of `q` still read the typed ones).
   const marked = hub.db
-    .selectFrom(query.as('events'))
+    .selectFrom(storedEvents(hub.db, query).as('events'))
     .selectAll('events')
     .select((eb) =>
       Object.entries(firstConversionHelpers(converts, session)).map(([name, build]) => build(eb).as(name)),

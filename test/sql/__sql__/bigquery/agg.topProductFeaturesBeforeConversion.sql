@@ -151,7 +151,7 @@ with
       `moment`,
       `event_type`,
       `location_stack`,
-      cast(`user_id` as string) as `user_id`,
+      `user_id`,
       `user_id` as `__session_user`,
       `__user_session`,
       `__conversion_1`,

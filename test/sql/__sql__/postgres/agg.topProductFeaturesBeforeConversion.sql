@@ -92,12 +92,10 @@ with
   ),
   "events" as (
     select
-      (
-        (timestamp 'epoch' + (("moment") - 'epoch')) at time zone 'UTC'
-      ) as "moment",
+      "moment",
       "event_type",
       "location_stack",
-      ("user_id")::text as "user_id",
+      "user_id",
       "user_id" as "__session_user",
       "__user_session",
       "__conversion_1",
