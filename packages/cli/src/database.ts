@@ -43,19 +43,19 @@ export class CliError extends Error {
 }
 
 /**
- * A Kysely on the given Postgres server, or on the sample PGlite in {@link CACHE_DIR}. A server is
- * only connected to: nothing is written there (`load-sample` is the one command that writes). The
- * sample PGlite is ours: on its first run sample events are generated into it and reused after.
- * Its directory is filled under another name and renamed when complete, so an interrupted first
- * run leaves nothing half-loaded behind.
- */
-/**
  * How the sample PGlite starts: PGlite zeroes its shared buffers at every start, and its default
  * 128MB of them took 0.4 s of a 2 s `run` on a 2-core machine. The models scan the table through
  * a small ring of buffers whatever their number, so 16MB costs them nothing measurable.
  */
 const SAMPLE_SETTINGS = { shared_buffers: '16MB' }
 
+/**
+ * A Kysely on the given Postgres server, or on the sample PGlite in {@link CACHE_DIR}. A server is
+ * only connected to: nothing is written there (`load-sample` is the one command that writes). The
+ * sample PGlite is ours: on its first run sample events are generated into it and reused after.
+ * Its directory is filled under another name and renamed when complete, so an interrupted first
+ * run leaves nothing half-loaded behind.
+ */
 export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<OpenedDatabase> {
   const events = options.sampleEvents ?? DEFAULT_SAMPLE_EVENTS
   const log = options.log ?? (() => {})
