@@ -20,7 +20,7 @@ export type ConversionTest = EventValue<boolean>
  *
  * Shape: select extracted.*, <test> as __conversion_1, …, <value> as __event_… from (<extracted>) as extracted
  */
-export function flagConversions(
+export function flagEvents(
   db: AnyKysely,
   extracted: AnyQuery,
   conversions: readonly ConversionEvent[],

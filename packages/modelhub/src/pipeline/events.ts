@@ -1,7 +1,7 @@
 import type { Engine, SessionIds } from '@kysely-modelhub/core'
 import type { AnyKysely, AnyQuery } from '../hub/any-query.ts'
 import type { ConversionEvent } from '../hub/conversions.ts'
-import { flagConversions } from './conversion-flags.ts'
+import { flagEvents } from './conversion-flags.ts'
 import { extractEvents } from './extract.ts'
 import { extractSnowplowEvents } from './extract-snowplow.ts'
 import { featureValues } from './feature-values.ts'
@@ -39,7 +39,7 @@ export function pipelineColumns(globalContexts: readonly string[]): string[] {
  * sessionize → [anonymize] → typed output. Each stage is a subquery; nothing joins back.
  */
 export function eventsPipeline(db: AnyKysely, engine: Engine, options: PipelineOptions): AnyQuery {
-  const { query: flagged, flags } = flagConversions(
+  const { query: flagged, flags } = flagEvents(
     db,
     options.layout === 'snowplow' ? extractSnowplowEvents(db, engine, options) : extractEvents(db, engine, options),
     options.conversions ?? [],
