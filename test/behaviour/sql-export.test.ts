@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process'
+import { resolve } from 'node:path'
+import { promisify } from 'node:util'
 import { bigquery as bigqueryEngine } from '@kysely-modelhub/bigquery'
 import { type Engine, ModelHubInputError } from '@kysely-modelhub/core'
 import { displaySqlAsMarkdown, ModelHub } from '@kysely-modelhub/modelhub'
@@ -215,4 +218,38 @@ it('formats with the dialect of the engine', () => {
     /^toSql: sql-formatter \(postgresql\) could not format the query: .*; pass pretty: false for the SQL as compiled$/s,
   )
   expect(new ModelHub(db, { engine: postgres }).toSql(query, { pretty: false })).toBe(text)
+})
+
+it('loads sql-formatter on the first formatted export, not with the hub', async () => {
+  // A child process whose resolve hook fails on an import of sql-formatter: importing the hub and
+  // exporting unformatted SQL must not reach for it; the formatted export then loads it.
+  const hook = `export async function resolve(s, c, next) {
+    if (s === 'sql-formatter') throw new Error('imported: ' + s)
+    return next(s, c)
+  }`
+  const register = `import { register } from 'node:module'
+    register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hook)}`)})`
+  const app = `
+    import { ModelHub } from '@kysely-modelhub/modelhub'
+    import { createPostgresDb, postgres } from '@kysely-modelhub/postgres'
+    const db = createPostgresDb({ connectionString: 'postgresql://localhost/never-connected' })
+    const hub = new ModelHub(db, { engine: postgres })
+    const query = db.selectNoFrom((eb) => eb.val(1).as('one'))
+    console.log(JSON.stringify([hub.toSql(query, { pretty: false }), hub.toSql(query)]))`
+  const { stdout, stderr } = await promisify(execFile)(
+    process.execPath,
+    [
+      '--conditions=@kysely-modelhub/source',
+      '--import',
+      'tsx',
+      '--import',
+      `data:text/javascript,${encodeURIComponent(register)}`,
+      '--input-type=module',
+      '--eval',
+      app,
+    ],
+    { cwd: resolve(import.meta.dirname, '../../packages/modelhub') },
+  )
+  expect(stderr).toBe('')
+  expect(JSON.parse(stdout)).toEqual(['select $1 as "one"', 'select\n  $1 as "one"'])
 })

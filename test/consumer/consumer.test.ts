@@ -177,7 +177,10 @@ for (const matrix of MATRIX) {
           { plan: { string: 'pro' }, n: { string: expect.stringMatching(/^[1-9]\d*$/) } },
         ])
       }
-      for (const rows of Object.values(reference as Record<string, unknown[]>)) expect(rows.length).toBeGreaterThan(0)
+      const { exportedSql, ...models } = reference as Record<string, unknown[]> & { exportedSql: { string: string } }
+      for (const rows of Object.values(models)) expect(rows.length).toBeGreaterThan(0)
+      // The formatted SQL, equal above to the one exported from source: sql-formatter loaded from the packed hub.
+      expect(exportedSql.string).toMatch(/^with\n {2}"events" as \(/)
     })
 
     it('runs the packed CLI with plain node', () => {

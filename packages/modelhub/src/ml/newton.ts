@@ -1,5 +1,5 @@
 import { ModelHubInputError } from '@kysely-modelhub/core'
-import { CholeskyDecomposition, Matrix } from 'ml-matrix'
+import type { CholeskyDecomposition, Matrix } from 'ml-matrix'
 
 /**
  * The sums over the rows that one Newton iteration needs at a point, whoever computes them (an
@@ -52,6 +52,8 @@ export async function newtonFit<S extends IterationSums>(
   check: (sums: S) => void = () => {},
 ): Promise<NewtonResult> {
   const { C, fitIntercept, maxIter, tol } = options
+  // Loaded by the first fit, not with the hub: most apps never fit, and loading it takes about 0.1 s.
+  const { CholeskyDecomposition, Matrix } = await import('ml-matrix')
   // Which weights the L2 penalty applies to: all but the intercept.
   const penalized = Array.from({ length: dimension }, (_, i) => (fitIntercept && i === 0 ? 0 : 1))
   let point: number[] = new Array(dimension).fill(0)
@@ -76,17 +78,15 @@ export async function newtonFit<S extends IterationSums>(
     const hessian = new Matrix(
       sums.hessian.map((row, i) => row.map((h, j) => C * h + (i === j ? (penalized[i] ?? 0) : 0))),
     )
-    const step = newtonStep(hessian, gradient)
+    const step = newtonStep(new CholeskyDecomposition(hessian), Matrix.columnVector(gradient.map((g) => -g)))
     accepted = { weights: point, objective, step }
     point = point.map((w, i) => w + (step[i] ?? 0))
   }
   return { weights: accepted?.weights ?? point, nIter: maxIter, converged: false }
 }
 
-/** −H⁻¹g by Cholesky (H is positive definite: the penalty makes it so but for the intercept). */
-function newtonStep(hessian: Matrix, gradient: readonly number[]): number[] {
-  const rhs = Matrix.columnVector(gradient.map((g) => -g))
-  const cholesky = new CholeskyDecomposition(hessian)
+/** −H⁻¹g from H's Cholesky decomposition and −g (H is positive definite: the penalty makes it so but for the intercept). */
+function newtonStep(cholesky: CholeskyDecomposition, rhs: Matrix): number[] {
   if (!cholesky.isPositiveDefinite()) {
     throw new ModelHubInputError(
       'logistic regression: the Hessian is not positive definite (every row is predicted with certainty, e.g. all feature values are extreme); rescale the features or lower C',

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module'
 import { type Engine, invalid, ModelHubInputError } from '@kysely-modelhub/core'
 import {
   type Compilable,
@@ -8,7 +9,20 @@ import {
   ValueListNode,
   type ValueNode,
 } from 'kysely'
-import { format, type SqlLanguage, supportedDialects } from 'sql-formatter'
+import type { SqlLanguage } from 'sql-formatter'
+
+type SqlFormatter = typeof import('sql-formatter')
+let formatter: SqlFormatter | undefined
+
+/**
+ * sql-formatter, loaded on the first formatted export rather than with the hub: it builds every
+ * dialect's keywords as it loads (about 0.1 s and 90 modules), which each app, CLI run or serverless
+ * start would otherwise pay without printing any SQL. `require` keeps `toSql` synchronous.
+ */
+function sqlFormatter(): SqlFormatter {
+  formatter ??= createRequire(import.meta.url)('sql-formatter') as SqlFormatter
+  return formatter
+}
 
 /** How {@link ModelHub.toSql} prints a query. */
 export interface ToSqlOptions {
@@ -27,7 +41,7 @@ export type SqlExportable = Compilable & { withPlugin(plugin: KyselyPlugin): Com
 /** The sql-formatter language used for an engine's SQL: the engine's own, or generic SQL when sql-formatter does not know it. */
 export function formatterLanguage(engine: Engine): SqlLanguage {
   const language = engine.sqlFormatterLanguage
-  return supportedDialects.includes(language) ? (language as SqlLanguage) : 'sql'
+  return sqlFormatter().supportedDialects.includes(language) ? (language as SqlLanguage) : 'sql'
 }
 
 /**
@@ -105,7 +119,7 @@ export function compileInlined(engine: Engine, q: SqlExportable): string {
 function formatSql(text: string, engine: Engine): string {
   const language = formatterLanguage(engine)
   try {
-    return format(text, { language, tabWidth: 2, keywordCase: 'preserve' })
+    return sqlFormatter().format(text, { language, tabWidth: 2, keywordCase: 'preserve' })
   } catch (error) {
     throw new ModelHubInputError(
       `toSql: sql-formatter (${language}) could not format the query: ${(error as Error).message}; pass pretty: false for the SQL as compiled`,
@@ -152,7 +166,7 @@ export function displaySqlAsMarkdown(q: SqlExportable, hub?: { readonly engine: 
 /** Display only: SQL the generic formatter cannot read is shown as compiled rather than not at all. */
 function formatGeneric(text: string): string {
   try {
-    return format(text, { language: 'sql', tabWidth: 2, keywordCase: 'preserve' })
+    return sqlFormatter().format(text, { language: 'sql', tabWidth: 2, keywordCase: 'preserve' })
   } catch {
     return text
   }

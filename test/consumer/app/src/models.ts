@@ -53,5 +53,7 @@ export async function runModels(db: Kysely<Database>) {
       .limit(5)
       .execute(),
     topFeatures: await hub.agg.topProductFeatures(events).limit(3).execute(),
+    // Formatted: the packed hub loads sql-formatter only here, on the first formatted export.
+    exportedSql: hub.toSql(hub.agg.uniqueUsers(events), { inlineParameters: true }),
   }
 }
