@@ -1,13 +1,14 @@
 import type { CancellableRun } from '@kysely-modelhub/core'
 import { type Kysely, sql } from 'kysely'
-import pg from 'pg'
+import type pg from 'pg'
+import { pgModules } from './pg-modules.ts'
 
 /**
  * Sends `pg_cancel_backend(pid)` on a connection of its own, not one of the pool's: a timeout
  * matters most when every pooled connection is busy.
  */
 async function cancelBackend(pool: pg.Pool, pid: number): Promise<void> {
-  const client = new pg.Client(pool.options)
+  const client = new (pgModules().pg.Client)(pool.options)
   client.on('error', () => {})
   try {
     await client.connect()
