@@ -8,16 +8,11 @@ import { ModelHub } from '@kysely-modelhub/modelhub'
 import { createPostgresDb } from '@kysely-modelhub/postgres'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { type ChildRun, FROM_SOURCE, runWithoutImports } from './support/without-imports.ts'
 
 const BIN = resolve(import.meta.dirname, '../packages/cli/bin/kysely-modelhub.js')
-/** The bin runs the compiled CLI; here it runs the sources, so the tests need no build. */
-const FROM_SOURCE = ['--conditions=@kysely-modelhub/source', '--import', 'tsx']
-
-interface Run {
-  readonly code: number
-  readonly stdout: string
-  readonly stderr: string
-}
+// The bin runs the compiled CLI; here it runs the sources (FROM_SOURCE), so the tests need no build.
+type Run = ChildRun
 
 /** Spawns the CLI as a user would (node + the bin file), from source. */
 function cli(...args: string[]): Promise<Run> {
@@ -71,22 +66,10 @@ describe('kysely-modelhub --help', () => {
   })
 
   it('starts without loading Kysely, the models or PGlite, which only a command that runs needs', async () => {
-    // A resolve hook that fails the process if the help reaches for one of them.
-    const heavy = ['kysely', '@kysely-modelhub/modelhub', '@electric-sql/pglite']
-    const hook = `export async function resolve(s, c, next) {
-      if (${JSON.stringify(heavy)}.includes(s)) throw new Error('loaded at start: ' + s)
-      return next(s, c)
-    }`
-    const register = `import { register } from 'node:module'
-      register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hook)}`)})`
-    const run = await new Promise<Run>((done) => {
-      execFile(
-        process.execPath,
-        [...FROM_SOURCE, '--import', `data:text/javascript,${encodeURIComponent(register)}`, BIN, '--help'],
-        { timeout: 120_000 },
-        (error, stdout, stderr) => done({ code: error ? 1 : 0, stdout, stderr }),
-      )
-    })
+    const run = await runWithoutImports(
+      ['kysely', '@kysely-modelhub/modelhub', '@electric-sql/pglite'],
+      [BIN, '--help'],
+    )
     expect([run.code, run.stderr]).toEqual([0, ''])
     expect(run.stdout).toMatch(/^\s+run /m)
   })

@@ -1,6 +1,4 @@
-import { execFile } from 'node:child_process'
 import { resolve } from 'node:path'
-import { promisify } from 'node:util'
 import { bigquery as bigqueryEngine } from '@kysely-modelhub/bigquery'
 import { type Engine, ModelHubInputError } from '@kysely-modelhub/core'
 import { displaySqlAsMarkdown, ModelHub } from '@kysely-modelhub/modelhub'
@@ -14,6 +12,7 @@ import { HOSTILE_IDS } from '../fixtures/location-stacks.ts'
 import { dataTable, OBJECTIV_DATA, userId } from '../fixtures/objectiv-data.ts'
 import { describeEachEngine } from '../support/engines.ts'
 import type { TestTable } from '../support/test-tables.ts'
+import { evalWithoutImports } from '../support/without-imports.ts'
 
 /** Strings that break naive quoting or placeholder rewriting. */
 const HOSTILE = [
@@ -220,15 +219,8 @@ it('formats with the dialect of the engine', () => {
   expect(new ModelHub(db, { engine: postgres }).toSql(query, { pretty: false })).toBe(text)
 })
 
-it('loads sql-formatter on the first formatted export, not with the hub', async () => {
-  // A child process whose resolve hook fails on an import of sql-formatter: importing the hub and
-  // exporting unformatted SQL must not reach for it; the formatted export then loads it.
-  const hook = `export async function resolve(s, c, next) {
-    if (s === 'sql-formatter') throw new Error('imported: ' + s)
-    return next(s, c)
-  }`
-  const register = `import { register } from 'node:module'
-    register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hook)}`)})`
+it('loads sql-formatter on the first formatted export, and neither it nor ml-matrix with the hub', async () => {
+  // Importing the hub and exporting unformatted SQL must import neither; the formatted export loads sql-formatter.
   const app = `
     import { ModelHub } from '@kysely-modelhub/modelhub'
     import { createPostgresDb, postgres } from '@kysely-modelhub/postgres'
@@ -236,19 +228,10 @@ it('loads sql-formatter on the first formatted export, not with the hub', async 
     const hub = new ModelHub(db, { engine: postgres })
     const query = db.selectNoFrom((eb) => eb.val(1).as('one'))
     console.log(JSON.stringify([hub.toSql(query, { pretty: false }), hub.toSql(query)]))`
-  const { stdout, stderr } = await promisify(execFile)(
-    process.execPath,
-    [
-      '--conditions=@kysely-modelhub/source',
-      '--import',
-      'tsx',
-      '--import',
-      `data:text/javascript,${encodeURIComponent(register)}`,
-      '--input-type=module',
-      '--eval',
-      app,
-    ],
-    { cwd: resolve(import.meta.dirname, '../../packages/modelhub') },
+  const { stdout, stderr } = await evalWithoutImports(
+    ['sql-formatter', 'ml-matrix'],
+    app,
+    resolve(import.meta.dirname, '../../packages/modelhub'),
   )
   expect(stderr).toBe('')
   expect(JSON.parse(stdout)).toEqual(['select $1 as "one"', 'select\n  $1 as "one"'])

@@ -1,11 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { engineOf } from '@kysely-modelhub/core'
 import { createPgliteDb, createPostgresDb, postgres } from '@kysely-modelhub/postgres'
 import { sql } from 'kysely'
 import pg from 'pg'
 import { describe, expect, inject, it } from 'vitest'
+import { evalWithoutImports } from '../support/without-imports.ts'
 
 describe('createPgliteDb', () => {
   it('keeps its data in dataDir across instances, with the same result types', async () => {
@@ -24,6 +25,22 @@ describe('createPgliteDb', () => {
     } finally {
       rmSync(dataDir, { recursive: true, force: true })
     }
+  })
+
+  it('runs without importing pg or pg-cursor, which only a Kysely on a server needs', async () => {
+    const app = `
+      import { createPgliteDb } from '@kysely-modelhub/postgres'
+      import { sql } from 'kysely'
+      const db = await createPgliteDb()
+      const { rows } = await sql\`select 1 + 1 as two\`.execute(db)
+      await db.destroy()
+      console.log(JSON.stringify(rows))`
+    const run = await evalWithoutImports(
+      ['pg', 'pg-cursor'],
+      app,
+      resolve(import.meta.dirname, '../../packages/dialects/postgres'),
+    )
+    expect([run.code, run.stderr, JSON.parse(run.stdout)]).toEqual([0, '', [{ two: 2 }]])
   })
 
   it('starts with the given settings, and keeps the defaults it does not name', async () => {
