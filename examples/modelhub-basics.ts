@@ -19,6 +19,7 @@ import {
   formatTable,
   messageOf,
   openDatabase,
+  sampleDirName,
 } from '@kysely-modelhub/cli'
 import { type EventsQuery, ModelHub } from '@kysely-modelhub/modelhub'
 import type { Kysely } from 'kysely'
@@ -243,7 +244,7 @@ async function main(argv: readonly string[]): Promise<void> {
     databaseUrl: values['database-url'],
     sampleEvents: events,
     // The repository's demo keeps its sample in .cache/ at the root, not in the user's cache.
-    dataDir: resolve(import.meta.dirname, '../.cache', `pglite-sample-${events ?? DEFAULT_SAMPLE_EVENTS}`),
+    dataDir: resolve(import.meta.dirname, '../.cache', sampleDirName(events ?? DEFAULT_SAMPLE_EVENTS)),
     log: (line) => console.log(line),
   })
   try {
@@ -260,10 +261,11 @@ async function main(argv: readonly string[]): Promise<void> {
   }
 }
 
-/** The command line's run: a failure is printed on one line and sets the exit code. */
+/** The command line's run: a failure is printed on one line (KYSELY_MODELHUB_DEBUG=1 adds its stack) and sets the exit code. */
 export function runFromCommandLine(argv: readonly string[]): Promise<void> {
   return main(argv).catch((error: unknown) => {
     console.error(`modelhub-basics: ${messageOf(error)}`)
+    if (process.env.KYSELY_MODELHUB_DEBUG && error instanceof Error) console.error(error.stack)
     process.exitCode = 1
   })
 }

@@ -2,7 +2,8 @@
 // bundled by esbuild (scripts/bundle-from-source.mjs): about a second quicker than tsx compiling
 // each file on import. The bundle is reused while the files it was made from are unchanged (a hash
 // of their contents, about 10 ms), and made again (about 0.3 s) after any change in them, so a
-// change in packages/*/src shows on the next run with no build step.
+// change in packages/*/src shows on the next run with no build step. KYSELY_MODELHUB_DEBUG=1 prints a
+// failure's stack trace, as the CLI does.
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -44,6 +45,8 @@ async function makeBundle() {
 }
 
 const bundle = reusableBundle() ?? (await makeBundle())
-process.setSourceMapsEnabled(true)
+// Stack traces that name the .ts files, only when one is printed: with source maps on, node reads the map
+// of every module it compiles (ECharts' too), about 0.2 s of a 3.5 s demo.
+if (process.env.KYSELY_MODELHUB_DEBUG) process.setSourceMapsEnabled(true)
 const { runFromCommandLine } = await import(pathToFileURL(bundle).href)
 await runFromCommandLine(process.argv.slice(2))

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { MODELS, offlineEngine, openDatabase, runCli } from '@kysely-modelhub/cli'
+import { DEFAULT_SAMPLE_EVENTS, MODELS, offlineEngine, openDatabase, runCli, sampleDirName } from '@kysely-modelhub/cli'
 import { ModelHub } from '@kysely-modelhub/modelhub'
 import { createPostgresDb } from '@kysely-modelhub/postgres'
 import { sql } from 'kysely'
@@ -334,6 +334,17 @@ describe('kysely-modelhub load-sample and run on the embedded PGlite', () => {
     try {
       const { rows } = await sql<{ size: string }>`select current_setting('shared_buffers') as size`.execute(db)
       expect(rows).toEqual([{ size: '16MB' }])
+    } finally {
+      await db.destroy()
+    }
+  })
+
+  it('stores the sample events as jsonb, which PGlite reads without parsing JSON text', async () => {
+    expect(sampleDirName(DEFAULT_SAMPLE_EVENTS)).toBe('pglite-sample-30000-jsonb')
+    const { db } = await openDatabase({ dataDir, sampleEvents: 1500 })
+    try {
+      const { rows } = await sql<{ type: string }>`select pg_typeof(value)::text as type from data limit 1`.execute(db)
+      expect(rows).toEqual([{ type: 'jsonb' }])
     } finally {
       await db.destroy()
     }

@@ -9,6 +9,7 @@ export {
   type OpenedDatabase,
   openDatabase,
   redactUrl,
+  sampleDirName,
 } from './database.ts'
 export { ENGINE_NAMES, type EngineName, type OfflineEngine, offlineEngine } from './engines.ts'
 export { checkEventsTable } from './events-table.ts'

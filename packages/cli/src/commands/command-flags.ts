@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import { CACHE_DIR, CliError, DEFAULT_SAMPLE_EVENTS } from '../database.ts'
+import { CACHE_DIR, CliError, DEFAULT_SAMPLE_EVENTS, sampleDirName } from '../database.ts'
 import { STEP_SYNTAX } from '../funnel-step-flags.ts'
 import type { HubFlags } from '../hub-options.ts'
 import { MODELS, type ModelFlags } from '../models.ts'
@@ -96,7 +96,10 @@ export function withDatabaseFlags(command: Command): Command {
       `sample events in the embedded PGlite (default ${DEFAULT_SAMPLE_EVENTS})`,
       positiveInteger('--events'),
     )
-    .option('--data-dir <dir>', `where the sample PGlite keeps its files (default ${CACHE_DIR}/pglite-sample-<events>)`)
+    .option(
+      '--data-dir <dir>',
+      `where the sample PGlite keeps its files (default ${CACHE_DIR}/${sampleDirName('<events>')})`,
+    )
 }
 
 /** The models, for the help text of the commands that take one. */
