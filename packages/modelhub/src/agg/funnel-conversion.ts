@@ -56,7 +56,7 @@ const FUNNEL_NUMBERS = {
  *
  * Shape: first visits (row_number over (partition by user_id, location order by moment, event_id) = 1, location not null)
  *        → lead(location) over (partition by <keys>, user_id order by moment, location collate "C") as next
- *        → count(distinct user_id), count(next) group by <keys>, location
+ *        → count(*) (users: a row per user and location), count(next) group by <keys>, location
  *        → rates against max(n_users) over (partition by <keys>)
  *
  * @example hub.agg.funnelConversion(hub.events(), { groupBy: 'day' })
@@ -106,7 +106,9 @@ export function funnelConversion<R>(
     .select((eb) => [
       ...names.map((name) => sql`${hub.engine.groupKey(eb.ref(name)).select}`.as(name)),
       eb.ref('location').as('location'),
-      sql<number>`count(distinct ${eb.ref('user_id')})`.as('n_users'),
+      // One row per user and location (its first visit), so a count of rows counts users: no
+      // distinct, which would sort them.
+      sql<number>`count(*)`.as('n_users'),
       sql<number>`count(${eb.ref('__next')})`.as('n_users_completed_step'),
     ])
   const rates = hub.db.selectFrom(perLocation.as('steps')).select((eb) => {

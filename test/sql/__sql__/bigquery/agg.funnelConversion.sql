@@ -138,7 +138,6 @@ with
   `steps` as (
     select
       `application`,
-      `user_id`,
       `location`,
       lead(`location`) over (
         partition by
@@ -161,7 +160,7 @@ with
     select
       any_value(`application`) as `application`,
       `location`,
-      count(distinct `user_id`) as `n_users`,
+      count(*) as `n_users`,
       count(`__next`) as `n_users_completed_step`
     from
       `steps`

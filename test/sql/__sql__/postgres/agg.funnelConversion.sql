@@ -124,7 +124,6 @@ with
   "steps" as (
     select
       "application",
-      "user_id",
       "location",
       lead("location") over (
         partition by
@@ -146,7 +145,7 @@ with
     select
       "application",
       "location",
-      count(distinct "user_id") as "n_users",
+      count(*) as "n_users",
       count("__next") as "n_users_completed_step"
     from
       "steps"
