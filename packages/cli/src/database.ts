@@ -45,8 +45,9 @@ export class CliError extends Error {
 /**
  * The sample PGlite's directory name for `events` events. The sample stores `value` as jsonb: the
  * models read it as jsonb either way, and PGlite parsing the JSON text of every event took most of
- * each query's time (the demo's queries ran 2–6× slower on json). The name says so, since samples
- * stored as json by earlier versions live in `pglite-sample-<events>` and are not read again.
+ * the time of each query that reads the location stack (2–4× as long as on jsonb, in the demo).
+ * The name says so: samples stored as json by earlier versions, in `pglite-sample-<events>`, are
+ * not read again.
  */
 export const sampleDirName = (events: number | '<events>'): string => `pglite-sample-${events}-jsonb`
 
