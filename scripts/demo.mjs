@@ -46,7 +46,7 @@ async function makeBundle() {
 
 const bundle = reusableBundle() ?? (await makeBundle())
 // Stack traces that name the .ts files, only when one is printed: with source maps on, node reads the map
-// of every module it compiles (ECharts' too), about 0.2 s of a 3.5 s demo.
+// of every module it compiles (ECharts' too), about 0.2 s of the demo's 3 s.
 if (process.env.KYSELY_MODELHUB_DEBUG) process.setSourceMapsEnabled(true)
 const { runFromCommandLine } = await import(pathToFileURL(bundle).href)
 await runFromCommandLine(process.argv.slice(2))

@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -8,6 +7,7 @@ import { ModelHub } from '@kysely-modelhub/modelhub'
 import { createPostgresDb } from '@kysely-modelhub/postgres'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { runNode } from './support/run-node.ts'
 import { type ChildRun, FROM_SOURCE, runWithoutImports } from './support/without-imports.ts'
 
 const BIN = resolve(import.meta.dirname, '../packages/cli/bin/kysely-modelhub.js')
@@ -15,18 +15,7 @@ const BIN = resolve(import.meta.dirname, '../packages/cli/bin/kysely-modelhub.js
 type Run = ChildRun
 
 /** Spawns the CLI as a user would (node + the bin file), from source. */
-function cli(...args: string[]): Promise<Run> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      [...FROM_SOURCE, BIN, ...args],
-      { timeout: 120_000, maxBuffer: 1 << 24 },
-      (error, stdout, stderr) => {
-        done({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr })
-      },
-    )
-  })
-}
+const cli = (...args: string[]): Promise<Run> => runNode([...FROM_SOURCE, BIN, ...args])
 
 /** The error contract: exit code not 0, one line on stderr naming the problem, no stack trace. */
 function expectOneLineError(run: Run, message: RegExp): void {

@@ -1,21 +1,9 @@
-import { execFile } from 'node:child_process'
-import { resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import type { ChildRun } from './support/without-imports.ts'
-
-const root = resolve(import.meta.dirname, '..')
+import { type ChildRun, runNode } from './support/run-node.ts'
 
 /** `node scripts/demo.mjs …` as `pnpm demo` runs it: the bundle of the current sources. */
-function demo(args: readonly string[], env: Record<string, string> = {}): Promise<ChildRun> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      ['scripts/demo.mjs', ...args],
-      { cwd: root, timeout: 120_000, env: { ...process.env, ...env } },
-      (error, stdout, stderr) => done({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    )
-  })
-}
+const demo = (args: readonly string[], env: Record<string, string> = {}): Promise<ChildRun> =>
+  runNode(['scripts/demo.mjs', ...args], { env })
 
 // A bad --events fails before any database opens, so these runs are quick.
 describe('pnpm demo failures', () => {

@@ -1,12 +1,6 @@
-import { execFile } from 'node:child_process'
-import { resolve } from 'node:path'
+import { type ChildRun, ROOT, runNode } from './run-node.ts'
 
-/** What a child process printed, and how it ended. */
-export interface ChildRun {
-  readonly code: number
-  readonly stdout: string
-  readonly stderr: string
-}
+export type { ChildRun } from './run-node.ts'
 
 /** Node's flags that run the workspace's TypeScript sources, as the tests do. */
 export const FROM_SOURCE = ['--conditions=@kysely-modelhub/source', '--import', 'tsx']
@@ -20,7 +14,7 @@ export const FROM_SOURCE = ['--conditions=@kysely-modelhub/source', '--import', 
 export function runWithoutImports(
   specifiers: readonly string[],
   args: readonly string[],
-  cwd = resolve(import.meta.dirname, '../..'),
+  cwd = ROOT,
 ): Promise<ChildRun> {
   const hook = `export async function resolve(s, c, next) {
     if (${JSON.stringify(specifiers)}.includes(s)) throw new Error('imported: ' + s)
@@ -28,14 +22,7 @@ export function runWithoutImports(
   }`
   const register = `import { register } from 'node:module'
     register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hook)}`)})`
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      [...FROM_SOURCE, '--import', `data:text/javascript,${encodeURIComponent(register)}`, ...args],
-      { cwd, timeout: 120_000 },
-      (error, stdout, stderr) => done({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    )
-  })
+  return runNode([...FROM_SOURCE, '--import', `data:text/javascript,${encodeURIComponent(register)}`, ...args], { cwd })
 }
 
 /** {@link runWithoutImports} of an ES module's text, from the directory of the package it imports. */

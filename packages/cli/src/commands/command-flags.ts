@@ -96,11 +96,11 @@ export function withDatabaseFlags(command: Command): Command {
       `sample events in the embedded PGlite (default ${DEFAULT_SAMPLE_EVENTS})`,
       positiveInteger('--events'),
     )
-    .option(
-      '--data-dir <dir>',
-      `where the sample PGlite keeps its files (default ${CACHE_DIR}/${sampleDirName('<events>')})`,
-    )
+    .option('--data-dir <dir>', DATA_DIR_HELP)
 }
+
+/** The help of `--data-dir`, which every command that can open the sample PGlite takes. */
+export const DATA_DIR_HELP = `where the sample PGlite keeps its files (default ${CACHE_DIR}/${sampleDirName('<events>')})`
 
 /** The models, for the help text of the commands that take one. */
 export const modelList = (): string =>

@@ -1,7 +1,7 @@
 import type { Command } from 'commander'
 import type { CliIo } from '../cli-io.ts'
-import { CACHE_DIR, CliError, messageOf, openDatabase, redactUrl, sampleDirName } from '../database.ts'
-import { positiveInteger } from './command-flags.ts'
+import { CACHE_DIR, CliError, messageOf, openDatabase, redactUrl } from '../database.ts'
+import { DATA_DIR_HELP, positiveInteger } from './command-flags.ts'
 
 const sampleData = () => import('@kysely-modelhub/sample-data')
 
@@ -16,10 +16,7 @@ export function addLoadSampleCommand(program: Command, io: CliIo): void {
     )
     .requiredOption('--events <n>', 'how many events', positiveInteger('--events'))
     .option('--database-url <url>', `a Postgres server; default: the embedded sample PGlite in ${CACHE_DIR}`)
-    .option(
-      '--data-dir <dir>',
-      `where the sample PGlite keeps its files (default ${CACHE_DIR}/${sampleDirName('<events>')})`,
-    )
+    .option('--data-dir <dir>', DATA_DIR_HELP)
     .option('--seed <n>', 'same seed, same events (default 1)', positiveInteger('--seed'))
     .option('--table <name>', "with --database-url: the table to create (default 'data'); it must not exist yet")
     .action((flags: LoadSampleFlags) =>
