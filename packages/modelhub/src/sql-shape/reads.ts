@@ -64,8 +64,7 @@ export function readsOf(node: OperationNode, skip: ReadonlySet<OperationNode>): 
     if (IdentifierNode.is(n)) reads.unqualified.add(n.name)
     // Raw SQL text (a user's sql`count(*) filter (where event_type = …)`) may name any column: each
     // word in it counts as read, unqualified, from every source.
-    if (RawNode.is(n))
-      for (const fragment of n.sqlFragments) for (const word of wordsOf(fragment)) reads.unqualified.add(word)
+    if (RawNode.is(n)) for (const word of rawWords(n.sqlFragments)) reads.unqualified.add(word)
     for (const child of childrenOf(n)) visit(child)
   }
   visit(node)
@@ -76,6 +75,21 @@ export function union(a: Columns, b: Iterable<string> | 'all'): Columns {
   if (a === 'all' || b === 'all') return 'all'
   return new Set([...a, ...b])
 }
+
+/**
+ * The words of a RawNode's fragments, read once per fragments array: a sql`…` template's array is
+ * the same object on every call, so the hub's own templates are scanned once per process.
+ */
+function rawWords(fragments: readonly string[]): readonly string[] {
+  let words = wordsOfFragments.get(fragments)
+  if (!words) {
+    words = fragments.flatMap(wordsOf)
+    wordsOfFragments.set(fragments, words)
+  }
+  return words
+}
+
+const wordsOfFragments = new WeakMap<readonly string[], readonly string[]>()
 
 /**
  * The identifier-like words of a raw SQL fragment, bare or double-quoted, outside its string
