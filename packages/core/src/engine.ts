@@ -132,6 +132,14 @@ export interface Engine {
    */
   // biome-ignore lint/suspicious/noExplicitAny: any select query; it comes back with its own type
   computedOnce<Q extends SelectQueryBuilder<any, any, any>>(query: Q): Q
+  /**
+   * A grouping stage asked for its rows in the order of the window that reads them (`order`, an
+   * ORDER BY in a subquery, which no answer relies on). Postgres then sorts in its parallel workers
+   * and groups the sorted rows, where it would hash them in one process and sort them again for
+   * the window. Engines that gain nothing from it return the query as it is.
+   */
+  // biome-ignore lint/suspicious/noExplicitAny: any select query; it comes back with its own type
+  inWindowOrder<Q extends SelectQueryBuilder<any, any, any>>(query: Q, order: (query: Q) => Q): Q
   /** The array, or an empty array where it is NULL. */
   jsonArrayOrEmpty<T>(array: Expression<unknown>): RawBuilder<T[]>
   /**

@@ -138,6 +138,10 @@ export const bigquery: Engine = {
   // biome-ignore lint/suspicious/noExplicitAny: any select query; it comes back with its own type
   computedOnce: <Q extends SelectQueryBuilder<any, any, any>>(query: Q): Q => query,
 
+  // BigQuery does not keep a subquery's order, nor plan by it.
+  // biome-ignore lint/suspicious/noExplicitAny: any select query; it comes back with its own type
+  inWindowOrder: <Q extends SelectQueryBuilder<any, any, any>>(query: Q): Q => query,
+
   // Takes JSON text (STRING) or JSON alike, without knowing which: to_json_string gives '"{…}"' for
   // text (a JSON string, whose value is parsed) and '{…}' for an object or array (kept as it is).
   // Text that is not JSON fails the query (PARSE_JSON's error), never reads as an event of NULLs.

@@ -174,6 +174,10 @@ export const postgres: Engine = {
   computedOnce: <Q extends SelectQueryBuilder<any, any, any>>(query: Q): Q =>
     query.offset(sql<number>`${sql.lit(null)}`) as Q,
 
+  // The planner takes a subquery's ORDER BY as the GROUP BY's sort order (preprocess_groupclause).
+  // biome-ignore lint/suspicious/noExplicitAny: any select query; it comes back with its own type
+  inWindowOrder: <Q extends SelectQueryBuilder<any, any, any>>(query: Q, order: (query: Q) => Q): Q => order(query),
+
   parseJson: (value) => sql`(${value})::jsonb`,
 
   jsonText: (json) => sql<string | null>`(${json})::text`,

@@ -45,14 +45,18 @@ export function anyOrderStarts(funnel: FunnelPlan, flagged: AnyQuery): AnyQuery 
   // step tests (the JSON) are computed, which the window sort cannot do.
   const anyStep = (eb: AnyExpressionBuilder) => eb.or(numbers.map((i) => eb(eb.ref(flag(i)), '=', true)))
   const columns = [...keyAlias, '__by', '__moment']
-  const stepEvents = hub.db
-    .selectFrom(flagged.as('events'))
-    .where(anyStep)
-    .select((eb) => [
-      ...columns.map((column) => eb.ref(column).as(column)),
-      ...numbers.map((i) => sql<boolean>`max(case when ${eb.ref(flag(i))} then 1 else 0 end) = 1`.as(flag(i))),
-    ])
-    .groupBy(columns)
+  // Grouped in the windows' order, so Postgres sorts in its workers and groups as the rows come.
+  const stepEvents = hub.engine.inWindowOrder(
+    hub.db
+      .selectFrom(flagged.as('events'))
+      .where(anyStep)
+      .select((eb) => [
+        ...columns.map((column) => eb.ref(column).as(column)),
+        ...numbers.map((i) => sql<boolean>`max(case when ${eb.ref(flag(i))} then 1 else 0 end) = 1`.as(flag(i))),
+      ])
+      .groupBy(columns),
+    (query) => query.orderBy('__by').orderBy(LATEST_FIRST.by, LATEST_FIRST.direction),
+  )
   let level: AnyQuery =
     deepest > 1
       ? stepEvents.select((eb) =>

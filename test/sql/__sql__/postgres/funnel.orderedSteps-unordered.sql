@@ -104,6 +104,9 @@ with
       "__key_0",
       "__by",
       "__moment"
+    order by
+      "__by",
+      "__moment" desc
   ),
   "events_4" as (
     select
