@@ -130,7 +130,8 @@ export type Helpers = Record<string, (eb: EventsExpressionBuilder) => Expression
  * {@link addColumn} for a column that needs window results of its own first: `helpers` are
  * computed in one pass, `column` in the next, and only the input's columns plus `name` leave.
  * With `keyed`, over the events pipeline its helpers and column are used instead, which may read
- * the session key columns (as in {@link addSessionColumn}).
+ * the session key columns (as in {@link addSessionColumn}) and the moment column it is given (the
+ * stored one where `q` has it).
  *
  * Shape: select <q columns>, <column> as name from (select events.*, <helpers> from (<q>) as events) as events
  */
@@ -140,14 +141,19 @@ export function addColumnWithHelpers<Q extends AnyQuery, A extends string, T>(
   name: A,
   helpers: Helpers,
   column: (eb: EventsExpressionBuilder) => Expression<T>,
-  keyed?: { readonly helpers: Helpers; readonly column: (eb: EventsExpressionBuilder) => Expression<T> },
+  keyed?: (moment: string) => {
+    readonly helpers: Helpers
+    readonly column: (eb: EventsExpressionBuilder) => Expression<T>
+  },
 ): MappedQuery<Q, A, T> {
   const columns = requireColumnsOf(q, `the "${name}" column`).filter((c) => c !== name)
   const flags = flagsUnder(q)
-  const withKeys = keyed && withSessionKeys(q, flags)
+  // With the moment as stored where q still has it: compared without the typed one's conversion.
+  const storedToo = keyed && withSessionKeys(q, [STORED.moment, ...flags])
+  const withKeys = storedToo || (keyed && withSessionKeys(q, flags))
   // The keys and flags stay in the inner queries, so a helper over this result can read them too.
-  const carried = [...columns, ...(withKeys ? SESSION_KEY : []), ...flags]
-  const use = withKeys ? keyed : { helpers, column }
+  const carried = [...columns, ...(withKeys ? SESSION_KEY : []), ...(storedToo ? [STORED.moment] : []), ...flags]
+  const use = withKeys ? keyed(storedToo ? STORED.moment : 'moment') : { helpers, column }
   const first = hub.db
     .selectFrom((withKeys || (flags.length > 0 && withPipelineColumns(q, flags)) || q).as('events'))
     .selectAll('events')

@@ -46,11 +46,13 @@ export function conversionsCounterColumn(
 export function firstConversionHelpers(
   converts: ConversionTest,
   partition: Partition,
+  /** The moment column: `moment`, or the same instants as stored (session-keys.ts, STORED). */
+  moment = 'moment',
 ): Record<'__converted' | '__first_conversion', (eb: EventsExpressionBuilder) => RawBuilder<unknown>> {
   return {
     __converted: (eb) => conversionsCounterColumn(converts, eb, partition),
     __first_conversion: (eb) =>
-      windowed(eb, sql`min(case when ${converts(eb)} then ${eb.ref('moment')} end)`, {
+      windowed(eb, sql`min(case when ${converts(eb)} then ${eb.ref(moment)} end)`, {
         partitionBy: columns(partition),
       }),
   }
@@ -65,8 +67,8 @@ export function firstConversionHelpers(
  *
  * Shape: __converted > 0 and coalesce(moment < __first_conversion, moment is not null)
  */
-export function beforeFirstConversion(eb: EventsExpressionBuilder): RawBuilder<boolean> {
-  const moment = eb.ref('moment')
+export function beforeFirstConversion(eb: EventsExpressionBuilder, momentColumn = 'moment'): RawBuilder<boolean> {
+  const moment = eb.ref(momentColumn)
   return sql<boolean>`(${eb.ref('__converted')} > 0 and coalesce(${moment} < ${eb.ref('__first_conversion')}, ${moment} is not null))`
 }
 
@@ -85,8 +87,10 @@ export function preConversionHitNumberColumn(
   eb: EventsExpressionBuilder,
   partition: Partition,
   everyHit = false,
+  /** The moment column the helpers were computed with (firstConversionHelpers). */
+  moment = 'moment',
 ): RawBuilder<number | null> {
-  const before = beforeFirstConversion(eb)
+  const before = beforeFirstConversion(eb, moment)
   const counted = sql<number>`sum(case when ${before} then 1 end)`
   if (everyHit) {
     const hitsBefore = windowed(eb, counted, { partitionBy: columns(partition) })

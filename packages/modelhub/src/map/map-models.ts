@@ -147,11 +147,11 @@ export class MapModels<C extends string> {
       (eb) => this.#hub.engine.outputNumber(preConversionHitNumberColumn(eb, partition)),
       // Per session over the events pipeline: per session key, without numbering the sessions.
       partition === 'session_id'
-        ? {
-            helpers: firstConversionHelpers(converts, SESSION_KEY),
+        ? (moment) => ({
+            helpers: firstConversionHelpers(converts, SESSION_KEY, moment),
             column: (eb) =>
-              this.#hub.engine.outputNumber(preConversionHitNumberColumn(eb, SESSION_KEY, wholePipeline(q))),
-          }
+              this.#hub.engine.outputNumber(preConversionHitNumberColumn(eb, SESSION_KEY, wholePipeline(q), moment)),
+          })
         : undefined,
     )
   }

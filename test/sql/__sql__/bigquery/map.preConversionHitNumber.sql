@@ -207,6 +207,7 @@ with
       `session_hit_number`,
       `user_id` as `__session_user`,
       `__user_session`,
+      `moment` as `__stored_moment`,
       `__conversion_1`
     from
       `sessions`
@@ -229,7 +230,7 @@ with
       (
         min(
           case
-            when `__conversion_1` then `moment`
+            when `__conversion_1` then `__stored_moment`
           end
         ) over (
           partition by
@@ -257,16 +258,16 @@ select
       when (
         `__converted` > 0
         and coalesce(
-          `moment` < `__first_conversion`,
-          `moment` is not null
+          `__stored_moment` < `__first_conversion`,
+          `__stored_moment` is not null
         )
       ) then sum(
         case
           when (
             `__converted` > 0
             and coalesce(
-              `moment` < `__first_conversion`,
-              `moment` is not null
+              `__stored_moment` < `__first_conversion`,
+              `__stored_moment` is not null
             )
           ) then 1
         end
