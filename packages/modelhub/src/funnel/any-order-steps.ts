@@ -27,11 +27,12 @@ function definitions({ steps, numbers }: FunnelPlan): Definition[] {
  *
  * Shape: over the step events grouped per (user, moment, group keys) and ordered as the windows read
  * them (Engine.inWindowOrder), window passes that look back from the user's last event (see
- * step-chains.ts), with g = dense_rank() over (partition by user order by moment desc) when a definition is listed more
- * than once (else the frames order by moment desc): pass j adds, per definition listed at least j
- * times, the moment its j-th distinct moment is seen from each row, min(case when <step> then
- * <moment of its (j-1)-th, from there> end) over (… range between unbounded preceding and current
- * row), and the chain for j+1 with the frame ending at 1 preceding (a later moment).
+ * step-chains.ts), with g = dense_rank() over (partition by user order by moment desc) when a
+ * definition is listed more than once (else the frames order by moment desc): pass j adds, per
+ * definition listed at least j times, the moment its j-th distinct moment is seen from each row,
+ * min(case when <step> then <moment of its (j-1)-th, from there> end) over (… range between unbounded
+ * preceding and current row), and the chain for j+1 with the frame ending at 1 preceding (a later
+ * moment).
  */
 export function anyOrderStarts(funnel: FunnelPlan, flagged: AnyQuery): AnyQuery {
   const { hub, keyAlias, numbers } = funnel
